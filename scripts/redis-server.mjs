@@ -1,0 +1,98 @@
+// @ts-check
+// Starts and stops a throwaway redis-server on a free loopback port, for `npm run dev`, the test
+// setup and the benchmarks. Node-side only; the Worker never imports this.
+import { spawn, spawnSync } from "node:child_process";
+import { createConnection, createServer } from "node:net";
+
+/** @returns {string | null} absolute path of redis-server on PATH, or null */
+export function findRedisServer() {
+  const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
+  const path = found.stdout.trim();
+  return found.status === 0 && path ? path : null;
+}
+
+/** @returns {Promise<number>} a TCP port on 127.0.0.1 that was free a moment ago */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Sends one command to a Redis server and resolves with the first line of its reply (enough for
+ * set-up commands: +OK, -ERR, :n). Not a client: no parsing of nested replies.
+ * @param {number} port
+ * @param {string[]} args
+ */
+export function sendRedisCommand(port, args) {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    let reply = "";
+    socket.setTimeout(3000, () => socket.destroy(new Error("redis-server did not answer in 3 s")));
+    socket.on("error", reject);
+    socket.on("connect", () => {
+      const parts = args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("");
+      socket.write(`*${args.length}\r\n${parts}`);
+    });
+    socket.on("data", (chunk) => {
+      reply += chunk.toString("utf8");
+      const end = reply.indexOf("\r\n");
+      if (end >= 0) {
+        socket.end();
+        const line = reply.slice(0, end);
+        if (line.startsWith("-")) reject(new Error(`redis-server: ${line.slice(1)}`));
+        else resolve(line);
+      }
+    });
+  });
+}
+
+/**
+ * Starts redis-server with no persistence on a free port and waits until it answers PING.
+ * @param {{ port?: number, quiet?: boolean }} [options]
+ */
+export async function startRedisServer(options = {}) {
+  const binary = findRedisServer();
+  if (!binary) {
+    throw new Error(
+      "redis-server is not on PATH. Install it first: `sudo apt-get install -y redis-server` (Debian/Ubuntu) or `brew install redis` (macOS).",
+    );
+  }
+  const port = options.port ?? (await freePort());
+  const child = spawn(
+    binary,
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+    { stdio: options.quiet ? "ignore" : ["ignore", "inherit", "inherit"] },
+  );
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await sendRedisCommand(port, ["PING"]);
+      break;
+    } catch (error) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`redis-server did not start on port ${port}: ${String(error)}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    /** @param {string[]} args */
+    command: (args) => sendRedisCommand(port, args),
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+// Classifies Redis commands for the edge's policy: what a read key may run, what needs the admin
+// scope, and what RedisGate refuses because it would block or poison the upstream connection.
+// Anything not listed is a data-changing command ("write"). Names are upper-case.
+import type { Arg } from "../upstream/resp";
+
+export type CommandClass = "read" | "powerful-read" | "write" | "admin" | "refused";
+
+const READ = new Set(
+  `GET GETRANGE SUBSTR MGET STRLEN GETBIT BITCOUNT BITPOS BITFIELD_RO LCS EXISTS TYPE TTL PTTL EXPIRETIME
+  PEXPIRETIME DUMP TOUCH RANDOMKEY DBSIZE HGET HMGET HGETALL HKEYS HVALS HLEN HEXISTS HSTRLEN HRANDFIELD HSCAN
+  HTTL HPTTL HEXPIRETIME HPEXPIRETIME LINDEX LLEN LRANGE LPOS SCARD SISMEMBER SMISMEMBER SMEMBERS SRANDMEMBER
+  SINTER SINTERCARD SUNION SDIFF SSCAN ZCARD ZCOUNT ZLEXCOUNT ZRANGE ZRANGEBYSCORE ZRANGEBYLEX ZREVRANGE
+  ZREVRANGEBYSCORE ZREVRANGEBYLEX ZRANK ZREVRANK ZSCORE ZMSCORE ZRANDMEMBER ZSCAN ZDIFF ZINTER ZUNION ZINTERCARD
+  XRANGE XREVRANGE XLEN XREAD XINFO XPENDING GEODIST GEOHASH GEOPOS GEORADIUS_RO GEORADIUSBYMEMBER_RO GEOSEARCH
+  PFCOUNT EVAL_RO EVALSHA_RO FCALL_RO PING ECHO TIME LOLWUT COMMAND PUBSUB OBJECT MEMORY JSON.GET JSON.MGET
+  JSON.TYPE JSON.STRLEN JSON.OBJLEN JSON.OBJKEYS JSON.ARRLEN JSON.ARRINDEX JSON.RESP`.split(/\s+/),
+);
+
+/** Reads Upstash's read-only token refuses too ("some powerful read commands (e.g. SCAN, KEYS)"). */
+const POWERFUL_READ = new Set(["KEYS", "SCAN", "SORT_RO", "INFO"]);
+
+const ADMIN = new Set(
+  `CONFIG DEBUG SHUTDOWN REPLICAOF SLAVEOF MODULE ACL SAVE BGSAVE BGREWRITEAOF MIGRATE FAILOVER CLUSTER
+  LATENCY SLOWLOG LASTSAVE SWAPDB MOVE READONLY READWRITE ASKING`.split(/\s+/),
+);
+
+const BLOCKING = new Set("BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP BZPOPMIN BZPOPMAX BZMPOP WAIT WAITAOF".split(" "));
+
+const REFUSED: Record<string, string> = {
+  WATCH: "use the /multi-exec endpoint for transactions",
+  UNWATCH: "use the /multi-exec endpoint for transactions",
+  MULTI: "use the /multi-exec endpoint for transactions",
+  EXEC: "use the /multi-exec endpoint for transactions",
+  DISCARD: "use the /multi-exec endpoint for transactions",
+  SELECT: "the database is fixed by the instance's endpoint",
+  AUTH: "the edge authenticates to the upstream itself",
+  HELLO: "the REST API speaks RESP2 only",
+  CLIENT: "connection state is managed by the edge",
+  QUIT: "connection state is managed by the edge",
+  RESET: "connection state is managed by the edge",
+  SUBSCRIBE: "use the /subscribe/<channel> endpoint",
+  PSUBSCRIBE: "use the /psubscribe/<pattern> endpoint",
+  SSUBSCRIBE: "use the /subscribe/<channel> endpoint",
+  UNSUBSCRIBE: "close the /subscribe stream instead",
+  PUNSUBSCRIBE: "close the /psubscribe stream instead",
+  SUNSUBSCRIBE: "close the /subscribe stream instead",
+  MONITOR: "use the /monitor endpoint",
+  SYNC: "replication is not offered over REST",
+  PSYNC: "replication is not offered over REST",
+  REPLCONF: "replication is not offered over REST",
+};
+
+/** Subcommands that only read, for commands whose class depends on their first argument. */
+const READ_SUBCOMMANDS: Record<string, Set<string>> = {
+  SCRIPT: new Set(["EXISTS"]),
+  FUNCTION: new Set(["LIST", "DUMP", "STATS"]),
+  XGROUP: new Set(["HELP"]),
+};
+
+function argText(arg: Arg | undefined): string {
+  if (arg === undefined) return "";
+  return (typeof arg === "string" ? arg : new TextDecoder().decode(arg)).toUpperCase();
+}
+
+export type Classification = { name: string; class: CommandClass; reason?: string };
+
+/** Classifies one command (name plus arguments; some classes depend on an argument). */
+export function classifyCommand(command: readonly Arg[]): Classification {
+  const name = argText(command[0]);
+  const refused = REFUSED[name];
+  if (refused) return { name, class: "refused", reason: refused };
+  if (BLOCKING.has(name)) return { name, class: "refused", reason: "blocking commands would hold the connection open" };
+  if ((name === "XREAD" || name === "XREADGROUP") && command.some((a, i) => i > 0 && argText(a) === "BLOCK")) {
+    return { name, class: "refused", reason: "blocking commands would hold the connection open; drop BLOCK" };
+  }
+  if (ADMIN.has(name)) return { name, class: "admin" };
+  if (name === "COPY" && command.some((a, i) => i > 2 && argText(a) === "DB")) return { name, class: "admin" };
+  if (POWERFUL_READ.has(name)) return { name, class: "powerful-read" };
+  if (READ.has(name)) return { name, class: "read" };
+  const subcommands = READ_SUBCOMMANDS[name];
+  if (subcommands) return { name, class: subcommands.has(argText(command[1])) ? "read" : "write" };
+  return { name, class: "write" };
+}

@@ -1,0 +1,83 @@
+// The edge's in-memory gate: verifies API keys (jose, pinned), checks revocation and resolves
+// instances from the KV directory, each behind a bounded isolate cache. Never touches D1.
+import { type ApiKeyClaims, loadKeyRing, type VerifyFailure, verifyApiKey } from "../auth/api-key-token";
+import type { Config } from "../env";
+import { deriveAeadKey, open } from "../lib/aead";
+import { TtlCache } from "../lib/ttl-cache";
+import { getInstanceRecord, type InstanceRecord, isRevoked } from "../storage/directory";
+import type { UpstreamDriver, UpstreamTarget } from "../upstream/driver";
+import { RedisDriver } from "../upstream/redis";
+import { UpstashDriver } from "../upstream/upstash";
+
+/** Cache windows of DESIGN.md §2. */
+export const CLAIMS_WINDOW_MS = 60_000;
+export const REVOCATION_WINDOW_MS = 10_000;
+export const INSTANCE_WINDOW_MS = 30_000;
+export const SSE_HEARTBEAT_MS = 5_000;
+
+export type ResolvedInstance = { record: InstanceRecord; driver: UpstreamDriver };
+
+export type GateOptions = { now: () => number; maxEntries?: number };
+
+export class EdgeGate {
+  private readonly claims: TtlCache<string, ApiKeyClaims>;
+  private readonly revoked: TtlCache<string, boolean>;
+  private readonly instances: TtlCache<string, ResolvedInstance | null>;
+
+  constructor(private readonly options: GateOptions) {
+    const max = options.maxEntries ?? 10_000;
+    this.claims = new TtlCache(max, options.now);
+    this.revoked = new TtlCache(max, options.now);
+    this.instances = new TtlCache(Math.min(max, 2_000), options.now);
+  }
+
+  /** Verified claims for a key string; only verified tokens are cached, until min(exp, window). */
+  async verify(
+    config: Config,
+    secretText: string,
+    token: string,
+  ): Promise<{ ok: true; claims: ApiKeyClaims } | { ok: false; reason: VerifyFailure }> {
+    const cached = this.claims.get(token);
+    if (cached) return { ok: true, claims: cached };
+    const ring = await loadKeyRing(config.API_KEY_SIGNING_KEYS.keys, secretText);
+    const now = this.options.now();
+    const result = await verifyApiKey(ring, token, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, now: new Date(now) });
+    if (result.ok) this.claims.set(token, result.claims, Math.min(result.claims.exp * 1000 - now, CLAIMS_WINDOW_MS));
+    return result;
+  }
+
+  /** Whether the key is revoked; the answer (either way) is cached for the revocation window. */
+  async isRevoked(kv: KVNamespace, keyId: string): Promise<boolean> {
+    const cached = this.revoked.get(keyId);
+    if (cached !== undefined) return cached;
+    const revoked = await isRevoked(kv, keyId);
+    this.revoked.set(keyId, revoked, REVOCATION_WINDOW_MS);
+    return revoked;
+  }
+
+  /** The instance and a driver for it, or null when unknown (negative answers are cached too). */
+  async instance(kv: KVNamespace, config: Config, id: string): Promise<ResolvedInstance | null> {
+    const cached = this.instances.get(id);
+    if (cached !== undefined) return cached;
+    const record = await getInstanceRecord(kv, id, (detail) => console.error(JSON.stringify({ level: "error", message: detail })));
+    const resolved = record ? await resolve(record, config) : null;
+    this.instances.set(id, resolved, INSTANCE_WINDOW_MS);
+    return resolved;
+  }
+}
+
+async function resolve(record: InstanceRecord, config: Config): Promise<ResolvedInstance> {
+  let credentials: UpstreamTarget["credentials"] = null;
+  if (record.credentials) {
+    const key = await deriveAeadKey(config.ENCRYPTION_KEY, "upstream-credentials");
+    credentials = JSON.parse(await open(key, record.credentials, record.id)) as UpstreamTarget["credentials"];
+  }
+  const target: UpstreamTarget = {
+    instanceId: record.id,
+    endpoint: record.endpoint,
+    credentials,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    heartbeatMs: SSE_HEARTBEAT_MS,
+  };
+  return { record, driver: record.driver === "redis" ? new RedisDriver(target) : new UpstashDriver(target) };
+}

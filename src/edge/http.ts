@@ -1,0 +1,66 @@
+// HTTP details of the edge: CORS, token extraction, size-limited body reading, reply format.
+import type { ReplyFormat } from "../upstream/driver";
+
+export const CORS_HEADERS: Record<string, string> = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "upstash-sync-token",
+};
+
+export const PREFLIGHT_HEADERS: Record<string, string> = {
+  ...CORS_HEADERS,
+  "access-control-allow-methods": "GET, HEAD, POST, PUT, OPTIONS",
+  "access-control-allow-headers":
+    "authorization, content-type, upstash-encoding, upstash-response-format, upstash-reponse-format, upstash-sync-token, upstash-telemetry-sdk, upstash-telemetry-runtime, upstash-telemetry-platform, upstash-telemetry-retry, accept, cache-control",
+  "access-control-max-age": "86400",
+};
+
+/** The key from `Authorization: Bearer` or, failing that, `?_token=`. */
+export function extractToken(authorization: string | null, url: URL): string | null {
+  const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  return bearer ?? url.searchParams.get("_token");
+}
+
+export type BodyResult = { ok: true; body: Uint8Array | null } | { ok: false };
+
+/** Reads the body up to `limit` bytes; a larger one (declared or streamed) fails without buffering it all. */
+export async function readLimitedBody(request: Request, limit: number): Promise<BodyResult> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) return { ok: false };
+  if (!request.body) return { ok: true, body: null };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return { ok: false };
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return { ok: true, body: chunks[0] as Uint8Array };
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    body.set(c, offset);
+    offset += c.byteLength;
+  }
+  return { ok: true, body };
+}
+
+/** The reply format the client asked for, or an error text for a bad header combination. */
+export function replyFormat(headers: Headers): ReplyFormat | { error: string } {
+  const encoding = headers.get("upstash-encoding")?.toLowerCase();
+  const format = (headers.get("upstash-response-format") ?? headers.get("upstash-reponse-format"))?.toLowerCase();
+  if (format !== undefined && format !== "json" && format !== "resp2") {
+    return { error: "ERR Upstash-Response-Format must be json or resp2" };
+  }
+  if (format === "resp2") {
+    return encoding === "base64"
+      ? { error: "ERR Upstash-Response-Format: resp2 cannot be combined with Upstash-Encoding: base64" }
+      : "resp2";
+  }
+  return encoding === "base64" ? "base64" : "json";
+}

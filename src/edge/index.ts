@@ -1,0 +1,124 @@
+// The edge Redis REST data plane under /redis/<instanceId>: Upstash wire-compatible. The hot path
+// is: token → verify (cached) → revoked? (cached KV) → instance (cached KV) → policy → one upstream
+// call. It must never import D1 storage (enforced by biome's noRestrictedImports for src/edge).
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { getConfig } from "../env";
+import type { CallOptions, RefusedItem, UpstreamDriver } from "../upstream/driver";
+import type { Arg } from "../upstream/resp";
+import { errorResponse } from "../upstream/wire-reply";
+import { EdgeGate } from "./gate";
+import { CORS_HEADERS, extractToken, PREFLIGHT_HEADERS, readLimitedBody, replyFormat } from "./http";
+import { type EdgeCall, parseEdgeCall } from "./parse";
+import { authorizeCommand, authorizeStream, keyLevel } from "./policy";
+
+const INSTANCE_ID = /^rdb_[a-z0-9]{20}$/;
+const MAX_URL_BYTES = 16 * 1024;
+const WRONGPASS = "WRONGPASS invalid or missing auth token";
+
+export type EdgeOptions = { now?: () => number };
+
+function withCors(response: Response, head: boolean): Response {
+  const headers = new Headers(response.headers);
+  for (const [k, v] of Object.entries(CORS_HEADERS)) headers.set(k, v);
+  return new Response(head ? null : response.body, { status: response.status, headers });
+}
+
+function log(requestId: string, event: string, detail: Record<string, unknown>) {
+  console.log(JSON.stringify({ level: "info", face: "edge", requestId, event, ...detail }));
+}
+
+/** Applies the key's policy to the call and hands it to the driver. */
+async function dispatch(
+  call: EdgeCall,
+  driver: UpstreamDriver,
+  level: number,
+  allowAdmin: boolean,
+  options: CallOptions,
+): Promise<Response> {
+  const check = (command: Arg[]) => authorizeCommand(command, level, allowAdmin);
+  switch (call.kind) {
+    case "command": {
+      const refusal = check(call.command);
+      return refusal ? errorResponse(refusal.status, refusal.error) : driver.command(call.command, options);
+    }
+    case "pipeline": {
+      const items = call.commands.map((c): Arg[] | RefusedItem => {
+        const refusal = check(c);
+        return refusal ? { refused: refusal.error } : c;
+      });
+      return driver.pipeline(items, options);
+    }
+    case "transaction": {
+      for (const [i, c] of call.commands.entries()) {
+        const refusal = check(c);
+        if (refusal) return errorResponse(refusal.status, `${refusal.error} (command ${i + 1}; the transaction was not run)`);
+      }
+      return driver.transaction(call.commands, options);
+    }
+    case "subscribe":
+    case "psubscribe":
+    case "monitor": {
+      const refusal = authorizeStream(call.kind, level, allowAdmin);
+      const targets = call.kind === "monitor" ? [] : call.targets;
+      return refusal ? errorResponse(refusal.status, refusal.error) : driver.stream(call.kind, targets, options);
+    }
+  }
+}
+
+/** Builds the edge app. `now` is injectable so tests can move time through the cache windows. */
+export function createEdge(options: EdgeOptions = {}) {
+  const gate = new EdgeGate({ now: options.now ?? Date.now });
+  const edge = new Hono<AppEnv>();
+
+  edge.all("*", async (c) => {
+    const request = c.req.raw;
+    const head = request.method === "HEAD";
+    const url = new URL(request.url);
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: PREFLIGHT_HEADERS });
+    const reply = (status: number, error: string) => withCors(errorResponse(status, error), head);
+    if (!["GET", "HEAD", "POST", "PUT"].includes(request.method)) {
+      return reply(405, `ERR method ${request.method} is not allowed; use GET, HEAD, POST or PUT`);
+    }
+    if (url.pathname.length + url.search.length > MAX_URL_BYTES) return reply(414, `ERR the request URL exceeds ${MAX_URL_BYTES} bytes`);
+
+    const config = getConfig(c.env);
+    const token = extractToken(request.headers.get("authorization"), url);
+    if (!token) return reply(401, WRONGPASS);
+    const verified = await gate.verify(config, c.env.API_KEY_SIGNING_KEYS, token);
+    if (!verified.ok) {
+      log(c.get("requestId"), "key_rejected", { reason: verified.reason });
+      return reply(401, WRONGPASS);
+    }
+    const claims = verified.claims;
+    const match = url.pathname.match(/^\/redis\/([^/]*)(.*)$/);
+    const instanceId = match?.[1] ?? "";
+    const [instance, revoked] = await Promise.all([
+      INSTANCE_ID.test(instanceId) ? gate.instance(c.env.DIRECTORY, config, instanceId) : null,
+      gate.isRevoked(c.env.DIRECTORY, claims.sub),
+    ]);
+    if (revoked) return reply(401, "WRONGPASS this API key has been revoked");
+    if (!instance || instance.record.organization_id !== claims.org) return reply(404, `ERR instance ${instanceId || "(none)"} not found`);
+    if (claims.instances && !claims.instances.includes(instanceId)) {
+      return reply(403, `NOPERM this key is not allowed to use instance ${instanceId}`);
+    }
+    if (instance.record.disabled) return reply(403, `ERR instance ${instanceId} is disabled`);
+
+    const limit = instance.record.max_request_bytes ?? config.MAX_REQUEST_BYTES;
+    const body = await readLimitedBody(request, limit);
+    if (!body.ok) return reply(413, `ERR max request size exceeded (${limit} bytes)`);
+    const query = [...url.searchParams].filter(([k]) => k !== "_token");
+    const parsed = parseEdgeCall(request.method, match?.[2] ?? "", query, body.body);
+    if (!parsed.ok) return reply(parsed.status, parsed.error);
+    const format = replyFormat(request.headers);
+    if (typeof format === "object") return reply(400, format.error);
+
+    const callOptions: CallOptions = { format, syncToken: request.headers.get("upstash-sync-token") || null };
+    const response = await dispatch(parsed.call, instance.driver, keyLevel(claims.scopes), instance.record.allow_admin, callOptions);
+    return withCors(response, head);
+  });
+
+  return edge;
+}
+
+export const edge = createEdge();

@@ -1,0 +1,57 @@
+// /api/organizations/:orgId/api-keys: mint (shown once), list, read, revoke.
+import { Hono } from "hono";
+import { loadKeyRing } from "../auth/api-key-token";
+import { ok } from "../errors";
+import { getApiKey, issueApiKey, listOrganizationApiKeys, presentApiKey, revokeApiKey } from "../services/api-keys";
+import { requireOrgAccess } from "../services/organizations";
+import { type ManagementEnv, serviceContext } from "./context";
+import { defineRoute, PageQuerySchema, pathParam } from "./route";
+import { CreateApiKeySchema } from "./schemas";
+
+export const apiKeyRoutes = new Hono<ManagementEnv>();
+const BASE = "/api/organizations/:orgId/api-keys";
+const tag = "api-keys";
+
+defineRoute(
+  apiKeyRoutes,
+  { method: "get", path: BASE, summary: "List API keys (metadata only)", tag, auth: true, query: PageQuerySchema },
+  async (c, { query }) => {
+    const ctx = serviceContext(c);
+    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+    const page = await listOrganizationApiKeys(ctx, access, query.limit, query.cursor);
+    return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
+  },
+);
+
+defineRoute(
+  apiKeyRoutes,
+  {
+    method: "post",
+    path: BASE,
+    summary: "Mint an API key; the key is in the response once",
+    tag,
+    auth: true,
+    body: CreateApiKeySchema,
+    status: 201,
+  },
+  async (c, { body }) => {
+    const ctx = serviceContext(c);
+    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "member");
+    const ring = await loadKeyRing(ctx.config.API_KEY_SIGNING_KEYS.keys, c.env.API_KEY_SIGNING_KEYS);
+    const { apiKey, key } = await issueApiKey(ctx, access, ring, body);
+    c.header("Cache-Control", "no-store");
+    return c.json(ok({ api_key: apiKey, key }, { message: "Copy the key now: it is shown only once." }), 201);
+  },
+);
+
+defineRoute(apiKeyRoutes, { method: "get", path: `${BASE}/:keyId`, summary: "Read an API key's metadata", tag, auth: true }, async (c) => {
+  const ctx = serviceContext(c);
+  const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+  return c.json(ok(presentApiKey(await getApiKey(ctx, access, pathParam(c, "keyId")))));
+});
+
+defineRoute(apiKeyRoutes, { method: "delete", path: `${BASE}/:keyId`, summary: "Revoke an API key", tag, auth: true }, async (c) => {
+  const ctx = serviceContext(c);
+  const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "member");
+  return c.json(ok(await revokeApiKey(ctx, access, pathParam(c, "keyId")), { message: "API key revoked." }));
+});

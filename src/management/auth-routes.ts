@@ -1,0 +1,64 @@
+// /auth: register, login (session token + HttpOnly cookie), logout, me.
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { requireUser, SESSION_COOKIE, sessionToken } from "../auth/middleware";
+import { ok } from "../errors";
+import { login, logout, presentUser, registerUser, SESSION_TTL_MS } from "../services/accounts";
+import { createDb } from "../storage/db";
+import { clientIp, type ManagementEnv } from "./context";
+import { defineRoute } from "./route";
+import { LoginSchema, RegisterSchema } from "./schemas";
+
+export const authRoutes = new Hono<ManagementEnv>();
+authRoutes.use("/auth/me", requireUser);
+
+defineRoute(
+  authRoutes,
+  { method: "post", path: "/auth/register", summary: "Create an account", tag: "auth", auth: false, body: RegisterSchema, status: 201 },
+  async (c, { body }) => {
+    const user = await registerUser(createDb(c.env.DB), body);
+    return c.json(ok({ user }, { message: "Account created." }), 201);
+  },
+);
+
+defineRoute(
+  authRoutes,
+  {
+    method: "post",
+    path: "/auth/login",
+    summary: "Sign in; returns a session token and sets the session cookie",
+    tag: "auth",
+    auth: false,
+    body: LoginSchema,
+  },
+  async (c, { body }) => {
+    const session = await login(createDb(c.env.DB), c.env.LOGIN_LIMITER, body, {
+      ip: clientIp(c),
+      userAgent: c.req.header("user-agent") ?? null,
+    });
+    setCookie(c, SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      secure: true,
+      sameSite: "Lax",
+      path: "/",
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json(ok({ token: session.token, user: session.user, expires_at: session.expiresAt.toISOString() }));
+  },
+);
+
+defineRoute(
+  authRoutes,
+  { method: "post", path: "/auth/logout", summary: "End the current session", tag: "auth", auth: false },
+  async (c) => {
+    const found = sessionToken(c.req.header("authorization"), getCookie(c, SESSION_COOKIE));
+    if (found) await logout(createDb(c.env.DB), found.token);
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
+    return c.json(ok(null, { message: "Signed out." }));
+  },
+);
+
+defineRoute(authRoutes, { method: "get", path: "/auth/me", summary: "The signed-in user", tag: "auth", auth: true }, async (c) => {
+  return c.json(ok({ user: presentUser(c.get("user")) }));
+});

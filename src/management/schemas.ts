@@ -1,0 +1,81 @@
+// Request schemas of the management API. They validate input and generate the OpenAPI document.
+import { z } from "zod";
+import { SCOPES } from "../auth/api-key-token";
+
+const slug = z
+  .string()
+  .min(2)
+  .max(63)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "use lower-case letters, digits and inner hyphens");
+const name = z.string().trim().min(1).max(100);
+const role = z.enum(["owner", "admin", "member", "viewer"]);
+
+export const RegisterSchema = z.strictObject({
+  email: z.email().max(254),
+  username: z
+    .string()
+    .min(3)
+    .max(32)
+    .regex(/^[A-Za-z0-9_.-]+$/, "use letters, digits, '_', '.' and '-'"),
+  password: z.string().min(8, "must be at least 8 characters").max(256),
+  first_name: z.string().trim().max(100).optional(),
+  last_name: z.string().trim().max(100).optional(),
+});
+
+export const LoginSchema = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1).max(256),
+});
+
+export const CreateOrganizationSchema = z.strictObject({
+  name,
+  slug,
+  description: z.string().max(500).optional(),
+});
+
+export const UpdateOrganizationSchema = z
+  .strictObject({ name: name.optional(), slug: slug.optional(), description: z.string().max(500).nullable().optional() })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+export const DeleteOrganizationQuerySchema = z.strictObject({
+  force: z.enum(["true", "false"]).optional(),
+});
+
+export const AddMemberSchema = z.strictObject({ email: z.email().max(254), role });
+export const UpdateMemberSchema = z.strictObject({ role });
+
+export const CreateApiKeySchema = z.strictObject({
+  name,
+  scopes: z.array(z.enum(SCOPES)).min(1).max(3),
+  instance_ids: z.array(z.string().max(64)).max(100).optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+});
+
+const endpoint = z.string().min(1).max(2048);
+const maxRequestBytes = z
+  .number()
+  .int()
+  .min(1024)
+  .max(100 * 1024 * 1024);
+
+export const CreateInstanceSchema = z.strictObject({
+  name,
+  slug,
+  driver: z.enum(["redis", "upstash"]),
+  endpoint,
+  token: z.string().min(1).max(4096).optional(),
+  allow_admin: z.boolean().optional(),
+  max_request_bytes: maxRequestBytes.nullable().optional(),
+});
+
+export const UpdateInstanceSchema = z
+  .strictObject({
+    name: name.optional(),
+    slug: slug.optional(),
+    endpoint: endpoint.optional(),
+    token: z.string().min(1).max(4096).optional(),
+    disabled: z.boolean().optional(),
+    allow_admin: z.boolean().optional(),
+    max_request_bytes: maxRequestBytes.nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");

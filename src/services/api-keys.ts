@@ -1,0 +1,147 @@
+// API keys: mint (JWT signed by the active signing key; shown once), list, read, revoke. D1 keeps
+// metadata and a SHA-256 of the key; revocation also writes the KV marker the edge checks.
+import { type KeyRing, type Scope, signApiKey } from "../auth/api-key-token";
+import { AppError } from "../errors";
+import { sha256Hex } from "../lib/encoding";
+import { newId } from "../lib/ids";
+import { type ApiKeyRow, findApiKey, insertApiKeyStatement, listApiKeys, revokeApiKeyStatement } from "../storage/api-keys";
+import { putRevocation } from "../storage/directory";
+import { findInstance } from "../storage/instances";
+import { auditStatement } from "./audit";
+import { type Page, parseCursor, ROLE_RANK, type ServiceContext, toPage } from "./context";
+import type { OrgAccess } from "./organizations";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_KEY_LIFETIME_MS = 365 * DAY_MS;
+export const MAX_KEY_LIFETIME_MS = 10 * 365 * DAY_MS + 3 * DAY_MS;
+
+export function presentApiKey(row: ApiKeyRow) {
+  return {
+    id: row.id,
+    organization_id: row.organizationId,
+    name: row.name,
+    key_prefix: row.keyPrefix,
+    scopes: row.scopes,
+    instance_ids: row.instanceIds ?? null,
+    kid: row.kid,
+    created_by: row.createdBy,
+    created_at: row.createdAt.toISOString(),
+    expires_at: row.expiresAt.toISOString(),
+    revoked_at: row.revokedAt?.toISOString() ?? null,
+    last_used_at: row.lastUsedAt?.toISOString() ?? null,
+  };
+}
+export type PublicApiKey = ReturnType<typeof presentApiKey>;
+
+export type IssueApiKeyInput = {
+  name: string;
+  scopes: Scope[];
+  instance_ids?: string[] | undefined;
+  expires_at?: string | undefined;
+};
+
+function resolveExpiry(expiresAt: string | undefined, now: Date): Date {
+  if (expiresAt === undefined) return new Date(now.getTime() + DEFAULT_KEY_LIFETIME_MS);
+  const at = new Date(expiresAt);
+  const issues = (message: string) => new AppError("invalid_request", `expires_at ${message}.`, [{ path: "expires_at", message }]);
+  if (at.getTime() < now.getTime() + 60_000) throw issues("must be at least a minute in the future");
+  if (at.getTime() > now.getTime() + MAX_KEY_LIFETIME_MS) throw issues("must be at most ten years away");
+  return at;
+}
+
+/**
+ * Mints a key. Members may mint read/write keys; the admin scope needs the admin role. Every
+ * listed instance must belong to the organization (else 404, as for any foreign id).
+ * @returns the metadata and the key string, which is never retrievable again.
+ */
+export async function issueApiKey(
+  ctx: ServiceContext,
+  access: OrgAccess,
+  ring: KeyRing,
+  input: IssueApiKeyInput,
+): Promise<{ apiKey: PublicApiKey; key: string }> {
+  const orgId = access.organization.id;
+  if (input.scopes.includes("admin") && ROLE_RANK[access.role] < ROLE_RANK.admin) {
+    throw new AppError("forbidden", "Only admins and owners can mint keys with the admin scope.");
+  }
+  const instanceIds = input.instance_ids?.length ? [...new Set(input.instance_ids)] : null;
+  for (const instanceId of instanceIds ?? []) {
+    if (!(await findInstance(ctx.db, orgId, instanceId))) throw new AppError("not_found", `Redis instance ${instanceId} not found.`);
+  }
+  const now = new Date();
+  const id = newId("key");
+  const expiresAt = resolveExpiry(input.expires_at, now);
+  const scopes = [...new Set(input.scopes)];
+  const { key, kid } = await signApiKey(ring, {
+    keyId: id,
+    organizationId: orgId,
+    userId: ctx.actor.userId,
+    scopes,
+    instanceIds,
+    issuedAt: now,
+    expiresAt,
+    issuer: ctx.config.JWT_ISSUER,
+    audience: ctx.config.JWT_AUDIENCE,
+  });
+  const row: ApiKeyRow = {
+    id,
+    organizationId: orgId,
+    name: input.name,
+    keyPrefix: `rg_…${key.slice(-8)}`,
+    keyHash: await sha256Hex(key),
+    kid,
+    scopes,
+    instanceIds,
+    createdBy: ctx.actor.userId,
+    createdAt: now,
+    expiresAt,
+    revokedAt: null,
+    lastUsedAt: null,
+  };
+  await ctx.db.batch([
+    insertApiKeyStatement(ctx.db, row),
+    auditStatement(ctx, orgId, {
+      action: "api_key.create",
+      resourceType: "api_key",
+      resourceId: id,
+      metadata: { name: row.name, scopes, instance_ids: instanceIds, expires_at: expiresAt.toISOString(), kid },
+    }),
+  ]);
+  return { apiKey: presentApiKey(row), key };
+}
+
+export async function getApiKey(ctx: ServiceContext, access: OrgAccess, id: string): Promise<ApiKeyRow> {
+  const row = await findApiKey(ctx.db, access.organization.id, id);
+  if (!row) throw new AppError("not_found", "API key not found.");
+  return row;
+}
+
+export async function listOrganizationApiKeys(
+  ctx: ServiceContext,
+  access: OrgAccess,
+  limit: number,
+  cursor?: string,
+): Promise<Page<PublicApiKey>> {
+  const rows = await listApiKeys(ctx.db, access.organization.id, limit + 1, parseCursor(cursor));
+  return toPage(rows, limit, presentApiKey);
+}
+
+/**
+ * Revokes a key: `revoked_at` in D1, then the KV marker the edge reads. Members may revoke only
+ * keys they created. Revoking an already revoked key is a no-op that returns it unchanged.
+ */
+export async function revokeApiKey(ctx: ServiceContext, access: OrgAccess, id: string): Promise<PublicApiKey> {
+  const orgId = access.organization.id;
+  const row = await getApiKey(ctx, access, id);
+  if (ROLE_RANK[access.role] < ROLE_RANK.admin && row.createdBy !== ctx.actor.userId) {
+    throw new AppError("forbidden", "Members can revoke only the keys they created.");
+  }
+  if (row.revokedAt) return presentApiKey(row);
+  const now = new Date();
+  await ctx.db.batch([
+    revokeApiKeyStatement(ctx.db, orgId, id, now),
+    auditStatement(ctx, orgId, { action: "api_key.revoke", resourceType: "api_key", resourceId: id, metadata: { name: row.name } }),
+  ]);
+  await putRevocation(ctx.kv, id, now, row.expiresAt);
+  return presentApiKey({ ...row, revokedAt: now });
+}

@@ -1,0 +1,55 @@
+// Audit log rows for every mutation, built as statements so they commit in the same D1 batch.
+import { newId } from "../lib/ids";
+import { type AuditLogRow, insertAuditLogStatement, listAuditLogs } from "../storage/audit-logs";
+import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
+
+export type AuditEntry = {
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  metadata?: Record<string, unknown>;
+};
+
+/** A statement inserting one audit row for `orgId`, attributed to the acting user. */
+export function auditStatement(ctx: ServiceContext, orgId: string, entry: AuditEntry) {
+  return insertAuditLogStatement(ctx.db, {
+    id: newId("aud"),
+    organizationId: orgId,
+    actorUserId: ctx.actor.userId,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceId: entry.resourceId,
+    ip: ctx.actor.ip,
+    userAgent: ctx.actor.userAgent?.slice(0, 512) ?? null,
+    requestId: ctx.actor.requestId,
+    metadata: entry.metadata ?? null,
+    createdAt: new Date(),
+  });
+}
+
+export function presentAuditLog(row: AuditLogRow) {
+  return {
+    id: row.id,
+    organization_id: row.organizationId,
+    actor_user_id: row.actorUserId,
+    action: row.action,
+    resource_type: row.resourceType,
+    resource_id: row.resourceId,
+    ip: row.ip,
+    user_agent: row.userAgent,
+    request_id: row.requestId,
+    metadata: row.metadata ?? {},
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+/** A page of the organization's audit log, newest first. */
+export async function listAuditLog(
+  ctx: ServiceContext,
+  orgId: string,
+  limit: number,
+  cursor?: string,
+): Promise<Page<ReturnType<typeof presentAuditLog>>> {
+  const rows = await listAuditLogs(ctx.db, orgId, limit + 1, parseCursor(cursor));
+  return toPage(rows, limit, presentAuditLog);
+}

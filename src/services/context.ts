@@ -1,0 +1,36 @@
+// What every use-case receives: storage handles, parsed config and who is acting (for the audit log).
+import type { Config } from "../env";
+import { AppError } from "../errors";
+import { type Db, decodeCursor, encodeCursor } from "../storage/db";
+
+export type Actor = { userId: string; ip: string | null; userAgent: string | null; requestId: string };
+
+export type ServiceContext = {
+  db: Db;
+  kv: KVNamespace;
+  config: Config;
+  actor: Actor;
+};
+
+export const ROLE_RANK = { viewer: 0, member: 1, admin: 2, owner: 3 } as const;
+export type Role = keyof typeof ROLE_RANK;
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/** Parses an opaque list cursor; a malformed one is a 400, not silently the first page. */
+export function parseCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const after = decodeCursor(cursor);
+  if (!after) throw new AppError("invalid_request", "The cursor is malformed; pass back next_cursor unchanged.");
+  return after;
+}
+
+/** Turns `limit + 1` fetched rows into a page and the cursor of the next one. */
+export function toPage<R extends { createdAt: Date; id: string }, T>(rows: R[], limit: number, present: (row: R) => T): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(present),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+}

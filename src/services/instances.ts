@@ -1,0 +1,197 @@
+// Redis instances: attach an upstream (redis or upstash driver), read, update, rotate credentials,
+// disable, delete. D1 first, then the KV directory record the edge reads. Credentials are sealed
+// before they reach D1 or KV and are never returned again.
+import { AppError } from "../errors";
+import { deriveAeadKey, seal } from "../lib/aead";
+import { newId } from "../lib/ids";
+import { isUniqueViolation } from "../storage/db";
+import { deleteInstanceRecord, INSTANCE_RECORD_VERSION, type InstanceRecord, putInstanceRecord } from "../storage/directory";
+import {
+  deleteInstanceStatement,
+  findInstance,
+  type InstanceRow,
+  insertInstanceStatement,
+  listAllInstances,
+  listInstances,
+  updateInstanceStatement,
+} from "../storage/instances";
+import { auditStatement } from "./audit";
+import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
+import type { OrgAccess } from "./organizations";
+import { parseEndpoint } from "./upstream-endpoint";
+
+export const CREDENTIALS_PURPOSE = "upstream-credentials";
+
+export function presentInstance(row: InstanceRow) {
+  return {
+    id: row.id,
+    organization_id: row.organizationId,
+    name: row.name,
+    slug: row.slug,
+    driver: row.driver,
+    endpoint: row.endpoint,
+    credential_hint: row.credentialHint,
+    disabled: row.disabled,
+    allow_admin: row.allowAdmin,
+    max_request_bytes: row.maxRequestBytes,
+    created_by: row.createdBy,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+export type PublicInstance = ReturnType<typeof presentInstance>;
+
+export function toInstanceRecord(row: InstanceRow): InstanceRecord {
+  return {
+    v: INSTANCE_RECORD_VERSION,
+    id: row.id,
+    organization_id: row.organizationId,
+    driver: row.driver,
+    endpoint: row.endpoint,
+    credentials: row.credentialsCiphertext,
+    disabled: row.disabled,
+    allow_admin: row.allowAdmin,
+    max_request_bytes: row.maxRequestBytes,
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function slugConflict(error: unknown): never {
+  if (isUniqueViolation(error)) {
+    throw new AppError("conflict", "This organization already has an instance with this slug.", [
+      { path: "slug", message: "already in use" },
+    ]);
+  }
+  throw error;
+}
+
+async function resolveEndpoint(ctx: ServiceContext, instanceId: string, driver: InstanceRow["driver"], endpoint: string, token?: string) {
+  const parsed = parseEndpoint(driver, endpoint, token, {
+    allowedHosts: ctx.config.ALLOWED_UPSTREAM_HOSTS,
+    allowPlainHttp: ctx.config.ENVIRONMENT !== "production",
+  });
+  if (!parsed.ok)
+    throw new AppError("invalid_request", `${parsed.path} ${parsed.message}.`, [{ path: parsed.path, message: parsed.message }]);
+  const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
+  const ciphertext = parsed.credentials ? await seal(key, JSON.stringify(parsed.credentials), instanceId) : null;
+  return { endpoint: parsed.endpoint, credentialsCiphertext: ciphertext, credentialHint: parsed.hint };
+}
+
+export type CreateInstanceInput = {
+  name: string;
+  slug: string;
+  driver: InstanceRow["driver"];
+  endpoint: string;
+  token?: string | undefined;
+  allow_admin?: boolean | undefined;
+  max_request_bytes?: number | null | undefined;
+};
+
+/** Attaches an upstream to the organization and publishes its directory record. */
+export async function createInstance(ctx: ServiceContext, access: OrgAccess, input: CreateInstanceInput): Promise<PublicInstance> {
+  const orgId = access.organization.id;
+  const id = newId("rdb");
+  const now = new Date();
+  const row: InstanceRow = {
+    id,
+    organizationId: orgId,
+    name: input.name,
+    slug: input.slug,
+    driver: input.driver,
+    ...(await resolveEndpoint(ctx, id, input.driver, input.endpoint, input.token)),
+    disabled: false,
+    allowAdmin: input.allow_admin ?? false,
+    maxRequestBytes: input.max_request_bytes ?? null,
+    createdBy: ctx.actor.userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await ctx.db
+    .batch([
+      insertInstanceStatement(ctx.db, row),
+      auditStatement(ctx, orgId, {
+        action: "instance.create",
+        resourceType: "instance",
+        resourceId: id,
+        metadata: { driver: row.driver, slug: row.slug },
+      }),
+    ])
+    .catch(slugConflict);
+  await putInstanceRecord(ctx.kv, toInstanceRecord(row));
+  return presentInstance(row);
+}
+
+/** @throws AppError not_found for an id that is not this organization's. */
+export async function getInstance(ctx: ServiceContext, access: OrgAccess, id: string): Promise<InstanceRow> {
+  const row = await findInstance(ctx.db, access.organization.id, id);
+  if (!row) throw new AppError("not_found", "Redis instance not found.");
+  return row;
+}
+
+export async function listOrganizationInstances(
+  ctx: ServiceContext,
+  access: OrgAccess,
+  limit: number,
+  cursor?: string,
+): Promise<Page<PublicInstance>> {
+  const rows = await listInstances(ctx.db, access.organization.id, limit + 1, parseCursor(cursor));
+  return toPage(rows, limit, presentInstance);
+}
+
+export type UpdateInstanceInput = Partial<Omit<CreateInstanceInput, "driver">> & { disabled?: boolean | undefined };
+
+/** Renames, re-points or rotates credentials, toggles flags; then rewrites the directory record. */
+export async function updateInstance(
+  ctx: ServiceContext,
+  access: OrgAccess,
+  id: string,
+  input: UpdateInstanceInput,
+): Promise<PublicInstance> {
+  const current = await getInstance(ctx, access, id);
+  const rotating = input.endpoint !== undefined || input.token !== undefined;
+  const connection = rotating ? await resolveEndpoint(ctx, id, current.driver, input.endpoint ?? current.endpoint, input.token) : {};
+  const patch: Partial<InstanceRow> = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.slug !== undefined ? { slug: input.slug } : {}),
+    ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
+    ...(input.allow_admin !== undefined ? { allowAdmin: input.allow_admin } : {}),
+    ...(input.max_request_bytes !== undefined ? { maxRequestBytes: input.max_request_bytes } : {}),
+    ...connection,
+  };
+  const changed = Object.keys(input).filter((k) => k !== "token" && k !== "endpoint");
+  await ctx.db
+    .batch([
+      updateInstanceStatement(ctx.db, access.organization.id, id, patch),
+      auditStatement(ctx, access.organization.id, {
+        action: rotating ? "instance.credentials_rotate" : "instance.update",
+        resourceType: "instance",
+        resourceId: id,
+        metadata: { fields: rotating ? [...changed, "endpoint"] : changed },
+      }),
+    ])
+    .catch(slugConflict);
+  const updated = await getInstance(ctx, access, id);
+  await putInstanceRecord(ctx.kv, toInstanceRecord(updated));
+  return presentInstance(updated);
+}
+
+export async function deleteInstance(ctx: ServiceContext, access: OrgAccess, id: string): Promise<void> {
+  const current = await getInstance(ctx, access, id);
+  await ctx.db.batch([
+    deleteInstanceStatement(ctx.db, access.organization.id, id),
+    auditStatement(ctx, access.organization.id, {
+      action: "instance.delete",
+      resourceType: "instance",
+      resourceId: id,
+      metadata: { slug: current.slug },
+    }),
+  ]);
+  await deleteInstanceRecord(ctx.kv, id);
+}
+
+/** Rewrites every instance's directory record from D1 (the repair command). Returns the count. */
+export async function rebuildDirectory(ctx: Pick<ServiceContext, "db" | "kv">): Promise<number> {
+  const rows = await listAllInstances(ctx.db);
+  for (const row of rows) await putInstanceRecord(ctx.kv, toInstanceRecord(row));
+  return rows.length;
+}

@@ -1,0 +1,105 @@
+// Memberships: owners add existing users by email, change roles and remove members. The last
+// owner can be neither demoted nor removed.
+import { AppError } from "../errors";
+import { isUniqueViolation } from "../storage/db";
+import {
+  countOwners,
+  deleteMembershipStatement,
+  findMembership,
+  insertMembershipStatement,
+  listMembers,
+  updateMembershipStatement,
+} from "../storage/organizations";
+import { findUserByEmail } from "../storage/users";
+import { auditStatement } from "./audit";
+import type { Role, ServiceContext } from "./context";
+import type { OrgAccess } from "./organizations";
+
+type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
+
+export function presentMember(m: MemberRow) {
+  return {
+    user_id: m.userId,
+    email: m.email,
+    username: m.username,
+    first_name: m.firstName,
+    last_name: m.lastName,
+    role: m.role,
+    joined_at: m.createdAt.toISOString(),
+  };
+}
+
+export async function listOrganizationMembers(ctx: ServiceContext, access: OrgAccess) {
+  return (await listMembers(ctx.db, access.organization.id)).map(presentMember);
+}
+
+async function memberView(ctx: ServiceContext, orgId: string, userId: string) {
+  const found = (await listMembers(ctx.db, orgId)).find((m) => m.userId === userId);
+  if (!found) throw new AppError("not_found", "Member not found.");
+  return presentMember(found);
+}
+
+/**
+ * Adds an existing user (by email) with a role.
+ * @throws AppError not_found (no such user), conflict (already a member).
+ */
+export async function addMember(ctx: ServiceContext, access: OrgAccess, input: { email: string; role: Role }) {
+  const orgId = access.organization.id;
+  const user = await findUserByEmail(ctx.db, input.email.toLowerCase());
+  if (!user || user.disabledAt) throw new AppError("not_found", "No account with this email exists. Ask them to sign up first.");
+  await ctx.db
+    .batch([
+      insertMembershipStatement(ctx.db, orgId, user.id, input.role),
+      auditStatement(ctx, orgId, { action: "member.add", resourceType: "member", resourceId: user.id, metadata: { role: input.role } }),
+    ])
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw new AppError("conflict", "This user is already a member of the organization.");
+      throw error;
+    });
+  return memberView(ctx, orgId, user.id);
+}
+
+async function requireMember(ctx: ServiceContext, orgId: string, userId: string) {
+  const membership = await findMembership(ctx.db, orgId, userId);
+  if (!membership) throw new AppError("not_found", "Member not found.");
+  return membership;
+}
+
+async function guardLastOwner(ctx: ServiceContext, orgId: string, currentRole: Role, action: string) {
+  if (currentRole === "owner" && (await countOwners(ctx.db, orgId)) <= 1) {
+    throw new AppError("conflict", `The last owner cannot be ${action}. Make another member an owner first.`);
+  }
+}
+
+export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, userId: string, role: Role) {
+  const orgId = access.organization.id;
+  const membership = await requireMember(ctx, orgId, userId);
+  if (membership.role !== role) {
+    if (role !== "owner") await guardLastOwner(ctx, orgId, membership.role, "demoted");
+    await ctx.db.batch([
+      updateMembershipStatement(ctx.db, orgId, userId, role),
+      auditStatement(ctx, orgId, {
+        action: "member.role_change",
+        resourceType: "member",
+        resourceId: userId,
+        metadata: { from: membership.role, to: role },
+      }),
+    ]);
+  }
+  return memberView(ctx, orgId, userId);
+}
+
+export async function removeMember(ctx: ServiceContext, access: OrgAccess, userId: string): Promise<void> {
+  const orgId = access.organization.id;
+  const membership = await requireMember(ctx, orgId, userId);
+  await guardLastOwner(ctx, orgId, membership.role, "removed");
+  await ctx.db.batch([
+    deleteMembershipStatement(ctx.db, orgId, userId),
+    auditStatement(ctx, orgId, {
+      action: "member.remove",
+      resourceType: "member",
+      resourceId: userId,
+      metadata: { role: membership.role },
+    }),
+  ]);
+}

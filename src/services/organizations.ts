@@ -1,0 +1,138 @@
+// Organizations: create (creator becomes owner), list, read, update, delete (owner only; with
+// ?force, cascades to instances and keys and clears their KV records).
+import { AppError } from "../errors";
+import { newId } from "../lib/ids";
+import { listLiveApiKeys, revokeAllApiKeysStatement } from "../storage/api-keys";
+import { isUniqueViolation } from "../storage/db";
+import { deleteInstanceRecord, putRevocation } from "../storage/directory";
+import { listAllInstances } from "../storage/instances";
+import {
+  deleteOrganizationStatement,
+  findOrganizationForMember,
+  insertOrganizationStatements,
+  listOrganizationsForUser,
+  type OrganizationRow,
+  updateOrganizationStatement,
+} from "../storage/organizations";
+import { auditStatement } from "./audit";
+import { type Page, ROLE_RANK, type Role, type ServiceContext } from "./context";
+
+export function presentOrganization(org: OrganizationRow, role: Role) {
+  return {
+    id: org.id,
+    name: org.name,
+    slug: org.slug,
+    description: org.description,
+    plan: org.plan,
+    role,
+    created_at: org.createdAt.toISOString(),
+    updated_at: org.updatedAt.toISOString(),
+  };
+}
+export type PublicOrganization = ReturnType<typeof presentOrganization>;
+
+export type OrgAccess = { organization: OrganizationRow; role: Role };
+
+function slugConflict(error: unknown): never {
+  if (isUniqueViolation(error)) {
+    throw new AppError("conflict", "An organization with this slug already exists.", [{ path: "slug", message: "already in use" }]);
+  }
+  throw error;
+}
+
+/**
+ * Loads the organization as seen by the acting user, enforcing a minimum role.
+ * @throws AppError not_found when it does not exist or the user is not a member (no id oracle);
+ *   forbidden when the user's role is below `minimum`.
+ */
+export async function requireOrgAccess(ctx: ServiceContext, orgId: string, minimum: Role): Promise<OrgAccess> {
+  const found = await findOrganizationForMember(ctx.db, orgId, ctx.actor.userId);
+  if (!found) throw new AppError("not_found", "Organization not found.");
+  if (ROLE_RANK[found.role] < ROLE_RANK[minimum]) {
+    throw new AppError("forbidden", `This action needs the ${minimum} role or higher; you are ${found.role}.`);
+  }
+  return found;
+}
+
+export async function createOrganization(
+  ctx: ServiceContext,
+  input: { name: string; slug: string; description?: string | undefined },
+): Promise<PublicOrganization> {
+  const now = new Date();
+  const org: OrganizationRow = {
+    id: newId("org"),
+    name: input.name,
+    slug: input.slug,
+    description: input.description ?? null,
+    plan: "free",
+    createdBy: ctx.actor.userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const [insertOrg, insertOwner] = insertOrganizationStatements(ctx.db, org, ctx.actor.userId);
+  const audit = auditStatement(ctx, org.id, {
+    action: "organization.create",
+    resourceType: "organization",
+    resourceId: org.id,
+    metadata: { slug: org.slug },
+  });
+  await ctx.db.batch([insertOrg, insertOwner, audit]).catch(slugConflict);
+  return presentOrganization(org, "owner");
+}
+
+export async function listOrganizations(ctx: ServiceContext, limit: number, offset: number): Promise<Page<PublicOrganization>> {
+  const rows = await listOrganizationsForUser(ctx.db, ctx.actor.userId, limit + 1, offset);
+  return {
+    items: rows.slice(0, limit).map((r) => presentOrganization(r.organization, r.role)),
+    nextCursor: rows.length > limit ? String(offset + limit) : null,
+  };
+}
+
+export async function updateOrganization(
+  ctx: ServiceContext,
+  access: OrgAccess,
+  patch: { name?: string | undefined; slug?: string | undefined; description?: string | null | undefined },
+): Promise<PublicOrganization> {
+  const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  const orgId = access.organization.id;
+  await ctx.db
+    .batch([
+      updateOrganizationStatement(ctx.db, orgId, changes),
+      auditStatement(ctx, orgId, { action: "organization.update", resourceType: "organization", resourceId: orgId, metadata: changes }),
+    ])
+    .catch(slugConflict);
+  const updated = await findOrganizationForMember(ctx.db, orgId, ctx.actor.userId);
+  if (!updated) throw new AppError("not_found", "Organization not found.");
+  return presentOrganization(updated.organization, updated.role);
+}
+
+/**
+ * Deletes an organization. Refuses (409) while it has instances unless `force`; with force, every
+ * live key is revoked in KV and every instance record is removed from KV before D1 cascades.
+ */
+export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess, force: boolean): Promise<void> {
+  const orgId = access.organization.id;
+  const instances = await listAllInstances(ctx.db, orgId);
+  if (instances.length > 0 && !force) {
+    throw new AppError(
+      "conflict",
+      `The organization still has ${instances.length} Redis instance(s). Delete them first or pass ?force=true.`,
+    );
+  }
+  const now = new Date();
+  const keys = await listLiveApiKeys(ctx.db, orgId);
+  await ctx.db.batch([
+    revokeAllApiKeysStatement(ctx.db, orgId, now),
+    auditStatement(ctx, orgId, {
+      action: "organization.delete",
+      resourceType: "organization",
+      resourceId: orgId,
+      metadata: { slug: access.organization.slug, instances: instances.length, revoked_keys: keys.length },
+    }),
+    deleteOrganizationStatement(ctx.db, orgId),
+  ]);
+  await Promise.all([
+    ...keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)),
+    ...instances.map((i) => deleteInstanceRecord(ctx.kv, i.id)),
+  ]);
+}

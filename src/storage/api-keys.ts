@@ -1,0 +1,54 @@
+// D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { apiKeys } from "../../drizzle/schema";
+import type { Db } from "./db";
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export function insertApiKeyStatement(db: Db, row: typeof apiKeys.$inferInsert) {
+  return db.insert(apiKeys).values(row);
+}
+
+export async function findApiKey(db: Db, orgId: string, id: string): Promise<ApiKeyRow | undefined> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id)))
+    .get();
+}
+
+export async function listApiKeys(db: Db, orgId: string, limit: number, after?: { createdAt: Date; id: string }) {
+  const page = after
+    ? or(lt(apiKeys.createdAt, after.createdAt), and(eq(apiKeys.createdAt, after.createdAt), lt(apiKeys.id, after.id)))
+    : undefined;
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, orgId), page))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .limit(limit)
+    .all();
+}
+
+/** Unrevoked keys of an organization (for cascading revocation). */
+export async function listLiveApiKeys(db: Db, orgId: string): Promise<ApiKeyRow[]> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)))
+    .all();
+}
+
+export function revokeApiKeyStatement(db: Db, orgId: string, id: string, at: Date) {
+  return db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+}
+
+export function revokeAllApiKeysStatement(db: Db, orgId: string, at: Date) {
+  return db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)));
+}

@@ -1,0 +1,71 @@
+// The KV directory: the edge's read model, written by the management side after D1 succeeds.
+//
+// Keys (binding DIRECTORY):
+//   v1:instance:<instanceId>  -> InstanceRecord JSON (below). No expiration; deleted with the instance.
+//   v1:revoked:<keyId>        -> {"revoked_at": ISO-8601}. Expires at the key's own `exp` (KV needs
+//                                 >= 60 s ahead, so never sooner than that): after exp the JWT is dead anyway.
+// Upstream credentials inside a record are sealed (src/lib/aead.ts, purpose "upstream-credentials",
+// context = instance id) and only opened inside the edge.
+import { z } from "zod";
+
+export const INSTANCE_RECORD_VERSION = 1;
+
+export const InstanceRecordSchema = z.object({
+  v: z.literal(INSTANCE_RECORD_VERSION),
+  id: z.string(),
+  organization_id: z.string(),
+  driver: z.enum(["redis", "upstash"]),
+  endpoint: z.string(),
+  credentials: z.string().nullable(),
+  disabled: z.boolean(),
+  allow_admin: z.boolean(),
+  max_request_bytes: z.number().int().positive().nullable(),
+  updated_at: z.string(),
+});
+export type InstanceRecord = z.infer<typeof InstanceRecordSchema>;
+
+const RevocationSchema = z.object({ revoked_at: z.string() });
+
+export const instanceKey = (id: string) => `v1:instance:${id}`;
+export const revokedKey = (keyId: string) => `v1:revoked:${keyId}`;
+
+/** Writes (or replaces) an instance's record. */
+export async function putInstanceRecord(kv: KVNamespace, record: InstanceRecord): Promise<void> {
+  await kv.put(instanceKey(record.id), JSON.stringify(InstanceRecordSchema.parse(record)));
+}
+
+export async function deleteInstanceRecord(kv: KVNamespace, id: string): Promise<void> {
+  await kv.delete(instanceKey(id));
+}
+
+/**
+ * Reads an instance record. A value that does not match the schema is treated as absent and
+ * reported through `onInvalid`, so a bad write can never crash the edge.
+ */
+export async function getInstanceRecord(
+  kv: KVNamespace,
+  id: string,
+  onInvalid: (detail: string) => void = () => {},
+): Promise<InstanceRecord | null> {
+  const raw = await kv.get(instanceKey(id), "json");
+  if (raw === null) return null;
+  const parsed = InstanceRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    onInvalid(`instance record ${id} is malformed: ${parsed.error.issues[0]?.message ?? "unknown"}`);
+    return null;
+  }
+  return parsed.data;
+}
+
+/** Marks a key revoked until its expiry (KV refuses expirations under 60 s away). */
+export async function putRevocation(kv: KVNamespace, keyId: string, revokedAt: Date, keyExpiresAt: Date): Promise<void> {
+  const minimum = Math.ceil(Date.now() / 1000) + 60;
+  const expiration = Math.max(Math.ceil(keyExpiresAt.getTime() / 1000), minimum);
+  await kv.put(revokedKey(keyId), JSON.stringify({ revoked_at: revokedAt.toISOString() }), { expiration });
+}
+
+/** True when a revocation marker exists for the key. */
+export async function isRevoked(kv: KVNamespace, keyId: string): Promise<boolean> {
+  const raw = await kv.get(revokedKey(keyId), "json");
+  return raw !== null && RevocationSchema.safeParse(raw).success;
+}

@@ -1,0 +1,98 @@
+// D1 queries for organizations and memberships. Every tenant-owned query takes the organization id.
+import { and, asc, count, desc, eq } from "drizzle-orm";
+import { memberships, organizations, users } from "../../drizzle/schema";
+import type { Db } from "./db";
+
+export type OrganizationRow = typeof organizations.$inferSelect;
+export type Role = (typeof memberships.$inferSelect)["role"];
+
+export function insertOrganizationStatements(db: Db, org: typeof organizations.$inferInsert, ownerId: string) {
+  return [
+    db.insert(organizations).values(org),
+    db.insert(memberships).values({ organizationId: org.id, userId: ownerId, role: "owner" }),
+  ] as const;
+}
+
+/** Organizations the user belongs to, with the user's role, newest first. */
+export async function listOrganizationsForUser(db: Db, userId: string, limit: number, offset: number) {
+  return db
+    .select({ organization: organizations, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(desc(organizations.createdAt), desc(organizations.id))
+    .limit(limit)
+    .offset(offset)
+    .all();
+}
+
+/** The organization and the user's role in it; undefined when either is missing (a 404). */
+export async function findOrganizationForMember(db: Db, orgId: string, userId: string) {
+  return db
+    .select({ organization: organizations, role: memberships.role })
+    .from(organizations)
+    .innerJoin(memberships, and(eq(memberships.organizationId, organizations.id), eq(memberships.userId, userId)))
+    .where(eq(organizations.id, orgId))
+    .get();
+}
+
+export function updateOrganizationStatement(db: Db, orgId: string, patch: Partial<Pick<OrganizationRow, "name" | "slug" | "description">>) {
+  return db
+    .update(organizations)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(organizations.id, orgId));
+}
+
+export function deleteOrganizationStatement(db: Db, orgId: string) {
+  return db.delete(organizations).where(eq(organizations.id, orgId));
+}
+
+export async function listMembers(db: Db, orgId: string) {
+  return db
+    .select({
+      userId: users.id,
+      email: users.email,
+      username: users.username,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      role: memberships.role,
+      createdAt: memberships.createdAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.organizationId, orgId))
+    .orderBy(asc(memberships.createdAt), asc(users.id))
+    .all();
+}
+
+export async function findMembership(db: Db, orgId: string, userId: string) {
+  return db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)))
+    .get();
+}
+
+export async function countOwners(db: Db, orgId: string): Promise<number> {
+  const row = await db
+    .select({ n: count() })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, orgId), eq(memberships.role, "owner")))
+    .get();
+  return row?.n ?? 0;
+}
+
+export function insertMembershipStatement(db: Db, orgId: string, userId: string, role: Role) {
+  return db.insert(memberships).values({ organizationId: orgId, userId, role });
+}
+
+export function updateMembershipStatement(db: Db, orgId: string, userId: string, role: Role) {
+  return db
+    .update(memberships)
+    .set({ role })
+    .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
+}
+
+export function deleteMembershipStatement(db: Db, orgId: string, userId: string) {
+  return db.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
+}

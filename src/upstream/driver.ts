@@ -1,0 +1,40 @@
+// The seam between the edge and an upstream. The edge hands a driver authorised commands and the
+// client's reply format; the driver answers with the complete HTTP response (Upstash's wire shape).
+// A new backend is a new file implementing UpstreamDriver; the edge never changes.
+import type { Arg } from "./resp";
+
+/** How the client asked for replies: plain JSON, base64-encoded strings, or raw RESP2 bytes. */
+export type ReplyFormat = "json" | "base64" | "resp2";
+
+/** A pipeline item the edge refused by policy; the driver puts it in place as `{ error }`. */
+export type RefusedItem = { refused: string };
+
+export type CallOptions = {
+  format: ReplyFormat;
+  /** The client's `upstash-sync-token`, if any (the upstash driver forwards it). */
+  syncToken: string | null;
+};
+
+export type StreamKind = "subscribe" | "psubscribe" | "monitor";
+
+export interface UpstreamDriver {
+  /** One command: 200 `{ result }` or 400 `{ error }` with the Redis error text verbatim. */
+  command(command: Arg[], options: CallOptions): Promise<Response>;
+  /** Many commands in one round trip; 200 with one `{ result }` or `{ error }` per item, in order. */
+  pipeline(items: (Arg[] | RefusedItem)[], options: CallOptions): Promise<Response>;
+  /** MULTI/EXEC on one connection; a discarded transaction is a non-2xx `{ error }`. */
+  transaction(commands: Arg[][], options: CallOptions): Promise<Response>;
+  /** A server-sent-event stream of messages (or MONITOR lines) until the client goes away. */
+  stream(kind: StreamKind, targets: string[], options: CallOptions): Promise<Response>;
+}
+
+/** What a driver needs to reach an instance: the decrypted view of its directory record. */
+export type UpstreamTarget = {
+  instanceId: string;
+  endpoint: string;
+  credentials: { username?: string; password?: string; token?: string } | null;
+  timeoutMs: number;
+  heartbeatMs: number;
+};
+
+export const isRefused = (item: Arg[] | RefusedItem): item is RefusedItem => !Array.isArray(item);

@@ -1,0 +1,156 @@
+// One TCP (or TLS, for rediss://) connection to a Redis server through cloudflare:sockets, with a
+// deadline for the whole exchange. Workers cannot share sockets between requests, so each HTTP
+// request opens its own connection and closes it when done.
+import { connect } from "cloudflare:sockets";
+import type { UpstreamTarget } from "./driver";
+import { type Arg, encodeCommands, RespError, RespParser, type RespValue } from "./resp";
+
+export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol";
+
+/** A transport-level failure; the message names the instance, never its credentials. */
+export class UpstreamFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Endpoint = { hostname: string; port: number; tls: boolean; db: number };
+
+function parseEndpoint(endpoint: string): Endpoint {
+  const url = new URL(endpoint);
+  const db = Number(url.pathname.replace(/^\//, "") || "0");
+  return { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 6379), tls: url.protocol === "rediss:", db };
+}
+
+export class RedisConnection {
+  private readonly parser = new RespParser();
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  private closed = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly instanceId: string,
+  ) {
+    this.reader = socket.readable.getReader();
+    this.writer = socket.writable.getWriter();
+  }
+
+  /**
+   * Connects and, when the instance has credentials or a database number, authenticates and
+   * selects it before any client command is written: a failed AUTH must never let commands run.
+   */
+  static async open(target: UpstreamTarget): Promise<RedisConnection> {
+    const endpoint = parseEndpoint(target.endpoint);
+    let socket: Socket;
+    try {
+      socket = connect(
+        { hostname: endpoint.hostname, port: endpoint.port },
+        { secureTransport: endpoint.tls ? "on" : "off", allowHalfOpen: false },
+      );
+      await socket.opened;
+    } catch {
+      throw new UpstreamFailure("unreachable", `ERR cannot reach the upstream of instance ${target.instanceId}`);
+    }
+    const connection = new RedisConnection(socket, target.instanceId);
+    const setup: Arg[][] = [];
+    const { username, password } = target.credentials ?? {};
+    if (password) setup.push(username ? ["AUTH", username, password] : ["AUTH", password]);
+    if (endpoint.db !== 0) setup.push(["SELECT", String(endpoint.db)]);
+    if (setup.length > 0) {
+      try {
+        const replies = await connection.exchange(setup);
+        const failed = replies.findIndex((r) => r instanceof RespError);
+        if (failed >= 0) {
+          const isAuth = password !== undefined && failed === 0;
+          throw new UpstreamFailure(
+            isAuth ? "auth" : "protocol",
+            isAuth
+              ? `ERR the upstream of instance ${target.instanceId} rejected its stored credentials`
+              : `ERR the upstream of instance ${target.instanceId} refused to select database ${endpoint.db}`,
+          );
+        }
+      } catch (error) {
+        connection.close();
+        throw error;
+      }
+    }
+    return connection;
+  }
+
+  /** Writes all commands in one write, then reads exactly one reply per command. */
+  async exchange(commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
+    await this.write(commands);
+    const replies: RespValue[] = [];
+    while (replies.length < commands.length) {
+      const reply = await this.nextReply();
+      if (reply === undefined)
+        throw new UpstreamFailure("protocol", `ERR the upstream of instance ${this.instanceId} closed the connection`);
+      replies.push(reply);
+    }
+    return replies;
+  }
+
+  async write(commands: readonly (readonly Arg[])[]): Promise<void> {
+    try {
+      await this.writer.write(encodeCommands(commands));
+    } catch {
+      throw new UpstreamFailure("unreachable", `ERR lost the connection to the upstream of instance ${this.instanceId}`);
+    }
+  }
+
+  /** The next complete reply, or undefined when the server closed the connection. */
+  async nextReply(): Promise<RespValue | undefined> {
+    for (;;) {
+      const ready = this.parser.next();
+      if (ready !== undefined) return ready;
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await this.reader.read();
+      } catch {
+        if (this.closed) return undefined;
+        throw new UpstreamFailure("unreachable", `ERR lost the connection to the upstream of instance ${this.instanceId}`);
+      }
+      if (chunk.done) return undefined;
+      this.parser.push(chunk.value);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close().catch(() => {});
+  }
+}
+
+/**
+ * Runs `work` on a fresh connection under one deadline covering connect and exchange; the
+ * connection is always closed. A deadline miss becomes UpstreamFailure("timeout").
+ */
+export async function withConnection<T>(target: UpstreamTarget, work: (c: RedisConnection) => Promise<T>): Promise<T> {
+  let connection: RedisConnection | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      connection?.close();
+      reject(
+        new UpstreamFailure("timeout", `ERR the upstream of instance ${target.instanceId} did not answer within ${target.timeoutMs} ms`),
+      );
+    }, target.timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      (async () => {
+        connection = await RedisConnection.open(target);
+        return work(connection);
+      })(),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    connection?.close();
+  }
+}

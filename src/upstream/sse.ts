@@ -1,0 +1,95 @@
+// Server-sent events over a dedicated Redis connection (SUBSCRIBE, PSUBSCRIBE, MONITOR). The
+// connection lives as long as the stream: a heartbeat comment every few seconds lets the runtime
+// notice a client that went away, and cancelling the stream closes the Redis connection.
+import { utf8 } from "../lib/encoding";
+import { nextSyncToken } from "../lib/sync-token";
+import type { UpstreamTarget } from "./driver";
+import { RedisConnection, UpstreamFailure } from "./redis-connection";
+import type { Arg, RespValue } from "./resp";
+
+/** Formats one event; each line of a multi-line payload gets its own `data:` line (SSE framing). */
+function sseEvent(data: string): Uint8Array {
+  return utf8.encode(
+    `${data
+      .split(/\r?\n/)
+      .map((l) => `data: ${l}`)
+      .join("\n")}\n\n`,
+  );
+}
+
+async function openWithDeadline(target: UpstreamTarget): Promise<RedisConnection> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new UpstreamFailure("timeout", `ERR the upstream of instance ${target.instanceId} did not answer within ${target.timeoutMs} ms`),
+        ),
+      target.timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([RedisConnection.open(target), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Opens a connection, sends `command`, and streams every reply as an SSE event through `describe`
+ * (null skips a reply). Ends when the client cancels or the server closes the connection.
+ */
+export async function eventStream(
+  target: UpstreamTarget,
+  command: Arg[],
+  describe: (reply: RespValue) => string | null,
+): Promise<Response> {
+  const connection = await openWithDeadline(target);
+  await connection.write([command]);
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const stop = () => {
+    clearInterval(heartbeat);
+    connection.close();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      heartbeat = setInterval(() => {
+        try {
+          controller.enqueue(utf8.encode(": ping\n\n"));
+        } catch {
+          stop();
+        }
+      }, target.heartbeatMs);
+      (async () => {
+        try {
+          for (;;) {
+            const reply = await connection.nextReply();
+            if (reply === undefined) break;
+            const data = describe(reply);
+            if (data !== null) controller.enqueue(sseEvent(data));
+          }
+          stop();
+          controller.close();
+        } catch {
+          stop();
+          try {
+            controller.close();
+          } catch {
+            // already cancelled by the client
+          }
+        }
+      })();
+    },
+    cancel() {
+      stop();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      "upstash-sync-token": nextSyncToken(),
+    },
+  });
+}

@@ -1,0 +1,157 @@
+// The `upstash` driver: forwards each authorised request to an Upstash (or Upstash-compatible)
+// REST endpoint as exactly one HTTP request. Encoding and sync-token headers pass through both
+// ways; Redis-level outcomes come back unchanged. Never retries: commands may not be idempotent.
+import { decodeUtf8 } from "../lib/encoding";
+import { type CallOptions, isRefused, type RefusedItem, type StreamKind, type UpstreamDriver, type UpstreamTarget } from "./driver";
+import type { Arg } from "./resp";
+import { errorResponse } from "./wire-reply";
+
+const PASSED_BACK = ["content-type", "upstash-sync-token"];
+
+type RawJson = { rawJSON(text: string): unknown };
+
+/** Re-serialises a parsed array item keeping numbers exactly as Upstash wrote them. */
+function parseKeepingNumbers(text: string): unknown {
+  const raw = (JSON as unknown as RawJson).rawJSON;
+  return JSON.parse(text, (_k, v, ctx?: { source?: string }) => (typeof v === "number" && ctx?.source ? raw(ctx.source) : v));
+}
+
+function argsToJson(command: Arg[]): string | null {
+  const out: string[] = [];
+  for (const arg of command) {
+    if (typeof arg === "string") out.push(arg);
+    else {
+      const text = decodeUtf8(arg);
+      if (text.includes("\uFFFD")) return null;
+      out.push(text);
+    }
+  }
+  return JSON.stringify(out);
+}
+
+export class UpstashDriver implements UpstreamDriver {
+  constructor(private readonly target: UpstreamTarget) {}
+
+  private headers(options: CallOptions, extra: Record<string, string> = {}): Headers {
+    const headers = new Headers({
+      authorization: `Bearer ${this.target.credentials?.token ?? ""}`,
+      "content-type": "application/json",
+      ...extra,
+    });
+    if (options.format === "base64") headers.set("upstash-encoding", "base64");
+    if (options.format === "resp2") headers.set("upstash-response-format", "resp2");
+    if (options.syncToken) headers.set("upstash-sync-token", options.syncToken);
+    return headers;
+  }
+
+  /** One upstream request with the deadline; transport failures become 502/504 `{ error }`. */
+  private async send(path: string, body: BodyInit, options: CallOptions, extra?: Record<string, string>): Promise<Response> {
+    const id = this.target.instanceId;
+    let upstream: Response;
+    try {
+      upstream = await fetch(`${this.target.endpoint}${path}`, {
+        method: "POST",
+        headers: this.headers(options, extra),
+        body,
+        signal: AbortSignal.timeout(this.target.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
+      return timedOut
+        ? errorResponse(504, `ERR the upstream of instance ${id} did not answer within ${this.target.timeoutMs} ms`)
+        : errorResponse(502, `ERR cannot reach the upstream of instance ${id}`);
+    }
+    if (upstream.status === 401 || upstream.status === 403) {
+      await upstream.body?.cancel();
+      return errorResponse(502, `ERR the upstream of instance ${id} rejected its stored credentials (HTTP ${upstream.status})`);
+    }
+    return upstream;
+  }
+
+  /** Buffers a JSON reply and checks it is JSON, so garbage from upstream is a clear 502. */
+  private async relay(upstream: Response, options: CallOptions, splice?: (items: unknown[]) => unknown[]): Promise<Response> {
+    if (upstream.headers.get("content-type")?.includes("event-stream")) return upstream;
+    const headers = new Headers();
+    for (const name of PASSED_BACK) {
+      const value = upstream.headers.get(name);
+      if (value !== null) headers.set(name, value);
+    }
+    if (options.format === "resp2" && upstream.ok) return new Response(upstream.body, { status: upstream.status, headers });
+    const text = await upstream.text();
+    let parsed: unknown;
+    try {
+      parsed = parseKeepingNumbers(text);
+    } catch {
+      return errorResponse(
+        502,
+        `ERR the upstream of instance ${this.target.instanceId} returned a response that is not JSON (HTTP ${upstream.status})`,
+      );
+    }
+    if (upstream.status >= 500)
+      return errorResponse(502, `ERR the upstream of instance ${this.target.instanceId} failed (HTTP ${upstream.status})`);
+    const body = splice && Array.isArray(parsed) ? JSON.stringify(splice(parsed)) : text;
+    headers.set("content-type", "application/json");
+    return new Response(body, { status: upstream.status, headers });
+  }
+
+  async command(command: Arg[], options: CallOptions): Promise<Response> {
+    const json = argsToJson(command);
+    if (json !== null) return this.relay(await this.send("", json, options), options);
+    // A binary value (from a path-form body) can only travel as the raw body of a path-form request.
+    const last = command.at(-1);
+    const head = command.slice(0, -1);
+    if (!(last instanceof Uint8Array) || head.some((a) => typeof a !== "string")) {
+      return errorResponse(400, "ERR binary arguments other than the request body cannot be forwarded to this instance");
+    }
+    const path = `/${head.map((a) => encodeURIComponent(a as string)).join("/")}`;
+    return this.relay(await this.send(path, last, options, { "content-type": "application/octet-stream" }), options);
+  }
+
+  async pipeline(items: (Arg[] | RefusedItem)[], options: CallOptions): Promise<Response> {
+    const commands = items.filter((i): i is Arg[] => !isRefused(i));
+    const bodies = commands.map(argsToJson);
+    if (bodies.some((b) => b === null))
+      return errorResponse(400, "ERR binary arguments cannot be forwarded in a pipeline to this instance");
+    if (commands.length === 0) {
+      return new Response(JSON.stringify(items.map((i) => ({ error: (i as RefusedItem).refused }))), {
+        headers: { "content-type": "application/json" },
+      });
+    }
+    const upstream = await this.send("/pipeline", `[${bodies.join(",")}]`, options);
+    const refused = commands.length !== items.length;
+    return this.relay(
+      upstream,
+      options,
+      refused
+        ? (replies) => {
+            let next = 0;
+            return items.map((item) => (isRefused(item) ? { error: item.refused } : replies[next++]));
+          }
+        : undefined,
+    );
+  }
+
+  async transaction(commands: Arg[][], options: CallOptions): Promise<Response> {
+    const bodies = commands.map(argsToJson);
+    if (bodies.some((b) => b === null))
+      return errorResponse(400, "ERR binary arguments cannot be forwarded in a transaction to this instance");
+    return this.relay(
+      await this.send("/multi-exec", `[${bodies.join(",")}]`, { ...options, format: options.format === "resp2" ? "json" : options.format }),
+      options,
+    );
+  }
+
+  async stream(kind: StreamKind, targets: string[], options: CallOptions): Promise<Response> {
+    const path = kind === "monitor" ? "/monitor" : `/${kind}/${targets.map(encodeURIComponent).join("/")}`;
+    const upstream = await this.send(path, "[]", options, { accept: "text/event-stream" });
+    if (!upstream.ok || !upstream.headers.get("content-type")?.includes("event-stream")) return this.relay(upstream, options);
+    return new Response(upstream.body, {
+      status: 200,
+      headers: {
+        "content-type": "text/event-stream",
+        "cache-control": "no-cache",
+        "upstash-sync-token": upstream.headers.get("upstash-sync-token") ?? "",
+      },
+    });
+  }
+}

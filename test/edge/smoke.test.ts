@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import { tenant } from "../helpers/api";
+import { sdkClient } from "../helpers/sdk";
+
+describe("smoke", () => {
+  it("SET then GET through the official client", async () => {
+    const t = await tenant();
+    const redis = sdkClient(t.url, t.key, { autoPipeline: false });
+    expect(await redis.set("smoke:k", "v")).toBe("OK");
+    expect(await redis.get("smoke:k")).toBe("v");
+  });
+});

@@ -1,0 +1,93 @@
+// Test factories that go through the real Worker (exports.default.fetch): every account,
+// organization, instance and key a test uses is made by the same HTTP API users call.
+import { env, exports } from "cloudflare:workers";
+
+export const ORIGIN = "https://redisgate.test";
+
+export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
+
+let ipCounter = 0;
+/** A distinct client IP per call site, so login rate limits of one test never hit another. */
+export function freshIp(): string {
+  ipCounter += 1;
+  return `10.${Math.floor(Math.random() * 250)}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
+}
+
+export async function api<T = any>(
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: BodyInit; token?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResult<T>> {
+  const headers = new Headers(options.headers);
+  if (options.token) headers.set("authorization", `Bearer ${options.token}`);
+  let body: BodyInit | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  }
+  const response = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers, body }));
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed as T, headers: response.headers };
+}
+
+export const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+
+export type Account = { token: string; userId: string; email: string; password: string; username: string };
+
+export async function signUp(): Promise<Account> {
+  const username = unique("user").replace("-", "_");
+  const email = `${username}@example.test`;
+  const password = "correct horse battery";
+  const reg = await api("POST", "/auth/register", { body: { email, username, password } });
+  if (reg.status !== 201) throw new Error(`register failed: ${JSON.stringify(reg.body)}`);
+  const login = await api("POST", "/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": freshIp() } });
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  return { token: login.body.data.token, userId: reg.body.data.user.id, email, password, username };
+}
+
+export async function createOrg(account: Account): Promise<string> {
+  const res = await api("POST", "/api/organizations", { token: account.token, body: { name: "Test Org", slug: unique("org") } });
+  if (res.status !== 201) throw new Error(`create org failed: ${JSON.stringify(res.body)}`);
+  return res.body.data.id;
+}
+
+export async function createInstance(
+  account: Account,
+  orgId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; rest_url: string; [k: string]: unknown }> {
+  const res = await api("POST", `/api/organizations/${orgId}/redis-instances`, {
+    token: account.token,
+    body: { name: "Cache", slug: unique("db"), driver: "redis", endpoint: env.TEST_REDIS_URL, ...overrides },
+  });
+  if (res.status !== 201) throw new Error(`create instance failed: ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
+export async function mintKey(
+  account: Account,
+  orgId: string,
+  body: Record<string, unknown> = {},
+): Promise<{ key: string; api_key: { id: string; [k: string]: unknown } }> {
+  const res = await api("POST", `/api/organizations/${orgId}/api-keys`, {
+    token: account.token,
+    body: { name: "test key", scopes: ["write"], ...body },
+  });
+  if (res.status !== 201) throw new Error(`mint key failed: ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
+/** One tenant with a `redis`-driver instance on the test redis-server and a write key for it. */
+export async function tenant(keyBody: Record<string, unknown> = {}, instanceOverrides: Record<string, unknown> = {}) {
+  const account = await signUp();
+  const orgId = await createOrg(account);
+  const instance = await createInstance(account, orgId, instanceOverrides);
+  const minted = await mintKey(account, orgId, keyBody);
+  return { account, orgId, instance, key: minted.key, keyId: minted.api_key.id, url: `${ORIGIN}/redis/${instance.id}` };
+}

@@ -1,0 +1,39 @@
+// Tests run inside workerd with miniflare's real D1, KV and rate limiter, against a real
+// redis-server that test/setup/global-redis.ts starts on a free port.
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+function signingKeySet(): string {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const jwk = privateKey.export({ format: "jwk" });
+  return JSON.stringify({ keys: [{ ...jwk, kid: "test-ed25519-1", alg: "EdDSA", use: "sig" }] });
+}
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async ({ inject }) => ({
+      main: "./src/index.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ENVIRONMENT: "test",
+          API_KEY_SIGNING_KEYS: signingKeySet(),
+          ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+          TEST_REDIS_URL: inject("redisUrl"),
+          TEST_REDIS_ACL_URL: inject("redisAclUrl"),
+          TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/e2e/**"],
+    globalSetup: ["./test/setup/global-redis.ts"],
+    setupFiles: ["./test/setup/apply-migrations.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
