@@ -120,5 +120,3 @@ export function createEdge(options: EdgeOptions = {}) {
 
   return edge;
 }
-
-export const edge = createEdge();
