@@ -23,6 +23,9 @@ export default defineConfig({
           ENCRYPTION_KEY: randomBytes(32).toString("base64"),
           TEST_REDIS_URL: inject("redisUrl"),
           TEST_REDIS_ACL_URL: inject("redisAclUrl"),
+          TEST_BLACKHOLE_URL: inject("blackholeUrl"),
+          // Short, so the upstream-timeout tests do not wait 10 s.
+          UPSTREAM_TIMEOUT_MS: "2000",
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
         },
       },

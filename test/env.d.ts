@@ -4,5 +4,6 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     TEST_REDIS_URL: string;
     TEST_REDIS_ACL_URL: string;
+    TEST_BLACKHOLE_URL: string;
   }
 }

@@ -39,7 +39,7 @@ function toArgs(value: unknown, where: string): Arg[] | string {
     else
       return `ERR ${where}: argument ${i} must be a string, number or boolean, not ${v === null ? "null" : Array.isArray(v) ? "an array" : typeof v}`;
   }
-  if (typeof args[0] !== "string" || args[0] === "") return `ERR ${where}: the command name must be a non-empty string`;
+  if (typeof value[0] !== "string" || value[0] === "") return `ERR ${where}: the command name must be a non-empty string`;
   return args;
 }
 
