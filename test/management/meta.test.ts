@@ -1,0 +1,112 @@
+// Public routes of the management face: /health, /version, /api/openapi.json and the 404 envelope.
+import { describe, expect, it } from "vitest";
+import { api, signUp } from "../helpers/api";
+import { expectFailure, expectOk } from "./envelope";
+
+const ORG = "/api/organizations/{orgId}";
+
+type Parameter = { name: string; in: string };
+type Operation = { parameters: Parameter[]; security: unknown[] };
+
+/** Every route of the management face (DESIGN.md §6 and issue 2), as the OpenAPI document names it. */
+const EXPECTED_ROUTES = [
+  "get /health",
+  "get /version",
+  "get /.well-known/jwks.json",
+  "get /api/openapi.json",
+  "post /auth/register",
+  "post /auth/login",
+  "post /auth/logout",
+  "get /auth/me",
+  "get /api/organizations",
+  "post /api/organizations",
+  `get ${ORG}`,
+  `put ${ORG}`,
+  `delete ${ORG}`,
+  `get ${ORG}/members`,
+  `post ${ORG}/members`,
+  `put ${ORG}/members/{userId}`,
+  `delete ${ORG}/members/{userId}`,
+  `get ${ORG}/api-keys`,
+  `post ${ORG}/api-keys`,
+  `get ${ORG}/api-keys/{keyId}`,
+  `delete ${ORG}/api-keys/{keyId}`,
+  `get ${ORG}/redis-instances`,
+  `post ${ORG}/redis-instances`,
+  `get ${ORG}/redis-instances/{instanceId}`,
+  `put ${ORG}/redis-instances/{instanceId}`,
+  `delete ${ORG}/redis-instances/{instanceId}`,
+  `get ${ORG}/audit-logs`,
+];
+
+describe("GET /health and /version", () => {
+  it("/health answers ok without a session", async () => {
+    expect(expectOk(await api("GET", "/health"))).toEqual({ status: "ok" });
+  });
+
+  it("/version names the build and the environment", async () => {
+    expect(expectOk(await api("GET", "/version"))).toEqual({
+      name: "redisgate",
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      environment: "test",
+    });
+  });
+
+  it("every response carries a request id", async () => {
+    const res = await api("GET", "/health");
+    expect(res.headers.get("x-request-id")).toMatch(/^req_[a-z0-9]{20}$/);
+  });
+});
+
+describe("GET /api/openapi.json", () => {
+  it("is an OpenAPI 3.1 document listing exactly the management routes", async () => {
+    const res = await api("GET", "/api/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    const listed = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${path}`),
+    );
+    expect(listed.sort()).toEqual([...EXPECTED_ROUTES].sort());
+  });
+
+  it("declares every path parameter and the session security of private routes", async () => {
+    const { body } = await api("GET", "/api/openapi.json");
+    for (const [path, ops] of Object.entries(body.paths as Record<string, Record<string, Operation>>)) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const [method, op] of Object.entries(ops)) {
+        const declared = op.parameters.filter((p) => p.in === "path").map((p) => p.name);
+        expect(declared, `${method} ${path}`).toEqual(names);
+        const isPublic = path.startsWith("/auth/") ? path !== "/auth/me" : !path.startsWith("/api/organizations");
+        expect(op.security, `${method} ${path}`).toEqual(isPublic ? [] : [{ session: [] }, { cookie: [] }]);
+      }
+    }
+  });
+
+  it("generates request schemas from the validators (strict objects, the password rule)", async () => {
+    const { body } = await api("GET", "/api/openapi.json");
+    const register = body.paths["/auth/register"].post.requestBody.content["application/json"].schema;
+    expect(register.required).toEqual(expect.arrayContaining(["email", "username", "password"]));
+    expect(register.properties.password.minLength).toBe(8);
+    expect(register.additionalProperties).toBe(false);
+    const listKeys = body.paths[`${ORG}/api-keys`].get.parameters.map((p: Parameter) => p.name);
+    expect(listKeys).toEqual(["orgId", "limit", "cursor"]);
+  });
+});
+
+describe("unknown routes", () => {
+  it.each([
+    ["GET", "/nope"],
+    ["GET", "/api/nothing-here"],
+    ["POST", "/health"],
+  ])("%s %s is a 404 envelope", async (method, path) => {
+    const res = await api(method, path);
+    expectFailure(res, 404, "not_found");
+    expect(res.body.message).toContain(path);
+  });
+
+  it("an unknown method on a private path is a 404 once signed in (and a 401 before)", async () => {
+    expectFailure(await api("PATCH", "/api/organizations"), 401, "unauthorized");
+    const account = await signUp();
+    expectFailure(await api("PATCH", "/api/organizations", { token: account.token, body: {} }), 404, "not_found");
+  });
+});
