@@ -1,0 +1,102 @@
+// Server-sent-event endpoints: /subscribe, /psubscribe and /monitor over a dedicated Redis connection,
+// cleaned up when the client goes away.
+import { exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, createInstance, mintKey, ORIGIN, tenant } from "../helpers/api";
+
+type Tenant = Awaited<ReturnType<typeof tenant>>;
+let t: Tenant;
+
+beforeAll(async () => {
+  t = await tenant();
+});
+
+/** Opens an SSE stream and returns a reader that collects `data:` lines until a predicate holds. */
+async function openStream(path: string, token: string) {
+  const res = await exports.default.fetch(
+    new Request(`${ORIGIN}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
+      body: "[]",
+    }),
+  );
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  const events: string[] = [];
+  const until = async (predicate: (events: string[]) => boolean, timeoutMs = 5000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(events)) {
+      if (Date.now() > deadline) throw new Error(`timed out; events so far: ${JSON.stringify(events)}`);
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`stream ended; events so far: ${JSON.stringify(events)}`);
+      buffer += decoder.decode(value, { stream: true });
+      let newline = buffer.indexOf("\n");
+      while (newline >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (line.startsWith("data: ")) events.push(line.slice(6));
+        newline = buffer.indexOf("\n");
+      }
+    }
+    return events;
+  };
+  return { res, reader, until, events };
+}
+
+const redis = (token: string, body: unknown, instanceId = t.instance.id) => api("POST", `/redis/${instanceId}`, { token, body });
+
+async function numsub(channel: string): Promise<number> {
+  const res = await redis(t.key, ["PUBSUB", "NUMSUB", channel]);
+  return Number(res.body.result[1]);
+}
+
+describe("subscribe", () => {
+  it("streams subscribe confirmations and messages, and drops the Redis subscription on cancel", async () => {
+    const channel = `ch:${crypto.randomUUID()}`;
+    const stream = await openStream(`/redis/${t.instance.id}/subscribe/${encodeURIComponent(channel)}`, t.key);
+    expect(stream.res.status).toBe(200);
+    expect(stream.res.headers.get("content-type")).toBe("text/event-stream");
+    expect(stream.res.headers.get("upstash-sync-token")).toMatch(/^rg1-/);
+    await stream.until((e) => e.includes(`subscribe,${channel},1`));
+    expect((await redis(t.key, ["PUBLISH", channel, "hello, world"])).body).toEqual({ result: 1 });
+    await stream.until((e) => e.includes(`message,${channel},hello, world`));
+    await stream.reader.cancel();
+    const deadline = Date.now() + 5000;
+    while ((await numsub(channel)) !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await numsub(channel)).toBe(0);
+  });
+
+  it("streams pattern messages with psubscribe, for a read-only key too", async () => {
+    const read = await mintKey(t.account, t.orgId, { scopes: ["read"] });
+    const prefix = `news:${crypto.randomUUID()}`;
+    const stream = await openStream(`/redis/${t.instance.id}/psubscribe/${encodeURIComponent(`${prefix}:*`)}`, read.key);
+    await stream.until((e) => e.includes(`psubscribe,${prefix}:*,1`));
+    await redis(t.key, ["PUBLISH", `${prefix}:eu`, '{"n":1}']);
+    await stream.until((e) => e.includes(`pmessage,${prefix}:*,${prefix}:eu,{"n":1}`));
+    await stream.reader.cancel();
+  });
+
+  it("needs a channel in the path", async () => {
+    const res = await api("POST", `/redis/${t.instance.id}/subscribe`, { token: t.key, body: [] });
+    expect(res).toMatchObject({ status: 400, body: { error: "ERR subscribe needs a channel in the path" } });
+  });
+});
+
+describe("monitor", () => {
+  it("is an admin command: refused for a write key", async () => {
+    const res = await api("POST", `/redis/${t.instance.id}/monitor`, { token: t.key });
+    expect(res).toMatchObject({ status: 403, body: { error: expect.stringMatching(/^NOPERM .*'monitor'/) } });
+  });
+
+  it("streams OK, then the commands the instance runs", async () => {
+    const open = await createInstance(t.account, t.orgId, { allow_admin: true });
+    const admin = await mintKey(t.account, t.orgId, { scopes: ["admin"] });
+    const stream = await openStream(`/redis/${open.id}/monitor`, admin.key);
+    await stream.until((e) => e.includes('"OK"'));
+    const marker = `mon:${crypto.randomUUID()}`;
+    await redis(admin.key, ["GET", marker], open.id);
+    await stream.until((e) => e.some((line) => line.includes(`"GET" "${marker}"`)));
+    await stream.reader.cancel();
+  });
+});
