@@ -1,6 +1,6 @@
 // /api/organizations and their members.
 import { Hono } from "hono";
-import { ok } from "../errors";
+import { AppError, ok } from "../errors";
 import { addMember, changeMemberRole, listOrganizationMembers, removeMember } from "../services/members";
 import {
   createOrganization,
@@ -28,7 +28,10 @@ defineRoute(
   organizationRoutes,
   { method: "get", path: "/api/organizations", summary: "Organizations you belong to", tag, auth: true, query: PageQuerySchema },
   async (c, { query }) => {
-    const offset = query.cursor && /^\d{1,6}$/.test(query.cursor) ? Number(query.cursor) : 0;
+    if (query.cursor !== undefined && !/^\d{1,6}$/.test(query.cursor)) {
+      throw new AppError("invalid_request", "The cursor is malformed; pass back next_cursor unchanged.");
+    }
+    const offset = query.cursor ? Number(query.cursor) : 0;
     const page = await listOrganizations(serviceContext(c), query.limit, offset);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
