@@ -1,0 +1,251 @@
+// Sessions and login under attack: forged, expired and garbage tokens, CSRF on cookie sessions,
+// logout, login rate limiting, and what D1 keeps of passwords and session tokens.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { type Account, api, freshIp, ORIGIN, signUp, unique } from "../helpers/api";
+import { expectFailure, expectOk } from "./envelope";
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const cookie = (account: Account) => ({ cookie: `rg_session=${account.token}` });
+
+async function register(): Promise<{ email: string; password: string }> {
+  const username = unique("u").replace("-", "_");
+  const input = { email: `${username}@example.test`, username, password: "a long enough password" };
+  expectOk(await api("POST", "/auth/register", { body: input }), 201);
+  return input;
+}
+
+describe("session tokens", () => {
+  const private_routes = [
+    ["GET", "/auth/me"],
+    ["GET", "/api/organizations"],
+    ["POST", "/api/organizations"],
+    ["GET", "/api/organizations/org_00000000000000000000"],
+  ] as const;
+
+  it.each(private_routes)("%s %s without any session is 401", async (method, path) => {
+    expectFailure(await api(method, path, { body: method === "POST" ? { name: "x", slug: unique("s") } : undefined }), 401, "unauthorized");
+  });
+
+  it.each([
+    ["garbage", "garbage"],
+    ["a forged rgs_ token", `rgs_${"A".repeat(43)}`],
+    ["a random rgs_ token", `rgs_${crypto.randomUUID()}${crypto.randomUUID()}`],
+    ["an overlong token", `rgs_${"x".repeat(5000)}`],
+    ["an API-key-shaped token", "rg_eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."],
+  ])("%s as Bearer is 401", async (_label, token) => {
+    for (const [method, path] of private_routes) {
+      const body = method === "POST" ? { name: "x", slug: unique("s") } : undefined;
+      expectFailure(await api(method, path, { token, body }), 401, "unauthorized");
+    }
+  });
+
+  it("a forged cookie is 401", async () => {
+    expectFailure(await api("GET", "/auth/me", { headers: { cookie: `rg_session=rgs_${"B".repeat(43)}` } }), 401, "unauthorized");
+  });
+
+  it("a session token with one character changed is 401", async () => {
+    const account = await signUp();
+    const last = account.token.at(-1) === "A" ? "B" : "A";
+    expectFailure(await api("GET", "/auth/me", { token: `${account.token.slice(0, -1)}${last}` }), 401, "unauthorized");
+  });
+
+  it("a non-Bearer Authorization scheme is not a session", async () => {
+    const account = await signUp();
+    expectFailure(await api("GET", "/auth/me", { headers: { authorization: `Basic ${account.token}` } }), 401, "unauthorized");
+  });
+
+  it("an expired session is 401 even though its token is genuine", async () => {
+    const account = await signUp();
+    expectOk(await api("GET", "/auth/me", { token: account.token }));
+    const hash = await sha256Hex(account.token);
+    const updated = await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE token_hash = ?")
+      .bind(Date.now() - 1000, hash)
+      .run();
+    expect(updated.meta.changes).toBe(1);
+    expectFailure(await api("GET", "/auth/me", { token: account.token }), 401, "unauthorized");
+    expectFailure(await api("GET", "/api/organizations", { headers: cookie(account) }), 401, "unauthorized");
+  });
+
+  it("a disabled account's sessions stop working and it cannot sign in", async () => {
+    const account = await signUp();
+    await env.DB.prepare("UPDATE users SET disabled_at = ? WHERE id = ?").bind(Date.now(), account.userId).run();
+    expectFailure(await api("GET", "/auth/me", { token: account.token }), 401, "unauthorized");
+    const login = await api("POST", "/auth/login", {
+      body: { email: account.email, password: account.password },
+      headers: { "cf-connecting-ip": freshIp() },
+    });
+    expectFailure(login, 401, "unauthorized");
+  });
+});
+
+describe("logout", () => {
+  it("invalidates the Bearer session for every private route", async () => {
+    const account = await signUp();
+    expectOk(await api("POST", "/auth/logout", { token: account.token }));
+    expectFailure(await api("GET", "/auth/me", { token: account.token }), 401, "unauthorized");
+    expectFailure(await api("GET", "/api/organizations", { token: account.token }), 401, "unauthorized");
+    expectFailure(await api("GET", "/auth/me", { headers: cookie(account) }), 401, "unauthorized");
+  });
+
+  it("invalidates a cookie session and leaves the user's other sessions alive", async () => {
+    const account = await signUp();
+    const other = expectOk(
+      await api("POST", "/auth/login", {
+        body: { email: account.email, password: account.password },
+        headers: { "cf-connecting-ip": freshIp() },
+      }),
+    );
+    expectOk(await api("POST", "/auth/logout", { headers: cookie(account) }));
+    expectFailure(await api("GET", "/auth/me", { headers: cookie(account) }), 401, "unauthorized");
+    expectOk(await api("GET", "/auth/me", { token: other.token }));
+  });
+
+  it("removes the session row from D1", async () => {
+    const account = await signUp();
+    const hash = await sha256Hex(account.token);
+    const before = await env.DB.prepare("SELECT id FROM sessions WHERE token_hash = ?").bind(hash).first();
+    expect(before).not.toBeNull();
+    expectOk(await api("POST", "/auth/logout", { token: account.token }));
+    expect(await env.DB.prepare("SELECT id FROM sessions WHERE token_hash = ?").bind(hash).first()).toBeNull();
+  });
+});
+
+describe("CSRF on cookie sessions", () => {
+  const create = (account: Account, headers: Record<string, string>, slug: string) =>
+    api("POST", "/api/organizations", { body: { name: "Csrf", slug }, headers: { ...cookie(account), ...headers } });
+
+  it("refuses a cookie-authenticated mutation without Origin (403) and creates nothing", async () => {
+    const account = await signUp();
+    const slug = unique("csrf");
+    expectFailure(await create(account, {}, slug), 403, "forbidden");
+    const list = expectOk(await api("GET", "/api/organizations", { token: account.token }));
+    expect(list.map((o: { slug: string }) => o.slug)).not.toContain(slug);
+  });
+
+  it.each([
+    ["a foreign Origin", { origin: "https://evil.example" }],
+    ["the same host over http", { origin: "http://redisgate.test" }],
+    ["a look-alike subdomain", { origin: "https://redisgate.test.evil.example" }],
+    ["the literal null Origin", { origin: "null" }],
+    ["Sec-Fetch-Site cross-site", { "sec-fetch-site": "cross-site" }],
+    ["Sec-Fetch-Site same-site", { "sec-fetch-site": "same-site" }],
+  ])("refuses %s with 403", async (_label, headers) => {
+    const account = await signUp();
+    expectFailure(await create(account, headers, unique("csrf")), 403, "forbidden");
+  });
+
+  it("accepts the same Origin", async () => {
+    const account = await signUp();
+    expectOk(await create(account, { origin: ORIGIN }, unique("csrf")), 201);
+  });
+
+  it("accepts Sec-Fetch-Site same-origin without Origin", async () => {
+    const account = await signUp();
+    expectOk(await create(account, { "sec-fetch-site": "same-origin" }, unique("csrf")), 201);
+  });
+
+  it("lets cookie sessions read without Origin", async () => {
+    const account = await signUp();
+    expectOk(await api("GET", "/api/organizations", { headers: cookie(account) }));
+  });
+
+  it("lets Bearer sessions mutate without Origin, even from a foreign one", async () => {
+    const account = await signUp();
+    expectOk(await api("POST", "/api/organizations", { token: account.token, body: { name: "Bearer", slug: unique("b") } }), 201);
+    const foreign = { origin: "https://evil.example" };
+    expectOk(
+      await api("POST", "/api/organizations", { token: account.token, body: { name: "Bearer", slug: unique("b") }, headers: foreign }),
+      201,
+    );
+  });
+
+  it("checks the session before the origin: a forged cookie without Origin is 401", async () => {
+    const res = await api("POST", "/api/organizations", {
+      body: { name: "x", slug: unique("s") },
+      headers: { cookie: `rg_session=rgs_${"C".repeat(43)}` },
+    });
+    expectFailure(res, 401, "unauthorized");
+  });
+});
+
+describe("login rate limiting", () => {
+  const attempt = (email: string, password: string, ip: string) =>
+    api("POST", "/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": ip } });
+
+  it("answers the 11th attempt on one account within a minute with 429 and Retry-After", async () => {
+    const { email, password } = await register();
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) expectFailure(await attempt(email, "wrong password", ip), 401, "unauthorized");
+    const limited = await attempt(email, password, ip);
+    expectFailure(limited, 429, "rate_limited");
+    expect(limited.headers.get("retry-after")).toBe("60");
+    expect(limited.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("limits per account across client IPs", async () => {
+    const { email, password } = await register();
+    for (let i = 0; i < 10; i++) expectFailure(await attempt(email, "wrong password", freshIp()), 401, "unauthorized");
+    expectFailure(await attempt(email, password, freshIp()), 429, "rate_limited");
+  });
+
+  it("limits per client IP across accounts, without touching other IPs", async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) expectFailure(await attempt(`${unique("nobody")}@example.test`, "whatever1", ip), 401, "unauthorized");
+    const { email, password } = await register();
+    expectFailure(await attempt(email, password, ip), 429, "rate_limited");
+    expectOk(await attempt(email, password, freshIp()));
+  });
+
+  it("answers a wrong password and an unknown email alike (no account oracle)", async () => {
+    const { email } = await register();
+    const wrong = await attempt(email, "wrong password", freshIp());
+    const unknown = await attempt(`${unique("nobody")}@example.test`, "wrong password", freshIp());
+    expectFailure(wrong, 401, "unauthorized");
+    expectFailure(unknown, 401, "unauthorized");
+    expect(wrong.body.message).toBe(unknown.body.message);
+  });
+});
+
+describe("secrets at rest and in responses", () => {
+  it("D1 keeps an scrypt hash of the password, never the password", async () => {
+    const { email, password } = await register();
+    const row = await env.DB.prepare("SELECT * FROM users WHERE email = ?").bind(email).first<Record<string, unknown>>();
+    expect(row?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
+    expect(JSON.stringify(row)).not.toContain(password);
+  });
+
+  it("D1 keeps only the SHA-256 of a session token", async () => {
+    const account = await signUp();
+    const row = await env.DB.prepare("SELECT * FROM sessions WHERE token_hash = ?")
+      .bind(await sha256Hex(account.token))
+      .first<Record<string, unknown>>();
+    expect(row).not.toBeNull();
+    expect(row?.user_id).toBe(account.userId);
+    expect(JSON.stringify(row)).not.toContain(account.token.slice(4));
+  });
+
+  it("no auth response contains the password or its hash", async () => {
+    const username = unique("u").replace("-", "_");
+    const input = { email: `${username}@example.test`, username, password: "unmistakable-pass-123" };
+    const responses = [
+      await api("POST", "/auth/register", { body: input }),
+      await api("POST", "/auth/login", {
+        body: { email: input.email, password: input.password },
+        headers: { "cf-connecting-ip": freshIp() },
+      }),
+    ];
+    const token = responses[1]?.body.data.token as string;
+    responses.push(await api("GET", "/auth/me", { token }));
+    for (const res of responses) {
+      expect(res.status).toBeLessThan(300);
+      const text = JSON.stringify(res.body);
+      expect(text).not.toContain(input.password);
+      expect(text).not.toMatch(/password|scrypt/i);
+    }
+  });
+});
