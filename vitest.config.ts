@@ -1,5 +1,5 @@
 // Tests run inside workerd with miniflare's real D1, KV and rate limiter, against a real
-// redis-server that test/setup/global-redis.ts starts on a free port.
+// redis-server and a second RedisGate (the upstash driver's upstream) that test/setup/global.ts starts.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
@@ -24,6 +24,10 @@ export default defineConfig({
           TEST_REDIS_URL: inject("redisUrl"),
           TEST_REDIS_ACL_URL: inject("redisAclUrl"),
           TEST_BLACKHOLE_URL: inject("blackholeUrl"),
+          TEST_FAULT_URL: inject("faultUrl"),
+          TEST_UPSTREAM_URL: inject("upstreamUrl"),
+          TEST_UPSTREAM_TOKEN: inject("upstreamToken"),
+          TEST_UPSTREAM_BASE: inject("upstreamBase"),
           // Short, so the upstream-timeout tests do not wait 10 s.
           UPSTREAM_TIMEOUT_MS: "2000",
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
@@ -34,7 +38,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/e2e/**"],
-    globalSetup: ["./test/setup/global-redis.ts"],
+    globalSetup: ["./test/setup/global.ts"],
     setupFiles: ["./test/setup/apply-migrations.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -174,18 +174,22 @@ export async function bootstrap(base, redisUrl, stateFile) {
 
 /**
  * Starts the whole local stack and resolves once it is bootstrapped.
- * @param {{ port?: number, persistTo?: string, log?: (line: string) => void, inheritOutput?: boolean }} [options]
+ * @param {{ port?: number, persistTo?: string, log?: (line: string) => void, inheritOutput?: boolean,
+ *   redisUrl?: string, envFile?: string, stateFile?: string }} [options]
+ *   redisUrl: use this Redis instead of REDIS_URL or a new redis-server; envFile: secrets file for
+ *   wrangler dev instead of .dev.vars; stateFile: where the dev key is remembered between runs.
  */
 export async function startStack(options = {}) {
   const log = options.log ?? console.log;
   const stateDir = join(ROOT, ".redisgate");
   mkdirSync(stateDir, { recursive: true });
   const persistTo = options.persistTo ?? join(ROOT, ".wrangler", "state");
-  if (ensureDevVars(join(ROOT, ".dev.vars"))) log("Wrote .dev.vars with fresh local secrets.");
+  const envFile = options.envFile ?? join(ROOT, ".dev.vars");
+  if (ensureDevVars(envFile)) log(`Wrote ${envFile} with fresh local secrets.`);
 
   /** @type {Awaited<ReturnType<typeof startRedisServer>> | null} */
   let redis = null;
-  let redisUrl = process.env.REDIS_URL;
+  let redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (!redisUrl) {
     if (!findRedisServer()) installRedisServer(log);
     redis = await startRedisServer({ quiet: true });
@@ -229,7 +233,7 @@ export async function startStack(options = {}) {
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(base, 60_000, () => child.exitCode === null);
-    const boot = await bootstrap(base, redisUrl, join(stateDir, "dev-state.json"));
+    const boot = await bootstrap(base, redisUrl, options.stateFile ?? join(stateDir, "dev-state.json"));
     return { base, url: `${base}/redis/${boot.instanceId}`, redisUrl, ...boot, stop, output: () => output };
   } catch (error) {
     await stop();

@@ -18,6 +18,7 @@ import {
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import type { OrgAccess } from "./organizations";
+import { checkUpstashUpstream } from "./upstream-check";
 import { parseEndpoint } from "./upstream-endpoint";
 
 export const CREDENTIALS_PURPOSE = "upstream-credentials";
@@ -72,6 +73,14 @@ async function resolveEndpoint(ctx: ServiceContext, instanceId: string, driver: 
   });
   if (!parsed.ok)
     throw new AppError("invalid_request", `${parsed.path} ${parsed.message}.`, [{ path: parsed.path, message: parsed.message }]);
+  if (driver === "upstash") {
+    const check = await checkUpstashUpstream(instanceId, parsed.endpoint, parsed.credentials, ctx.config.UPSTREAM_TIMEOUT_MS);
+    if (!check.ok) {
+      throw new AppError("unprocessable_entity", `The upstream did not accept a PING with these credentials: ${check.reason}`, [
+        { path: "endpoint", message: check.reason },
+      ]);
+    }
+  }
   const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
   const ciphertext = parsed.credentials ? await seal(key, JSON.stringify(parsed.credentials), instanceId) : null;
   return { endpoint: parsed.endpoint, credentialsCiphertext: ciphertext, credentialHint: parsed.hint };

@@ -9,6 +9,7 @@ import { errorResponse } from "./wire-reply";
 const PASSED_BACK = ["content-type", "upstash-sync-token"];
 
 type RawJson = { rawJSON(text: string): unknown };
+type Sent = { upstream: Response } | { failed: Response };
 
 /** Re-serialises a parsed array item keeping numbers exactly as Upstash wrote them. */
 function parseKeepingNumbers(text: string): unknown {
@@ -44,8 +45,11 @@ export class UpstashDriver implements UpstreamDriver {
     return headers;
   }
 
-  /** One upstream request with the deadline; transport failures become 502/504 `{ error }`. */
-  private async send(path: string, body: BodyInit, options: CallOptions, extra?: Record<string, string>): Promise<Response> {
+  /**
+   * One upstream request with the deadline. Transport failures come back as `failed`: a finished
+   * 502/504 `{ error }` for the client that must not be relayed as if the upstream had sent it.
+   */
+  private async send(path: string, body: BodyInit, options: CallOptions, extra?: Record<string, string>): Promise<Sent> {
     const id = this.target.instanceId;
     let upstream: Response;
     try {
@@ -57,19 +61,23 @@ export class UpstashDriver implements UpstreamDriver {
       });
     } catch (error) {
       const timedOut = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
-      return timedOut
-        ? errorResponse(504, `ERR the upstream of instance ${id} did not answer within ${this.target.timeoutMs} ms`)
-        : errorResponse(502, `ERR cannot reach the upstream of instance ${id}`);
+      return {
+        failed: timedOut
+          ? errorResponse(504, `ERR the upstream of instance ${id} did not answer within ${this.target.timeoutMs} ms`)
+          : errorResponse(502, `ERR cannot reach the upstream of instance ${id}`),
+      };
     }
     if (upstream.status === 401 || upstream.status === 403) {
       await upstream.body?.cancel();
-      return errorResponse(502, `ERR the upstream of instance ${id} rejected its stored credentials (HTTP ${upstream.status})`);
+      return { failed: errorResponse(502, `ERR the upstream of instance ${id} rejected its stored credentials (HTTP ${upstream.status})`) };
     }
-    return upstream;
+    return { upstream };
   }
 
   /** Buffers a JSON reply and checks it is JSON, so garbage from upstream is a clear 502. */
-  private async relay(upstream: Response, options: CallOptions, splice?: (items: unknown[]) => unknown[]): Promise<Response> {
+  private async relay(sent: Sent, options: CallOptions, splice?: (items: unknown[]) => unknown[]): Promise<Response> {
+    if ("failed" in sent) return sent.failed;
+    const upstream = sent.upstream;
     if (upstream.headers.get("content-type")?.includes("event-stream")) return upstream;
     const headers = new Headers();
     for (const name of PASSED_BACK) {
@@ -117,10 +125,10 @@ export class UpstashDriver implements UpstreamDriver {
         headers: { "content-type": "application/json" },
       });
     }
-    const upstream = await this.send("/pipeline", `[${bodies.join(",")}]`, options);
+    const sent = await this.send("/pipeline", `[${bodies.join(",")}]`, options);
     const refused = commands.length !== items.length;
     return this.relay(
-      upstream,
+      sent,
       options,
       refused
         ? (replies) => {
@@ -143,8 +151,10 @@ export class UpstashDriver implements UpstreamDriver {
 
   async stream(kind: StreamKind, targets: string[], options: CallOptions): Promise<Response> {
     const path = kind === "monitor" ? "/monitor" : `/${kind}/${targets.map(encodeURIComponent).join("/")}`;
-    const upstream = await this.send(path, "[]", options, { accept: "text/event-stream" });
-    if (!upstream.ok || !upstream.headers.get("content-type")?.includes("event-stream")) return this.relay(upstream, options);
+    const sent = await this.send(path, "[]", options, { accept: "text/event-stream" });
+    if ("failed" in sent) return sent.failed;
+    const upstream = sent.upstream;
+    if (!upstream.ok || !upstream.headers.get("content-type")?.includes("event-stream")) return this.relay(sent, options);
     return new Response(upstream.body, {
       status: 200,
       headers: {

@@ -1,14 +1,25 @@
-// Starts a real redis-server on a free loopback port for the whole test run (Node side) and
-// hands its URLs to the workers through vitest's provide/inject.
+// Node-side set-up for the whole run, handed to the workers through vitest's provide/inject:
+// a real redis-server, a silent TCP server (timeouts), a scripted HTTP fault server, and a second
+// RedisGate in its own workerd (`wrangler dev`) that serves as the real Upstash-compatible upstream
+// for the `upstash` driver.
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startRedisServer } from "../../scripts/redis-server.mjs";
+import { freePort, startRedisServer } from "../../scripts/redis-server.mjs";
+import { startStack } from "../../scripts/stack.mjs";
+import { startFaultServer } from "./fault-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
     redisUrl: string;
     redisAclUrl: string;
     blackholeUrl: string;
+    faultUrl: string;
+    upstreamUrl: string;
+    upstreamToken: string;
+    upstreamBase: string;
   }
 }
 
@@ -28,7 +39,26 @@ export default async function setup(project: TestProject) {
   await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
   const address = blackhole.address();
   project.provide("blackholeUrl", `redis://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`);
+  const faults = await startFaultServer();
+  project.provide("faultUrl", faults.url);
+
+  const dir = mkdtempSync(join(tmpdir(), "redisgate-upstream-"));
+  const upstream = await startStack({
+    port: await freePort(),
+    persistTo: join(dir, "state"),
+    envFile: join(dir, "secrets.env"),
+    stateFile: join(dir, "dev-state.json"),
+    redisUrl: redis.url,
+    log: () => {},
+  });
+  project.provide("upstreamUrl", upstream.url);
+  project.provide("upstreamToken", upstream.key);
+  project.provide("upstreamBase", upstream.base);
+
   return async () => {
+    await upstream.stop();
+    rmSync(dir, { recursive: true, force: true });
+    await faults.stop();
     for (const socket of silent) socket.destroy();
     await new Promise((resolve) => blackhole.close(resolve));
     await redis.stop();

@@ -1,0 +1,44 @@
+// A scripted HTTP server for the upstash driver's failure tests (Node side). An endpoint
+// `<url>/<mode>/<id>` answers its first request like a healthy Upstash (`PONG`, so instance
+// creation's credential check passes), then fails in its mode: slow, garbage, down, unauthorized.
+import { createServer, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+
+const MODES: Record<string, (res: ServerResponse) => void> = {
+  slow: () => {},
+  garbage: (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>Bad gateway</html>"),
+  down: (res) => res.socket?.destroy(),
+  unauthorized: (res) => res.writeHead(401, { "content-type": "application/json" }).end('{"error":"Unauthorized"}'),
+};
+
+export async function startFaultServer() {
+  const seen = new Set<string>();
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const [, mode = "", id = ""] = (req.url ?? "").split("/");
+    req.resume();
+    req.on("end", () => {
+      const behave = MODES[mode];
+      if (!behave) return res.writeHead(404).end();
+      if (!seen.has(id)) {
+        seen.add(id);
+        return res.writeHead(200, { "content-type": "application/json" }).end('{"result":"PONG"}');
+      }
+      behave(res);
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

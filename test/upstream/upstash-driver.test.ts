@@ -1,0 +1,239 @@
+// The upstash driver against a real Upstash-compatible server: a second RedisGate in its own
+// workerd (started by test/setup/global.ts) whose redis-driver instance fronts the test redis-server.
+// Chain: client → edge (upstash driver) → edge (redis driver) → Redis.
+import { env, exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Account, api, createInstance, createOrg, mintKey, ORIGIN, signUp, unique } from "../helpers/api";
+
+let account: Account;
+let orgId: string;
+let instanceId: string;
+let key: string;
+const k = (name: string) => `ups:${crypto.randomUUID()}:${name}`;
+const call = (body: unknown, path = "", headers: Record<string, string> = {}) =>
+  api("POST", `/redis/${instanceId}${path}`, { token: key, body, headers });
+const upstashInstance = (overrides: Record<string, unknown> = {}) =>
+  api("POST", `/api/organizations/${orgId}/redis-instances`, {
+    token: account.token,
+    body: {
+      name: "Upstash",
+      slug: unique("ups"),
+      driver: "upstash",
+      endpoint: env.TEST_UPSTREAM_URL,
+      token: env.TEST_UPSTREAM_TOKEN,
+      ...overrides,
+    },
+  });
+
+beforeAll(async () => {
+  account = await signUp();
+  orgId = await createOrg(account);
+  const created = await upstashInstance();
+  expect(created.status).toBe(201);
+  instanceId = created.body.data.id;
+  key = (await mintKey(account, orgId)).key;
+});
+
+describe("creating an upstash instance", () => {
+  it("stores the token sealed and shows only a masked hint", async () => {
+    const res = await api("GET", `/api/organizations/${orgId}/redis-instances/${instanceId}`, { token: account.token });
+    expect(res.body.data).toMatchObject({
+      driver: "upstash",
+      endpoint: env.TEST_UPSTREAM_URL,
+      credential_hint: `••••${env.TEST_UPSTREAM_TOKEN.slice(-4)}`,
+    });
+    expect(JSON.stringify(res.body)).not.toContain(env.TEST_UPSTREAM_TOKEN);
+    const record = await env.DIRECTORY.get(`v1:instance:${instanceId}`);
+    expect(record).not.toContain(env.TEST_UPSTREAM_TOKEN);
+  });
+
+  it("checks the credentials with a PING and stores nothing when they fail (422)", async () => {
+    const slug = unique("bad");
+    const res = await upstashInstance({ slug, token: `${env.TEST_UPSTREAM_TOKEN}x` });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("unprocessable_entity");
+    expect(res.body.message).toMatch(/did not accept a PING.*rejected its stored credentials|WRONGPASS/);
+    const list = await api("GET", `/api/organizations/${orgId}/redis-instances?limit=100`, { token: account.token });
+    expect(list.body.data.map((i: { slug: string }) => i.slug)).not.toContain(slug);
+  });
+
+  it("needs a token and refuses credentials in the URL", async () => {
+    expect((await upstashInstance({ token: undefined })).body.error.issues).toEqual([
+      { path: "token", message: "is required for the upstash driver" },
+    ]);
+    const inUrl = await upstashInstance({ endpoint: env.TEST_UPSTREAM_URL.replace("http://", "http://u:p@") });
+    expect(inUrl.status).toBe(400);
+  });
+});
+
+describe("forwarding", () => {
+  it("runs single commands, pipelines and transactions as one upstream request each", async () => {
+    const key1 = k("a");
+    expect((await call(["SET", key1, "v"])).body).toEqual({ result: "OK" });
+    expect((await call(["GET", key1])).body).toEqual({ result: "v" });
+    expect(
+      (
+        await call(
+          [
+            ["INCR", `${key1}:n`],
+            ["INCR", key1],
+            ["GET", key1],
+          ],
+          "/pipeline",
+        )
+      ).body,
+    ).toEqual([{ result: 1 }, { error: "ERR value is not an integer or out of range" }, { result: "v" }]);
+    expect(
+      (
+        await call(
+          [
+            ["SET", key1, "w"],
+            ["GET", key1],
+          ],
+          "/multi-exec",
+        )
+      ).body,
+    ).toEqual([{ result: "OK" }, { result: "w" }]);
+  });
+
+  it("returns Redis errors and a discarded transaction unchanged", async () => {
+    expect(await call(["NOSUCH"])).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^ERR unknown command 'NOSUCH'/) } });
+    const abort = await call([["SET", k("x"), "1"], ["NOSUCH"]], "/multi-exec");
+    expect(abort.status).toBe(400);
+    expect(abort.body.error).toMatch(/^EXECABORT/);
+  });
+
+  it("passes Upstash-Encoding and Upstash-Response-Format through", async () => {
+    const key1 = k("enc");
+    await call(["SET", key1, "héllo"]);
+    const b64 = await call(["GET", key1], "", { "upstash-encoding": "base64" });
+    expect(b64.body).toEqual({ result: btoa(String.fromCharCode(...new TextEncoder().encode("héllo"))) });
+    const resp2 = await call(["GET", key1], "", { "upstash-response-format": "resp2" });
+    expect(resp2.body).toBe("$6\r\nhéllo\r\n");
+  });
+
+  it("returns the upstream's sync token and forwards the client's", async () => {
+    const a = await call(["SET", k("s"), "1"]);
+    const token = a.headers.get("upstash-sync-token");
+    expect(token).toMatch(/^rg1-/);
+    const b = await call(["PING"], "", { "upstash-sync-token": token as string });
+    expect(b.headers.get("upstash-sync-token")).not.toBe(token);
+  });
+
+  it("keeps 64-bit integers exact through the hop", async () => {
+    const key1 = k("big");
+    await call(["SET", key1, "9223372036854775806"]);
+    const res = await exports.default.fetch(
+      new Request(`${ORIGIN}/redis/${instanceId}/pipeline`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}` },
+        body: `[["INCR","${key1}"]]`,
+      }),
+    );
+    expect(await res.text()).toBe('[{"result":9223372036854775807}]');
+  });
+
+  it("splices the edge's own refusals into the upstream's pipeline reply", async () => {
+    const read = await mintKey(account, orgId, { scopes: ["read"] });
+    const key1 = k("ro");
+    const res = await api("POST", `/redis/${instanceId}/pipeline`, {
+      token: read.key,
+      body: [
+        ["GET", key1],
+        ["SET", key1, "v"],
+        ["EXISTS", key1],
+      ],
+    });
+    expect(res.body).toEqual([{ result: null }, { error: "NOPERM this key has no permissions to run the 'set' command" }, { result: 0 }]);
+  });
+
+  it("forwards a binary path-form body byte for byte", async () => {
+    const key1 = k("bin");
+    const bytes = new Uint8Array([0, 255, 254, 10]);
+    expect((await api("POST", `/redis/${instanceId}/set/${encodeURIComponent(key1)}`, { token: key, rawBody: bytes })).body).toEqual({
+      result: "OK",
+    });
+    expect((await call(["GET", key1], "", { "upstash-encoding": "base64" })).body).toEqual({ result: btoa(String.fromCharCode(...bytes)) });
+  });
+});
+
+describe("transport failures", () => {
+  const faulty = async (mode: string) => {
+    const res = await upstashInstance({
+      endpoint: `${env.TEST_FAULT_URL}/${mode}/${crypto.randomUUID()}`,
+      token: "fault-token-1234567890",
+    });
+    expect(res.status).toBe(201);
+    return res.body.data.id as string;
+  };
+
+  it("answers 502 when the upstream is down", async () => {
+    const id = await faulty("down");
+    expect(await api("POST", `/redis/${id}`, { token: key, body: ["PING"] })).toMatchObject({
+      status: 502,
+      body: { error: `ERR cannot reach the upstream of instance ${id}` },
+    });
+  });
+
+  it("answers 504 when the upstream is too slow", async () => {
+    const id = await faulty("slow");
+    expect(await api("POST", `/redis/${id}`, { token: key, body: ["PING"] })).toMatchObject({
+      status: 504,
+      body: { error: `ERR the upstream of instance ${id} did not answer within 2000 ms` },
+    });
+  });
+
+  it("answers 502, not 401, when the upstream rejects the stored token", async () => {
+    const id = await faulty("unauthorized");
+    expect(await api("POST", `/redis/${id}`, { token: key, body: ["PING"] })).toMatchObject({
+      status: 502,
+      body: { error: `ERR the upstream of instance ${id} rejected its stored credentials (HTTP 401)` },
+    });
+  });
+
+  it("answers 502 when the upstream returns something that is not JSON", async () => {
+    const id = await faulty("garbage");
+    expect(await api("POST", `/redis/${id}`, { token: key, body: ["PING"] })).toMatchObject({
+      status: 502,
+      body: { error: `ERR the upstream of instance ${id} returned a response that is not JSON (HTTP 200)` },
+    });
+  });
+});
+
+describe("streams through the hop", () => {
+  it("relays subscribe events and releases the upstream subscription when the client leaves", async () => {
+    const channel = `ups:${crypto.randomUUID()}`;
+    const res = await exports.default.fetch(
+      new Request(`${ORIGIN}/redis/${instanceId}/subscribe/${encodeURIComponent(channel)}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, accept: "text/event-stream" },
+        body: "[]",
+      }),
+    );
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = "";
+    const until = async (needle: string) => {
+      const deadline = Date.now() + 8000;
+      while (!text.includes(needle)) {
+        if (Date.now() > deadline) throw new Error(`no ${needle} in ${text}`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`ended before ${needle}: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+    };
+    await until(`data: subscribe,${channel},1`);
+    const direct = await createInstance(account, orgId);
+    const publish = await api("POST", `/redis/${direct.id}`, { token: key, body: ["PUBLISH", channel, "over the hop"] });
+    expect(publish.body).toEqual({ result: 1 });
+    await until(`data: message,${channel},over the hop`);
+    await reader.cancel();
+    const deadline = Date.now() + 12_000;
+    let subscribers = 1;
+    while (subscribers !== 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      subscribers = Number((await api("POST", `/redis/${direct.id}`, { token: key, body: ["PUBSUB", "NUMSUB", channel] })).body.result[1]);
+    }
+    expect(subscribers).toBe(0);
+  }, 30_000);
+});
