@@ -3,10 +3,12 @@
 import { AppError } from "../errors";
 import { isUniqueViolation } from "../storage/db";
 import {
+  assertOwnerRemainsStatement,
   countOwners,
   deleteMembershipStatement,
   findMembership,
   insertMembershipStatement,
+  isNoOwnerLeft,
   listMembers,
   updateMembershipStatement,
 } from "../storage/organizations";
@@ -65,10 +67,17 @@ async function requireMember(ctx: ServiceContext, orgId: string, userId: string)
   return membership;
 }
 
+const lastOwner = (action: string) => new AppError("conflict", `The last owner cannot be ${action}. Make another member an owner first.`);
+
+/** Fails fast on the common case; `assertOwnerRemainsStatement` in the write's batch closes the race. */
 async function guardLastOwner(ctx: ServiceContext, orgId: string, currentRole: Role, action: string) {
-  if (currentRole === "owner" && (await countOwners(ctx.db, orgId)) <= 1) {
-    throw new AppError("conflict", `The last owner cannot be ${action}. Make another member an owner first.`);
-  }
+  if (currentRole === "owner" && (await countOwners(ctx.db, orgId)) <= 1) throw lastOwner(action);
+}
+
+function rethrowLastOwner(action: string) {
+  return (error: unknown): never => {
+    throw isNoOwnerLeft(error) ? lastOwner(action) : error;
+  };
 }
 
 export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, userId: string, role: Role) {
@@ -76,15 +85,18 @@ export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, u
   const membership = await requireMember(ctx, orgId, userId);
   if (membership.role !== role) {
     if (role !== "owner") await guardLastOwner(ctx, orgId, membership.role, "demoted");
-    await ctx.db.batch([
-      updateMembershipStatement(ctx.db, orgId, userId, role),
-      auditStatement(ctx, orgId, {
-        action: "member.role_change",
-        resourceType: "member",
-        resourceId: userId,
-        metadata: { from: membership.role, to: role },
-      }),
-    ]);
+    await ctx.db
+      .batch([
+        updateMembershipStatement(ctx.db, orgId, userId, role),
+        auditStatement(ctx, orgId, {
+          action: "member.role_change",
+          resourceType: "member",
+          resourceId: userId,
+          metadata: { from: membership.role, to: role },
+        }),
+        assertOwnerRemainsStatement(ctx.db, orgId),
+      ])
+      .catch(rethrowLastOwner("demoted"));
   }
   return memberView(ctx, orgId, userId);
 }
@@ -93,13 +105,16 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
   const orgId = access.organization.id;
   const membership = await requireMember(ctx, orgId, userId);
   await guardLastOwner(ctx, orgId, membership.role, "removed");
-  await ctx.db.batch([
-    deleteMembershipStatement(ctx.db, orgId, userId),
-    auditStatement(ctx, orgId, {
-      action: "member.remove",
-      resourceType: "member",
-      resourceId: userId,
-      metadata: { role: membership.role },
-    }),
-  ]);
+  await ctx.db
+    .batch([
+      deleteMembershipStatement(ctx.db, orgId, userId),
+      auditStatement(ctx, orgId, {
+        action: "member.remove",
+        resourceType: "member",
+        resourceId: userId,
+        metadata: { role: membership.role },
+      }),
+      assertOwnerRemainsStatement(ctx.db, orgId),
+    ])
+    .catch(rethrowLastOwner("removed"));
 }

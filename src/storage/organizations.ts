@@ -1,5 +1,5 @@
 // D1 queries for organizations and memberships. Every tenant-owned query takes the organization id.
-import { and, asc, count, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq, notExists, sql } from "drizzle-orm";
 import { memberships, organizations, users } from "../../drizzle/schema";
 import type { Db } from "./db";
 
@@ -95,4 +95,34 @@ export function updateMembershipStatement(db: Db, orgId: string, userId: string,
 
 export function deleteMembershipStatement(db: Db, orgId: string, userId: string) {
   return db.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
+}
+
+/**
+ * A batch statement that fails (NOT NULL constraint) when the organization has no owner left.
+ * Appended to a batch that demotes or removes an owner, it makes the last-owner check and the write
+ * one atomic step: D1 rolls the whole batch back, so two owners stepping down at once cannot both win.
+ */
+export function assertOwnerRemainsStatement(db: Db, orgId: string) {
+  const owner = db
+    .select({ one: sql`1` })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, orgId), eq(memberships.role, "owner")));
+  const impossibleRow = db
+    .select({
+      organizationId: sql<string>`NULL`.as("organization_id"),
+      userId: sql<string>`NULL`.as("user_id"),
+      role: sql<Role>`NULL`.as("role"),
+      createdAt: sql<Date>`NULL`.as("created_at"),
+    })
+    .from(organizations)
+    .where(and(eq(organizations.id, orgId), notExists(owner)));
+  return db.insert(memberships).select(impossibleRow);
+}
+
+/** True when `error` (or its cause) is the failure of assertOwnerRemainsStatement. */
+export function isNoOwnerLeft(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof Error && /NOT NULL constraint failed: memberships\.organization_id/i.test(e.message)) return true;
+  }
+  return false;
 }
