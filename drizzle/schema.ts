@@ -47,6 +47,10 @@ export const organizations = sqliteTable(
     plan: text("plan", { enum: ["free", "pro", "enterprise"] })
       .notNull()
       .default("free"),
+    /** Overrides of the plan's limits; null means "the plan's value". See src/meter/plans.ts. */
+    maxRequestsPerDay: integer("max_requests_per_day"),
+    rateLimitRequests: integer("rate_limit_requests"),
+    rateLimitWindowSeconds: integer("rate_limit_window_seconds"),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
@@ -113,6 +117,9 @@ export const apiKeys = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    /** This key's own rate limit; null means the organization's default. */
+    rateLimitRequests: integer("rate_limit_requests"),
+    rateLimitWindowSeconds: integer("rate_limit_window_seconds"),
   },
   (t) => [uniqueIndex("api_keys_key_hash_unique").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId, t.createdAt)],
 );

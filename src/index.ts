@@ -1,4 +1,5 @@
-// Worker entry: exports the app and nothing else.
+// Worker entry: exports the app, and the Durable Object class the runtime must find here.
 import { app } from "./app";
 
+export { UsageMeter } from "./meter/usage-meter";
 export default app satisfies ExportedHandler<Env>;

@@ -12,7 +12,7 @@ import { UpstashDriver } from "../upstream/upstash";
 /** Cache windows of DESIGN.md §2. */
 export const CLAIMS_WINDOW_MS = 60_000;
 export const REVOCATION_WINDOW_MS = 10_000;
-export const INSTANCE_WINDOW_MS = 30_000;
+export const INSTANCE_WINDOW_MS = 10_000;
 export const SSE_HEARTBEAT_MS = 5_000;
 
 export type ResolvedInstance = { record: InstanceRecord; driver: UpstreamDriver };

@@ -4,6 +4,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { getConfig } from "../env";
+import { meterFor } from "../meter/client";
+import type { AdmitResult } from "../meter/usage-meter";
 import type { CallOptions, RefusedItem, UpstreamDriver } from "../upstream/driver";
 import type { Arg } from "../upstream/resp";
 import { errorResponse } from "../upstream/wire-reply";
@@ -66,9 +68,21 @@ async function dispatch(
   }
 }
 
+/** Pipelines and transactions count by command against rate limits and quotas (Upstash's rule). */
+function commandCount(call: EdgeCall): number {
+  return call.kind === "pipeline" || call.kind === "transaction" ? call.commands.length : 1;
+}
+
+function limitMessage(refusal: Extract<AdmitResult, { ok: false }>): string {
+  return refusal.reason === "quota_exceeded"
+    ? `ERR max daily request limit exceeded. Limit: ${refusal.limit}, Usage: ${refusal.used}`
+    : `ERR rate limit exceeded for this key: ${refusal.limit} commands per window. Retry after ${refusal.retryAfterSeconds} s`;
+}
+
 /** Builds the edge app. `now` is injectable so tests can move time through the cache windows. */
 export function createEdge(options: EdgeOptions = {}) {
-  const gate = new EdgeGate({ now: options.now ?? Date.now });
+  const now = options.now ?? Date.now;
+  const gate = new EdgeGate({ now });
   const edge = new Hono<AppEnv>();
 
   edge.all("*", async (c) => {
@@ -113,9 +127,27 @@ export function createEdge(options: EdgeOptions = {}) {
     const format = replyFormat(request.headers);
     if (typeof format === "object") return reply(400, format.error);
 
+    const meterStarted = performance.now();
+    const admitted = await meterFor(c.env.USAGE_METER, claims.org).admit({
+      keyId: claims.sub,
+      instanceId,
+      commands: commandCount(parsed.call),
+      now: now(),
+    });
+    const meterMs = performance.now() - meterStarted;
+    if (!admitted.ok) {
+      const refusal = withCors(errorResponse(429, limitMessage(admitted)), head);
+      refusal.headers.set("retry-after", String(admitted.retryAfterSeconds));
+      return refusal;
+    }
+
     const callOptions: CallOptions = { format, syncToken: request.headers.get("upstash-sync-token") || null };
-    const response = await dispatch(parsed.call, instance.driver, keyLevel(claims.scopes), instance.record.allow_admin, callOptions);
-    return withCors(response, head);
+    const response = withCors(
+      await dispatch(parsed.call, instance.driver, keyLevel(claims.scopes), instance.record.allow_admin, callOptions),
+      head,
+    );
+    response.headers.set("server-timing", `meter;dur=${meterMs.toFixed(1)}`);
+    return response;
   });
 
   return edge;

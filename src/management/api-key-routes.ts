@@ -2,11 +2,11 @@
 import { Hono } from "hono";
 import { loadKeyRing } from "../auth/api-key-token";
 import { ok } from "../errors";
-import { getApiKey, issueApiKey, listOrganizationApiKeys, presentApiKey, revokeApiKey } from "../services/api-keys";
+import { getApiKey, issueApiKey, listOrganizationApiKeys, presentApiKey, revokeApiKey, updateApiKey } from "../services/api-keys";
 import { requireOrgAccess } from "../services/organizations";
 import { type ManagementEnv, serviceContext } from "./context";
 import { defineRoute, PageQuerySchema, pathParam } from "./route";
-import { CreateApiKeySchema } from "./schemas";
+import { CreateApiKeySchema, UpdateApiKeySchema } from "./schemas";
 
 export const apiKeyRoutes = new Hono<ManagementEnv>();
 const BASE = "/api/organizations/:orgId/api-keys";
@@ -55,3 +55,13 @@ defineRoute(apiKeyRoutes, { method: "delete", path: `${BASE}/:keyId`, summary: "
   const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "member");
   return c.json(ok(await revokeApiKey(ctx, access, pathParam(c, "keyId")), { message: "API key revoked." }));
 });
+
+defineRoute(
+  apiKeyRoutes,
+  { method: "put", path: `${BASE}/:keyId`, summary: "Rename a key or change its rate limit", tag, auth: true, body: UpdateApiKeySchema },
+  async (c, { body }) => {
+    const ctx = serviceContext(c);
+    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "member");
+    return c.json(ok(await updateApiKey(ctx, access, pathParam(c, "keyId"), body), { message: "API key updated." }));
+  },
+);

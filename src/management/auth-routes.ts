@@ -3,9 +3,10 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { requireUser, SESSION_COOKIE, sessionToken } from "../auth/middleware";
 import { ok } from "../errors";
+import { closeAccount } from "../services/account-closure";
 import { login, logout, presentUser, registerUser, SESSION_TTL_MS } from "../services/accounts";
 import { createDb } from "../storage/db";
-import { clientIp, type ManagementEnv } from "./context";
+import { clientIp, type ManagementEnv, serviceContext } from "./context";
 import { defineRoute } from "./route";
 import { LoginSchema, RegisterSchema } from "./schemas";
 
@@ -62,3 +63,19 @@ defineRoute(
 defineRoute(authRoutes, { method: "get", path: "/auth/me", summary: "The signed-in user", tag: "auth", auth: true }, async (c) => {
   return c.json(ok({ user: presentUser(c.get("user")) }));
 });
+
+defineRoute(
+  authRoutes,
+  {
+    method: "delete",
+    path: "/auth/me",
+    summary: "Close your account: sign out everywhere and revoke every key you created",
+    tag: "auth",
+    auth: true,
+  },
+  async (c) => {
+    const { revokedKeys } = await closeAccount(serviceContext(c));
+    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
+    return c.json(ok({ revoked_keys: revokedKeys }, { message: "Account closed." }));
+  },
+);

@@ -15,6 +15,7 @@ export function serviceContext(c: Context<ManagementEnv>): ServiceContext {
   return {
     db: createDb(c.env.DB),
     kv: c.env.DIRECTORY,
+    meter: c.env.USAGE_METER,
     config: getConfig(c.env),
     actor: {
       userId: c.get("user").id,

@@ -8,6 +8,7 @@ import type { ManagementEnv } from "./context";
 import { instanceRoutes } from "./instance-routes";
 import { metaRoutes } from "./meta-routes";
 import { organizationRoutes } from "./organization-routes";
+import { usageRoutes } from "./usage-routes";
 
 export const management = new Hono<ManagementEnv>();
 
@@ -19,3 +20,4 @@ management.route("/", organizationRoutes);
 management.route("/", instanceRoutes);
 management.route("/", apiKeyRoutes);
 management.route("/", auditRoutes);
+management.route("/", usageRoutes);

@@ -44,11 +44,33 @@ export const DeleteOrganizationQuerySchema = z.strictObject({
 export const AddMemberSchema = z.strictObject({ email: z.email().max(254), role });
 export const UpdateMemberSchema = z.strictObject({ role });
 
+const rateLimit = z.strictObject({
+  requests: z.number().int().min(1).max(1_000_000),
+  window_seconds: z.union([z.literal(1), z.literal(60)]),
+});
+
 export const CreateApiKeySchema = z.strictObject({
   name,
   scopes: z.array(z.enum(SCOPES)).min(1).max(3),
   instance_ids: z.array(z.string().max(64)).max(100).optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
+  rate_limit: rateLimit.nullable().optional(),
+});
+
+export const UpdateApiKeySchema = z
+  .strictObject({ name: name.optional(), rate_limit: rateLimit.nullable().optional() })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+export const UpdateLimitsSchema = z
+  .strictObject({
+    plan: z.enum(["free", "pro", "enterprise"]).optional(),
+    max_requests_per_day: z.number().int().min(1).max(1_000_000_000_000).nullable().optional(),
+    rate_limit: rateLimit.nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+export const UsageQuerySchema = z.strictObject({
+  days: z.coerce.number().int().min(1).max(90).default(30),
 });
 
 const endpoint = z.string().min(1).max(2048);

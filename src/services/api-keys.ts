@@ -4,7 +4,16 @@ import { type KeyRing, type Scope, signApiKey } from "../auth/api-key-token";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
-import { type ApiKeyRow, findApiKey, insertApiKeyStatement, listApiKeys, revokeApiKeyStatement } from "../storage/api-keys";
+import { meterFor } from "../meter/client";
+import { rateFrom } from "../meter/plans";
+import {
+  type ApiKeyRow,
+  findApiKey,
+  insertApiKeyStatement,
+  listApiKeys,
+  revokeApiKeyStatement,
+  updateApiKeyStatement,
+} from "../storage/api-keys";
 import { putRevocation } from "../storage/directory";
 import { findInstance } from "../storage/instances";
 import { auditStatement } from "./audit";
@@ -29,6 +38,7 @@ export function presentApiKey(row: ApiKeyRow) {
     expires_at: row.expiresAt.toISOString(),
     revoked_at: row.revokedAt?.toISOString() ?? null,
     last_used_at: row.lastUsedAt?.toISOString() ?? null,
+    rate_limit: row.rateLimitRequests !== null ? { requests: row.rateLimitRequests, window_seconds: row.rateLimitWindowSeconds } : null,
   };
 }
 export type PublicApiKey = ReturnType<typeof presentApiKey>;
@@ -38,7 +48,10 @@ export type IssueApiKeyInput = {
   scopes: Scope[];
   instance_ids?: string[] | undefined;
   expires_at?: string | undefined;
+  rate_limit?: RateInput | null | undefined;
 };
+
+export type RateInput = { requests: number; window_seconds: 1 | 60 };
 
 function resolveExpiry(expiresAt: string | undefined, now: Date): Date {
   if (expiresAt === undefined) return new Date(now.getTime() + DEFAULT_KEY_LIFETIME_MS);
@@ -97,6 +110,8 @@ export async function issueApiKey(
     expiresAt,
     revokedAt: null,
     lastUsedAt: null,
+    rateLimitRequests: input.rate_limit?.requests ?? null,
+    rateLimitWindowSeconds: input.rate_limit?.window_seconds ?? null,
   };
   await ctx.db.batch([
     insertApiKeyStatement(ctx.db, row),
@@ -104,9 +119,18 @@ export async function issueApiKey(
       action: "api_key.create",
       resourceType: "api_key",
       resourceId: id,
-      metadata: { name: row.name, scopes, instance_ids: instanceIds, expires_at: expiresAt.toISOString(), kid },
+      metadata: {
+        name: row.name,
+        scopes,
+        instance_ids: instanceIds,
+        expires_at: expiresAt.toISOString(),
+        kid,
+        rate_limit: input.rate_limit ?? null,
+      },
     }),
   ]);
+  if (input.rate_limit)
+    await meterFor(ctx.meter, orgId).setKeyRate(id, rateFrom(input.rate_limit.requests, input.rate_limit.window_seconds));
   return { apiKey: presentApiKey(row), key };
 }
 
@@ -144,4 +168,44 @@ export async function revokeApiKey(ctx: ServiceContext, access: OrgAccess, id: s
   ]);
   await putRevocation(ctx.kv, id, now, row.expiresAt);
   return presentApiKey({ ...row, revokedAt: now });
+}
+
+/**
+ * Renames a key or changes its own rate limit (null: back to the organization's default). Scopes,
+ * instances and expiry live in the signed key and cannot change: mint a new key instead.
+ */
+export async function updateApiKey(
+  ctx: ServiceContext,
+  access: OrgAccess,
+  id: string,
+  input: { name?: string | undefined; rate_limit?: RateInput | null | undefined },
+): Promise<PublicApiKey> {
+  const orgId = access.organization.id;
+  const row = await getApiKey(ctx, access, id);
+  if (ROLE_RANK[access.role] < ROLE_RANK.admin && row.createdBy !== ctx.actor.userId) {
+    throw new AppError("forbidden", "Members can change only the keys they created.");
+  }
+  const next: ApiKeyRow = {
+    ...row,
+    name: input.name ?? row.name,
+    rateLimitRequests: input.rate_limit === undefined ? row.rateLimitRequests : (input.rate_limit?.requests ?? null),
+    rateLimitWindowSeconds: input.rate_limit === undefined ? row.rateLimitWindowSeconds : (input.rate_limit?.window_seconds ?? null),
+  };
+  await ctx.db.batch([
+    updateApiKeyStatement(ctx.db, orgId, id, {
+      name: next.name,
+      rateLimitRequests: next.rateLimitRequests,
+      rateLimitWindowSeconds: next.rateLimitWindowSeconds,
+    }),
+    auditStatement(ctx, orgId, {
+      action: input.rate_limit !== undefined ? "api_key.limits_update" : "api_key.update",
+      resourceType: "api_key",
+      resourceId: id,
+      metadata: { ...input },
+    }),
+  ]);
+  if (input.rate_limit !== undefined) {
+    await meterFor(ctx.meter, orgId).setKeyRate(id, rateFrom(next.rateLimitRequests, next.rateLimitWindowSeconds));
+  }
+  return presentApiKey(next);
 }

@@ -1,6 +1,7 @@
 // What every use-case receives: storage handles, parsed config and who is acting (for the audit log).
 import type { Config } from "../env";
 import { AppError } from "../errors";
+import type { MeterNamespace } from "../meter/client";
 import { type Db, decodeCursor, encodeCursor } from "../storage/db";
 
 export type Actor = { userId: string; ip: string | null; userAgent: string | null; requestId: string };
@@ -8,6 +9,7 @@ export type Actor = { userId: string; ip: string | null; userAgent: string | nul
 export type ServiceContext = {
   db: Db;
   kv: KVNamespace;
+  meter: MeterNamespace;
   config: Config;
   actor: Actor;
 };

@@ -2,10 +2,13 @@
 // ?force, cascades to instances and keys and clears their KV records).
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
+import { meterFor } from "../meter/client";
+import { effectiveLimits, type PlanName } from "../meter/plans";
 import { listLiveApiKeys, revokeAllApiKeysStatement } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
 import { deleteInstanceRecord, putRevocation } from "../storage/directory";
 import { listAllInstances } from "../storage/instances";
+import { updateOrganizationLimitsStatement } from "../storage/organization-limits";
 import {
   deleteOrganizationStatement,
   findOrganizationForMember,
@@ -18,12 +21,17 @@ import { auditStatement } from "./audit";
 import { type Page, ROLE_RANK, type Role, type ServiceContext } from "./context";
 
 export function presentOrganization(org: OrganizationRow, role: Role) {
+  const limits = effectiveLimits(org);
   return {
     id: org.id,
     name: org.name,
     slug: org.slug,
     description: org.description,
     plan: org.plan,
+    limits: {
+      max_requests_per_day: limits.maxRequestsPerDay,
+      rate_limit: limits.rate ? { requests: limits.rate.requests, window_seconds: limits.rate.windowSeconds } : null,
+    },
     role,
     created_at: org.createdAt.toISOString(),
     updated_at: org.updatedAt.toISOString(),
@@ -65,6 +73,9 @@ export async function createOrganization(
     slug: input.slug,
     description: input.description ?? null,
     plan: "free",
+    maxRequestsPerDay: null,
+    rateLimitRequests: null,
+    rateLimitWindowSeconds: null,
     createdBy: ctx.actor.userId,
     createdAt: now,
     updatedAt: now,
@@ -77,6 +88,7 @@ export async function createOrganization(
     metadata: { slug: org.slug },
   });
   await ctx.db.batch([insertOrg, insertOwner, audit]).catch(slugConflict);
+  await meterFor(ctx.meter, org.id).configure(org.id, effectiveLimits(org));
   return presentOrganization(org, "owner");
 }
 
@@ -135,4 +147,42 @@ export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess,
     ...keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)),
     ...instances.map((i) => deleteInstanceRecord(ctx.kv, i.id)),
   ]);
+}
+
+export type LimitsInput = {
+  plan?: PlanName | undefined;
+  max_requests_per_day?: number | null | undefined;
+  rate_limit?: { requests: number; window_seconds: 1 | 60 } | null | undefined;
+};
+
+/**
+ * Changes the plan and/or overrides its limits (null clears an override), then pushes the
+ * effective limits to the organization's UsageMeter, which the edge consults.
+ */
+export async function updateLimits(ctx: ServiceContext, access: OrgAccess, input: LimitsInput): Promise<PublicOrganization> {
+  const org = access.organization;
+  const next: OrganizationRow = {
+    ...org,
+    plan: input.plan ?? org.plan,
+    maxRequestsPerDay: input.max_requests_per_day === undefined ? org.maxRequestsPerDay : input.max_requests_per_day,
+    rateLimitRequests: input.rate_limit === undefined ? org.rateLimitRequests : (input.rate_limit?.requests ?? null),
+    rateLimitWindowSeconds: input.rate_limit === undefined ? org.rateLimitWindowSeconds : (input.rate_limit?.window_seconds ?? null),
+  };
+  const limits = effectiveLimits(next);
+  await ctx.db.batch([
+    updateOrganizationLimitsStatement(ctx.db, org.id, {
+      plan: next.plan,
+      maxRequestsPerDay: next.maxRequestsPerDay,
+      rateLimitRequests: next.rateLimitRequests,
+      rateLimitWindowSeconds: next.rateLimitWindowSeconds,
+    }),
+    auditStatement(ctx, org.id, {
+      action: "organization.limits_update",
+      resourceType: "organization",
+      resourceId: org.id,
+      metadata: { ...input, effective: { max_requests_per_day: limits.maxRequestsPerDay, rate_limit: limits.rate } },
+    }),
+  ]);
+  await meterFor(ctx.meter, org.id).configure(org.id, limits);
+  return presentOrganization({ ...next, updatedAt: new Date() }, access.role);
 }

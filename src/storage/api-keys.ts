@@ -52,3 +52,24 @@ export function revokeAllApiKeysStatement(db: Db, orgId: string, at: Date) {
     .set({ revokedAt: at })
     .where(and(eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)));
 }
+
+export function updateApiKeyStatement(
+  db: Db,
+  orgId: string,
+  id: string,
+  patch: Partial<Pick<ApiKeyRow, "name" | "rateLimitRequests" | "rateLimitWindowSeconds">>,
+) {
+  return db
+    .update(apiKeys)
+    .set(patch)
+    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id)));
+}
+
+/** Unrevoked keys created by a user, in every organization (for closing the account). */
+export async function listLiveApiKeysCreatedBy(db: Db, userId: string): Promise<ApiKeyRow[]> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt)))
+    .all();
+}

@@ -1,0 +1,46 @@
+// /api/organizations/:orgId/usage and …/limits: what the organization used, and its plan and limits.
+import { Hono } from "hono";
+import { ok } from "../errors";
+import { requireOrgAccess, updateLimits } from "../services/organizations";
+import { getUsage } from "../services/usage";
+import { type ManagementEnv, serviceContext } from "./context";
+import { defineRoute, pathParam } from "./route";
+import { UpdateLimitsSchema, UsageQuerySchema } from "./schemas";
+
+export const usageRoutes = new Hono<ManagementEnv>();
+const ORG = "/api/organizations/:orgId";
+const tag = "usage";
+
+defineRoute(
+  usageRoutes,
+  {
+    method: "get",
+    path: `${ORG}/usage`,
+    summary: "Requests and commands per day, per instance and per key",
+    tag,
+    auth: true,
+    query: UsageQuerySchema,
+  },
+  async (c, { query }) => {
+    const ctx = serviceContext(c);
+    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+    return c.json(ok(await getUsage(ctx, access, query.days)));
+  },
+);
+
+defineRoute(
+  usageRoutes,
+  {
+    method: "put",
+    path: `${ORG}/limits`,
+    summary: "Change the plan, daily quota or default per-key rate limit (owner)",
+    tag,
+    auth: true,
+    body: UpdateLimitsSchema,
+  },
+  async (c, { body }) => {
+    const ctx = serviceContext(c);
+    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "owner");
+    return c.json(ok(await updateLimits(ctx, access, body), { message: "Limits updated." }));
+  },
+);

@@ -1,0 +1,46 @@
+// Closing an account: the user is disabled, signed out everywhere, removed from every organization,
+// and every live key they created is revoked (D1 and the KV markers the edge reads).
+import { eq } from "drizzle-orm";
+import { memberships, sessions, users } from "../../drizzle/schema";
+import { AppError } from "../errors";
+import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
+import { putRevocation } from "../storage/directory";
+import { countOwners } from "../storage/organizations";
+import { auditStatement } from "./audit";
+import type { ServiceContext } from "./context";
+
+/**
+ * Disables the acting user's account.
+ * @throws AppError conflict when the user is the last owner of an organization (listed).
+ */
+export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: number }> {
+  const userId = ctx.actor.userId;
+  const owned = await ctx.db.select().from(memberships).where(eq(memberships.userId, userId)).all();
+  const stranded: string[] = [];
+  for (const m of owned) if (m.role === "owner" && (await countOwners(ctx.db, m.organizationId)) <= 1) stranded.push(m.organizationId);
+  if (stranded.length > 0) {
+    throw new AppError(
+      "conflict",
+      `You are the last owner of ${stranded.join(", ")}. Add another owner or delete those organizations first.`,
+    );
+  }
+  const now = new Date();
+  const keys = await listLiveApiKeysCreatedBy(ctx.db, userId);
+  const orgIds = [...new Set([...owned.map((m) => m.organizationId), ...keys.map((k) => k.organizationId)])];
+  await ctx.db.batch([
+    ctx.db.update(users).set({ disabledAt: now, updatedAt: now }).where(eq(users.id, userId)),
+    ctx.db.delete(sessions).where(eq(sessions.userId, userId)),
+    ctx.db.delete(memberships).where(eq(memberships.userId, userId)),
+    ...keys.map((k) => revokeApiKeyStatement(ctx.db, k.organizationId, k.id, now)),
+    ...orgIds.map((orgId) =>
+      auditStatement(ctx, orgId, {
+        action: "user.disable",
+        resourceType: "user",
+        resourceId: userId,
+        metadata: { revoked_keys: keys.filter((k) => k.organizationId === orgId).map((k) => k.id) },
+      }),
+    ),
+  ]);
+  await Promise.all(keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)));
+  return { revokedKeys: keys.length };
+}
