@@ -18,7 +18,7 @@ describe("POST /api/organizations", () => {
     const slug = unique("acme");
     const res = await create({ name: "  Acme Corp  ", slug, description: "Widgets" });
     const data = expectOk(res, 201);
-    expect(data).toEqual({
+    expect(data).toMatchObject({
       id: expect.stringMatching(/^org_[a-z0-9]{20}$/),
       name: "Acme Corp",
       slug,
