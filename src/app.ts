@@ -1,10 +1,11 @@
 // The root Hono app: request ids, error rendering, and the three faces mounted side by side.
 import { Hono } from "hono";
 import { createEdge, type EdgeOptions } from "./edge";
-import type { AppEnv } from "./env";
+import { type AppEnv, getConfig } from "./env";
 import { AppError, renderError } from "./errors";
 import { newId } from "./lib/ids";
 import { management } from "./management";
+import { errorResponse } from "./upstream/wire-reply";
 
 /** Builds the Worker's app. Options reach the edge (tests inject a clock to cross cache windows). */
 export function createApp(options: EdgeOptions = {}) {
@@ -13,6 +14,7 @@ export function createApp(options: EdgeOptions = {}) {
   app.use(async (c, next) => {
     const requestId = newId("req");
     c.set("requestId", requestId);
+    getConfig(c.env); // parsed once per isolate; a bad var or secret fails every request loudly
     await next();
     c.res.headers.set("x-request-id", requestId);
   });
@@ -24,7 +26,10 @@ export function createApp(options: EdgeOptions = {}) {
 
   app.onError((error, c) => {
     if (error instanceof AppError) return renderError(c, error);
-    console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), message: (error as Error).message }));
+    const requestId = c.get("requestId");
+    console.error(JSON.stringify({ level: "error", requestId, message: (error as Error).message }));
+    // The edge speaks Upstash's { error } even when something unexpected breaks.
+    if (new URL(c.req.url).pathname.startsWith("/redis/")) return errorResponse(500, `ERR internal error (request ${requestId})`);
     return renderError(c, new AppError("internal_error", "Something went wrong on our side. Quote the request id if you report it."));
   });
 
