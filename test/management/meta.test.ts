@@ -18,6 +18,7 @@ const EXPECTED_ROUTES = [
   "post /auth/login",
   "post /auth/logout",
   "get /auth/me",
+  "delete /auth/me",
   "get /api/organizations",
   "post /api/organizations",
   `get ${ORG}`,
@@ -30,6 +31,7 @@ const EXPECTED_ROUTES = [
   `get ${ORG}/api-keys`,
   `post ${ORG}/api-keys`,
   `get ${ORG}/api-keys/{keyId}`,
+  `put ${ORG}/api-keys/{keyId}`,
   `delete ${ORG}/api-keys/{keyId}`,
   `get ${ORG}/redis-instances`,
   `post ${ORG}/redis-instances`,
@@ -37,6 +39,8 @@ const EXPECTED_ROUTES = [
   `put ${ORG}/redis-instances/{instanceId}`,
   `delete ${ORG}/redis-instances/{instanceId}`,
   `get ${ORG}/audit-logs`,
+  `get ${ORG}/usage`,
+  `put ${ORG}/limits`,
 ];
 
 describe("GET /health and /version", () => {
