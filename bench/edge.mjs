@@ -3,23 +3,13 @@
 // single GET and a 100-command pipeline through the `redis` driver, and the same two through the
 // `upstash` driver (edge → edge → Redis), so the hop's added cost shows. Prints req/s, p50/p99 and
 // each route's throughput as a share of /health's.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { freePort } from "../scripts/redis-server.mjs";
-import { managementClient, startStack } from "../scripts/stack.mjs";
+import { managementClient } from "../scripts/stack.mjs";
 import { formatRow, measure } from "./load.mjs";
+import { benchStack } from "./stack-for-bench.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const dir = mkdtempSync(join(tmpdir(), "redisgate-bench-"));
-const stack = await startStack({
-  port: await freePort(),
-  persistTo: join(dir, "state"),
-  envFile: join(dir, "secrets.env"),
-  stateFile: join(dir, "state.json"),
-  log: () => {},
-});
+const stack = await benchStack();
 
 try {
   const api = managementClient(stack.base, stack.sessionToken);
@@ -53,7 +43,21 @@ try {
     console.log(formatRow(label, result, baseline));
   }
   console.log("\nLast column: throughput as a share of the bare /health route in the same run.");
+
+  // The limiter's own cost: the edge reports the UsageMeter round trip in Server-Timing.
+  /** @type {number[]} */
+  const meter = [];
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(stack.url, { method: "POST", headers, body: get });
+    await res.arrayBuffer();
+    const dur = /meter;dur=([\d.]+)/.exec(res.headers.get("server-timing") ?? "")?.[1];
+    if (dur) meter.push(Number(dur));
+  }
+  meter.sort((a, b) => a - b);
+  const mean = meter.reduce((a, b) => a + b, 0) / Math.max(1, meter.length);
+  console.log(
+    `UsageMeter (rate limit + quota + usage) per request: mean ${mean.toFixed(2)} ms, p50 ${meter[Math.floor(meter.length / 2)]?.toFixed(2)} ms over ${meter.length} sequential GETs`,
+  );
 } finally {
   await stack.stop();
-  rmSync(dir, { recursive: true, force: true });
 }
