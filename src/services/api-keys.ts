@@ -53,9 +53,12 @@ export type IssueApiKeyInput = {
 
 export type RateInput = { requests: number; window_seconds: 1 | 60 };
 
+/** The JWT's `exp` has whole seconds; D1 and the API must name the same instant, not a later one. */
+const wholeSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
+
 function resolveExpiry(expiresAt: string | undefined, now: Date): Date {
-  if (expiresAt === undefined) return new Date(now.getTime() + DEFAULT_KEY_LIFETIME_MS);
-  const at = new Date(expiresAt);
+  if (expiresAt === undefined) return wholeSeconds(now.getTime() + DEFAULT_KEY_LIFETIME_MS);
+  const at = wholeSeconds(Date.parse(expiresAt));
   const issues = (message: string) => new AppError("invalid_request", `expires_at ${message}.`, [{ path: "expires_at", message }]);
   if (at.getTime() < now.getTime() + 60_000) throw issues("must be at least a minute in the future");
   if (at.getTime() > now.getTime() + MAX_KEY_LIFETIME_MS) throw issues("must be at most ten years away");
