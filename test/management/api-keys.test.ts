@@ -1,0 +1,259 @@
+// /api/organizations/:orgId/api-keys: mint (a jose-verifiable JWT shown once), list, read, rename,
+// revoke (D1 and the KV marker), and the public JWKS that verifies the keys.
+import { env } from "cloudflare:workers";
+import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Account, api, createInstance, createOrg, mintKey, signUp } from "../helpers/api";
+import { expectFailure, expectInvalid, expectOk } from "./envelope";
+
+const DAY = 86_400_000;
+
+let owner: Account;
+let orgId: string;
+beforeAll(async () => {
+  owner = await signUp();
+  orgId = await createOrg(owner);
+});
+
+const keys = (path = "", id = orgId) => `/api/organizations/${id}/api-keys${path}`;
+const mint = (body: unknown) => api("POST", keys(), { token: owner.token, body });
+
+async function verify(key: string) {
+  const jwks = (await api<JSONWebKeySet>("GET", "/.well-known/jwks.json")).body;
+  return jwtVerify(key.slice(3), createLocalJWKSet(jwks), {
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    algorithms: ["EdDSA", "ES256"],
+  });
+}
+
+describe("POST …/api-keys", () => {
+  it("mints a key shown once, with metadata and Cache-Control: no-store", async () => {
+    const res = await mint({ name: "CI deploys", scopes: ["read", "write"] });
+    const data = expectOk(res, 201);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.body.message).toMatch(/shown only once/);
+    expect(data.key).toMatch(/^rg_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(data.api_key).toMatchObject({
+      id: expect.stringMatching(/^key_[a-z0-9]{20}$/),
+      organization_id: orgId,
+      name: "CI deploys",
+      key_prefix: `rg_…${data.key.slice(-8)}`,
+      scopes: ["read", "write"],
+      instance_ids: null,
+      kid: expect.any(String),
+      created_by: owner.userId,
+      revoked_at: null,
+      last_used_at: null,
+    });
+    const lifetime = Date.parse(data.api_key.expires_at) - Date.parse(data.api_key.created_at);
+    expect(lifetime).toBeGreaterThan(365 * DAY - 1000);
+    expect(lifetime).toBeLessThanOrEqual(365 * DAY);
+  });
+
+  it("carries a JWT that jose verifies against the JWKS, with the DESIGN §4 claims and a kid", async () => {
+    const instance = await createInstance(owner, orgId);
+    const expiresAt = new Date(Date.now() + 30 * DAY);
+    const { key, api_key } = expectOk(
+      await mint({ name: "Scoped", scopes: ["read"], instance_ids: [instance.id], expires_at: expiresAt.toISOString() }),
+      201,
+    );
+    const { payload, protectedHeader } = await verify(key);
+    expect(protectedHeader).toEqual({ alg: expect.stringMatching(/^(EdDSA|ES256)$/), kid: api_key.kid, typ: "JWT" });
+    expect(payload).toEqual({
+      sub: api_key.id,
+      org: orgId,
+      uid: owner.userId,
+      scopes: ["read"],
+      instances: [instance.id],
+      iss: env.JWT_ISSUER,
+      aud: env.JWT_AUDIENCE,
+      iat: expect.any(Number),
+      exp: Math.floor(expiresAt.getTime() / 1000),
+    });
+    expect(Math.abs((payload.iat ?? 0) * 1000 - Date.parse(api_key.created_at))).toBeLessThan(1000);
+    expect(api_key.instance_ids).toEqual([instance.id]);
+    expect(api_key.expires_at).toBe(new Date(Math.floor(expiresAt.getTime() / 1000) * 1000).toISOString());
+  });
+
+  it("omits the instances claim for an organization-wide key and defaults exp to a year", async () => {
+    const { key, api_key } = await mintKey(owner, orgId);
+    const { payload } = await verify(key);
+    expect(payload).not.toHaveProperty("instances");
+    expect((payload.exp ?? 0) * 1000).toBe(Date.parse(api_key.expires_at as string));
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(365 * 86_400);
+  });
+
+  it("fails jose verification once the key is tampered with", async () => {
+    const { key } = await mintKey(owner, orgId);
+    const [header, payload, signature] = key.slice(3).split(".");
+    const claims = JSON.parse(atob((payload ?? "").replace(/-/g, "+").replace(/_/g, "/")));
+    const forged = btoa(JSON.stringify({ ...claims, scopes: ["admin"] }))
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_");
+    await expect(verify(`rg_${header}.${forged}.${signature}`)).rejects.toThrow(/signature verification failed/);
+  });
+
+  it("deduplicates scopes and instance ids", async () => {
+    const instance = await createInstance(owner, orgId);
+    const { key, api_key } = expectOk(
+      await mint({ name: "Dupes", scopes: ["read", "read"], instance_ids: [instance.id, instance.id] }),
+      201,
+    );
+    expect(api_key.scopes).toEqual(["read"]);
+    expect((await verify(key)).payload.instances).toEqual([instance.id]);
+  });
+
+  it.each([
+    ["an empty name", { name: "", scopes: ["read"] }, "name"],
+    ["a numeric name", { name: 3, scopes: ["read"] }, "name"],
+    ["no scopes", { name: "k", scopes: [] }, "scopes"],
+    ["a missing scopes field", { name: "k" }, "scopes"],
+    ["an unknown scope", { name: "k", scopes: ["superuser"] }, "scopes.0"],
+    ["scopes as a string", { name: "k", scopes: "read" }, "scopes"],
+    ["a non-ISO expiry", { name: "k", scopes: ["read"], expires_at: "next week" }, "expires_at"],
+    ["an expiry in the past", { name: "k", scopes: ["read"], expires_at: new Date(Date.now() - DAY).toISOString() }, "expires_at"],
+    [
+      "an expiry under a minute away",
+      { name: "k", scopes: ["read"], expires_at: new Date(Date.now() + 10_000).toISOString() },
+      "expires_at",
+    ],
+    [
+      "an expiry over ten years away",
+      { name: "k", scopes: ["read"], expires_at: new Date(Date.now() + 3700 * DAY).toISOString() },
+      "expires_at",
+    ],
+    ["instance ids that are not strings", { name: "k", scopes: ["read"], instance_ids: [1] }, "instance_ids.0"],
+    ["an unknown field", { name: "k", scopes: ["read"], org: "org_x" }, "(root)"],
+  ])("rejects %s with 400", async (_label, body, path) => {
+    expectInvalid(await mint(body), path);
+  });
+
+  it("answers 404 for an instance id that does not exist, and mints nothing", async () => {
+    const name = `ghost-${crypto.randomUUID()}`;
+    expectFailure(await mint({ name, scopes: ["read"], instance_ids: ["rdb_00000000000000000000"] }), 404, "not_found");
+    const row = await env.DB.prepare("SELECT id FROM api_keys WHERE name = ?").bind(name).first();
+    expect(row).toBeNull();
+  });
+
+  it("rejects malformed JSON, non-JSON and oversize bodies", async () => {
+    const token = owner.token;
+    expectFailure(
+      await api("POST", keys(), { token, rawBody: '{"name":"k",', headers: { "content-type": "application/json" } }),
+      400,
+      "invalid_request",
+    );
+    expectFailure(await api("POST", keys(), { token, rawBody: '{"name":"k","scopes":["read"]}' }), 415, "unsupported_media_type");
+    expectFailure(await mint({ name: "k", scopes: ["read"], instance_ids: Array(100).fill("x".repeat(700)) }), 413, "payload_too_large");
+  });
+});
+
+describe("GET …/api-keys and …/api-keys/:keyId", () => {
+  it("lists metadata newest first and pages with next_cursor", async () => {
+    const id = await createOrg(owner);
+    const minted = [];
+    for (let i = 0; i < 3; i++) minted.push((await mintKey(owner, id, { name: `k${i}` })).api_key.id);
+    const first = await api("GET", `${keys("", id)}?limit=2`, { token: owner.token });
+    const page1 = expectOk(first);
+    expect(page1.map((k: { id: string }) => k.id)).toEqual([minted[2], minted[1]]);
+    expect(first.body.pagination).toEqual({ limit: 2, next_cursor: expect.any(String) });
+    const second = await api("GET", `${keys("", id)}?limit=2&cursor=${encodeURIComponent(first.body.pagination.next_cursor)}`, {
+      token: owner.token,
+    });
+    expect(expectOk(second).map((k: { id: string }) => k.id)).toEqual([minted[0]]);
+    expect(second.body.pagination.next_cursor).toBeNull();
+  });
+
+  it.each([["%%%"], ["not-a-cursor"], ["MTIzOg"]])("rejects the malformed cursor %s with 400", async (cursor) => {
+    expectFailure(await api("GET", `${keys()}?cursor=${cursor}`, { token: owner.token }), 400, "invalid_request");
+  });
+
+  it.each([["limit=0"], ["limit=101"], ["page=2"]])("rejects the query %s with 400", async (query) => {
+    expectFailure(await api("GET", `${keys()}?${query}`, { token: owner.token }), 400, "invalid_request");
+  });
+
+  it("reads one key's metadata", async () => {
+    const { api_key } = await mintKey(owner, orgId, { name: "Readable" });
+    expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: owner.token }))).toEqual(api_key);
+  });
+
+  it("answers 404 for an unknown key id", async () => {
+    expectFailure(await api("GET", keys("/key_00000000000000000000"), { token: owner.token }), 404, "not_found");
+  });
+});
+
+describe("PUT …/api-keys/:keyId", () => {
+  it("renames a key without touching what the JWT carries", async () => {
+    const { api_key } = await mintKey(owner, orgId, { name: "Old name", scopes: ["read"] });
+    const res = await api("PUT", keys(`/${api_key.id}`), { token: owner.token, body: { name: "New name" } });
+    expect(expectOk(res)).toEqual({ ...api_key, name: "New name" });
+    expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: owner.token })).name).toBe("New name");
+  });
+
+  it.each([
+    ["an empty body", {}, "(root)"],
+    ["scopes (they live in the signed key)", { scopes: ["admin"] }, "(root)"],
+    ["an empty name", { name: "" }, "name"],
+  ])("rejects %s and changes nothing", async (_label, body, path) => {
+    const { api_key } = await mintKey(owner, orgId, { name: "Stable" });
+    expectInvalid(await api("PUT", keys(`/${api_key.id}`), { token: owner.token, body }), path);
+    expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: owner.token }))).toEqual(api_key);
+  });
+
+  it("answers 404 for an unknown key id", async () => {
+    expectFailure(await api("PUT", keys("/key_00000000000000000000"), { token: owner.token, body: { name: "x" } }), 404, "not_found");
+  });
+});
+
+describe("DELETE …/api-keys/:keyId", () => {
+  it("revokes: revoked_at in the answer and D1, and v1:revoked:<keyId> in KV until the key's exp", async () => {
+    const { api_key } = await mintKey(owner, orgId, { expires_at: new Date(Date.now() + 2 * DAY).toISOString() });
+    const res = await api("DELETE", keys(`/${api_key.id}`), { token: owner.token });
+    const data = expectOk(res);
+    expect(res.body.message).toBe("API key revoked.");
+    expect(data).toEqual({ ...api_key, revoked_at: expect.any(String) });
+    const revokedAt = Date.parse(data.revoked_at);
+    expect(Date.now() - revokedAt).toBeLessThan(60_000);
+    const row = await env.DB.prepare("SELECT revoked_at FROM api_keys WHERE id = ?").bind(api_key.id).first<{ revoked_at: number }>();
+    expect(row?.revoked_at).toBe(revokedAt);
+    expect(await env.DIRECTORY.get(`v1:revoked:${api_key.id}`, "json")).toEqual({ revoked_at: data.revoked_at });
+    const listed = await env.DIRECTORY.list({ prefix: `v1:revoked:${api_key.id}` });
+    expect(listed.keys).toEqual([
+      { name: `v1:revoked:${api_key.id}`, expiration: Math.ceil(Date.parse(api_key.expires_at as string) / 1000) },
+    ]);
+    expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: owner.token })).revoked_at).toBe(data.revoked_at);
+  });
+
+  it("revoking twice is idempotent and keeps the first revoked_at", async () => {
+    const { api_key } = await mintKey(owner, orgId);
+    const first = expectOk(await api("DELETE", keys(`/${api_key.id}`), { token: owner.token }));
+    const second = expectOk(await api("DELETE", keys(`/${api_key.id}`), { token: owner.token }));
+    expect(second.revoked_at).toBe(first.revoked_at);
+  });
+
+  it("answers 404 for an unknown key id and writes no marker", async () => {
+    const id = "key_00000000000000000000";
+    expectFailure(await api("DELETE", keys(`/${id}`), { token: owner.token }), 404, "not_found");
+    expect(await env.DIRECTORY.get(`v1:revoked:${id}`)).toBeNull();
+  });
+});
+
+describe("GET /.well-known/jwks.json", () => {
+  it("publishes public keys with kid and alg, cacheable, outside the envelope", async () => {
+    const res = await api("GET", "/.well-known/jwks.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=300");
+    expect(res.body.keys.length).toBeGreaterThan(0);
+    for (const jwk of res.body.keys) {
+      expect(jwk).toMatchObject({
+        kid: expect.any(String),
+        alg: expect.stringMatching(/^(EdDSA|ES256)$/),
+        use: "sig",
+        x: expect.any(String),
+      });
+    }
+    const { key } = await mintKey(owner, orgId);
+    expect(res.body.keys.map((k: { kid: string }) => k.kid)).toContain(decodeProtectedHeader(key.slice(3)).kid);
+  });
+});
