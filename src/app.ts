@@ -1,5 +1,6 @@
 // The root Hono app: request ids, error rendering, and the three faces mounted side by side.
 import { Hono } from "hono";
+import { dashboard } from "./dashboard";
 import { createEdge, type EdgeOptions } from "./edge";
 import { type AppEnv, getConfig } from "./env";
 import { AppError, renderError } from "./errors";
@@ -21,6 +22,7 @@ export function createApp(options: EdgeOptions = {}) {
 
   app.route("/redis", createEdge(options));
   app.route("/", management);
+  app.route("/", dashboard);
 
   app.notFound((c) => renderError(c, new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 

@@ -1,0 +1,80 @@
+// The dashboard face: HTML pages under /, /login, /signup, /orgs and /o/:orgId/…, plus its two
+// assets under /assets. Pages carry no data and no secrets; the browser fetches /auth and /api.
+// It must never register a route that shadows /api, /auth, /redis, /health, /version or /.well-known.
+import { type Context, Hono } from "hono";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { AppEnv } from "../env";
+import { serveAsset } from "./assets";
+import { AppShell, PageHead } from "./layout";
+import { HomePage, LoginPage, OrgsPage, SignupPage } from "./pages/account";
+import { AuditPage, UsagePage } from "./pages/activity";
+import { ConsolePage } from "./pages/console";
+import { InstancePage, InstancesPage } from "./pages/instances";
+import { KeysPage } from "./pages/keys";
+import { MembersPage } from "./pages/members";
+
+export const dashboard = new Hono<AppEnv>();
+
+const ORG_ID = /^org_[a-z0-9]{20}$/;
+const INSTANCE_ID = /^rdb_[a-z0-9]{20}$/;
+
+/** Same-origin everything, no inline script or style, never framed, never cached (keys are revealed here). */
+const PAGE_HEADERS = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "same-origin",
+  "cache-control": "no-store",
+};
+
+async function render(c: Context<AppEnv>, page: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 404 = 200) {
+  return c.html(`<!doctype html>${(await page).toString()}`, status, PAGE_HEADERS);
+}
+
+const NotFoundPage = () => (
+  <AppShell info={{ title: "Not found", page: "missing" }}>
+    <PageHead title="Page not found" lead="There is nothing at this address." />
+    <p>
+      <a href="/">Back to the dashboard</a>
+    </p>
+  </AppShell>
+);
+
+dashboard.get("/assets/app.js", (c) => serveAsset(c, "js"));
+dashboard.get("/assets/app.css", (c) => serveAsset(c, "css"));
+
+dashboard.get("/", (c) => render(c, <HomePage />));
+dashboard.get("/login", (c) => render(c, <LoginPage />));
+dashboard.get("/signup", (c) => render(c, <SignupPage />));
+dashboard.get("/orgs", (c) => render(c, <OrgsPage />));
+
+const SECTIONS = {
+  instances: InstancesPage,
+  keys: KeysPage,
+  console: ConsolePage,
+  usage: UsagePage,
+  members: MembersPage,
+  audit: AuditPage,
+} as const;
+
+dashboard.get("/o/:orgId", (c) => {
+  const orgId = c.req.param("orgId");
+  return ORG_ID.test(orgId) ? c.redirect(`/o/${orgId}/instances`) : render(c, <NotFoundPage />, 404);
+});
+
+dashboard.get("/o/:orgId/:section", (c) => {
+  const { orgId, section } = c.req.param();
+  const Page = Object.hasOwn(SECTIONS, section) ? SECTIONS[section as keyof typeof SECTIONS] : null;
+  if (!Page || !ORG_ID.test(orgId)) return render(c, <NotFoundPage />, 404);
+  return render(c, <Page orgId={orgId} />);
+});
+
+dashboard.get("/o/:orgId/instances/:instanceId", (c) => {
+  const { orgId, instanceId } = c.req.param();
+  if (!ORG_ID.test(orgId) || !INSTANCE_ID.test(instanceId)) return render(c, <NotFoundPage />, 404);
+  return render(c, <InstancePage orgId={orgId} instanceId={instanceId} />);
+});
+
+dashboard.get("/o/*", (c) => render(c, <NotFoundPage />, 404));

@@ -1,0 +1,163 @@
+// The dashboard's HTML frame: the document head (one stylesheet, one script, both served by the
+// Worker), the signed-in shell with the organization tabs, the sign-in frame and shared form parts.
+import type { FC, PropsWithChildren } from "hono/jsx";
+import { assetVersion } from "./assets";
+
+export type PageInfo = {
+  title: string;
+  /** Which client page module starts (`<body data-page>`). */
+  page: string;
+  /** The organization tab to highlight and keep when switching organizations. */
+  section?: string;
+  orgId?: string;
+  instanceId?: string;
+};
+
+const TABS: [section: string, label: string][] = [
+  ["instances", "Instances"],
+  ["keys", "API keys"],
+  ["console", "Console"],
+  ["usage", "Usage"],
+  ["members", "Members"],
+  ["audit", "Audit log"],
+];
+
+const ConfirmDialog: FC = () => (
+  <dialog id="confirm-dialog" aria-labelledby="confirm-title" aria-describedby="confirm-body">
+    <form method="dialog">
+      <h2 id="confirm-title" data-title="">
+        Are you sure?
+      </h2>
+      <p id="confirm-body" data-body="" />
+      <div class="actions">
+        <button type="submit" value="cancel" class="button" data-cancel="">
+          Cancel
+        </button>
+        <button type="submit" value="confirm" class="button danger" data-confirm="">
+          Confirm
+        </button>
+      </div>
+    </form>
+  </dialog>
+);
+
+export const Document: FC<PropsWithChildren<{ info: PageInfo }>> = ({ info, children }) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="color-scheme" content="light dark" />
+      <title>{`${info.title} · RedisGate`}</title>
+      <link rel="icon" href="data:," />
+      <link rel="stylesheet" href={`/assets/app.css?v=${assetVersion()}`} />
+      <script type="module" src={`/assets/app.js?v=${assetVersion()}`} />
+    </head>
+    <body data-page={info.page} data-section={info.section} data-org={info.orgId} data-instance={info.instanceId}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      {children}
+      <div id="toast" class="toast" role="status" aria-live="polite" hidden />
+      <ConfirmDialog />
+    </body>
+  </html>
+);
+
+const NoScript: FC = () => (
+  <noscript>
+    <p class="status status-error">The RedisGate dashboard needs JavaScript. The management API works without it.</p>
+  </noscript>
+);
+
+/** The frame of every signed-in page. */
+export const AppShell: FC<PropsWithChildren<{ info: PageInfo }>> = ({ info, children }) => (
+  <Document info={info}>
+    <header class="topbar">
+      <a class="brand" href="/">
+        RedisGate
+      </a>
+      <label>
+        <span class="sr-only">Organization</span>
+        <select id="org-switch">
+          <option value="">Loading…</option>
+        </select>
+      </label>
+      <div class="user">
+        <span id="user-email" />
+        <button type="button" id="sign-out" class="button small ghost">
+          Sign out
+        </button>
+      </div>
+    </header>
+    {info.orgId ? (
+      <nav class="tabs" aria-label="Organization sections">
+        {TABS.map(([section, label]) => (
+          <a href={`/o/${info.orgId}/${section}`} aria-current={section === info.section ? "page" : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+    ) : null}
+    <main id="main" class="container">
+      <NoScript />
+      {children}
+    </main>
+  </Document>
+);
+
+/** The frame of the sign-in and sign-up pages. */
+export const AuthShell: FC<PropsWithChildren<{ info: PageInfo }>> = ({ info, children }) => (
+  <Document info={info}>
+    <main id="main" class="auth">
+      <div class="card auth-card">
+        <span class="brand">RedisGate</span>
+        <NoScript />
+        {children}
+      </div>
+    </main>
+  </Document>
+);
+
+export const PageHead: FC<PropsWithChildren<{ title: string; lead?: string; id?: string }>> = ({ title, lead, id, children }) => (
+  <div class="page-head">
+    <div>
+      <h1 id={id}>{title}</h1>
+      {lead ? <p>{lead}</p> : null}
+    </div>
+    {children}
+  </div>
+);
+
+type FieldProps = {
+  id: string;
+  label: string;
+  name: string;
+  type?: string;
+  hint?: string;
+  required?: boolean;
+  autocomplete?: string;
+  placeholder?: string;
+  pattern?: string;
+  minlength?: number;
+  maxlength?: number;
+  value?: string;
+};
+
+/** A labelled input; the hint is tied to it with aria-describedby. */
+export const Field: FC<FieldProps> = ({ id, label, hint, type = "text", ...input }) => (
+  <div class="field">
+    <label for={id}>{label}</label>
+    <input id={id} type={type} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+    {hint ? (
+      <p class="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+    ) : null}
+  </div>
+);
+
+/** The region where the client writes a form's error or success message. */
+export const Status: FC<{ id?: string }> = ({ id }) => <p id={id} class="status" data-status="" hidden />;
+
+/** A note the client fills and shows when the user's role is below the section's `data-min-role`. */
+export const RoleNote: FC = () => <p class="note" data-role-note="" hidden />;

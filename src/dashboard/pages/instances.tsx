@@ -1,0 +1,128 @@
+// Instance pages: the list with the attach form, and one instance with its connection panel and
+// settings (rename, rotate credentials, disable, delete). Markup only; client/instances.ts fills it.
+import type { FC } from "hono/jsx";
+import { AppShell, Field, PageHead, RoleNote, Status } from "../layout";
+
+export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
+  <AppShell info={{ title: "Redis instances", page: "instances", section: "instances", orgId }}>
+    <PageHead title="Redis instances" lead="Each instance is an upstream Redis that RedisGate serves over HTTPS." />
+    <section class="card" aria-labelledby="instances-title">
+      <h2 id="instances-title">Instances</h2>
+      <div id="instance-list" />
+    </section>
+    <section class="card" aria-labelledby="instance-new-title">
+      <h2 id="instance-new-title">Attach a Redis instance</h2>
+      <form id="instance-form" method="post" autocomplete="off">
+        <fieldset data-min-role="admin">
+          <RoleNote />
+          <div class="row">
+            <Field id="instance-name" label="Name" name="name" required maxlength={100} />
+            <Field
+              id="instance-slug"
+              label="Slug"
+              name="slug"
+              required
+              minlength={2}
+              maxlength={63}
+              pattern="[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
+            />
+            <div class="field">
+              <label for="instance-driver">Driver</label>
+              <select id="instance-driver" name="driver">
+                <option value="redis">redis — a Redis server (redis:// or rediss://)</option>
+                <option value="upstash">upstash — an Upstash database (REST URL + token)</option>
+              </select>
+            </div>
+          </div>
+          <Field
+            id="instance-endpoint"
+            label="Endpoint"
+            name="endpoint"
+            required
+            maxlength={2048}
+            hint="For redis, credentials may go in the URL (redis://user:password@host:6379/0). They are encrypted and never shown again."
+          />
+          <div id="token-field" hidden>
+            <Field id="instance-token" label="Upstash REST token" name="token" type="password" autocomplete="off" required />
+          </div>
+          <label class="check">
+            <input type="checkbox" name="allow_admin" /> Allow admin commands (CONFIG, FLUSHALL…) for keys with the admin scope
+          </label>
+          <Status />
+          <button type="submit" class="button primary">
+            Attach instance
+          </button>
+        </fieldset>
+      </form>
+    </section>
+  </AppShell>
+);
+
+export const InstancePage: FC<{ orgId: string; instanceId: string }> = ({ orgId, instanceId }) => (
+  <AppShell info={{ title: "Redis instance", page: "instance", section: "instances", orgId, instanceId }}>
+    <p>
+      <a href={`/o/${orgId}/instances`}>← All instances</a>
+    </p>
+    <PageHead title="Redis instance" id="instance-name">
+      <a class="button" href={`/o/${orgId}/console?instance=${instanceId}`}>
+        Open in console
+      </a>
+    </PageHead>
+    <div class="grid-2">
+      <section class="card" aria-labelledby="connection-title">
+        <h2 id="connection-title">Connection</h2>
+        <div id="instance-view" />
+      </section>
+      <div>
+        <section class="card" aria-labelledby="settings-title">
+          <h2 id="settings-title">Settings</h2>
+          <fieldset data-min-role="admin">
+            <RoleNote />
+            <form id="rename-form" method="post">
+              <Field id="rename-name" label="Name" name="name" required maxlength={100} />
+              <Status />
+              <button type="submit" class="button">
+                Rename
+              </button>
+            </form>
+            <h3>Rotate credentials</h3>
+            <form id="rotate-form" method="post" autocomplete="off">
+              <div id="rotate-redis" hidden>
+                <Field
+                  id="rotate-redis-url"
+                  label="New Redis URL with credentials"
+                  name="redis_url"
+                  type="password"
+                  hint="redis://user:new-password@host:6379 — typed hidden, sent once, never shown again."
+                />
+              </div>
+              <div id="rotate-upstash" hidden>
+                <Field id="rotate-upstash-url" label="New REST URL (optional)" name="upstash_url" type="url" />
+                <Field id="rotate-token" label="New Upstash REST token" name="token" type="password" />
+              </div>
+              <Status />
+              <button type="submit" class="button">
+                Rotate credentials
+              </button>
+            </form>
+          </fieldset>
+        </section>
+        <section class="card" id="instance-actions" aria-labelledby="danger-title">
+          <h2 id="danger-title">Availability</h2>
+          <fieldset data-min-role="admin">
+            <RoleNote />
+            <Status />
+            <div class="actions">
+              <button type="button" id="toggle-instance" class="button">
+                Disable instance
+              </button>
+              <button type="button" id="delete-instance" class="button danger">
+                Delete instance
+              </button>
+            </div>
+          </fieldset>
+        </section>
+      </div>
+    </div>
+  </AppShell>
+);
