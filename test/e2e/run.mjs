@@ -1,0 +1,79 @@
+// @ts-check
+// `node test/e2e/run.mjs` (called by `npm test`): starts its own local stack on a free port with a
+// fresh state directory, drives Debian's Chromium through the dashboard, prints "N passed, M failed".
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../../scripts/redis-server.mjs";
+import { startStack } from "../../scripts/stack.mjs";
+import { launchBrowser, SCREENSHOTS } from "./browser.mjs";
+import { journey } from "./journey.mjs";
+import { more } from "./more.mjs";
+import { createWorld } from "./world.mjs";
+
+const SCENARIO_TIMEOUT_MS = 45_000;
+const RUN_TIMEOUT_MS = 240_000;
+const started = Date.now();
+const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+
+/** @type {Awaited<ReturnType<typeof startStack>> | null} */
+let stack = null;
+/** @type {import("playwright-core").Browser | null} */
+let browser = null;
+const persistTo = mkdtempSync(join(tmpdir(), "redisgate-e2e-"));
+
+async function cleanUp() {
+  await browser?.close().catch(() => {});
+  await stack?.stop().catch(() => {});
+  rmSync(persistTo, { recursive: true, force: true });
+}
+
+// The whole run stops by itself, whatever hangs.
+const watchdog = setTimeout(async () => {
+  console.error(`✖ e2e: the run exceeded ${RUN_TIMEOUT_MS / 1000} s; stopping.`);
+  await Promise.race([cleanUp(), new Promise((r) => setTimeout(r, 10_000))]);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}, RUN_TIMEOUT_MS);
+
+/** @param {Promise<void>} promise @param {number} ms */
+function withTimeout(promise, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`scenario timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+let passed = 0;
+let failed = 0;
+try {
+  const port = await freePort();
+  stack = await startStack({ port, persistTo, log: () => {} });
+  console.log(`e2e: stack on ${stack.base} (redis ${stack.redisUrl}) after ${seconds()} s`);
+  browser = await launchBrowser();
+  const world = createWorld({ base: stack.base, redisUrl: stack.redisUrl, browser, record: { offsite: [], problems: [] } });
+  for (const [name, run] of [...journey(world), ...more(world)]) {
+    const t0 = Date.now();
+    try {
+      await withTimeout(run(), SCENARIO_TIMEOUT_MS);
+      passed++;
+      console.log(`  ✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      failed++;
+      console.log(`  ✖ ${name}\n      ${/** @type {Error} */ (error).message.split("\n").join("\n      ")}`);
+    }
+  }
+  for (const note of world.notes) console.log(`  note: ${note}`);
+  if (failed > 0) console.log(`e2e: the last lines of wrangler dev:\n${stack.output().slice(-3000)}`);
+  console.log(`e2e: screenshots in ${SCREENSHOTS}; ${seconds()} s in all`);
+} catch (error) {
+  failed++;
+  console.error(`✖ e2e could not run: ${/** @type {Error} */ (error).message}`);
+} finally {
+  clearTimeout(watchdog);
+  await cleanUp();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
