@@ -1,0 +1,227 @@
+// API keys under attack: the key is shown once and D1 holds only its SHA-256; roles decide who
+// mints and revokes; another tenant's keys and instances are 404s; the JWKS has no private part.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Account, type ApiResult, api, createInstance, mintKey, ORIGIN } from "../helpers/api";
+import { expectFailure, expectOk } from "./envelope";
+import { type Team, team } from "./team";
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+let t: Team;
+beforeAll(async () => {
+  t = await team();
+});
+
+const keys = (path = "", orgId = t.orgId) => `/api/organizations/${orgId}/api-keys${path}`;
+
+async function expectNotRevoked(keyId: string) {
+  const row = await env.DB.prepare("SELECT revoked_at FROM api_keys WHERE id = ?").bind(keyId).first<{ revoked_at: number | null }>();
+  expect(row).toEqual({ revoked_at: null });
+  expect(await env.DIRECTORY.get(`v1:revoked:${keyId}`)).toBeNull();
+}
+
+/** Every part of the key that would let someone rebuild it. */
+function secretParts(key: string): string[] {
+  const [, payload, signature] = key.slice(3).split(".");
+  return [key, key.slice(3), payload ?? "", signature ?? ""];
+}
+
+function expectNoSecret(res: ApiResult, key: string) {
+  const text = JSON.stringify(res.body);
+  for (const part of secretParts(key)) expect(text).not.toContain(part);
+}
+
+describe("the key is shown exactly once", () => {
+  it("no later answer contains the key or any of its parts", async () => {
+    const res = await api("POST", keys(), { token: t.owner.token, body: { name: "Once", scopes: ["write"] } });
+    const { key, api_key } = expectOk(res, 201);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const later = [
+      await api("GET", keys(), { token: t.owner.token }),
+      await api("GET", keys(`/${api_key.id}`), { token: t.owner.token }),
+      await api("PUT", keys(`/${api_key.id}`), { token: t.owner.token, body: { name: "Renamed" } }),
+      await api("GET", `/api/organizations/${t.orgId}/audit-logs`, { token: t.owner.token }),
+      await api("DELETE", keys(`/${api_key.id}`), { token: t.owner.token }),
+      await api("GET", keys(`/${api_key.id}`), { token: t.viewer.token }),
+    ];
+    for (const r of later) {
+      expect(r.status).toBe(200);
+      expectNoSecret(r, key);
+    }
+    expect(expectOk(later[0] as ApiResult).some((k: { id: string }) => k.id === api_key.id)).toBe(true);
+  });
+
+  it("the list shows only a short key_prefix, never a key field", async () => {
+    const { key, api_key } = await mintKey(t.owner, t.orgId);
+    const listed = expectOk(await api("GET", keys(), { token: t.owner.token })).find((k: { id: string }) => k.id === api_key.id);
+    expect(listed.key_prefix).toBe(`rg_…${key.slice(-8)}`);
+    expect(listed).not.toHaveProperty("key");
+    expect(listed).not.toHaveProperty("key_hash");
+  });
+});
+
+describe("D1 stores only the SHA-256 of the key", () => {
+  it("key_hash is the SHA-256 of the full key string and no column holds the key", async () => {
+    const { key, api_key } = await mintKey(t.owner, t.orgId);
+    const row = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?").bind(api_key.id).first<Record<string, unknown>>();
+    expect(row?.key_hash).toBe(await sha256Hex(key));
+    expect(row?.key_hash).not.toBe(await sha256Hex(key.slice(3)));
+    const stored = JSON.stringify(row);
+    for (const part of secretParts(key)) expect(stored).not.toContain(part);
+  });
+
+  it("the audit rows of the key do not hold it either", async () => {
+    const { key, api_key } = await mintKey(t.owner, t.orgId);
+    const rows = await env.DB.prepare("SELECT * FROM audit_logs WHERE resource_id = ?").bind(api_key.id).all();
+    expect(rows.results.length).toBe(1);
+    for (const part of secretParts(key)) expect(JSON.stringify(rows.results)).not.toContain(part);
+  });
+});
+
+describe("roles", () => {
+  it.each(["owner", "admin", "member", "viewer"] as const)("a %s can list and read keys", async (role) => {
+    const { api_key } = await mintKey(t.owner, t.orgId);
+    expectOk(await api("GET", keys(), { token: t[role].token }));
+    expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: t[role].token })).id).toBe(api_key.id);
+  });
+
+  it("a viewer can neither mint, update nor revoke (403), and nothing changes", async () => {
+    const name = `viewer-${crypto.randomUUID()}`;
+    expectFailure(await api("POST", keys(), { token: t.viewer.token, body: { name, scopes: ["read"] } }), 403, "forbidden");
+    expect(await env.DB.prepare("SELECT id FROM api_keys WHERE name = ?").bind(name).first()).toBeNull();
+    const { api_key } = await mintKey(t.owner, t.orgId, { name: "Kept" });
+    expectFailure(await api("PUT", keys(`/${api_key.id}`), { token: t.viewer.token, body: { name: "x" } }), 403, "forbidden");
+    expectFailure(await api("DELETE", keys(`/${api_key.id}`), { token: t.viewer.token }), 403, "forbidden");
+    expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: t.owner.token })).name).toBe("Kept");
+    await expectNotRevoked(api_key.id);
+  });
+
+  it.each([[["read"]], [["write"]], [["read", "write"]]])("a member may mint a %j key", async (scopes) => {
+    const { api_key } = expectOk(await api("POST", keys(), { token: t.member.token, body: { name: "Member key", scopes } }), 201);
+    expect(api_key).toMatchObject({ scopes, created_by: t.member.userId });
+  });
+
+  it("a member may not mint an admin-scoped key (403), and nothing is minted", async () => {
+    const name = `member-admin-${crypto.randomUUID()}`;
+    const res = await api("POST", keys(), { token: t.member.token, body: { name, scopes: ["read", "admin"] } });
+    expectFailure(res, 403, "forbidden");
+    expect(await env.DB.prepare("SELECT id FROM api_keys WHERE name = ?").bind(name).first()).toBeNull();
+  });
+
+  it.each(["admin", "owner"] as const)("an %s may mint an admin-scoped key", async (role) => {
+    const { api_key } = expectOk(await api("POST", keys(), { token: t[role].token, body: { name: "Admin key", scopes: ["admin"] } }), 201);
+    expect(api_key.scopes).toEqual(["admin"]);
+  });
+
+  it("a member may update and revoke their own key", async () => {
+    const { api_key } = await mintKey(t.member, t.orgId);
+    expectOk(await api("PUT", keys(`/${api_key.id}`), { token: t.member.token, body: { name: "Mine" } }));
+    expect(expectOk(await api("DELETE", keys(`/${api_key.id}`), { token: t.member.token })).revoked_at).not.toBeNull();
+    expect(await env.DIRECTORY.get(`v1:revoked:${api_key.id}`)).not.toBeNull();
+  });
+
+  it.each(["owner", "admin"] as const)("a member may not update or revoke a key the %s created (403)", async (creator) => {
+    const { api_key } = await mintKey(t[creator], t.orgId, { name: "Not yours" });
+    expectFailure(await api("PUT", keys(`/${api_key.id}`), { token: t.member.token, body: { name: "Stolen" } }), 403, "forbidden");
+    expectFailure(await api("DELETE", keys(`/${api_key.id}`), { token: t.member.token }), 403, "forbidden");
+    expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: t.owner.token })).name).toBe("Not yours");
+    await expectNotRevoked(api_key.id);
+  });
+
+  it.each(["admin", "owner"] as const)("an %s may update and revoke any key", async (role) => {
+    const { api_key } = await mintKey(t.member, t.orgId);
+    expectOk(await api("PUT", keys(`/${api_key.id}`), { token: t[role].token, body: { name: "Managed" } }));
+    expectOk(await api("DELETE", keys(`/${api_key.id}`), { token: t[role].token }));
+    expect(await env.DIRECTORY.get(`v1:revoked:${api_key.id}`)).not.toBeNull();
+  });
+});
+
+describe("cross-tenant access", () => {
+  let victim: { key: string; api_key: { id: string } };
+  beforeAll(async () => {
+    victim = await mintKey(t.owner, t.orgId, { name: "Victim key" });
+  });
+
+  it("an outsider gets 404 for every key route of another organization", async () => {
+    const token = t.outsider.token;
+    const results = [
+      await api("GET", keys(), { token }),
+      await api("POST", keys(), { token, body: { name: "Intruder", scopes: ["admin"] } }),
+      await api("GET", keys(`/${victim.api_key.id}`), { token }),
+      await api("PUT", keys(`/${victim.api_key.id}`), { token, body: { name: "Hijacked" } }),
+      await api("DELETE", keys(`/${victim.api_key.id}`), { token }),
+    ];
+    for (const res of results) expectFailure(res, 404, "not_found");
+    await expectNotRevoked(victim.api_key.id);
+  });
+
+  it("another organization's key id under the outsider's own organization is 404, like a missing id", async () => {
+    const token = t.outsider.token;
+    const own = (path: string) => keys(path, t.outsiderOrgId);
+    const foreign = await api("GET", own(`/${victim.api_key.id}`), { token });
+    const missing = await api("GET", own("/key_00000000000000000000"), { token });
+    expectFailure(foreign, 404, "not_found");
+    expectFailure(missing, 404, "not_found");
+    expect(foreign.body.message).toBe(missing.body.message);
+    expectFailure(await api("PUT", own(`/${victim.api_key.id}`), { token, body: { name: "Hijacked" } }), 404, "not_found");
+    expectFailure(await api("DELETE", own(`/${victim.api_key.id}`), { token }), 404, "not_found");
+    expect(expectOk(await api("GET", keys(`/${victim.api_key.id}`), { token: t.owner.token })).name).toBe("Victim key");
+    await expectNotRevoked(victim.api_key.id);
+    const listed = expectOk(await api("GET", keys("", t.outsiderOrgId), { token }));
+    expect(listed.map((k: { id: string }) => k.id)).not.toContain(victim.api_key.id);
+  });
+
+  it("a key may not name another organization's instance (404), and nothing is minted", async () => {
+    const foreignInstance = await createInstance(t.owner, t.orgId);
+    const name = `cross-${crypto.randomUUID()}`;
+    const res = await api("POST", keys("", t.outsiderOrgId), {
+      token: t.outsider.token,
+      body: { name, scopes: ["write"], instance_ids: [foreignInstance.id] },
+    });
+    expectFailure(res, 404, "not_found");
+    expect(await env.DB.prepare("SELECT id FROM api_keys WHERE name = ?").bind(name).first()).toBeNull();
+  });
+});
+
+describe("cookie sessions (CSRF)", () => {
+  const cookie = (account: Account) => `rg_session=${account.token}`;
+
+  it("refuses mint and revoke without the same Origin, and changes nothing", async () => {
+    const name = `csrf-${crypto.randomUUID()}`;
+    const noOrigin = await api("POST", keys(), { headers: { cookie: cookie(t.owner) }, body: { name, scopes: ["admin"] } });
+    expectFailure(noOrigin, 403, "forbidden");
+    expect(await env.DB.prepare("SELECT id FROM api_keys WHERE name = ?").bind(name).first()).toBeNull();
+    const { api_key } = await mintKey(t.owner, t.orgId);
+    const evil = { cookie: cookie(t.owner), origin: "https://evil.example" };
+    expectFailure(await api("DELETE", keys(`/${api_key.id}`), { headers: evil }), 403, "forbidden");
+    await expectNotRevoked(api_key.id);
+  });
+
+  it("accepts them with the same Origin and with Bearer", async () => {
+    const same = { cookie: cookie(t.owner), origin: ORIGIN };
+    const { api_key } = expectOk(await api("POST", keys(), { headers: same, body: { name: "Same origin", scopes: ["read"] } }), 201);
+    expectOk(await api("DELETE", keys(`/${api_key.id}`), { headers: same }));
+    expectOk(await api("POST", keys(), { token: t.owner.token, body: { name: "Bearer", scopes: ["read"] } }), 201);
+  });
+});
+
+describe("GET /.well-known/jwks.json", () => {
+  it("never contains a private part", async () => {
+    const res = await api("GET", "/.well-known/jwks.json");
+    expect(res.status).toBe(200);
+    expect(res.body.keys.length).toBeGreaterThan(0);
+    for (const jwk of res.body.keys) {
+      for (const field of ["d", "p", "q", "dp", "dq", "qi", "k", "active"]) expect(jwk).not.toHaveProperty(field);
+      expect(Object.keys(jwk).every((f) => ["kty", "crv", "x", "y", "kid", "alg", "use"].includes(f))).toBe(true);
+    }
+    const secret = JSON.parse(env.API_KEY_SIGNING_KEYS)
+      .keys.map((k: { d?: string }) => k.d)
+      .filter(Boolean) as string[];
+    expect(secret.length).toBeGreaterThan(0);
+    for (const d of secret) expect(JSON.stringify(res.body)).not.toContain(d);
+  });
+});
