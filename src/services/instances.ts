@@ -4,8 +4,9 @@
 import { AppError } from "../errors";
 import { deriveAeadKey, seal } from "../lib/aead";
 import { newId } from "../lib/ids";
+import { listRevokedUnexpiredApiKeys } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
-import { deleteInstanceRecord, INSTANCE_RECORD_VERSION, type InstanceRecord, putInstanceRecord } from "../storage/directory";
+import { deleteInstanceRecord, INSTANCE_RECORD_VERSION, type InstanceRecord, putInstanceRecord, putRevocation } from "../storage/directory";
 import {
   deleteInstanceStatement,
   findInstance,
@@ -198,9 +199,14 @@ export async function deleteInstance(ctx: ServiceContext, access: OrgAccess, id:
   await deleteInstanceRecord(ctx.kv, id);
 }
 
-/** Rewrites every instance's directory record from D1 (the repair command). Returns the count. */
-export async function rebuildDirectory(ctx: Pick<ServiceContext, "db" | "kv">): Promise<number> {
+/**
+ * Rewrites the KV directory from D1 (the repair command): every instance record, and a revocation
+ * marker for every revoked key that has not expired yet.
+ */
+export async function rebuildDirectory(ctx: Pick<ServiceContext, "db" | "kv">): Promise<{ instances: number; revocations: number }> {
   const rows = await listAllInstances(ctx.db);
   for (const row of rows) await putInstanceRecord(ctx.kv, toInstanceRecord(row));
-  return rows.length;
+  const revoked = await listRevokedUnexpiredApiKeys(ctx.db, new Date());
+  for (const key of revoked) await putRevocation(ctx.kv, key.id, key.revokedAt ?? new Date(), key.expiresAt);
+  return { instances: rows.length, revocations: revoked.length };
 }

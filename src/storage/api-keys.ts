@@ -1,5 +1,5 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
 import type { Db } from "./db";
 
@@ -71,5 +71,14 @@ export async function listLiveApiKeysCreatedBy(db: Db, userId: string): Promise<
     .select()
     .from(apiKeys)
     .where(and(eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt)))
+    .all();
+}
+
+/** Revoked keys whose JWT has not expired yet (their KV markers must exist). */
+export async function listRevokedUnexpiredApiKeys(db: Db, now: Date): Promise<ApiKeyRow[]> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(isNotNull(apiKeys.revokedAt), gt(apiKeys.expiresAt, now)))
     .all();
 }
