@@ -1,7 +1,7 @@
 // @ts-check
 // `npm test`: everything CI checks, in order, stopping at the first failure: lint/format,
-// types, generated Env types, schema/migration drift, a real bundle, the workerd test suite and,
-// when Chromium is present (CI installs it), the dashboard's browser tests.
+// types, generated Env types, schema/migration drift, a real bundle, the workerd test suite, the
+// local stack driven by the official client from Node, and the dashboard's browser tests.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,4 +55,5 @@ step("wrangler types are current", bin("wrangler"), ["types", "--env-file", ".de
 drizzleDrift();
 step("wrangler deploy --dry-run (bundle)", bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"]);
 step("vitest (workerd, D1, KV, redis-server)", bin("vitest"), ["run"]);
+step("npm run dev's stack with @upstash/redis from Node", "node", ["test/node/dev-stack-sdk.mjs"]);
 if (existsSync(join(ROOT, "test", "e2e", "run.mjs"))) step("dashboard in Chromium", "node", ["test/e2e/run.mjs"]);
