@@ -131,7 +131,9 @@ dialog::backdrop { background: rgb(0 0 0 / .45); }
 @media (max-width: 560px) {
   .container { padding: 1rem .75rem 2rem; }
   .user span { display: none; }
-  .topbar select { max-width: 9.5rem; }
+  .topbar { padding: .6rem .75rem; gap: .5rem; }
+  .topbar .brand { font-size: 1rem; }
+  .topbar select { max-width: 8rem; }
   th, td { padding: .45rem .4rem; }
 }
 `;

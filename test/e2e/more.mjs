@@ -109,19 +109,28 @@ export function more(w) {
       },
     ],
     [
-      "instance settings: rename, disable and delete, each destructive step confirmed",
+      "instance settings: upstream secrets never shown again; rename, rotate, disable, delete with confirmation",
       async () => {
         const p = page();
+        const withSecret = (/** @type {string} */ secret) => env.redisUrl.replace("redis://", `redis://app:${secret}@`);
         await open(p, orgPath("instances"));
         await p.getByLabel("Name").fill("Scratch");
-        await p.getByLabel("Endpoint").fill(env.redisUrl);
+        await p.getByLabel("Endpoint").fill(withSecret("upstream-secret-one"));
         await p.getByRole("button", { name: "Attach instance" }).click();
         await p.waitForURL(/\/instances\/rdb_/);
         await ready(p);
+        await waitForText(p.locator("#instance-view"), /app:••••/);
+        check(!(await p.content()).includes("upstream-secret-one"), "the upstream password is in the instance page");
+        const dialog = p.locator("#confirm-dialog");
+        await p.getByLabel("New Redis URL with credentials").fill(withSecret("upstream-secret-two"));
+        await p.getByRole("button", { name: "Rotate credentials" }).click();
+        await dialog.getByRole("button", { name: "Rotate" }).click();
+        await waitForText(p.locator("#toast"), /Credentials rotated/);
+        check((await p.getByLabel("New Redis URL with credentials").inputValue()) === "", "the rotated secret stays in its field");
+        check(!(await p.content()).includes("upstream-secret-two"), "the rotated password is in the page");
         await p.getByLabel("Name").fill("Scratch renamed");
         await p.getByRole("button", { name: "Rename" }).click();
         await waitForText(p.locator("#instance-name"), /^Scratch renamed$/);
-        const dialog = p.locator("#confirm-dialog");
         await p.getByRole("button", { name: "Disable instance" }).click();
         await dialog.getByRole("button", { name: "Cancel" }).click();
         await waitForText(p.locator("#instance-view"), /active/);
@@ -143,7 +152,15 @@ export function more(w) {
         const p = page();
         await open(p, orgPath("audit"));
         const text = await waitForText(p.locator("#audit-view"), /api_key\.revoke/);
-        for (const action of ["organization.create", "instance.create", "api_key.create", "member.add", "instance.delete"]) {
+        const actions = [
+          "organization.create",
+          "instance.create",
+          "api_key.create",
+          "member.add",
+          "instance.credentials_rotate",
+          "instance.delete",
+        ];
+        for (const action of actions) {
           check(text.includes(action), `the audit log lacks ${action}`);
         }
         check(text.includes(owner.email), "the audit log does not name the owner");
