@@ -133,12 +133,16 @@ export async function bootstrap(base, redisUrl, stateFile) {
   });
   let upstash = null;
   if (process.env.UPSTASH_REDIS_REST_URL && process.env.UPSTASH_REDIS_REST_TOKEN) {
+    // Optional: an unreachable or rejected Upstash database must not stop the local stack.
     upstash = await upsertInstance({
       name: "Upstash",
       slug: "upstash",
       driver: "upstash",
       endpoint: process.env.UPSTASH_REDIS_REST_URL,
       token: process.env.UPSTASH_REDIS_REST_TOKEN,
+    }).catch((/** @type {Error} */ error) => {
+      console.warn(`Skipping the Upstash instance: ${error.message}`);
+      return null;
     });
   }
 
