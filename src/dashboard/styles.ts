@@ -57,8 +57,9 @@ legend { font-weight: 600; padding: 0; margin-bottom: .35rem; }
 .hint { color: var(--muted); font-size: .85rem; margin: 0; }
 .note { background: var(--info-soft); padding: .5rem .75rem; border-radius: 6px; font-size: .9rem; }
 input, select, textarea { font: inherit; color: inherit; background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .45rem .6rem; width: 100%; min-width: 0; }
-input[type="checkbox"] { width: auto; accent-color: var(--accent); }
-.check { display: flex; align-items: center; gap: .4rem; font-weight: 400; margin: .15rem 0; }
+input[type="checkbox"] { width: 1rem; height: 1rem; padding: 0; margin: 0; flex: none; accent-color: var(--accent); align-self: center; }
+.check { display: flex; align-items: center; gap: .4rem; font-weight: 400; margin: .4rem 0 .8rem; }
+.checks .check { margin: .15rem 0; }
 .checks { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
 .row { display: flex; gap: .5rem 1rem; align-items: flex-start; flex-wrap: wrap; }
 .row > .field { flex: 1 1 12rem; }

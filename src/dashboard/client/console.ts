@@ -16,7 +16,9 @@ export async function consolePage(ui: Ui) {
   const log = ui.$("#console-log");
   const instances = await ui.instances();
   if (instances.length === 0) {
-    ui.state(ui.$("#console-main"), "empty", "Attach a Redis instance first; then come back to run commands against it.");
+    const main = ui.$("#console-main");
+    ui.state(main, "empty", "Attach a Redis instance first; then come back to run commands against it.");
+    main.append(h("p", null, h("a", { href: `/o/${org.id}/instances` }, "Attach an instance")));
     return;
   }
   const wanted = new URLSearchParams(ui.win.location.search).get("instance");

@@ -22,6 +22,9 @@ export async function instancesPage(ui: Ui) {
     ui.$("#token-field").hidden = !upstash;
     token.disabled = !upstash;
     endpoint.setAttribute("placeholder", upstash ? "https://your-db.upstash.io" : "redis://:password@127.0.0.1:6379");
+    ui.$("#instance-endpoint-hint").textContent = upstash
+      ? "The database's REST URL from the Upstash console; the token goes in its own field."
+      : "For redis, credentials may go in the URL (redis://user:password@host:6379/0).";
   };
   driver.addEventListener("change", syncDriver);
   syncDriver();

@@ -26,7 +26,7 @@ export function withShell(core: UiCore): Ui {
   function fillSwitcher(select: El, orgs: Org[], current: string | null) {
     const section = doc.body.dataset.section ?? "instances";
     select.replaceChildren(
-      ...(current ? [] : [h("option", { value: "", disabled: true, selected: true }, "Choose an organization")]),
+      ...(orgs.some((o) => o.id === current) ? [] : [h("option", { value: "", disabled: true, selected: true }, "Choose an organization")]),
       ...orgs.map((o) => h("option", { value: o.id, selected: o.id === current }, o.name)),
       h("option", { value: "new" }, "+ New organization…"),
     );

@@ -40,11 +40,12 @@ export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
             name="endpoint"
             required
             maxlength={2048}
-            hint="For redis, credentials may go in the URL (redis://user:password@host:6379/0). They are encrypted and never shown again."
+            hint="For redis, credentials may go in the URL (redis://user:password@host:6379/0)."
           />
           <div id="token-field" hidden>
             <Field id="instance-token" label="Upstash REST token" name="token" type="password" autocomplete="off" required />
           </div>
+          <p class="hint">Credentials are encrypted at rest and never shown again, not even to you.</p>
           <label class="check">
             <input type="checkbox" name="allow_admin" /> Allow admin commands (CONFIG, FLUSHALL…) for keys with the admin scope
           </label>
