@@ -1,0 +1,225 @@
+// GET /api/organizations/:orgId/audit-logs: every mutation writes one row (who, what, which
+// resource, when, from where, which request); refused mutations write none; keyset pagination.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Account, type ApiResult, api, createOrg, mintKey, signUp, unique } from "../helpers/api";
+import { expectFailure, expectOk } from "./envelope";
+import { type Team, team } from "./team";
+
+const CLIENT = { "cf-connecting-ip": "203.0.113.77", "user-agent": "audit-test/1.0" };
+
+type AuditRow = {
+  id: string;
+  organization_id: string;
+  actor_user_id: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string;
+  metadata: Record<string, unknown>;
+  created_at: string;
+};
+
+let t: Team;
+beforeAll(async () => {
+  t = await team();
+});
+
+const logPath = (orgId: string, query = "") => `/api/organizations/${orgId}/audit-logs${query}`;
+
+async function readAll(orgId: string, as: Account): Promise<AuditRow[]> {
+  return expectOk(await api("GET", logPath(orgId, "?limit=100"), { token: as.token }));
+}
+
+async function rowsForRequest(requestId: string | null) {
+  const { results } = await env.DB.prepare("SELECT * FROM audit_logs WHERE request_id = ?").bind(requestId).all();
+  return results;
+}
+
+describe("every mutation writes an audit row", () => {
+  it("records actor, action, resource, client IP, user agent and request id for each route", async () => {
+    const owner = t.owner;
+    const orgId = await createOrg(owner);
+    const expected: { res: ApiResult; action: string; type: string; id: () => string }[] = [];
+    const send = async (method: string, path: string, action: string, type: string, body?: unknown, id?: (res: ApiResult) => string) => {
+      const res = await api(method, path, { token: owner.token, body, headers: CLIENT });
+      expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+      expected.push({ res, action, type, id: () => (id ? id(res) : (path.split("/").at(-1) as string)) });
+      return res;
+    };
+    const base = `/api/organizations/${orgId}`;
+    const dataId = (res: ApiResult) => res.body.data.id as string;
+
+    await send("PUT", base, "organization.update", "organization", { name: "Audited" });
+    await send("PUT", `${base}/limits`, "organization.limits_update", "organization", { max_requests_per_day: 5000 }, () => orgId);
+    const friend = await signUp();
+    await send("POST", `${base}/members`, "member.add", "member", { email: friend.email, role: "viewer" }, () => friend.userId);
+    await send("PUT", `${base}/members/${friend.userId}`, "member.role_change", "member", { role: "admin" });
+    await send("DELETE", `${base}/members/${friend.userId}`, "member.remove", "member");
+    const instance = await send(
+      "POST",
+      `${base}/redis-instances`,
+      "instance.create",
+      "instance",
+      {
+        name: "Db",
+        slug: unique("db"),
+        driver: "redis",
+        endpoint: env.TEST_REDIS_URL,
+      },
+      dataId,
+    );
+    const instanceId = dataId(instance);
+    await send("PUT", `${base}/redis-instances/${instanceId}`, "instance.update", "instance", { disabled: true });
+    await send("PUT", `${base}/redis-instances/${instanceId}`, "instance.credentials_rotate", "instance", {
+      endpoint: env.TEST_REDIS_ACL_URL,
+    });
+    const key = await send(
+      "POST",
+      `${base}/api-keys`,
+      "api_key.create",
+      "api_key",
+      { name: "k", scopes: ["read"] },
+      (r) => r.body.data.api_key.id,
+    );
+    const keyId = key.body.data.api_key.id as string;
+    await send("PUT", `${base}/api-keys/${keyId}`, "api_key.update", "api_key", { name: "renamed" });
+    await send("PUT", `${base}/api-keys/${keyId}`, "api_key.limits_update", "api_key", {
+      rate_limit: { requests: 10, window_seconds: 60 },
+    });
+    await send("DELETE", `${base}/api-keys/${keyId}`, "api_key.revoke", "api_key");
+    await send("DELETE", `${base}/redis-instances/${instanceId}`, "instance.delete", "instance");
+
+    const log = await readAll(orgId, owner);
+    const created = log.find((r) => r.action === "organization.create");
+    expect(created).toMatchObject({
+      organization_id: orgId,
+      actor_user_id: owner.userId,
+      resource_type: "organization",
+      resource_id: orgId,
+    });
+    for (const { res, action, type, id } of expected) {
+      const requestId = res.headers.get("x-request-id");
+      const rows = log.filter((r) => r.request_id === requestId);
+      expect(rows, action).toEqual([
+        {
+          id: expect.stringMatching(/^aud_[a-z0-9]{20}$/),
+          organization_id: orgId,
+          actor_user_id: owner.userId,
+          action,
+          resource_type: type,
+          resource_id: id(),
+          ip: CLIENT["cf-connecting-ip"],
+          user_agent: CLIENT["user-agent"],
+          request_id: requestId,
+          metadata: expect.any(Object),
+          created_at: expect.any(String),
+        },
+      ]);
+      expect(Math.abs(Date.parse(rows[0]?.created_at ?? "") - Date.parse(res.body.timestamp))).toBeLessThan(5000);
+    }
+    expect(log.length).toBe(expected.length + 1);
+  });
+
+  it("organization deletion writes its row before the organization disappears", async () => {
+    const orgId = await createOrg(t.owner);
+    await mintKey(t.owner, t.orgId);
+    const res = await api("DELETE", `/api/organizations/${orgId}`, { token: t.owner.token, headers: CLIENT });
+    expectOk(res);
+    const rows = await rowsForRequest(res.headers.get("x-request-id"));
+    expect(rows).toEqual([
+      expect.objectContaining({
+        organization_id: orgId,
+        action: "organization.delete",
+        actor_user_id: t.owner.userId,
+        ip: CLIENT["cf-connecting-ip"],
+      }),
+    ]);
+  });
+
+  it("refused mutations write nothing: validation, role, conflict, not found, CSRF", async () => {
+    const orgId = t.orgId;
+    const refused = [
+      await api("PUT", `/api/organizations/${orgId}`, { token: t.owner.token, body: { slug: "NOT OK" } }),
+      await api("PUT", `/api/organizations/${orgId}`, { token: t.viewer.token, body: { name: "viewer" } }),
+      await api("POST", `/api/organizations/${orgId}/members`, { token: t.owner.token, body: { email: t.admin.email, role: "viewer" } }),
+      await api("PUT", `/api/organizations/${orgId}/members/${t.owner.userId}`, { token: t.owner.token, body: { role: "viewer" } }),
+      await api("DELETE", `/api/organizations/${orgId}/api-keys/key_00000000000000000000`, { token: t.owner.token }),
+      await api("POST", `/api/organizations/${orgId}/api-keys`, { token: t.member.token, body: { name: "x", scopes: ["admin"] } }),
+      await api("POST", `/api/organizations/${orgId}/api-keys`, {
+        headers: { cookie: `rg_session=${t.owner.token}` },
+        body: { name: "x", scopes: ["read"] },
+      }),
+      await api("DELETE", `/api/organizations/${t.outsiderOrgId}`, { token: t.owner.token }),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([400, 403, 409, 409, 404, 403, 403, 404]);
+    for (const res of refused) expect(await rowsForRequest(res.headers.get("x-request-id"))).toEqual([]);
+  });
+
+  it("an organization's log holds only its own rows", async () => {
+    const res = await api("PUT", `/api/organizations/${t.outsiderOrgId}`, { token: t.outsider.token, body: { name: "Elsewhere" } });
+    expectOk(res);
+    const log = await readAll(t.orgId, t.owner);
+    expect(log.every((r) => r.organization_id === t.orgId)).toBe(true);
+    expect(log.map((r) => r.request_id)).not.toContain(res.headers.get("x-request-id"));
+  });
+});
+
+describe("pagination", () => {
+  it("walks the whole log newest first with limit and next_cursor, without gaps or repeats", async () => {
+    const orgId = await createOrg(t.owner);
+    for (let i = 0; i < 4; i++) await mintKey(t.owner, orgId, { name: `k${i}` });
+    const all = await readAll(orgId, t.owner);
+    expect(all.length).toBe(5);
+    const created = all.map((r) => Date.parse(r.created_at));
+    expect([...created].sort((a, b) => b - a)).toEqual(created);
+
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : "?limit=2";
+      const res = await api("GET", logPath(orgId, query), { token: t.owner.token });
+      walked.push(...expectOk(res).map((r: AuditRow) => r.id));
+      expect(res.body.pagination.limit).toBe(2);
+      cursor = res.body.pagination.next_cursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(walked).toEqual(all.map((r) => r.id));
+  });
+
+  it("defaults to 50 per page", async () => {
+    const res = await api("GET", logPath(t.orgId), { token: t.owner.token });
+    expectOk(res);
+    expect(res.body.pagination.limit).toBe(50);
+  });
+
+  it.each([
+    ["garbage"],
+    ["%25%25%25"],
+    [btoa("not-a-time:aud_x").replaceAll("=", "")],
+    [btoa("12345").replaceAll("=", "")],
+    ["x".repeat(201)],
+  ])("rejects the malformed cursor %s with 400", async (cursor) => {
+    const res = await api("GET", logPath(t.orgId, `?cursor=${cursor}`), { token: t.owner.token });
+    expectFailure(res, 400, "invalid_request");
+  });
+
+  it.each([["limit=0"], ["limit=101"], ["limit=ten"], ["offset=5"]])("rejects the query %s with 400", async (query) => {
+    expectFailure(await api("GET", logPath(t.orgId, `?${query}`), { token: t.owner.token }), 400, "invalid_request");
+  });
+});
+
+describe("access", () => {
+  it.each(["owner", "admin", "member", "viewer"] as const)("a %s can read the log", async (role) => {
+    expect((await readAll(t.orgId, t[role])).length).toBeGreaterThan(0);
+  });
+
+  it("an outsider gets 404, and without a session it is 401", async () => {
+    expectFailure(await api("GET", logPath(t.orgId), { token: t.outsider.token }), 404, "not_found");
+    expectFailure(await api("GET", logPath(t.orgId)), 401, "unauthorized");
+  });
+});
