@@ -50,7 +50,14 @@ let passed = 0;
 let failed = 0;
 try {
   const port = await freePort();
-  stack = await startStack({ port, persistTo, log: () => {} });
+  // Own secrets and state file: a run never touches the developer's .dev.vars or dev key.
+  stack = await startStack({
+    port,
+    persistTo,
+    envFile: join(persistTo, "secrets.env"),
+    stateFile: join(persistTo, "dev-state.json"),
+    log: () => {},
+  });
   console.log(`e2e: stack on ${stack.base} (redis ${stack.redisUrl}) after ${seconds()} s`);
   browser = await launchBrowser();
   const world = createWorld({ base: stack.base, redisUrl: stack.redisUrl, browser, record: { offsite: [], problems: [] } });
