@@ -5,7 +5,7 @@ import { memberships, sessions, users } from "../../drizzle/schema";
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
 import { putRevocation } from "../storage/directory";
-import { countOwners } from "../storage/organizations";
+import { assertOwnerRemainsStatement, countOwners, isNoOwnerLeft } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
 
@@ -27,20 +27,29 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
   const now = new Date();
   const keys = await listLiveApiKeysCreatedBy(ctx.db, userId);
   const orgIds = [...new Set([...owned.map((m) => m.organizationId), ...keys.map((k) => k.organizationId)])];
-  await ctx.db.batch([
-    ctx.db.update(users).set({ disabledAt: now, updatedAt: now }).where(eq(users.id, userId)),
-    ctx.db.delete(sessions).where(eq(sessions.userId, userId)),
-    ctx.db.delete(memberships).where(eq(memberships.userId, userId)),
-    ...keys.map((k) => revokeApiKeyStatement(ctx.db, k.organizationId, k.id, now)),
-    ...orgIds.map((orgId) =>
-      auditStatement(ctx, orgId, {
-        action: "user.disable",
-        resourceType: "user",
-        resourceId: userId,
-        metadata: { revoked_keys: keys.filter((k) => k.organizationId === orgId).map((k) => k.id) },
-      }),
-    ),
-  ]);
+  const lastOwnerRace = (error: unknown): never => {
+    if (isNoOwnerLeft(error)) throw new AppError("conflict", "Another owner left at the same moment. Add another owner first.");
+    throw error;
+  };
+  await ctx.db
+    .batch([
+      ctx.db.update(users).set({ disabledAt: now, updatedAt: now }).where(eq(users.id, userId)),
+      ctx.db.delete(sessions).where(eq(sessions.userId, userId)),
+      ctx.db.delete(memberships).where(eq(memberships.userId, userId)),
+      ...keys.map((k) => revokeApiKeyStatement(ctx.db, k.organizationId, k.id, now)),
+      ...orgIds.map((orgId) =>
+        auditStatement(ctx, orgId, {
+          action: "user.disable",
+          resourceType: "user",
+          resourceId: userId,
+          metadata: { revoked_keys: keys.filter((k) => k.organizationId === orgId).map((k) => k.id) },
+        }),
+      ),
+      // The check above and this write are not atomic: a co-owner closing their account at the same
+      // moment must not leave an organization ownerless, so the batch fails and rolls back instead.
+      ...owned.filter((m) => m.role === "owner").map((m) => assertOwnerRemainsStatement(ctx.db, m.organizationId)),
+    ])
+    .catch(lastOwnerRace);
   await Promise.all(keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)));
   return { revokedKeys: keys.length };
 }
