@@ -1,8 +1,8 @@
 // Sessions and login under attack: forged, expired and garbage tokens, CSRF on cookie sessions,
 // logout, login rate limiting, and what D1 keeps of passwords and session tokens.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { type Account, api, freshIp, ORIGIN, signUp, unique } from "../helpers/api";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type Account, api, createOrg, freshIp, ORIGIN, signUp, unique } from "../helpers/api";
 import { expectFailure, expectOk } from "./envelope";
 
 async function sha256Hex(text: string): Promise<string> {
@@ -173,7 +173,18 @@ describe("CSRF on cookie sessions", () => {
   });
 });
 
-describe("login rate limiting", () => {
+/**
+ * The login limiter counts in fixed 60-second windows aligned to the epoch (as the Workers binding
+ * does). A burst that straddled a window boundary would be split in two, so start it early in one.
+ */
+async function startEarlyInWindow(needMs = 12_000) {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}
+
+describe("login rate limiting", { timeout: 45_000 }, () => {
+  beforeEach(() => startEarlyInWindow());
+
   const attempt = (email: string, password: string, ip: string) =>
     api("POST", "/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": ip } });
 
@@ -247,5 +258,40 @@ describe("secrets at rest and in responses", () => {
       expect(text).not.toContain(input.password);
       expect(text).not.toMatch(/password|scrypt/i);
     }
+  });
+});
+
+describe("closing an account", () => {
+  it("refuses a cookie-authenticated closure without the same Origin (403) and keeps the account", async () => {
+    const account = await signUp();
+    expectFailure(await api("DELETE", "/auth/me", { headers: cookie(account) }), 403, "forbidden");
+    expectFailure(await api("DELETE", "/auth/me", { headers: { ...cookie(account), origin: "https://evil.example" } }), 403, "forbidden");
+    expectOk(await api("GET", "/auth/me", { token: account.token }));
+    expectOk(await api("DELETE", "/auth/me", { headers: { ...cookie(account), origin: ORIGIN } }));
+    expectFailure(await api("GET", "/auth/me", { token: account.token }), 401, "unauthorized");
+  });
+
+  it("two co-owners closing their accounts at once cannot leave an organization without an owner", async () => {
+    const pairs = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const [first, second] = [await signUp(), await signUp()];
+        const orgId = await createOrg(first);
+        expectOk(
+          await api("POST", `/api/organizations/${orgId}/members`, { token: first.token, body: { email: second.email, role: "owner" } }),
+          201,
+        );
+        return { orgId, first, second };
+      }),
+    );
+    await Promise.all(
+      pairs.map(async ({ orgId, first, second }) => {
+        const results = await Promise.all([first, second].map((a) => api("DELETE", "/auth/me", { token: a.token })));
+        expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+        const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM memberships WHERE organization_id = ? AND role = 'owner'")
+          .bind(orgId)
+          .first<{ n: number }>()) ?? { n: 0 };
+        expect(n).toBe(1);
+      }),
+    );
   });
 });

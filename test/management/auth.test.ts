@@ -1,6 +1,8 @@
 // /auth: register, login, logout, me — happy paths and every kind of bad input.
+
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, freshIp, signUp, unique } from "../helpers/api";
+import { api, createOrg, freshIp, mintKey, signUp, unique } from "../helpers/api";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
 
 const PASSWORD = "correct horse battery";
@@ -245,5 +247,52 @@ describe("GET /auth/me and POST /auth/logout", () => {
 
   it("logout without a session is a harmless 200", async () => {
     expect(expectOk(await api("POST", "/auth/logout"))).toBeNull();
+  });
+});
+
+describe("DELETE /auth/me (close the account)", () => {
+  it("disables the account, signs out everywhere, leaves every organization and revokes the user's keys", async () => {
+    const [owner, leaver] = [await signUp(), await signUp()];
+    const orgId = await createOrg(owner);
+    expectOk(
+      await api("POST", `/api/organizations/${orgId}/members`, { token: owner.token, body: { email: leaver.email, role: "member" } }),
+      201,
+    );
+    const mine = await mintKey(leaver, orgId);
+    const theirs = await mintKey(owner, orgId);
+    const second = expectOk(await login(leaver.email, leaver.password));
+
+    const res = await api("DELETE", "/auth/me", { token: leaver.token });
+    expect(expectOk(res)).toEqual({ revoked_keys: 1 });
+    expect(res.body.message).toBe("Account closed.");
+    expect(res.headers.get("set-cookie")).toMatch(/^rg_session=; Max-Age=0/);
+
+    for (const token of [leaver.token, second.token]) expectFailure(await api("GET", "/auth/me", { token }), 401, "unauthorized");
+    expectFailure(await login(leaver.email, leaver.password), 401, "unauthorized");
+    const members = expectOk(await api("GET", `/api/organizations/${orgId}/members`, { token: owner.token }));
+    expect(members.map((m: { user_id: string }) => m.user_id)).toEqual([owner.userId]);
+    expect(
+      expectOk(await api("GET", `/api/organizations/${orgId}/api-keys/${mine.api_key.id}`, { token: owner.token })).revoked_at,
+    ).not.toBeNull();
+    expect(await env.DIRECTORY.get(`v1:revoked:${mine.api_key.id}`)).not.toBeNull();
+    expect(
+      expectOk(await api("GET", `/api/organizations/${orgId}/api-keys/${theirs.api_key.id}`, { token: owner.token })).revoked_at,
+    ).toBeNull();
+    expect(await env.DIRECTORY.get(`v1:revoked:${theirs.api_key.id}`)).toBeNull();
+  });
+
+  it("refuses (409) while the user is the last owner of an organization, and changes nothing", async () => {
+    const owner = await signUp();
+    const orgId = await createOrg(owner);
+    const key = await mintKey(owner, orgId);
+    const res = await api("DELETE", "/auth/me", { token: owner.token });
+    expectFailure(res, 409, "conflict");
+    expect(res.body.message).toContain(orgId);
+    expectOk(await api("GET", "/auth/me", { token: owner.token }));
+    expect(await env.DIRECTORY.get(`v1:revoked:${key.api_key.id}`)).toBeNull();
+  });
+
+  it("without a session is 401", async () => {
+    expectFailure(await api("DELETE", "/auth/me"), 401, "unauthorized");
   });
 });

@@ -1,7 +1,9 @@
 // Memberships across tenants and roles: only owners manage members, nobody raises their own role,
 // another organization's users are 404s, the last owner stays, and cookie sessions need the Origin.
+
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Account, api, createOrg, ORIGIN, signUp } from "../helpers/api";
+import { type Account, type ApiResult, api, createOrg, ORIGIN, signUp } from "../helpers/api";
 import { expectFailure, expectOk } from "./envelope";
 import { addMember, type Team, team } from "./team";
 
@@ -137,6 +139,14 @@ describe("the last owner under concurrency", () => {
     return { orgId, first, second };
   }
 
+  /** The refused request left no trace: its batch, audit row included, rolled back. */
+  const expectNoAuditRow = async (res: ApiResult | undefined) => {
+    const rows = await env.DB.prepare("SELECT id FROM audit_logs WHERE request_id = ?")
+      .bind(res?.headers.get("x-request-id") ?? null)
+      .all();
+    expect(rows.results).toEqual([]);
+  };
+
   const owners = async (orgId: string, as: Account) =>
     expectOk(await api("GET", path(orgId), { token: as.token })).filter((m: { role: string }) => m.role === "owner");
 
@@ -149,6 +159,7 @@ describe("the last owner under concurrency", () => {
         );
         expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
         expect(await owners(orgId, first)).toHaveLength(1);
+        await expectNoAuditRow(results.find((r) => r.status === 409));
       }),
     );
   });
@@ -159,6 +170,7 @@ describe("the last owner under concurrency", () => {
       orgs.map(async ({ orgId, first, second }) => {
         const results = await Promise.all([first, second].map((a) => api("DELETE", path(orgId, a.userId), { token: a.token })));
         expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+        await expectNoAuditRow(results.find((r) => r.status === 409));
         const stayer = results[0]?.status === 409 ? first : second;
         expect(await owners(orgId, stayer)).toEqual([expect.objectContaining({ user_id: stayer.userId })]);
       }),
