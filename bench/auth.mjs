@@ -1,10 +1,11 @@
 // @ts-check
 // `node bench/auth.mjs`: the measured cost of password hashing (scrypt N=2^15, r=8, p=1) inside
 // workerd, as register and login latency next to a bare /health in the same run.
-import { benchStack } from "./stack-for-bench.mjs";
+
+import { startPrivateStack } from "../scripts/stack.mjs";
 
 const n = Number(process.env.BENCH_USERS ?? 8);
-const stack = await benchStack();
+const stack = await startPrivateStack();
 try {
   /** @param {() => Promise<Response>} send */
   const time = async (send) => {

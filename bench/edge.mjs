@@ -3,13 +3,12 @@
 // single GET and a 100-command pipeline through the `redis` driver, and the same two through the
 // `upstash` driver (edge → edge → Redis), so the hop's added cost shows. Prints req/s, p50/p99 and
 // each route's throughput as a share of /health's.
-import { managementClient } from "../scripts/stack.mjs";
+import { managementClient, startPrivateStack } from "../scripts/stack.mjs";
 import { formatRow, measure } from "./load.mjs";
-import { benchStack } from "./stack-for-bench.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const stack = await benchStack();
+const stack = await startPrivateStack();
 
 try {
   const api = managementClient(stack.base, stack.sessionToken);

@@ -1,11 +1,10 @@
 // @ts-check
 // `node bench/revocation.mjs`: how long after `DELETE …/api-keys/:id` the edge refuses the key, in
 // the local stack (one colo, so the bound is the isolate cache window of 10 s). Prints seconds.
-import { managementClient } from "../scripts/stack.mjs";
-import { benchStack } from "./stack-for-bench.mjs";
+import { managementClient, startPrivateStack } from "../scripts/stack.mjs";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const stack = await benchStack();
+const stack = await startPrivateStack();
 try {
   const api = managementClient(stack.base, stack.sessionToken);
   /** @type {number[]} */

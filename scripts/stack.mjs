@@ -3,7 +3,8 @@
 // local D1, a redis-server (or REDIS_URL), `wrangler dev`, and an idempotent bootstrap through the
 // management API of a dev account, organization, redis-driver instance and API key.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureDevVars } from "./local-secrets.mjs";
 import { findRedisServer, freePort, startRedisServer } from "./redis-server.mjs";
@@ -242,6 +243,36 @@ export async function startStack(options = {}) {
   } catch (error) {
     await stop();
     if (output) log(output.slice(-4000));
+    throw error;
+  }
+}
+
+/**
+ * A throwaway stack on a free port with its own state, secrets and dev-key file in a temp folder,
+ * for tests and benchmarks: it never touches the developer's `.dev.vars`, state or dev key.
+ * @param {{ redisUrl?: string }} [options]
+ */
+export async function startPrivateStack(options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "redisgate-stack-"));
+  try {
+    const stack = await startStack({
+      port: await freePort(),
+      persistTo: join(dir, "state"),
+      envFile: join(dir, "secrets.env"),
+      stateFile: join(dir, "dev-state.json"),
+      log: () => {},
+      ...options,
+    });
+    return {
+      ...stack,
+      stateFile: join(dir, "dev-state.json"),
+      stop: async () => {
+        await stack.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -1,21 +1,10 @@
 // @ts-check
 // The README's promise, checked: the local stack `npm run dev` starts, and a plain Node script using
 // the official @upstash/redis client with the printed url and token. Prints "N passed, N failed".
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Redis } from "@upstash/redis";
-import { freePort } from "../../scripts/redis-server.mjs";
-import { startStack } from "../../scripts/stack.mjs";
+import { bootstrap, startPrivateStack } from "../../scripts/stack.mjs";
 
-const dir = mkdtempSync(join(tmpdir(), "redisgate-node-"));
-const stack = await startStack({
-  port: await freePort(),
-  persistTo: join(dir, "state"),
-  envFile: join(dir, "secrets.env"),
-  stateFile: join(dir, "state.json"),
-  log: () => {},
-});
+const stack = await startPrivateStack();
 let passed = 0;
 let failed = 0;
 /** @param {string} name @param {() => Promise<void>} fn */
@@ -58,13 +47,11 @@ try {
     if (!String(error).includes("WRONGPASS")) throw new Error(`expected WRONGPASS, got ${String(error)}`);
   });
   await check("bootstrap is idempotent: a second run keeps the same instance and key", async () => {
-    const { bootstrap } = await import("../../scripts/stack.mjs");
-    const again = await bootstrap(stack.base, stack.redisUrl, join(dir, "state.json"));
+    const again = await bootstrap(stack.base, stack.redisUrl, stack.stateFile);
     equal([again.instanceId, again.key], [stack.instanceId, stack.key]);
   });
 } finally {
   await stack.stop();
-  rmSync(dir, { recursive: true, force: true });
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

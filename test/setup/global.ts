@@ -2,13 +2,10 @@
 // a real redis-server, a silent TCP server (timeouts), a scripted HTTP fault server, and a second
 // RedisGate in its own workerd (`wrangler dev`) that serves as the real Upstash-compatible upstream
 // for the `upstash` driver.
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort, startRedisServer } from "../../scripts/redis-server.mjs";
-import { startStack } from "../../scripts/stack.mjs";
+import { startRedisServer } from "../../scripts/redis-server.mjs";
+import { startPrivateStack } from "../../scripts/stack.mjs";
 import { startFaultServer } from "./fault-server";
 
 declare module "vitest" {
@@ -42,22 +39,13 @@ export default async function setup(project: TestProject) {
   const faults = await startFaultServer();
   project.provide("faultUrl", faults.url);
 
-  const dir = mkdtempSync(join(tmpdir(), "redisgate-upstream-"));
-  const upstream = await startStack({
-    port: await freePort(),
-    persistTo: join(dir, "state"),
-    envFile: join(dir, "secrets.env"),
-    stateFile: join(dir, "dev-state.json"),
-    redisUrl: redis.url,
-    log: () => {},
-  });
+  const upstream = await startPrivateStack({ redisUrl: redis.url });
   project.provide("upstreamUrl", upstream.url);
   project.provide("upstreamToken", upstream.key);
   project.provide("upstreamBase", upstream.base);
 
   return async () => {
     await upstream.stop();
-    rmSync(dir, { recursive: true, force: true });
     await faults.stop();
     for (const socket of silent) socket.destroy();
     await new Promise((resolve) => blackhole.close(resolve));
