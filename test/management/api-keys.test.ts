@@ -201,6 +201,42 @@ describe("PUT …/api-keys/:keyId", () => {
     expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: owner.token }))).toEqual(api_key);
   });
 
+  it("sets and clears a key's own rate limit", async () => {
+    const { api_key } = await mintKey(owner, orgId, { rate_limit: { requests: 5, window_seconds: 1 } });
+    expect(api_key.rate_limit).toEqual({ requests: 5, window_seconds: 1 });
+    const path = keys(`/${api_key.id}`);
+    expect(
+      expectOk(await api("PUT", path, { token: owner.token, body: { rate_limit: { requests: 100, window_seconds: 60 } } })).rate_limit,
+    ).toEqual({
+      requests: 100,
+      window_seconds: 60,
+    });
+    expect(expectOk(await api("PUT", path, { token: owner.token, body: { rate_limit: null } })).rate_limit).toBeNull();
+    expect(expectOk(await api("GET", path, { token: owner.token })).rate_limit).toBeNull();
+  });
+
+  it.each([
+    ["a 10-second window", { rate_limit: { requests: 5, window_seconds: 10 } }, "rate_limit.window_seconds"],
+    ["zero requests", { rate_limit: { requests: 0, window_seconds: 1 } }, "rate_limit.requests"],
+    ["an unknown rate field", { rate_limit: { requests: 5, window_seconds: 1, burst: 2 } }, "rate_limit"],
+  ])("rejects %s when minting and when updating", async (_label, body, path) => {
+    expectInvalid(await mint({ name: "k", scopes: ["read"], ...body }), path);
+    const { api_key } = await mintKey(owner, orgId);
+    expectInvalid(await api("PUT", keys(`/${api_key.id}`), { token: owner.token, body }), path);
+    expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: owner.token })).rate_limit).toBeNull();
+  });
+
+  it("rejects non-JSON and malformed JSON updates", async () => {
+    const { api_key } = await mintKey(owner, orgId);
+    const path = keys(`/${api_key.id}`);
+    expectFailure(await api("PUT", path, { token: owner.token, rawBody: '{"name":"x"}' }), 415, "unsupported_media_type");
+    expectFailure(
+      await api("PUT", path, { token: owner.token, rawBody: "{", headers: { "content-type": "application/json" } }),
+      400,
+      "invalid_request",
+    );
+  });
+
   it("answers 404 for an unknown key id", async () => {
     expectFailure(await api("PUT", keys("/key_00000000000000000000"), { token: owner.token, body: { name: "x" } }), 404, "not_found");
   });

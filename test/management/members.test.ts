@@ -77,10 +77,26 @@ describe("POST …/members", () => {
   it("rejects unknown fields, malformed JSON, non-JSON and oversize bodies", async () => {
     const user = await signUp();
     const token = owner.token;
-    expectFailure(await api("POST", members(), { token, body: { email: user.email, role: "member", user_id: "x" } }), 400, "invalid_request");
-    expectFailure(await api("POST", members(), { token, rawBody: "{", headers: { "content-type": "application/json" } }), 400, "invalid_request");
-    expectFailure(await api("POST", members(), { token, rawBody: JSON.stringify({ email: user.email, role: "member" }) }), 415, "unsupported_media_type");
-    expectFailure(await api("POST", members(), { token, body: { email: user.email, role: "member", pad: "x".repeat(70_000) } }), 413, "payload_too_large");
+    expectFailure(
+      await api("POST", members(), { token, body: { email: user.email, role: "member", user_id: "x" } }),
+      400,
+      "invalid_request",
+    );
+    expectFailure(
+      await api("POST", members(), { token, rawBody: "{", headers: { "content-type": "application/json" } }),
+      400,
+      "invalid_request",
+    );
+    expectFailure(
+      await api("POST", members(), { token, rawBody: JSON.stringify({ email: user.email, role: "member" }) }),
+      415,
+      "unsupported_media_type",
+    );
+    expectFailure(
+      await api("POST", members(), { token, body: { email: user.email, role: "member", pad: "x".repeat(70_000) } }),
+      413,
+      "payload_too_large",
+    );
     expect((await list()).map((m: { user_id: string }) => m.user_id)).not.toContain(user.userId);
   });
 });
@@ -104,7 +120,11 @@ describe("PUT …/members/:userId", () => {
   it("answers 404 for a user who is not a member", async () => {
     const stranger = await signUp();
     expectFailure(await api("PUT", members(`/${stranger.userId}`), { token: owner.token, body: { role: "admin" } }), 404, "not_found");
-    expectFailure(await api("PUT", members("/usr_00000000000000000000"), { token: owner.token, body: { role: "admin" } }), 404, "not_found");
+    expectFailure(
+      await api("PUT", members("/usr_00000000000000000000"), { token: owner.token, body: { role: "admin" } }),
+      404,
+      "not_found",
+    );
   });
 
   it.each([
@@ -121,7 +141,11 @@ describe("PUT …/members/:userId", () => {
   it("rejects a non-JSON body with 415", async () => {
     const user = await signUp();
     expectOk(await add(user.email, "viewer"), 201);
-    expectFailure(await api("PUT", members(`/${user.userId}`), { token: owner.token, rawBody: '{"role":"admin"}' }), 415, "unsupported_media_type");
+    expectFailure(
+      await api("PUT", members(`/${user.userId}`), { token: owner.token, rawBody: '{"role":"admin"}' }),
+      415,
+      "unsupported_media_type",
+    );
   });
 });
 

@@ -139,3 +139,30 @@ describe("unauthenticated", () => {
     expect(JSON.stringify(res.body)).not.toContain(t.orgId);
   });
 });
+
+describe("limits and usage", () => {
+  it.each(["admin", "member", "viewer"] as const)("a %s cannot change limits (403) and nothing changes", async (role) => {
+    const res = await api("PUT", `/api/organizations/${t.orgId}/limits`, { token: t[role].token, body: { plan: "enterprise" } });
+    expectFailure(res, 403, "forbidden");
+    expect(expectOk(await read(t.owner))).toMatchObject({ plan: "free", limits: { max_requests_per_day: 100_000 } });
+  });
+
+  it.each(["owner", "admin", "member", "viewer"] as const)("a %s can read usage", async (role) => {
+    expectOk(await api("GET", `/api/organizations/${t.orgId}/usage?days=1`, { token: t[role].token }));
+  });
+
+  it("an outsider gets 404 for another organization's limits and usage", async () => {
+    expectFailure(await api("GET", `/api/organizations/${t.orgId}/usage`, { token: t.outsider.token }), 404, "not_found");
+    const res = await api("PUT", `/api/organizations/${t.orgId}/limits`, { token: t.outsider.token, body: { plan: "enterprise" } });
+    expectFailure(res, 404, "not_found");
+    expect(expectOk(await read(t.owner)).plan).toBe("free");
+  });
+
+  it("a cookie session needs the same Origin to change limits", async () => {
+    const orgId = await createOrg(t.owner);
+    const path = `/api/organizations/${orgId}/limits`;
+    expectFailure(await api("PUT", path, { headers: { cookie: `rg_session=${t.owner.token}` }, body: { plan: "pro" } }), 403, "forbidden");
+    expect(expectOk(await read(t.owner, orgId)).plan).toBe("free");
+    expectOk(await api("PUT", path, { headers: { cookie: `rg_session=${t.owner.token}`, origin: ORIGIN }, body: { plan: "pro" } }));
+  });
+});

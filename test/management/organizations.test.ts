@@ -274,3 +274,81 @@ describe("DELETE /api/organizations/:orgId", () => {
     expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }));
   });
 });
+
+describe("PUT /api/organizations/:orgId/limits", () => {
+  it("starts from the free plan's limits", async () => {
+    const orgId = await createOrg(owner);
+    const org = expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }));
+    expect(org).toMatchObject({
+      plan: "free",
+      limits: { max_requests_per_day: 100_000, rate_limit: { requests: 1000, window_seconds: 1 } },
+    });
+  });
+
+  it("changes the plan and overrides, and null returns to the plan's defaults", async () => {
+    const orgId = await createOrg(owner);
+    const path = `/api/organizations/${orgId}/limits`;
+    const res = await api("PUT", path, {
+      token: owner.token,
+      body: { plan: "pro", max_requests_per_day: 5000, rate_limit: { requests: 50, window_seconds: 60 } },
+    });
+    expect(res.body.message).toBe("Limits updated.");
+    expect(expectOk(res)).toMatchObject({
+      id: orgId,
+      plan: "pro",
+      limits: { max_requests_per_day: 5000, rate_limit: { requests: 50, window_seconds: 60 } },
+    });
+    const reset = expectOk(await api("PUT", path, { token: owner.token, body: { max_requests_per_day: null, rate_limit: null } }));
+    expect(reset.limits).toEqual({ max_requests_per_day: 10_000_000, rate_limit: { requests: 10_000, window_seconds: 1 } });
+    expect(expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }))).toMatchObject({
+      plan: "pro",
+      limits: reset.limits,
+    });
+  });
+
+  it.each([
+    ["an empty body", {}, "(root)"],
+    ["an unknown plan", { plan: "platinum" }, "plan"],
+    ["a zero daily quota", { max_requests_per_day: 0 }, "max_requests_per_day"],
+    ["a fractional daily quota", { max_requests_per_day: 1.5 }, "max_requests_per_day"],
+    ["a 30-second window", { rate_limit: { requests: 10, window_seconds: 30 } }, "rate_limit.window_seconds"],
+    ["zero requests", { rate_limit: { requests: 0, window_seconds: 1 } }, "rate_limit.requests"],
+    ["an unknown field", { name: "x" }, "(root)"],
+  ])("rejects %s and changes nothing", async (_label, body, path) => {
+    const orgId = await createOrg(owner);
+    expectInvalid(await api("PUT", `/api/organizations/${orgId}/limits`, { token: owner.token, body }), path);
+    expect(expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }))).toMatchObject({
+      plan: "free",
+      limits: { max_requests_per_day: 100_000 },
+    });
+  });
+
+  it("rejects non-JSON and malformed JSON", async () => {
+    const orgId = await createOrg(owner);
+    const path = `/api/organizations/${orgId}/limits`;
+    expectFailure(await api("PUT", path, { token: owner.token, rawBody: '{"plan":"pro"}' }), 415, "unsupported_media_type");
+    expectFailure(await api("PUT", path, { token: owner.token, rawBody: '{"plan":', headers: JSON_HEADERS }), 400, "invalid_request");
+  });
+});
+
+describe("GET /api/organizations/:orgId/usage", () => {
+  it("reports zeroes for the last 30 UTC days by default", async () => {
+    const orgId = await createOrg(owner);
+    const usage = expectOk(await api("GET", `/api/organizations/${orgId}/usage`, { token: owner.token }));
+    const today = new Date().toISOString().slice(0, 10);
+    expect(usage).toMatchObject({ to: today, total: { requests: 0, commands: 0 }, instances: [], keys: [] });
+    expect(usage.daily).toHaveLength(30);
+    expect(usage.daily.at(-1)).toEqual({ date: today, requests: 0, commands: 0 });
+    expect(usage.from).toBe(usage.daily[0].date);
+  });
+
+  it("honours days", async () => {
+    const orgId = await createOrg(owner);
+    expect(expectOk(await api("GET", `/api/organizations/${orgId}/usage?days=7`, { token: owner.token })).daily).toHaveLength(7);
+  });
+
+  it.each([["days=0"], ["days=91"], ["days=week"], ["from=2020-01-01"]])("rejects the query %s with 400", async (query) => {
+    const orgId = await createOrg(owner);
+    expectFailure(await api("GET", `/api/organizations/${orgId}/usage?${query}`, { token: owner.token }), 400, "invalid_request");
+  });
+});
