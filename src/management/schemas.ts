@@ -52,7 +52,7 @@ const rateLimit = z.strictObject({
 export const CreateApiKeySchema = z.strictObject({
   name,
   scopes: z.array(z.enum(SCOPES)).min(1).max(3),
-  instance_ids: z.array(z.string().max(64)).max(100).optional(),
+  instance_ids: z.array(z.string().max(64)).min(1, "omit it for a key that may use every instance").max(100).optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
   rate_limit: rateLimit.nullable().optional(),
 });
