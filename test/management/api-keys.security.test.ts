@@ -140,6 +140,23 @@ describe("roles", () => {
   });
 });
 
+describe("instance allow-lists", () => {
+  it("an empty instance_ids list is refused (400), not widened into an organization-wide key", async () => {
+    const name = `empty-list-${crypto.randomUUID()}`;
+    const res = await api("POST", keys(), { token: t.owner.token, body: { name, scopes: ["write"], instance_ids: [] } });
+    expect(expectFailure(res, 400, "invalid_request").map((i) => i.path)).toEqual(["instance_ids"]);
+    expect(await env.DB.prepare("SELECT id FROM api_keys WHERE name = ?").bind(name).first()).toBeNull();
+  });
+
+  it("a listed instance ends up in the key's instances claim", async () => {
+    const instance = await createInstance(t.owner, t.orgId);
+    const { key, api_key } = await mintKey(t.owner, t.orgId, { instance_ids: [instance.id] });
+    const claims = JSON.parse(atob((key.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/")));
+    expect(claims.instances).toEqual([instance.id]);
+    expect(api_key.instance_ids).toEqual([instance.id]);
+  });
+});
+
 describe("cross-tenant access", () => {
   let victim: { key: string; api_key: { id: string } };
   beforeAll(async () => {
