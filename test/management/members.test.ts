@@ -57,6 +57,14 @@ describe("POST …/members", () => {
     expect(res.body.message).toMatch(/sign up/);
   });
 
+  it("answers 404 for a closed account, as for one that never existed", async () => {
+    const closed = await signUp();
+    expectOk(await api("DELETE", "/auth/me", { token: closed.token }));
+    const res = await add(closed.email, "admin");
+    expectFailure(res, 404, "not_found");
+    expect(res.body.message).toBe((await add("never-registered@example.test", "admin")).body.message);
+  });
+
   it("refuses an existing member with 409 and keeps their role", async () => {
     const user = await signUp();
     expectOk(await add(user.email, "viewer"), 201);

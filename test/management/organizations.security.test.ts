@@ -166,3 +166,26 @@ describe("limits and usage", () => {
     expectOk(await api("PUT", path, { headers: { cookie: `rg_session=${t.owner.token}`, origin: ORIGIN }, body: { plan: "pro" } }));
   });
 });
+
+describe("hostile bodies", () => {
+  it("a __proto__ or constructor key is an unknown field (400), not a way to set hidden properties", async () => {
+    for (const raw of [
+      `{"name":"Proto","slug":"${crypto.randomUUID().slice(0, 8)}-p","__proto__":{"plan":"enterprise","role":"owner"}}`,
+      `{"name":"Proto","slug":"${crypto.randomUUID().slice(0, 8)}-c","constructor":{"prototype":{"plan":"enterprise"}}}`,
+    ]) {
+      const res = await api("POST", "/api/organizations", {
+        token: t.owner.token,
+        rawBody: raw,
+        headers: { "content-type": "application/json" },
+      });
+      expectFailure(res, 400, "invalid_request");
+    }
+    const limits = await api("PUT", `/api/organizations/${t.orgId}/limits`, {
+      token: t.owner.token,
+      rawBody: '{"__proto__":{"plan":"enterprise"}}',
+      headers: { "content-type": "application/json" },
+    });
+    expectFailure(limits, 400, "invalid_request");
+    expect(expectOk(await read(t.owner)).plan).toBe("free");
+  });
+});
