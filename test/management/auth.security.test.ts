@@ -261,7 +261,7 @@ describe("secrets at rest and in responses", () => {
   });
 });
 
-describe("closing an account", () => {
+describe("closing an account", { timeout: 60_000 }, () => {
   it("refuses a cookie-authenticated closure without the same Origin (403) and keeps the account", async () => {
     const account = await signUp();
     expectFailure(await api("DELETE", "/auth/me", { headers: cookie(account) }), 403, "forbidden");
