@@ -139,6 +139,25 @@ describe("every mutation writes an audit row", () => {
     ]);
   });
 
+  it("closing an account writes a user.disable row in every organization the user was in", async () => {
+    const leaver = await signUp();
+    const [a, b] = [await createOrg(t.owner), await createOrg(t.owner)];
+    for (const orgId of [a, b]) {
+      expectOk(
+        await api("POST", `/api/organizations/${orgId}/members`, { token: t.owner.token, body: { email: leaver.email, role: "member" } }),
+        201,
+      );
+    }
+    const key = await mintKey(leaver, a);
+    const res = await api("DELETE", "/auth/me", { token: leaver.token, headers: CLIENT });
+    expectOk(res);
+    const rows = (await rowsForRequest(res.headers.get("x-request-id"))) as { organization_id: string; metadata: string }[];
+    expect(rows.map((r) => r.organization_id).sort()).toEqual([a, b].sort());
+    for (const row of rows) expect(row).toMatchObject({ action: "user.disable", actor_user_id: leaver.userId, resource_id: leaver.userId });
+    const inA = (await readAll(a, t.owner)).find((r) => r.request_id === res.headers.get("x-request-id"));
+    expect(inA?.metadata).toEqual({ revoked_keys: [key.api_key.id] });
+  });
+
   it("refused mutations write nothing: validation, role, conflict, not found, CSRF", async () => {
     const orgId = t.orgId;
     const refused = [
