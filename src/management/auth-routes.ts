@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { requireUser, SESSION_COOKIE, sessionToken } from "../auth/middleware";
-import { ok } from "../errors";
+import { AppError, ok } from "../errors";
 import { closeAccount } from "../services/account-closure";
 import { login, logout, presentUser, registerUser, SESSION_TTL_MS } from "../services/accounts";
 import { createDb } from "../storage/db";
@@ -17,6 +17,12 @@ defineRoute(
   authRoutes,
   { method: "post", path: "/auth/register", summary: "Create an account", tag: "auth", auth: false, body: RegisterSchema, status: 201 },
   async (c, { body }) => {
+    // Each registration costs a scrypt hash: the login limiter, per client IP, keeps sign-ups from
+    // burning CPU. Cloudflare always sets the IP; without one (local tools) there is nothing to key on.
+    const ip = clientIp(c);
+    if (ip && !(await c.env.LOGIN_LIMITER.limit({ key: `register-ip:${ip}` })).success) {
+      throw new AppError("rate_limited", "Too many sign-ups from this address. Try again in a minute.", undefined, { "Retry-After": "60" });
+    }
     const user = await registerUser(createDb(c.env.DB), body);
     return c.json(ok({ user }, { message: "Account created." }), 201);
   },

@@ -133,6 +133,12 @@ export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess,
   }
   const now = new Date();
   const keys = await listLiveApiKeys(ctx.db, orgId);
+  // KV first: once D1 cascades, nothing is left to rebuild these markers from. If D1 then fails,
+  // the keys are refused although D1 still lists them: the safe side of the inconsistency.
+  await Promise.all([
+    ...keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)),
+    ...instances.map((i) => deleteInstanceRecord(ctx.kv, i.id)),
+  ]);
   await ctx.db.batch([
     revokeAllApiKeysStatement(ctx.db, orgId, now),
     auditStatement(ctx, orgId, {
@@ -142,10 +148,6 @@ export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess,
       metadata: { slug: access.organization.slug, instances: instances.length, revoked_keys: keys.length },
     }),
     deleteOrganizationStatement(ctx.db, orgId),
-  ]);
-  await Promise.all([
-    ...keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)),
-    ...instances.map((i) => deleteInstanceRecord(ctx.kv, i.id)),
   ]);
 }
 

@@ -44,7 +44,7 @@ export async function signUp(): Promise<Account> {
   const username = unique("user").replace("-", "_");
   const email = `${username}@example.test`;
   const password = "correct horse battery";
-  const reg = await api("POST", "/auth/register", { body: { email, username, password } });
+  const reg = await api("POST", "/auth/register", { body: { email, username, password }, headers: { "cf-connecting-ip": freshIp() } });
   if (reg.status !== 201) throw new Error(`register failed: ${JSON.stringify(reg.body)}`);
   const login = await api("POST", "/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": freshIp() } });
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);

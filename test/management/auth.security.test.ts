@@ -295,3 +295,27 @@ describe("closing an account", { timeout: 60_000 }, () => {
     );
   });
 });
+
+describe("sign-up rate limit", { timeout: 45_000 }, () => {
+  it("refuses the 11th registration a minute from one IP with 429, and not other IPs", async () => {
+    await startEarlyInWindow();
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const username = unique("s").replace("-", "_");
+      const res = await api("POST", "/auth/register", {
+        body: { email: `${username}@example.test`, username, password: "correct horse battery" },
+        headers: { "cf-connecting-ip": ip },
+      });
+      statuses.push(res.status);
+      if (i === 10) expect(res.headers.get("retry-after")).toBe("60");
+    }
+    expect(statuses).toEqual([...Array(10).fill(201), 429]);
+    const other = unique("s").replace("-", "_");
+    const elsewhere = await api("POST", "/auth/register", {
+      body: { email: `${other}@example.test`, username: other, password: "correct horse battery" },
+      headers: { "cf-connecting-ip": freshIp() },
+    });
+    expect(elsewhere.status).toBe(201);
+  });
+});
