@@ -4,6 +4,7 @@ import { env, exports } from "cloudflare:workers";
 
 export const ORIGIN = "https://redisgate.test";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes and assert them
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
 
 let ipCounter = 0;
@@ -13,6 +14,7 @@ export function freshIp(): string {
   return `10.${Math.floor(Math.random() * 250)}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes and assert them
 export async function api<T = any>(
   method: string,
   path: string,

@@ -19,6 +19,7 @@ export function clockedApp(start = Date.now(), bindings: Env = env) {
   /** POSTs a JSON command (or batch) to an instance through this app's edge. */
   const redis = async (instanceId: string, token: string, body: unknown, path = "") => {
     const res = await fetchApp(`/redis/${instanceId}${path}`, { method: "POST", token, body: JSON.stringify(body) });
+    // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes and assert them
     return { status: res.status, body: (await res.json()) as any, headers: res.headers };
   };
   return { clock, fetch: fetchApp, redis, advance: (ms: number) => (clock.now += ms) };
