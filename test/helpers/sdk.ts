@@ -1,8 +1,9 @@
 // Points the official @upstash/redis client at the Worker under test. The client calls the global
 // fetch; requests to the test origin are handed to the Worker's real fetch handler, everything else
 // goes out unchanged. This routes transport only: no module of ours is replaced.
-import { Redis } from "@upstash/redis/cloudflare";
+
 import { exports } from "cloudflare:workers";
+import { Redis } from "@upstash/redis/cloudflare";
 import { ORIGIN } from "./api";
 
 const originalFetch = globalThis.fetch;
