@@ -15,8 +15,9 @@ export function replyToJson(value: RespValue, base64: boolean, top = true): stri
     const plain = !base64 || (top && value.value === "OK");
     return JSON.stringify(plain ? value.value : toBase64(utf8.encode(value.value)));
   }
-  // An error nested in an array (a script's table, an EXEC item) is reported as its text.
-  if (value instanceof RespError) return JSON.stringify(value.message);
+  // An error nested in an array (a script's table) is reported as its text: a string like any
+  // other, so base64-encoded too (the SDK decoders decode every string inside an array).
+  if (value instanceof RespError) return JSON.stringify(base64 ? toBase64(utf8.encode(value.message)) : value.message);
   let out = "[";
   for (let i = 0; i < value.length; i++) {
     if (i > 0) out += ",";
