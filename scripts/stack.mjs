@@ -219,6 +219,8 @@ export async function startStack(options = {}) {
       String(inspector),
       "--persist-to",
       persistTo,
+      "--env-file",
+      envFile,
       "--show-interactive-dev-session=false",
     ],
     {
