@@ -13,7 +13,7 @@ import { UpstashDriver } from "../upstream/upstash";
 export const CLAIMS_WINDOW_MS = 60_000;
 export const REVOCATION_WINDOW_MS = 10_000;
 export const INSTANCE_WINDOW_MS = 10_000;
-export const SSE_HEARTBEAT_MS = 5_000;
+export const SSE_HEARTBEAT_MS = 2_000;
 
 export type ResolvedInstance = { record: InstanceRecord; driver: UpstreamDriver };
 

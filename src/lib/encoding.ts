@@ -2,7 +2,8 @@
 import { Buffer } from "node:buffer";
 
 export const utf8 = new TextEncoder();
-const utf8Lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+// ignoreBOM: a value that starts with U+FEFF keeps it (the default would silently drop it).
+const utf8Lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
 export function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");

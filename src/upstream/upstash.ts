@@ -1,7 +1,6 @@
 // The `upstash` driver: forwards each authorised request to an Upstash (or Upstash-compatible)
 // REST endpoint as exactly one HTTP request. Encoding and sync-token headers pass through both
 // ways; Redis-level outcomes come back unchanged. Never retries: commands may not be idempotent.
-import { decodeUtf8 } from "../lib/encoding";
 import { type CallOptions, isRefused, type RefusedItem, type StreamKind, type UpstreamDriver, type UpstreamTarget } from "./driver";
 import type { Arg } from "./resp";
 import { errorResponse } from "./wire-reply";
@@ -17,17 +16,32 @@ function parseKeepingNumbers(text: string): unknown {
   return JSON.parse(text, (_k, v, ctx?: { source?: string }) => (typeof v === "number" && ctx?.source ? raw(ctx.source) : v));
 }
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The command as a JSON array, or null when an argument is not valid UTF-8 (it must travel raw). */
 function argsToJson(command: Arg[]): string | null {
   const out: string[] = [];
   for (const arg of command) {
     if (typeof arg === "string") out.push(arg);
     else {
-      const text = decodeUtf8(arg);
-      if (text.includes("\uFFFD")) return null;
-      out.push(text);
+      try {
+        out.push(strictUtf8.decode(arg));
+      } catch {
+        return null;
+      }
     }
   }
   return JSON.stringify(out);
+}
+
+/** Arguments after the body as Upstash's path form reads them: `?a=b&c` means a, b, c. */
+function toQuery(args: string[]): string {
+  const pairs: string[] = [];
+  for (let i = 0; i < args.length; i += 2) {
+    const [k, v] = [args[i] as string, args[i + 1]];
+    pairs.push(v === undefined ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  }
+  return pairs.length ? `?${pairs.join("&")}` : "";
 }
 
 export class UpstashDriver implements UpstreamDriver {
@@ -105,14 +119,17 @@ export class UpstashDriver implements UpstreamDriver {
   async command(command: Arg[], options: CallOptions): Promise<Response> {
     const json = argsToJson(command);
     if (json !== null) return this.relay(await this.send("", json, options), options);
-    // A binary value (from a path-form body) can only travel as the raw body of a path-form request.
-    const last = command.at(-1);
-    const head = command.slice(0, -1);
-    if (!(last instanceof Uint8Array) || head.some((a) => typeof a !== "string")) {
-      return errorResponse(400, "ERR binary arguments other than the request body cannot be forwarded to this instance");
+    // A binary value (from a path-form body) can only travel as the raw body of a path-form request:
+    // the arguments before it become path segments, those after it query parameters (k=v pairs).
+    const at = command.findIndex((a) => a instanceof Uint8Array);
+    const body = command[at] as Uint8Array;
+    const before = command.slice(0, at);
+    const after = command.slice(at + 1);
+    if ([...before, ...after].some((a) => typeof a !== "string") || after.some((a) => a === "")) {
+      return errorResponse(400, "ERR only one binary argument (the request body) can be forwarded to this instance");
     }
-    const path = `/${head.map((a) => encodeURIComponent(a as string)).join("/")}`;
-    return this.relay(await this.send(path, last, options, { "content-type": "application/octet-stream" }), options);
+    const path = `/${(before as string[]).map(encodeURIComponent).join("/")}${toQuery(after as string[])}`;
+    return this.relay(await this.send(path, body, options, { "content-type": "application/octet-stream" }), options);
   }
 
   async pipeline(items: (Arg[] | RefusedItem)[], options: CallOptions): Promise<Response> {

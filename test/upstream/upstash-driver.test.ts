@@ -147,6 +147,21 @@ describe("forwarding", () => {
     expect(res.body).toEqual([{ result: null }, { error: "NOPERM this key has no permissions to run the 'set' command" }, { result: 0 }]);
   });
 
+  it("keeps a leading byte-order mark and arguments after a binary body", async () => {
+    const key1 = k("bom");
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, 0x61]);
+    expect((await api("POST", `/redis/${instanceId}/set/${encodeURIComponent(key1)}`, { token: key, rawBody: bom })).body).toEqual({
+      result: "OK",
+    });
+    expect((await call(["GET", key1], "", { "upstash-encoding": "base64" })).body).toEqual({ result: btoa(String.fromCharCode(...bom)) });
+    const binary = new Uint8Array([0xff, 0x00, 0xfe]);
+    const res = await api("POST", `/redis/${instanceId}/set/${encodeURIComponent(key1)}?EX=100&NX`, { token: key, rawBody: binary });
+    expect(res.body).toEqual({ result: null }); // NX: the key exists, so SET did nothing
+    const ttl = await api("POST", `/redis/${instanceId}/set/${encodeURIComponent(key1)}?EX=100`, { token: key, rawBody: binary });
+    expect(ttl.body).toEqual({ result: "OK" });
+    expect((await call(["TTL", key1])).body.result).toBeGreaterThan(90);
+  });
+
   it("forwards a binary path-form body byte for byte", async () => {
     const key1 = k("bin");
     const bytes = new Uint8Array([0, 255, 254, 10]);
