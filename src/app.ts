@@ -6,6 +6,7 @@ import { type AppEnv, getConfig } from "./env";
 import { AppError, renderError } from "./errors";
 import { newId } from "./lib/ids";
 import { management } from "./management";
+import { allowedMethods } from "./management/route";
 import { errorResponse } from "./upstream/wire-reply";
 
 /** Builds the Worker's app. Options reach the edge (tests inject a clock to cross cache windows). */
@@ -24,7 +25,18 @@ export function createApp(options: EdgeOptions = {}) {
   app.route("/", management);
   app.route("/", dashboard);
 
-  app.notFound((c) => renderError(c, new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      const allow = allowed.join(", ");
+      return renderError(
+        c,
+        new AppError("method_not_allowed", `${c.req.method} is not allowed on ${path}; use ${allow}.`, undefined, { Allow: allow }),
+      );
+    }
+    return renderError(c, new AppError("not_found", `No route for ${c.req.method} ${path}.`));
+  });
 
   app.onError((error, c) => {
     if (error instanceof AppError) return renderError(c, error);

@@ -156,3 +156,11 @@ export function pathParam(c: Context, name: string): string {
   if (!value) throw new AppError("not_found", `Missing path parameter ${name}.`);
   return value;
 }
+
+/** Methods registered for a concrete path (for a 405 with `Allow` instead of a bare 404). */
+export function allowedMethods(path: string): string[] {
+  const methods = registeredRoutes
+    .filter((spec) => new RegExp(`^${spec.path.replace(/:[A-Za-z]+/g, "[^/]+")}$`).test(path))
+    .map((spec) => spec.method.toUpperCase());
+  return [...new Set(methods)];
+}

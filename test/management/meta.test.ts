@@ -101,16 +101,25 @@ describe("unknown routes", () => {
   it.each([
     ["GET", "/nope"],
     ["GET", "/api/nothing-here"],
-    ["POST", "/health"],
+    ["DELETE", "/nothing/here"],
   ])("%s %s is a 404 envelope", async (method, path) => {
     const res = await api(method, path);
     expectFailure(res, 404, "not_found");
     expect(res.body.message).toContain(path);
   });
 
-  it("an unknown method on a private path is a 404 once signed in (and a 401 before)", async () => {
+  it("a known path with the wrong method is a 405 naming the allowed ones", async () => {
+    const res = await api("POST", "/health");
+    expectFailure(res, 405, "method_not_allowed");
+    expect(res.headers.get("allow")).toBe("GET");
+    expect(res.body.message).toBe("POST is not allowed on /health; use GET.");
+  });
+
+  it("an unknown method on a private path is a 405 once signed in (and a 401 before)", async () => {
     expectFailure(await api("PATCH", "/api/organizations"), 401, "unauthorized");
     const account = await signUp();
-    expectFailure(await api("PATCH", "/api/organizations", { token: account.token, body: {} }), 404, "not_found");
+    const res = await api("PATCH", "/api/organizations", { token: account.token, body: {} });
+    expectFailure(res, 405, "method_not_allowed");
+    expect(res.headers.get("allow")).toBe("GET, POST");
   });
 });
