@@ -1,7 +1,9 @@
 // Memberships: owners add existing users by email, change roles and remove members. The last
 // owner can be neither demoted nor removed.
 import { AppError } from "../errors";
+import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
+import { putRevocation } from "../storage/directory";
 import {
   assertOwnerRemainsStatement,
   countOwners,
@@ -105,16 +107,22 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
   const orgId = access.organization.id;
   const membership = await requireMember(ctx, orgId, userId);
   await guardLastOwner(ctx, orgId, membership.role, "removed");
+  // A member who leaves must not keep working keys: the ones they minted here are revoked with them.
+  const keys = (await listLiveApiKeysCreatedBy(ctx.db, userId)).filter((k) => k.organizationId === orgId);
+  const now = new Date();
   await ctx.db
     .batch([
       deleteMembershipStatement(ctx.db, orgId, userId),
+      ...keys.map((k) => revokeApiKeyStatement(ctx.db, orgId, k.id, now)),
       auditStatement(ctx, orgId, {
         action: "member.remove",
         resourceType: "member",
         resourceId: userId,
-        metadata: { role: membership.role },
+        metadata: { role: membership.role, revoked_keys: keys.map((k) => k.id) },
       }),
       assertOwnerRemainsStatement(ctx.db, orgId),
     ])
     .catch(rethrowLastOwner("removed"));
+  // After D1 (which `directory:rebuild` can restore markers from), so a refused removal revokes nothing.
+  await Promise.all(keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)));
 }

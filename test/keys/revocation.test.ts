@@ -90,3 +90,21 @@ describe("revocation by cascade", () => {
     expect(res.body.message).toContain(t.orgId);
   });
 });
+
+describe("removing a member", () => {
+  it("revokes the keys they minted in that organization, and only those", async () => {
+    const x = await tenant();
+    const edge = clockedApp();
+    const member = await signUp();
+    await api("POST", `/api/organizations/${x.orgId}/members`, { token: x.account.token, body: { email: member.email, role: "member" } });
+    const theirs = await mintKey(member, x.orgId);
+    expect((await edge.redis(x.instance.id, theirs.key, ["PING"])).status).toBe(200);
+    const removed = await api("DELETE", `/api/organizations/${x.orgId}/members/${member.userId}`, { token: x.account.token });
+    expect(removed.status).toBe(200);
+    const row = await api("GET", `/api/organizations/${x.orgId}/api-keys/${theirs.api_key.id}`, { token: x.account.token });
+    expect(row.body.data.revoked_at).not.toBeNull();
+    edge.advance(REVOCATION_WINDOW_MS + 1);
+    expect((await edge.redis(x.instance.id, theirs.key, ["PING"])).status).toBe(401);
+    expect((await edge.redis(x.instance.id, x.key, ["PING"])).status).toBe(200);
+  });
+});
