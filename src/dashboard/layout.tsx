@@ -156,6 +156,11 @@ export const Field: FC<FieldProps> = ({ id, label, hint, type = "text", ...input
   </div>
 );
 
+/** A slug input with the API's own rule (lower-case letters, digits, inner hyphens; 2-63 long). */
+export const SlugField: FC<{ id: string; hint?: string }> = ({ id, hint }) => (
+  <Field id={id} label="Slug" name="slug" required minlength={2} maxlength={63} pattern="[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?" hint={hint} />
+);
+
 /** The region where the client writes a form's error or success message. */
 export const Status: FC<{ id?: string }> = ({ id }) => <p id={id} class="status" data-status="" hidden />;
 

@@ -1,7 +1,7 @@
 // Account pages: sign in, sign up, the home redirect and the organization list with its create
 // form. Markup only; src/dashboard/client/session.ts makes them work.
 import type { FC } from "hono/jsx";
-import { AppShell, AuthShell, Field, PageHead, Status } from "../layout";
+import { AppShell, AuthShell, Field, PageHead, SlugField, Status } from "../layout";
 
 export const LoginPage: FC = () => (
   <AuthShell info={{ title: "Sign in", page: "login" }}>
@@ -85,16 +85,7 @@ export const OrgsPage: FC = () => (
         <h2 id="org-new-title">New organization</h2>
         <form id="org-form" method="post">
           <Field id="org-name" label="Name" name="name" required maxlength={100} autocomplete="organization" />
-          <Field
-            id="org-slug"
-            label="Slug"
-            name="slug"
-            required
-            minlength={2}
-            maxlength={63}
-            pattern="[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
-            hint="Lower-case letters, digits and inner hyphens; unique across RedisGate."
-          />
+          <SlugField id="org-slug" hint="Lower-case letters, digits and inner hyphens; unique across RedisGate." />
           <Status />
           <button type="submit" class="button primary">
             Create organization

@@ -1,7 +1,7 @@
 // Instance pages: the list with the attach form, and one instance with its connection panel and
 // settings (rename, rotate credentials, disable, delete). Markup only; client/instances.ts fills it.
 import type { FC } from "hono/jsx";
-import { AppShell, Field, PageHead, RoleNote, Status } from "../layout";
+import { AppShell, Field, PageHead, RoleNote, SlugField, Status } from "../layout";
 
 export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
   <AppShell info={{ title: "Redis instances", page: "instances", section: "instances", orgId }}>
@@ -17,15 +17,7 @@ export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
           <RoleNote />
           <div class="row">
             <Field id="instance-name" label="Name" name="name" required maxlength={100} />
-            <Field
-              id="instance-slug"
-              label="Slug"
-              name="slug"
-              required
-              minlength={2}
-              maxlength={63}
-              pattern="[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
-            />
+            <SlugField id="instance-slug" />
             <div class="field">
               <label for="instance-driver">Driver</label>
               <select id="instance-driver" name="driver">

@@ -10,6 +10,16 @@ const numsub = async (redis: Redis, channel: string): Promise<number> => {
   return reply[1];
 };
 
+/** Waits (up to 5 s) until Redis reports exactly `count` subscribers of `channel`. */
+async function expectSubscribers(redis: Redis, channel: string, count: number): Promise<void> {
+  expect(
+    await waitFor(
+      () => numsub(redis, channel),
+      (n) => n === count,
+    ),
+  ).toBe(count);
+}
+
 /** Resolves with the first `count` values `listen` reports, or rejects after `ms`. */
 function collect<T>(count: number, listen: (push: (value: T) => void) => void, ms = 5000): Promise<T[]> {
   return new Promise((resolve, reject) => {
@@ -40,12 +50,7 @@ export function pubsub(ctx: CompatContext) {
       const subscribed = collect<number>(1, (push) => subscriber.on("subscribe", push));
       const messages = collect<{ channel: string; message: unknown }>(3, (push) => subscriber.on("message", push));
       expect(await subscribed).toEqual([1]);
-      expect(
-        await waitFor(
-          () => numsub(redis, channel),
-          (n) => n === 1,
-        ),
-      ).toBe(1);
+      await expectSubscribers(redis, channel, 1);
       expect(await redis.publish(channel, { hello: "world", n: [1, 2] })).toBe(1);
       expect(await redis.publish(channel, "plain text, with commas, and ünïcode 🚀")).toBe(1);
       expect(await redis.publish(channel, 42)).toBe(1);
@@ -58,12 +63,7 @@ export function pubsub(ctx: CompatContext) {
     } finally {
       await subscriber.unsubscribe();
     }
-    expect(
-      await waitFor(
-        () => numsub(redis, channel),
-        (n) => n === 0,
-      ),
-    ).toBe(0);
+    await expectSubscribers(redis, channel, 0);
   });
 
   it("two subscribers to one channel each get their own stream (count 1 each)", async () => {
@@ -81,24 +81,14 @@ export function pubsub(ctx: CompatContext) {
         collect<{ message: unknown }>(1, (push) => first.on("message", push)),
         collect<{ message: unknown }>(1, (push) => second.on("message", push)),
       ]);
-      expect(
-        await waitFor(
-          () => numsub(redis, channel),
-          (n) => n === 2,
-        ),
-      ).toBe(2);
+      await expectSubscribers(redis, channel, 2);
       expect(await redis.publish(channel, "both")).toBe(2);
       expect(await received).toEqual([[{ channel, message: "both" }], [{ channel, message: "both" }]]);
     } finally {
       await first.unsubscribe();
       await second.unsubscribe();
     }
-    expect(
-      await waitFor(
-        () => numsub(redis, channel),
-        (n) => n === 0,
-      ),
-    ).toBe(0);
+    await expectSubscribers(redis, channel, 0);
   });
 
   it("channel names with spaces and unicode reach Redis decoded", async () => {
@@ -115,12 +105,7 @@ export function pubsub(ctx: CompatContext) {
     } finally {
       await subscriber.unsubscribe();
     }
-    expect(
-      await waitFor(
-        () => numsub(redis, channel),
-        (n) => n === 0,
-      ),
-    ).toBe(0);
+    await expectSubscribers(redis, channel, 0);
   });
 
   it("psubscribe() receives pmessage events for matching channels", async () => {
