@@ -21,34 +21,46 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const redis = await startRedisServer({ quiet: true });
-  // A second user with a password, so the driver's AUTH path is exercised for real.
-  await redis.command(["ACL", "SETUSER", "gate", "on", ">gate-secret-pw", "~*", "&*", "+@all"]);
-  project.provide("redisUrl", redis.url);
-  project.provide("redisAclUrl", `redis://gate:gate-secret-pw@127.0.0.1:${redis.port}`);
-  // A TCP server that accepts connections and never answers: the upstream-timeout case.
-  const silent = new Set<Socket>();
-  const blackhole = createServer((socket) => {
-    silent.add(socket);
-    socket.on("close", () => silent.delete(socket));
-    socket.on("error", () => {});
-  });
-  await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
-  const address = blackhole.address();
-  project.provide("blackholeUrl", `redis://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`);
-  const faults = await startFaultServer();
-  project.provide("faultUrl", faults.url);
-
-  const upstream = await startPrivateStack({ redisUrl: redis.url });
-  project.provide("upstreamUrl", upstream.url);
-  project.provide("upstreamToken", upstream.key);
-  project.provide("upstreamBase", upstream.base);
-
-  return async () => {
-    await upstream.stop();
-    await faults.stop();
-    for (const socket of silent) socket.destroy();
-    await new Promise((resolve) => blackhole.close(resolve));
-    await redis.stop();
+  // Everything started so far is stopped again, in reverse order, even when a later step fails.
+  const stops: (() => Promise<unknown>)[] = [];
+  const teardown = async () => {
+    for (const stop of stops.reverse()) await stop();
   };
+  try {
+    const redis = await startRedisServer({ quiet: true });
+    stops.push(redis.stop);
+    // A second user with a password, so the driver's AUTH path is exercised for real.
+    await redis.command(["ACL", "SETUSER", "gate", "on", ">gate-secret-pw", "~*", "&*", "+@all"]);
+    project.provide("redisUrl", redis.url);
+    project.provide("redisAclUrl", `redis://gate:gate-secret-pw@127.0.0.1:${redis.port}`);
+
+    // A TCP server that accepts connections and never answers: the upstream-timeout case.
+    const silent = new Set<Socket>();
+    const blackhole = createServer((socket) => {
+      silent.add(socket);
+      socket.on("close", () => silent.delete(socket));
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    stops.push(async () => {
+      for (const socket of silent) socket.destroy();
+      await new Promise((resolve) => blackhole.close(resolve));
+    });
+    const address = blackhole.address();
+    project.provide("blackholeUrl", `redis://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`);
+
+    const faults = await startFaultServer();
+    stops.push(faults.stop);
+    project.provide("faultUrl", faults.url);
+
+    const upstream = await startPrivateStack({ redisUrl: redis.url });
+    stops.push(upstream.stop);
+    project.provide("upstreamUrl", upstream.url);
+    project.provide("upstreamToken", upstream.key);
+    project.provide("upstreamBase", upstream.base);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
 }
