@@ -44,15 +44,9 @@ export type AuditEntry = {
   metadata: Record<string, unknown>;
   created_at: string;
 };
-export type UsagePoint = { date: string; requests: number; commands: number };
-export type Usage = {
-  from: string;
-  to: string;
-  total: { requests: number; commands: number };
-  daily: UsagePoint[];
-  instances: { instance_id: string; requests: number; commands: number; daily: UsagePoint[] }[];
-  keys: { key_id: string; requests: number; commands: number; daily: UsagePoint[] }[];
-};
+/** The usage report exactly as the UsageMeter produces it (a type only: nothing server-side ships). */
+export type Usage = import("../../meter/usage-meter").UsageReport;
+export type UsagePoint = import("../../meter/usage-meter").DailyUsage;
 
 export type Child = El | string | null | undefined | false;
 export type Props = Record<string, string | number | boolean | null | undefined | ((event: import("./dom").DomEvent) => void)>;
