@@ -4,7 +4,7 @@ import { type ApiKeyClaims, loadKeyRing, type VerifyFailure, verifyApiKey } from
 import type { Config } from "../env";
 import { deriveAeadKey, open } from "../lib/aead";
 import { TtlCache } from "../lib/ttl-cache";
-import { getInstanceRecord, type InstanceRecord, isRevoked } from "../storage/directory";
+import { CREDENTIALS_PURPOSE, getInstanceRecord, type InstanceRecord, isRevoked } from "../storage/directory";
 import type { UpstreamDriver, UpstreamTarget } from "../upstream/driver";
 import { RedisDriver } from "../upstream/redis";
 import { UpstashDriver } from "../upstream/upstash";
@@ -69,7 +69,7 @@ export class EdgeGate {
 async function resolve(record: InstanceRecord, config: Config): Promise<ResolvedInstance> {
   let credentials: UpstreamTarget["credentials"] = null;
   if (record.credentials) {
-    const key = await deriveAeadKey(config.ENCRYPTION_KEY, "upstream-credentials");
+    const key = await deriveAeadKey(config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
     credentials = JSON.parse(await open(key, record.credentials, record.id)) as UpstreamTarget["credentials"];
   }
   const target: UpstreamTarget = {

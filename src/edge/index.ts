@@ -11,7 +11,7 @@ import type { Arg } from "../upstream/resp";
 import { errorResponse } from "../upstream/wire-reply";
 import { EdgeGate } from "./gate";
 import { CORS_HEADERS, extractToken, PREFLIGHT_HEADERS, readLimitedBody, replyFormat } from "./http";
-import { type EdgeCall, parseEdgeCall } from "./parse";
+import { type EdgeCall, methodRefusal, parseEdgeCall } from "./parse";
 import { authorizeCommand, authorizeStream, keyLevel } from "./policy";
 
 const INSTANCE_ID = /^rdb_[a-z0-9]{20}$/;
@@ -91,9 +91,8 @@ export function createEdge(options: EdgeOptions = {}) {
     const url = new URL(request.url);
     if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: PREFLIGHT_HEADERS });
     const reply = (status: number, error: string) => withCors(errorResponse(status, error), head);
-    if (!["GET", "HEAD", "POST", "PUT"].includes(request.method)) {
-      return reply(405, `ERR method ${request.method} is not allowed; use GET, HEAD, POST or PUT`);
-    }
+    const wrongMethod = methodRefusal(request.method);
+    if (wrongMethod) return reply(405, wrongMethod); // before auth: costs nothing, reveals nothing
     if (url.pathname.length + url.search.length > MAX_URL_BYTES) return reply(414, `ERR the request URL exceeds ${MAX_URL_BYTES} bytes`);
 
     const config = getConfig(c.env);

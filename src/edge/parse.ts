@@ -82,6 +82,11 @@ function decodeSegments(segments: string[]): string[] | ParseFailure {
 
 const ALLOWED_METHODS = new Set(["GET", "HEAD", "POST", "PUT"]);
 
+/** The 405 text for a method the REST API does not take, or null when it is allowed. */
+export function methodRefusal(method: string): string | null {
+  return ALLOWED_METHODS.has(method) ? null : `ERR method ${method} is not allowed; use GET, HEAD, POST or PUT`;
+}
+
 /**
  * @param method HTTP method (OPTIONS is answered before parsing)
  * @param rest   the raw path after /redis/<instanceId>, e.g. "/set/foo/bar" or "//pipeline"
@@ -89,7 +94,8 @@ const ALLOWED_METHODS = new Set(["GET", "HEAD", "POST", "PUT"]);
  * @param body   the raw body (already size-limited), or null
  */
 export function parseEdgeCall(method: string, rest: string, query: [string, string][], body: Uint8Array | null): ParseResult {
-  if (!ALLOWED_METHODS.has(method)) return fail(`ERR method ${method} is not allowed; use GET, HEAD, POST or PUT`, 405);
+  const refused = methodRefusal(method);
+  if (refused) return fail(refused, 405);
   const raw = rest.replace(/^\/+/, "").replace(/\/$/, "");
   const segments = raw === "" ? [] : raw.split("/");
   const decoded = decodeSegments(segments);

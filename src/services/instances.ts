@@ -6,7 +6,14 @@ import { deriveAeadKey, seal } from "../lib/aead";
 import { newId } from "../lib/ids";
 import { listRevokedUnexpiredApiKeys } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
-import { deleteInstanceRecord, INSTANCE_RECORD_VERSION, type InstanceRecord, putInstanceRecord, putRevocation } from "../storage/directory";
+import {
+  CREDENTIALS_PURPOSE,
+  deleteInstanceRecord,
+  INSTANCE_RECORD_VERSION,
+  type InstanceRecord,
+  putInstanceRecord,
+  putRevocation,
+} from "../storage/directory";
 import {
   deleteInstanceStatement,
   findInstance,
@@ -21,8 +28,6 @@ import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import type { OrgAccess } from "./organizations";
 import { checkUpstashUpstream } from "./upstream-check";
 import { parseEndpoint } from "./upstream-endpoint";
-
-export const CREDENTIALS_PURPOSE = "upstream-credentials";
 
 export function presentInstance(row: InstanceRow) {
   return {

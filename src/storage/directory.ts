@@ -9,6 +9,8 @@
 import { z } from "zod";
 
 export const INSTANCE_RECORD_VERSION = 1;
+/** The aead purpose label under which upstream credentials are sealed (D1 and KV alike). */
+export const CREDENTIALS_PURPOSE = "upstream-credentials";
 
 export const InstanceRecordSchema = z.object({
   v: z.literal(INSTANCE_RECORD_VERSION),

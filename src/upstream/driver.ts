@@ -37,4 +37,11 @@ export type UpstreamTarget = {
   heartbeatMs: number;
 };
 
+/** The words every driver uses for transport failures: they name the instance, never its credentials. */
+export const upstreamFailureText = {
+  unreachable: (t: UpstreamTarget) => `ERR cannot reach the upstream of instance ${t.instanceId}`,
+  timeout: (t: UpstreamTarget) => `ERR the upstream of instance ${t.instanceId} did not answer within ${t.timeoutMs} ms`,
+  rejected: (t: UpstreamTarget) => `ERR the upstream of instance ${t.instanceId} rejected its stored credentials`,
+};
+
 export const isRefused = (item: Arg[] | RefusedItem): item is RefusedItem => !Array.isArray(item);

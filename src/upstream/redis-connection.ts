@@ -2,7 +2,7 @@
 // deadline for the whole exchange. Workers cannot share sockets between requests, so each HTTP
 // request opens its own connection and closes it when done.
 import { connect } from "cloudflare:sockets";
-import type { UpstreamTarget } from "./driver";
+import { type UpstreamTarget, upstreamFailureText } from "./driver";
 import { type Arg, encodeCommands, RespError, RespParser, type RespValue } from "./resp";
 
 export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol";
@@ -53,7 +53,7 @@ export class RedisConnection {
       );
       await socket.opened;
     } catch {
-      throw new UpstreamFailure("unreachable", `ERR cannot reach the upstream of instance ${target.instanceId}`);
+      throw new UpstreamFailure("unreachable", upstreamFailureText.unreachable(target));
     }
     const connection = new RedisConnection(socket, target.instanceId);
     const setup: Arg[][] = [];
@@ -69,7 +69,7 @@ export class RedisConnection {
           throw new UpstreamFailure(
             isAuth ? "auth" : "protocol",
             isAuth
-              ? `ERR the upstream of instance ${target.instanceId} rejected its stored credentials`
+              ? upstreamFailureText.rejected(target)
               : `ERR the upstream of instance ${target.instanceId} refused to select database ${endpoint.db}`,
           );
         }
@@ -126,31 +126,35 @@ export class RedisConnection {
   }
 }
 
-/**
- * Runs `work` on a fresh connection under one deadline covering connect and exchange; the
- * connection is always closed. A deadline miss becomes UpstreamFailure("timeout").
- */
-export async function withConnection<T>(target: UpstreamTarget, work: (c: RedisConnection) => Promise<T>): Promise<T> {
-  let connection: RedisConnection | undefined;
+/** Races `work` against the target's deadline; a miss runs `onTimeout` and becomes UpstreamFailure("timeout"). */
+export async function withDeadline<T>(target: UpstreamTarget, work: Promise<T>, onTimeout: () => void = () => {}): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      connection?.close();
-      reject(
-        new UpstreamFailure("timeout", `ERR the upstream of instance ${target.instanceId} did not answer within ${target.timeoutMs} ms`),
-      );
+      onTimeout();
+      reject(new UpstreamFailure("timeout", upstreamFailureText.timeout(target)));
     }, target.timeoutMs);
   });
   try {
-    return await Promise.race([
-      (async () => {
-        connection = await RedisConnection.open(target);
-        return work(connection);
-      })(),
-      deadline,
-    ]);
+    return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `work` on a fresh connection under one deadline covering connect and exchange; the
+ * connection is always closed.
+ */
+export async function withConnection<T>(target: UpstreamTarget, work: (c: RedisConnection) => Promise<T>): Promise<T> {
+  let connection: RedisConnection | undefined;
+  const run = async () => {
+    connection = await RedisConnection.open(target);
+    return work(connection);
+  };
+  try {
+    return await withDeadline(target, run(), () => connection?.close());
+  } finally {
     connection?.close();
   }
 }

@@ -4,7 +4,7 @@
 import { utf8 } from "../lib/encoding";
 import { nextSyncToken } from "../lib/sync-token";
 import type { UpstreamTarget } from "./driver";
-import { RedisConnection, UpstreamFailure } from "./redis-connection";
+import { RedisConnection, withDeadline } from "./redis-connection";
 import type { Arg, RespValue } from "./resp";
 
 /** Formats one event; each line of a multi-line payload gets its own `data:` line (SSE framing). */
@@ -17,24 +17,6 @@ function sseEvent(data: string): Uint8Array {
   );
 }
 
-async function openWithDeadline(target: UpstreamTarget): Promise<RedisConnection> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new UpstreamFailure("timeout", `ERR the upstream of instance ${target.instanceId} did not answer within ${target.timeoutMs} ms`),
-        ),
-      target.timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([RedisConnection.open(target), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Opens a connection, sends `command`, and streams every reply as an SSE event through `describe`
  * (null skips a reply). Ends when the client cancels or the server closes the connection.
@@ -44,7 +26,7 @@ export async function eventStream(
   command: Arg[],
   describe: (reply: RespValue) => string | null,
 ): Promise<Response> {
-  const connection = await openWithDeadline(target);
+  const connection = await withDeadline(target, RedisConnection.open(target));
   await connection.write([command]);
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const stop = () => {

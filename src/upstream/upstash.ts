@@ -1,7 +1,15 @@
 // The `upstash` driver: forwards each authorised request to an Upstash (or Upstash-compatible)
 // REST endpoint as exactly one HTTP request. Encoding and sync-token headers pass through both
 // ways; Redis-level outcomes come back unchanged. Never retries: commands may not be idempotent.
-import { type CallOptions, isRefused, type RefusedItem, type StreamKind, type UpstreamDriver, type UpstreamTarget } from "./driver";
+import {
+  type CallOptions,
+  isRefused,
+  type RefusedItem,
+  type StreamKind,
+  type UpstreamDriver,
+  type UpstreamTarget,
+  upstreamFailureText,
+} from "./driver";
 import type { Arg } from "./resp";
 import { errorResponse } from "./wire-reply";
 
@@ -64,7 +72,6 @@ export class UpstashDriver implements UpstreamDriver {
    * 502/504 `{ error }` for the client that must not be relayed as if the upstream had sent it.
    */
   private async send(path: string, body: BodyInit, options: CallOptions, extra?: Record<string, string>): Promise<Sent> {
-    const id = this.target.instanceId;
     let upstream: Response;
     try {
       upstream = await fetch(`${this.target.endpoint}${path}`, {
@@ -77,13 +84,13 @@ export class UpstashDriver implements UpstreamDriver {
       const timedOut = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
       return {
         failed: timedOut
-          ? errorResponse(504, `ERR the upstream of instance ${id} did not answer within ${this.target.timeoutMs} ms`)
-          : errorResponse(502, `ERR cannot reach the upstream of instance ${id}`),
+          ? errorResponse(504, upstreamFailureText.timeout(this.target))
+          : errorResponse(502, upstreamFailureText.unreachable(this.target)),
       };
     }
     if (upstream.status === 401 || upstream.status === 403) {
       await upstream.body?.cancel();
-      return { failed: errorResponse(502, `ERR the upstream of instance ${id} rejected its stored credentials (HTTP ${upstream.status})`) };
+      return { failed: errorResponse(502, `${upstreamFailureText.rejected(this.target)} (HTTP ${upstream.status})`) };
     }
     return { upstream };
   }
