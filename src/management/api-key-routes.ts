@@ -3,8 +3,7 @@ import { Hono } from "hono";
 import { loadKeyRing } from "../auth/api-key-token";
 import { ok } from "../errors";
 import { getApiKey, issueApiKey, listOrganizationApiKeys, presentApiKey, revokeApiKey, updateApiKey } from "../services/api-keys";
-import { requireOrgAccess } from "../services/organizations";
-import { type ManagementEnv, serviceContext } from "./context";
+import { type ManagementEnv, orgContext } from "./context";
 import { defineRoute, PageQuerySchema, pathParam } from "./route";
 import { CreateApiKeySchema, UpdateApiKeySchema } from "./schemas";
 
@@ -16,8 +15,7 @@ defineRoute(
   apiKeyRoutes,
   { method: "get", path: BASE, summary: "List API keys (metadata only)", tag, auth: true, query: PageQuerySchema },
   async (c, { query }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+    const { ctx, access } = await orgContext(c, "viewer");
     const page = await listOrganizationApiKeys(ctx, access, query.limit, query.cursor);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
@@ -35,8 +33,7 @@ defineRoute(
     status: 201,
   },
   async (c, { body }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "member");
+    const { ctx, access } = await orgContext(c, "member");
     const ring = await loadKeyRing(ctx.config.API_KEY_SIGNING_KEYS.keys, c.env.API_KEY_SIGNING_KEYS);
     const { apiKey, key } = await issueApiKey(ctx, access, ring, body);
     c.header("Cache-Control", "no-store");
@@ -45,14 +42,12 @@ defineRoute(
 );
 
 defineRoute(apiKeyRoutes, { method: "get", path: `${BASE}/:keyId`, summary: "Read an API key's metadata", tag, auth: true }, async (c) => {
-  const ctx = serviceContext(c);
-  const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+  const { ctx, access } = await orgContext(c, "viewer");
   return c.json(ok(presentApiKey(await getApiKey(ctx, access, pathParam(c, "keyId")))));
 });
 
 defineRoute(apiKeyRoutes, { method: "delete", path: `${BASE}/:keyId`, summary: "Revoke an API key", tag, auth: true }, async (c) => {
-  const ctx = serviceContext(c);
-  const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "member");
+  const { ctx, access } = await orgContext(c, "member");
   return c.json(ok(await revokeApiKey(ctx, access, pathParam(c, "keyId")), { message: "API key revoked." }));
 });
 
@@ -60,8 +55,7 @@ defineRoute(
   apiKeyRoutes,
   { method: "put", path: `${BASE}/:keyId`, summary: "Rename a key or change its rate limit", tag, auth: true, body: UpdateApiKeySchema },
   async (c, { body }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "member");
+    const { ctx, access } = await orgContext(c, "member");
     return c.json(ok(await updateApiKey(ctx, access, pathParam(c, "keyId"), body), { message: "API key updated." }));
   },
 );

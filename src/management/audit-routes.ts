@@ -2,9 +2,8 @@
 import { Hono } from "hono";
 import { ok } from "../errors";
 import { listAuditLog } from "../services/audit";
-import { requireOrgAccess } from "../services/organizations";
-import { type ManagementEnv, serviceContext } from "./context";
-import { defineRoute, PageQuerySchema, pathParam } from "./route";
+import { type ManagementEnv, orgContext } from "./context";
+import { defineRoute, PageQuerySchema } from "./route";
 
 export const auditRoutes = new Hono<ManagementEnv>();
 
@@ -19,8 +18,7 @@ defineRoute(
     query: PageQuerySchema,
   },
   async (c, { query }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+    const { ctx, access } = await orgContext(c, "viewer");
     const page = await listAuditLog(ctx, access.organization.id, query.limit, query.cursor);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },

@@ -10,8 +10,7 @@ import {
   presentInstance,
   updateInstance,
 } from "../services/instances";
-import { requireOrgAccess } from "../services/organizations";
-import { type ManagementEnv, serviceContext } from "./context";
+import { type ManagementEnv, orgContext } from "./context";
 import { defineRoute, PageQuerySchema, pathParam } from "./route";
 import { CreateInstanceSchema, UpdateInstanceSchema } from "./schemas";
 
@@ -28,8 +27,7 @@ defineRoute(
   instanceRoutes,
   { method: "get", path: BASE, summary: "List Redis instances", tag, auth: true, query: PageQuerySchema },
   async (c, { query }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+    const { ctx, access } = await orgContext(c, "viewer");
     const page = await listOrganizationInstances(ctx, access, query.limit, query.cursor);
     return c.json(
       ok(
@@ -44,8 +42,7 @@ defineRoute(
   instanceRoutes,
   { method: "post", path: BASE, summary: "Attach a Redis instance (admin)", tag, auth: true, body: CreateInstanceSchema, status: 201 },
   async (c, { body }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "admin");
+    const { ctx, access } = await orgContext(c, "admin");
     const instance = await createInstance(ctx, access, body);
     return c.json(ok(withRestUrl(c.req.url, instance), { message: "Redis instance created." }), 201);
   },
@@ -55,8 +52,7 @@ defineRoute(
   instanceRoutes,
   { method: "get", path: `${BASE}/:instanceId`, summary: "Read a Redis instance (credentials are never returned)", tag, auth: true },
   async (c) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+    const { ctx, access } = await orgContext(c, "viewer");
     return c.json(ok(withRestUrl(c.req.url, presentInstance(await getInstance(ctx, access, pathParam(c, "instanceId"))))));
   },
 );
@@ -72,8 +68,7 @@ defineRoute(
     body: UpdateInstanceSchema,
   },
   async (c, { body }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "admin");
+    const { ctx, access } = await orgContext(c, "admin");
     const instance = await updateInstance(ctx, access, pathParam(c, "instanceId"), body);
     return c.json(ok(withRestUrl(c.req.url, instance), { message: "Redis instance updated." }));
   },
@@ -83,8 +78,7 @@ defineRoute(
   instanceRoutes,
   { method: "delete", path: `${BASE}/:instanceId`, summary: "Delete a Redis instance (admin)", tag, auth: true },
   async (c) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "admin");
+    const { ctx, access } = await orgContext(c, "admin");
     await deleteInstance(ctx, access, pathParam(c, "instanceId"));
     return c.json(ok(null, { message: "Redis instance deleted." }));
   },

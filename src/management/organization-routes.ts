@@ -7,10 +7,9 @@ import {
   deleteOrganization,
   listOrganizations,
   presentOrganization,
-  requireOrgAccess,
   updateOrganization,
 } from "../services/organizations";
-import { type ManagementEnv, serviceContext } from "./context";
+import { type ManagementEnv, orgContext, serviceContext } from "./context";
 import { defineRoute, PageQuerySchema, pathParam } from "./route";
 import {
   AddMemberSchema,
@@ -54,7 +53,7 @@ defineRoute(
 );
 
 defineRoute(organizationRoutes, { method: "get", path: ORG, summary: "Read an organization", tag, auth: true }, async (c) => {
-  const access = await requireOrgAccess(serviceContext(c), pathParam(c, "orgId"), "viewer");
+  const { access } = await orgContext(c, "viewer");
   return c.json(ok(presentOrganization(access.organization, access.role)));
 });
 
@@ -62,8 +61,7 @@ defineRoute(
   organizationRoutes,
   { method: "put", path: ORG, summary: "Update an organization (admin)", tag, auth: true, body: UpdateOrganizationSchema },
   async (c, { body }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "admin");
+    const { ctx, access } = await orgContext(c, "admin");
     return c.json(ok(await updateOrganization(ctx, access, body), { message: "Organization updated." }));
   },
 );
@@ -79,16 +77,14 @@ defineRoute(
     query: DeleteOrganizationQuerySchema,
   },
   async (c, { query }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "owner");
+    const { ctx, access } = await orgContext(c, "owner");
     await deleteOrganization(ctx, access, query.force === "true");
     return c.json(ok(null, { message: "Organization deleted." }));
   },
 );
 
 defineRoute(organizationRoutes, { method: "get", path: `${ORG}/members`, summary: "List members", tag, auth: true }, async (c) => {
-  const ctx = serviceContext(c);
-  const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+  const { ctx, access } = await orgContext(c, "viewer");
   return c.json(ok(await listOrganizationMembers(ctx, access)));
 });
 
@@ -104,8 +100,7 @@ defineRoute(
     status: 201,
   },
   async (c, { body }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "owner");
+    const { ctx, access } = await orgContext(c, "owner");
     return c.json(ok(await addMember(ctx, access, body), { message: "Member added." }), 201);
   },
 );
@@ -114,8 +109,7 @@ defineRoute(
   organizationRoutes,
   { method: "put", path: `${ORG}/members/:userId`, summary: "Change a member's role (owner)", tag, auth: true, body: UpdateMemberSchema },
   async (c, { body }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "owner");
+    const { ctx, access } = await orgContext(c, "owner");
     return c.json(ok(await changeMemberRole(ctx, access, pathParam(c, "userId"), body.role), { message: "Role changed." }));
   },
 );
@@ -130,9 +124,8 @@ defineRoute(
     auth: true,
   },
   async (c) => {
-    const ctx = serviceContext(c);
     const userId = pathParam(c, "userId");
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), userId === ctx.actor.userId ? "viewer" : "owner");
+    const { ctx, access } = await orgContext(c, userId === c.get("user").id ? "viewer" : "owner"); // leaving needs no role
     await removeMember(ctx, access, userId);
     return c.json(ok(null, { message: "Member removed." }));
   },

@@ -1,10 +1,10 @@
 // /api/organizations/:orgId/usage and …/limits: what the organization used, and its plan and limits.
 import { Hono } from "hono";
 import { ok } from "../errors";
-import { requireOrgAccess, updateLimits } from "../services/organizations";
+import { updateLimits } from "../services/organizations";
 import { getUsage } from "../services/usage";
-import { type ManagementEnv, serviceContext } from "./context";
-import { defineRoute, pathParam } from "./route";
+import { type ManagementEnv, orgContext } from "./context";
+import { defineRoute } from "./route";
 import { UpdateLimitsSchema, UsageQuerySchema } from "./schemas";
 
 export const usageRoutes = new Hono<ManagementEnv>();
@@ -22,8 +22,7 @@ defineRoute(
     query: UsageQuerySchema,
   },
   async (c, { query }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "viewer");
+    const { ctx, access } = await orgContext(c, "viewer");
     return c.json(ok(await getUsage(ctx, access, query.days)));
   },
 );
@@ -39,8 +38,7 @@ defineRoute(
     body: UpdateLimitsSchema,
   },
   async (c, { body }) => {
-    const ctx = serviceContext(c);
-    const access = await requireOrgAccess(ctx, pathParam(c, "orgId"), "owner");
+    const { ctx, access } = await orgContext(c, "owner");
     return c.json(ok(await updateLimits(ctx, access, body), { message: "Limits updated." }));
   },
 );
