@@ -2,6 +2,7 @@
 // into SQL under migrations/; never edit an applied migration. Times are integer milliseconds.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { DRIVER_NAMES } from "../src/upstream/catalog";
 
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -82,7 +83,7 @@ export const redisInstances = sqliteTable(
       .references(() => organizations.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     slug: text("slug").notNull(),
-    driver: text("driver", { enum: ["redis", "upstash"] }).notNull(),
+    driver: text("driver", { enum: DRIVER_NAMES }).notNull(),
     /** Endpoint without credentials: redis[s]://host:port[/db] or the Upstash REST URL. */
     endpoint: text("endpoint").notNull(),
     /** AES-GCM ciphertext (base64) of the credentials JSON; see src/services/credentials.ts. */

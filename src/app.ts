@@ -7,7 +7,7 @@ import { AppError, renderError } from "./errors";
 import { newId } from "./lib/ids";
 import { management } from "./management";
 import { allowedMethods } from "./management/route";
-import { errorResponse } from "./upstream/wire-reply";
+import { errorResponse } from "./upstream/upstash-response";
 
 /** Builds the Worker's app. Options reach the edge (tests inject a clock to cross cache windows). */
 export function createApp(options: EdgeOptions = {}) {

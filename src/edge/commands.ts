@@ -1,7 +1,7 @@
 // Classifies Redis commands for the edge's policy: what a read key may run, what needs the admin
 // scope, and what RedisGate refuses because it would block or poison the upstream connection.
 // Anything not listed is a data-changing command ("write"). Names are upper-case.
-import type { Arg } from "../upstream/resp";
+import type { Arg } from "../upstream/driver";
 
 export type CommandClass = "read" | "powerful-read" | "write" | "admin" | "refused";
 

@@ -6,8 +6,7 @@ import { deriveAeadKey, open } from "../lib/aead";
 import { TtlCache } from "../lib/ttl-cache";
 import { CREDENTIALS_PURPOSE, getInstanceRecord, type InstanceRecord, isRevoked } from "../storage/directory";
 import type { UpstreamDriver, UpstreamTarget } from "../upstream/driver";
-import { RedisDriver } from "../upstream/redis";
-import { UpstashDriver } from "../upstream/upstash";
+import { createDriver } from "../upstream/table";
 
 /** Cache windows of DESIGN.md §2. */
 export const CLAIMS_WINDOW_MS = 60_000;
@@ -79,5 +78,5 @@ async function resolve(record: InstanceRecord, config: Config): Promise<Resolved
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     heartbeatMs: SSE_HEARTBEAT_MS,
   };
-  return { record, driver: record.driver === "redis" ? new RedisDriver(target) : new UpstashDriver(target) };
+  return { record, driver: createDriver(record.driver, target) };
 }

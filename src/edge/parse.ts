@@ -1,7 +1,7 @@
 // Turns an HTTP request under /redis/<instanceId> into commands, following the Upstash REST
 // contract (shared/UPSTASH-REST.md §1): JSON body form, path form, /pipeline, /multi-exec and the
 // streaming endpoints. Pure: returns a tagged result, never throws for bad input.
-import type { Arg } from "../upstream/resp";
+import type { Arg } from "../upstream/driver";
 
 export type EdgeCall =
   | { kind: "command"; command: Arg[] }

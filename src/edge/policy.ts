@@ -1,7 +1,7 @@
 // Decides whether a key may run a command on an instance. Scopes are cumulative levels:
 // read < write < admin. Refusals carry Upstash-shaped text and the status the edge answers with.
 import type { Scope } from "../auth/api-key-token";
-import type { Arg } from "../upstream/resp";
+import type { Arg } from "../upstream/driver";
 import { classifyCommand } from "./commands";
 
 export type Refusal = { status: 400 | 403; error: string };

@@ -1,6 +1,7 @@
 // Request schemas of the management API. They validate input and generate the OpenAPI document.
 import { z } from "zod";
 import { SCOPES } from "../auth/api-key-token";
+import { DRIVER_NAMES } from "../upstream/catalog";
 
 const slug = z
   .string()
@@ -83,7 +84,7 @@ const maxRequestBytes = z
 export const CreateInstanceSchema = z.strictObject({
   name,
   slug,
-  driver: z.enum(["redis", "upstash"]),
+  driver: z.enum(DRIVER_NAMES),
   endpoint,
   token: z.string().min(1).max(4096).optional(),
   allow_admin: z.boolean().optional(),

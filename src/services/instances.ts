@@ -23,11 +23,11 @@ import {
   listInstances,
   updateInstanceStatement,
 } from "../storage/instances";
+import { type DriverName, parseEndpoint } from "../upstream/catalog";
+import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import type { OrgAccess } from "./organizations";
-import { checkUpstashUpstream } from "./upstream-check";
-import { parseEndpoint } from "./upstream-endpoint";
 
 export function presentInstance(row: InstanceRow) {
   return {
@@ -72,20 +72,24 @@ function slugConflict(error: unknown): never {
   throw error;
 }
 
-async function resolveEndpoint(ctx: ServiceContext, instanceId: string, driver: InstanceRow["driver"], endpoint: string, token?: string) {
+async function resolveEndpoint(ctx: ServiceContext, instanceId: string, driver: DriverName, endpoint: string, token?: string) {
   const parsed = parseEndpoint(driver, endpoint, token, {
     allowedHosts: ctx.config.ALLOWED_UPSTREAM_HOSTS,
     allowPlainHttp: ctx.config.ENVIRONMENT !== "production",
   });
   if (!parsed.ok)
     throw new AppError("invalid_request", `${parsed.path} ${parsed.message}.`, [{ path: parsed.path, message: parsed.message }]);
-  if (driver === "upstash") {
-    const check = await checkUpstashUpstream(instanceId, parsed.endpoint, parsed.credentials, ctx.config.UPSTREAM_TIMEOUT_MS);
-    if (!check.ok) {
-      throw new AppError("unprocessable_entity", `The upstream did not accept a PING with these credentials: ${check.reason}`, [
-        { path: "endpoint", message: check.reason },
-      ]);
-    }
+  const check = await DRIVERS[driver].check?.({
+    instanceId,
+    endpoint: parsed.endpoint,
+    credentials: parsed.credentials,
+    timeoutMs: ctx.config.UPSTREAM_TIMEOUT_MS,
+    heartbeatMs: 0,
+  });
+  if (check && !check.ok) {
+    throw new AppError("unprocessable_entity", `The upstream did not accept a PING with these credentials: ${check.reason}`, [
+      { path: "endpoint", message: check.reason },
+    ]);
   }
   const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
   const ciphertext = parsed.credentials ? await seal(key, JSON.stringify(parsed.credentials), instanceId) : null;
@@ -95,7 +99,7 @@ async function resolveEndpoint(ctx: ServiceContext, instanceId: string, driver: 
 export type CreateInstanceInput = {
   name: string;
   slug: string;
-  driver: InstanceRow["driver"];
+  driver: DriverName;
   endpoint: string;
   token?: string | undefined;
   allow_admin?: boolean | undefined;

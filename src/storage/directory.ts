@@ -7,6 +7,7 @@
 // Upstream credentials inside a record are sealed (src/lib/aead.ts, purpose "upstream-credentials",
 // context = instance id) and only opened inside the edge.
 import { z } from "zod";
+import { DRIVER_NAMES } from "../upstream/catalog";
 
 export const INSTANCE_RECORD_VERSION = 1;
 /** The aead purpose label under which upstream credentials are sealed (D1 and KV alike). */
@@ -16,7 +17,7 @@ export const InstanceRecordSchema = z.object({
   v: z.literal(INSTANCE_RECORD_VERSION),
   id: z.string(),
   organization_id: z.string(),
-  driver: z.enum(["redis", "upstash"]),
+  driver: z.enum(DRIVER_NAMES),
   endpoint: z.string(),
   credentials: z.string().nullable(),
   disabled: z.boolean(),

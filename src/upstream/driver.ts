@@ -1,7 +1,10 @@
 // The seam between the edge and an upstream. The edge hands a driver authorised commands and the
 // client's reply format; the driver answers with the complete HTTP response (Upstash's wire shape).
-// A new backend is a new file implementing UpstreamDriver; the edge never changes.
-import type { Arg } from "./resp";
+// A new backend is a folder implementing UpstreamDriver plus a line in catalog.ts and table.ts.
+import type { UpstreamCredentials } from "./endpoint";
+
+/** One command argument: text, or raw bytes (a path-form body). */
+export type Arg = string | Uint8Array;
 
 /** How the client asked for replies: plain JSON, base64-encoded strings, or raw RESP2 bytes. */
 export type ReplyFormat = "json" | "base64" | "resp2";
@@ -32,7 +35,7 @@ export interface UpstreamDriver {
 export type UpstreamTarget = {
   instanceId: string;
   endpoint: string;
-  credentials: { username?: string; password?: string; token?: string } | null;
+  credentials: UpstreamCredentials | null;
   timeoutMs: number;
   heartbeatMs: number;
 };
@@ -43,5 +46,8 @@ export const upstreamFailureText = {
   timeout: (t: UpstreamTarget) => `ERR the upstream of instance ${t.instanceId} did not answer within ${t.timeoutMs} ms`,
   rejected: (t: UpstreamTarget) => `ERR the upstream of instance ${t.instanceId} rejected its stored credentials`,
 };
+
+/** The outcome of a driver's creation check: never throws, says why in words. */
+export type CheckResult = { ok: true } | { ok: false; reason: string };
 
 export const isRefused = (item: Arg[] | RefusedItem): item is RefusedItem => !Array.isArray(item);

@@ -1,5 +1,6 @@
 // Types shared by the dashboard's client modules: the `Ui` toolkit every page receives and the
 // management API's JSON shapes as the browser sees them. Type-only: nothing here reaches the browser.
+import type { DriverName } from "../../upstream/catalog";
 import type { Doc, El, Win } from "./dom";
 
 export type Role = "owner" | "admin" | "member" | "viewer";
@@ -14,7 +15,7 @@ export type Instance = {
   id: string;
   name: string;
   slug: string;
-  driver: "redis" | "upstash";
+  driver: DriverName;
   endpoint: string;
   credential_hint: string | null;
   disabled: boolean;

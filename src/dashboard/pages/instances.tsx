@@ -1,6 +1,7 @@
 // Instance pages: the list with the attach form, and one instance with its connection panel and
 // settings (rename, rotate credentials, disable, delete). Markup only; client/instances.ts fills it.
 import type { FC } from "hono/jsx";
+import { DRIVER_NAMES, driverSummary } from "../../upstream/catalog";
 import { AppShell, Field, PageHead, RoleNote, SlugField, Status } from "../layout";
 
 export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
@@ -21,8 +22,11 @@ export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
             <div class="field">
               <label for="instance-driver">Driver</label>
               <select id="instance-driver" name="driver">
-                <option value="redis">redis — a Redis server (redis:// or rediss://)</option>
-                <option value="upstash">upstash — an Upstash database (REST URL + token)</option>
+                {DRIVER_NAMES.map((driver) => (
+                  <option value={driver}>
+                    {driver} — {driverSummary(driver)}
+                  </option>
+                ))}
               </select>
             </div>
           </div>

@@ -1,10 +1,10 @@
 // Server-sent events over a dedicated Redis connection (SUBSCRIBE, PSUBSCRIBE, MONITOR). The
 // connection lives as long as the stream: a heartbeat comment every few seconds lets the runtime
 // notice a client that went away, and cancelling the stream closes the Redis connection.
-import { utf8 } from "../lib/encoding";
-import { nextSyncToken } from "../lib/sync-token";
-import type { UpstreamTarget } from "./driver";
-import { RedisConnection, withDeadline } from "./redis-connection";
+import { utf8 } from "../../lib/encoding";
+import { nextSyncToken } from "../../lib/sync-token";
+import type { UpstreamTarget } from "../driver";
+import { RedisConnection, withDeadline } from "./connection";
 import type { Arg, RespValue } from "./resp";
 
 /** Formats one event; each line of a multi-line payload gets its own `data:` line (SSE framing). */

@@ -3,7 +3,7 @@
 // - every string is base64 when asked, except a top-level status reply "OK";
 // - numbers and null are never encoded; errors are never encoded;
 // - integers are written as their decimal text, so 64-bit values are not rounded.
-import { decodeUtf8, toBase64, utf8 } from "../lib/encoding";
+import { decodeUtf8, toBase64, utf8 } from "../../lib/encoding";
 import { RespError, RespInteger, RespSimple, type RespValue } from "./resp";
 
 /** JSON text of a reply value; `top` marks a top-level value (pipeline items are top-level). */

@@ -2,6 +2,7 @@
 // REST endpoint as exactly one HTTP request. Encoding and sync-token headers pass through both
 // ways; Redis-level outcomes come back unchanged. Never retries: commands may not be idempotent.
 import {
+  type Arg,
   type CallOptions,
   isRefused,
   type RefusedItem,
@@ -9,9 +10,8 @@ import {
   type UpstreamDriver,
   type UpstreamTarget,
   upstreamFailureText,
-} from "./driver";
-import type { Arg } from "./resp";
-import { errorResponse } from "./wire-reply";
+} from "../driver";
+import { errorResponse } from "../upstash-response";
 
 const PASSED_BACK = ["content-type", "upstash-sync-token"];
 

@@ -1,9 +1,10 @@
 // RESP2, the Redis wire protocol: encoding commands and an incremental reply parser that keeps
 // its place across socket chunks (large bulk strings are filled in place, never re-scanned).
 // @see https://redis.io/docs/latest/develop/reference/protocol-spec/
-import { utf8 } from "../lib/encoding";
+import { utf8 } from "../../lib/encoding";
+import type { Arg } from "../driver";
 
-export type Arg = string | Uint8Array;
+export type { Arg };
 
 export class RespSimple {
   constructor(readonly value: string) {}

@@ -1,12 +1,12 @@
 // The `redis` driver: RESP2 over cloudflare:sockets to any Redis. It encodes replies itself
 // (JSON, base64, resp2) and issues a fresh upstash-sync-token on every response.
-import { nextSyncToken } from "../lib/sync-token";
-import { type CallOptions, isRefused, type RefusedItem, type StreamKind, type UpstreamDriver, type UpstreamTarget } from "./driver";
-import { UpstreamFailure, withConnection } from "./redis-connection";
-import { replyItemJson } from "./redis-replies";
+import { nextSyncToken } from "../../lib/sync-token";
+import { type CallOptions, isRefused, type RefusedItem, type StreamKind, type UpstreamDriver, type UpstreamTarget } from "../driver";
+import { errorResponse, jsonTextResponse } from "../upstash-response";
+import { UpstreamFailure, withConnection } from "./connection";
+import { eventStream } from "./event-stream";
 import { type Arg, encodeReply, RespError, type RespValue } from "./resp";
-import { eventStream } from "./sse";
-import { errorResponse, jsonTextResponse } from "./wire-reply";
+import { replyItemJson } from "./upstash-json";
 
 const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502 } as const;
 

@@ -2,7 +2,8 @@
 // deadline for the whole exchange. Workers cannot share sockets between requests, so each HTTP
 // request opens its own connection and closes it when done.
 import { connect } from "cloudflare:sockets";
-import { type UpstreamTarget, upstreamFailureText } from "./driver";
+import { type UpstreamTarget, upstreamFailureText } from "../driver";
+import { redisAddress } from "./endpoint";
 import { type Arg, encodeCommands, RespError, RespParser, type RespValue } from "./resp";
 
 export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol";
@@ -15,14 +16,6 @@ export class UpstreamFailure extends Error {
   ) {
     super(message);
   }
-}
-
-type Endpoint = { hostname: string; port: number; tls: boolean; db: number };
-
-function parseEndpoint(endpoint: string): Endpoint {
-  const url = new URL(endpoint);
-  const db = Number(url.pathname.replace(/^\//, "") || "0");
-  return { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 6379), tls: url.protocol === "rediss:", db };
 }
 
 export class RedisConnection {
@@ -44,7 +37,7 @@ export class RedisConnection {
    * selects it before any client command is written: a failed AUTH must never let commands run.
    */
   static async open(target: UpstreamTarget): Promise<RedisConnection> {
-    const endpoint = parseEndpoint(target.endpoint);
+    const endpoint = redisAddress(target.endpoint);
     let socket: Socket;
     try {
       socket = connect(

@@ -1,0 +1,28 @@
+// The `redis` driver's endpoint: redis:// or rediss:// with optional user, password and database
+// number. Pure (no sockets), so the catalog can import it anywhere.
+import { maskSecret } from "../../lib/mask";
+import { type EndpointParser, refuse, type UpstreamCredentials } from "../endpoint";
+
+export const parseRedisEndpoint: EndpointParser = (url, token) => {
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") return refuse("endpoint", "must start with redis:// or rediss://");
+  if (url.search) return refuse("endpoint", "must not have a query or fragment");
+  if (token !== undefined) return refuse("token", "is only for the upstash driver; put Redis credentials in the URL");
+  const db = url.pathname.replace(/^\//, "");
+  if (db !== "" && !/^(?:[0-9]|1[0-5])$/.test(db)) return refuse("endpoint", "database must be 0-15");
+  const port = url.port || "6379";
+  const username = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  const credentials: UpstreamCredentials | null =
+    username || password ? { ...(username ? { username } : {}), ...(password ? { password } : {}) } : null;
+  const hint = credentials ? `${username || "default"}:${password ? maskSecret(password) : "(no password)"}` : null;
+  return { ok: true, endpoint: `${url.protocol}//${url.hostname}:${port}${db ? `/${db}` : ""}`, credentials, hint };
+};
+
+/** The parts of a stored (credential-free) redis endpoint a connection needs. */
+export type RedisAddress = { hostname: string; port: number; tls: boolean; db: number };
+
+export function redisAddress(endpoint: string): RedisAddress {
+  const url = new URL(endpoint);
+  const db = Number(url.pathname.replace(/^\//, "") || "0");
+  return { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 6379), tls: url.protocol === "rediss:", db };
+}
