@@ -1,13 +1,12 @@
-// The root Hono app: request ids, error rendering, and the three faces mounted side by side.
+// The root Hono app: a request id for every request, then the three faces side by side. Each face
+// renders its own errors; a request no face claims gets the management API's 404/405.
 import { Hono } from "hono";
 import { dashboard } from "./dashboard";
 import { createEdge, type EdgeOptions } from "./edge";
 import { type AppEnv, getConfig } from "./env";
-import { AppError, renderError } from "./errors";
 import { newId } from "./lib/ids";
 import { management } from "./management";
-import { allowedMethods } from "./management/route";
-import { errorResponse } from "./upstream/upstash-response";
+import { renderManagementError, renderNotFound } from "./management/envelope";
 
 /** Builds the Worker's app. Options reach the edge (tests inject a clock to cross cache windows). */
 export function createApp(options: EdgeOptions = {}) {
@@ -24,29 +23,8 @@ export function createApp(options: EdgeOptions = {}) {
   app.route("/redis", createEdge(options));
   app.route("/", management);
   app.route("/", dashboard);
-
-  app.notFound((c) => {
-    const path = new URL(c.req.url).pathname;
-    const allowed = allowedMethods(path);
-    if (allowed.length > 0) {
-      const allow = allowed.join(", ");
-      return renderError(
-        c,
-        new AppError("method_not_allowed", `${c.req.method} is not allowed on ${path}; use ${allow}.`, undefined, { Allow: allow }),
-      );
-    }
-    return renderError(c, new AppError("not_found", `No route for ${c.req.method} ${path}.`));
-  });
-
-  app.onError((error, c) => {
-    if (error instanceof AppError) return renderError(c, error);
-    const requestId = c.get("requestId");
-    console.error(JSON.stringify({ level: "error", requestId, message: (error as Error).message }));
-    // The edge speaks Upstash's { error } even when something unexpected breaks.
-    if (new URL(c.req.url).pathname.startsWith("/redis/")) return errorResponse(500, `ERR internal error (request ${requestId})`);
-    return renderError(c, new AppError("internal_error", "Something went wrong on our side. Quote the request id if you report it."));
-  });
-
+  app.notFound(renderNotFound);
+  app.onError(renderManagementError); // only what happens before a face is reached (the config check)
   return app;
 }
 

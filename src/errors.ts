@@ -1,6 +1,6 @@
-// The management API's error vocabulary: a closed set of codes, their HTTP statuses and the
-// seed's envelope. The edge does not use this file; it speaks Upstash's { result } / { error }.
-import type { Context } from "hono";
+// The error vocabulary services and the management face share: a closed set of codes and their
+// HTTP statuses. The envelope that renders them lives in management/envelope.ts; the edge speaks
+// Upstash's { result } / { error } and does not use this file.
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export const ERROR_STATUS = {
@@ -38,22 +38,4 @@ export class AppError extends Error {
   get status(): ContentfulStatusCode {
     return ERROR_STATUS[this.code];
   }
-}
-
-/** A successful envelope: `{ success, data, message?, timestamp }` plus optional extras (pagination). */
-export function ok<T>(data: T, extra: { message?: string; pagination?: unknown } = {}) {
-  return { success: true as const, data, ...extra, timestamp: new Date().toISOString() };
-}
-
-/** Renders an AppError as the seed's failure envelope. */
-export function renderError(c: Context, error: AppError): Response {
-  const requestId = (c.get("requestId") as string | undefined) ?? "req_unknown";
-  const body = {
-    success: false as const,
-    data: null,
-    message: error.message,
-    error: { code: error.code, requestId, ...(error.issues ? { issues: error.issues } : {}) },
-    timestamp: new Date().toISOString(),
-  };
-  return c.json(body, error.status, { "Cache-Control": "no-store", ...error.headers });
 }

@@ -83,6 +83,12 @@ export function createEdge(options: EdgeOptions = {}) {
   const now = options.now ?? Date.now;
   const gate = new EdgeGate({ now });
   const edge = new Hono<AppEnv>();
+  // The edge speaks Upstash's { error } even when something unexpected breaks.
+  edge.onError((error, c) => {
+    const requestId = c.get("requestId");
+    console.error(JSON.stringify({ level: "error", face: "edge", requestId, message: (error as Error).message }));
+    return withCors(errorResponse(500, `ERR internal error (request ${requestId})`), false);
+  });
 
   edge.all("*", async (c) => {
     const request = c.req.raw;

@@ -1,10 +1,10 @@
 // /api/organizations/:orgId/api-keys: mint (shown once), list, read, revoke.
 import { Hono } from "hono";
 import { loadKeyRing } from "../auth/api-key-token";
-import { ok } from "../errors";
 import { getApiKey, issueApiKey, listOrganizationApiKeys, presentApiKey, revokeApiKey, updateApiKey } from "../services/api-keys";
-import { type ManagementEnv, orgContext } from "./context";
-import { defineRoute, PageQuerySchema, pathParam } from "./route";
+import type { ManagementEnv } from "./context";
+import { ok } from "./envelope";
+import { defineRoute, PageQuerySchema } from "./route";
 import { CreateApiKeySchema, UpdateApiKeySchema } from "./schemas";
 
 export const apiKeyRoutes = new Hono<ManagementEnv>();
@@ -13,9 +13,8 @@ const tag = "api-keys";
 
 defineRoute(
   apiKeyRoutes,
-  { method: "get", path: BASE, summary: "List API keys (metadata only)", tag, auth: true, query: PageQuerySchema },
-  async (c, { query }) => {
-    const { ctx, access } = await orgContext(c, "viewer");
+  { method: "get", path: BASE, summary: "List API keys (metadata only)", tag, auth: true, role: "viewer", query: PageQuerySchema },
+  async (c, { ctx, access, query }) => {
     const page = await listOrganizationApiKeys(ctx, access, query.limit, query.cursor);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
@@ -29,11 +28,11 @@ defineRoute(
     summary: "Mint an API key; the key is in the response once",
     tag,
     auth: true,
+    role: "member",
     body: CreateApiKeySchema,
     status: 201,
   },
-  async (c, { body }) => {
-    const { ctx, access } = await orgContext(c, "member");
+  async (c, { ctx, access, body }) => {
     const ring = await loadKeyRing(ctx.config.API_KEY_SIGNING_KEYS.keys, c.env.API_KEY_SIGNING_KEYS);
     const { apiKey, key } = await issueApiKey(ctx, access, ring, body);
     c.header("Cache-Control", "no-store");
@@ -41,21 +40,34 @@ defineRoute(
   },
 );
 
-defineRoute(apiKeyRoutes, { method: "get", path: `${BASE}/:keyId`, summary: "Read an API key's metadata", tag, auth: true }, async (c) => {
-  const { ctx, access } = await orgContext(c, "viewer");
-  return c.json(ok(presentApiKey(await getApiKey(ctx, access, pathParam(c, "keyId")))));
-});
-
-defineRoute(apiKeyRoutes, { method: "delete", path: `${BASE}/:keyId`, summary: "Revoke an API key", tag, auth: true }, async (c) => {
-  const { ctx, access } = await orgContext(c, "member");
-  return c.json(ok(await revokeApiKey(ctx, access, pathParam(c, "keyId")), { message: "API key revoked." }));
-});
+defineRoute(
+  apiKeyRoutes,
+  { method: "get", path: `${BASE}/:keyId`, summary: "Read an API key's metadata", tag, auth: true, role: "viewer" },
+  async (c, { ctx, access, params }) => {
+    return c.json(ok(presentApiKey(await getApiKey(ctx, access, params.keyId))));
+  },
+);
 
 defineRoute(
   apiKeyRoutes,
-  { method: "put", path: `${BASE}/:keyId`, summary: "Rename a key or change its rate limit", tag, auth: true, body: UpdateApiKeySchema },
-  async (c, { body }) => {
-    const { ctx, access } = await orgContext(c, "member");
-    return c.json(ok(await updateApiKey(ctx, access, pathParam(c, "keyId"), body), { message: "API key updated." }));
+  { method: "delete", path: `${BASE}/:keyId`, summary: "Revoke an API key", tag, auth: true, role: "member" },
+  async (c, { ctx, access, params }) => {
+    return c.json(ok(await revokeApiKey(ctx, access, params.keyId), { message: "API key revoked." }));
+  },
+);
+
+defineRoute(
+  apiKeyRoutes,
+  {
+    method: "put",
+    path: `${BASE}/:keyId`,
+    summary: "Rename a key or change its rate limit",
+    tag,
+    auth: true,
+    role: "member",
+    body: UpdateApiKeySchema,
+  },
+  async (c, { ctx, access, body, params }) => {
+    return c.json(ok(await updateApiKey(ctx, access, params.keyId, body), { message: "API key updated." }));
   },
 );

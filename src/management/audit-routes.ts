@@ -1,8 +1,8 @@
 // /api/organizations/:orgId/audit-logs: who did what, newest first.
 import { Hono } from "hono";
-import { ok } from "../errors";
 import { listAuditLog } from "../services/audit";
-import { type ManagementEnv, orgContext } from "./context";
+import type { ManagementEnv } from "./context";
+import { ok } from "./envelope";
 import { defineRoute, PageQuerySchema } from "./route";
 
 export const auditRoutes = new Hono<ManagementEnv>();
@@ -15,10 +15,10 @@ defineRoute(
     summary: "The audit log, newest first",
     tag: "audit-logs",
     auth: true,
+    role: "viewer",
     query: PageQuerySchema,
   },
-  async (c, { query }) => {
-    const { ctx, access } = await orgContext(c, "viewer");
+  async (c, { ctx, access, query }) => {
     const page = await listAuditLog(ctx, access.organization.id, query.limit, query.cursor);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },

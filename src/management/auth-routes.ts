@@ -1,17 +1,17 @@
 // /auth: register, login (session token + HttpOnly cookie), logout, me.
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { requireUser, SESSION_COOKIE, sessionToken } from "../auth/middleware";
-import { AppError, ok } from "../errors";
+import { SESSION_COOKIE, sessionToken } from "../auth/middleware";
+import { AppError } from "../errors";
 import { closeAccount } from "../services/account-closure";
 import { login, logout, presentUser, registerUser, SESSION_TTL_MS } from "../services/accounts";
 import { createDb } from "../storage/db";
-import { clientIp, type ManagementEnv, serviceContext } from "./context";
+import { clientIp, type ManagementEnv } from "./context";
+import { ok } from "./envelope";
 import { defineRoute } from "./route";
 import { LoginSchema, RegisterSchema } from "./schemas";
 
 export const authRoutes = new Hono<ManagementEnv>();
-authRoutes.use("/auth/me", requireUser);
 
 defineRoute(
   authRoutes,
@@ -79,8 +79,8 @@ defineRoute(
     tag: "auth",
     auth: true,
   },
-  async (c) => {
-    const { revokedKeys } = await closeAccount(serviceContext(c));
+  async (c, { ctx }) => {
+    const { revokedKeys } = await closeAccount(ctx);
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
     return c.json(ok({ revoked_keys: revokedKeys }, { message: "Account closed." }));
   },

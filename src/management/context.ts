@@ -2,9 +2,7 @@
 import type { Context } from "hono";
 import type { SessionEnv } from "../auth/middleware";
 import { getConfig } from "../env";
-import { AppError } from "../errors";
-import type { Role, ServiceContext } from "../services/context";
-import { requireOrgAccess } from "../services/organizations";
+import type { ServiceContext } from "../services/context";
 import { createDb } from "../storage/db";
 
 export type ManagementEnv = SessionEnv;
@@ -26,15 +24,4 @@ export function serviceContext(c: Context<ManagementEnv>): ServiceContext {
       requestId: c.get("requestId"),
     },
   };
-}
-
-/**
- * The service context and the acting user's access to the `:orgId` of the route, at `minimum`
- * role or above (404 for a stranger, 403 for a lower role).
- */
-export async function orgContext(c: Context<ManagementEnv>, minimum: Role) {
-  const ctx = serviceContext(c);
-  const orgId = c.req.param("orgId") as string | undefined;
-  if (!orgId) throw new AppError("not_found", "Organization not found.");
-  return { ctx, access: await requireOrgAccess(ctx, orgId, minimum) };
 }

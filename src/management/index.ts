@@ -1,21 +1,20 @@
 // The management face: /auth/*, /api/*, /health, /version and the JWKS. Sessions guard /api/*.
 import { Hono } from "hono";
-import { requireUser } from "../auth/middleware";
 import { apiKeyRoutes } from "./api-key-routes";
 import { auditRoutes } from "./audit-routes";
 import { authRoutes } from "./auth-routes";
 import type { ManagementEnv } from "./context";
+import { renderManagementError } from "./envelope";
 import { instanceRoutes } from "./instance-routes";
 import { metaRoutes } from "./meta-routes";
 import { organizationRoutes } from "./organization-routes";
 import { usageRoutes } from "./usage-routes";
 
 export const management = new Hono<ManagementEnv>();
+management.onError(renderManagementError);
 
 management.route("/", metaRoutes);
 management.route("/", authRoutes);
-management.use("/api/organizations", requireUser);
-management.use("/api/organizations/*", requireUser);
 management.route("/", organizationRoutes);
 management.route("/", instanceRoutes);
 management.route("/", apiKeyRoutes);

@@ -1,6 +1,5 @@
 // /api/organizations/:orgId/redis-instances: attach, list, read, update, delete.
 import { Hono } from "hono";
-import { ok } from "../errors";
 import {
   createInstance,
   deleteInstance,
@@ -10,8 +9,9 @@ import {
   presentInstance,
   updateInstance,
 } from "../services/instances";
-import { type ManagementEnv, orgContext } from "./context";
-import { defineRoute, PageQuerySchema, pathParam } from "./route";
+import type { ManagementEnv } from "./context";
+import { ok } from "./envelope";
+import { defineRoute, PageQuerySchema } from "./route";
 import { CreateInstanceSchema, UpdateInstanceSchema } from "./schemas";
 
 export const instanceRoutes = new Hono<ManagementEnv>();
@@ -25,9 +25,8 @@ function withRestUrl(requestUrl: string, instance: PublicInstance) {
 
 defineRoute(
   instanceRoutes,
-  { method: "get", path: BASE, summary: "List Redis instances", tag, auth: true, query: PageQuerySchema },
-  async (c, { query }) => {
-    const { ctx, access } = await orgContext(c, "viewer");
+  { method: "get", path: BASE, summary: "List Redis instances", tag, auth: true, role: "viewer", query: PageQuerySchema },
+  async (c, { ctx, access, query }) => {
     const page = await listOrganizationInstances(ctx, access, query.limit, query.cursor);
     return c.json(
       ok(
@@ -40,9 +39,17 @@ defineRoute(
 
 defineRoute(
   instanceRoutes,
-  { method: "post", path: BASE, summary: "Attach a Redis instance (admin)", tag, auth: true, body: CreateInstanceSchema, status: 201 },
-  async (c, { body }) => {
-    const { ctx, access } = await orgContext(c, "admin");
+  {
+    method: "post",
+    path: BASE,
+    summary: "Attach a Redis instance (admin)",
+    tag,
+    auth: true,
+    role: "admin",
+    body: CreateInstanceSchema,
+    status: 201,
+  },
+  async (c, { ctx, access, body }) => {
     const instance = await createInstance(ctx, access, body);
     return c.json(ok(withRestUrl(c.req.url, instance), { message: "Redis instance created." }), 201);
   },
@@ -50,10 +57,16 @@ defineRoute(
 
 defineRoute(
   instanceRoutes,
-  { method: "get", path: `${BASE}/:instanceId`, summary: "Read a Redis instance (credentials are never returned)", tag, auth: true },
-  async (c) => {
-    const { ctx, access } = await orgContext(c, "viewer");
-    return c.json(ok(withRestUrl(c.req.url, presentInstance(await getInstance(ctx, access, pathParam(c, "instanceId"))))));
+  {
+    method: "get",
+    path: `${BASE}/:instanceId`,
+    summary: "Read a Redis instance (credentials are never returned)",
+    tag,
+    auth: true,
+    role: "viewer",
+  },
+  async (c, { ctx, access, params }) => {
+    return c.json(ok(withRestUrl(c.req.url, presentInstance(await getInstance(ctx, access, params.instanceId)))));
   },
 );
 
@@ -65,21 +78,20 @@ defineRoute(
     summary: "Update, re-point, rotate credentials or disable (admin)",
     tag,
     auth: true,
+    role: "admin",
     body: UpdateInstanceSchema,
   },
-  async (c, { body }) => {
-    const { ctx, access } = await orgContext(c, "admin");
-    const instance = await updateInstance(ctx, access, pathParam(c, "instanceId"), body);
+  async (c, { ctx, access, body, params }) => {
+    const instance = await updateInstance(ctx, access, params.instanceId, body);
     return c.json(ok(withRestUrl(c.req.url, instance), { message: "Redis instance updated." }));
   },
 );
 
 defineRoute(
   instanceRoutes,
-  { method: "delete", path: `${BASE}/:instanceId`, summary: "Delete a Redis instance (admin)", tag, auth: true },
-  async (c) => {
-    const { ctx, access } = await orgContext(c, "admin");
-    await deleteInstance(ctx, access, pathParam(c, "instanceId"));
+  { method: "delete", path: `${BASE}/:instanceId`, summary: "Delete a Redis instance (admin)", tag, auth: true, role: "admin" },
+  async (c, { ctx, access, params }) => {
+    await deleteInstance(ctx, access, params.instanceId);
     return c.json(ok(null, { message: "Redis instance deleted." }));
   },
 );

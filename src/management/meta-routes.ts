@@ -2,9 +2,10 @@
 import { Hono } from "hono";
 import { loadKeyRing } from "../auth/api-key-token";
 import { getConfig } from "../env";
-import { ok } from "../errors";
 import type { ManagementEnv } from "./context";
-import { buildOpenApiDocument, defineRoute } from "./route";
+import { ok } from "./envelope";
+import { buildOpenApiDocument } from "./openapi";
+import { defineRoute } from "./route";
 
 export const VERSION = "0.1.0";
 export const metaRoutes = new Hono<ManagementEnv>();

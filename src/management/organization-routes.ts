@@ -1,6 +1,6 @@
 // /api/organizations and their members.
 import { Hono } from "hono";
-import { AppError, ok } from "../errors";
+import { AppError } from "../errors";
 import { addMember, changeMemberRole, listOrganizationMembers, removeMember } from "../services/members";
 import {
   createOrganization,
@@ -9,8 +9,9 @@ import {
   presentOrganization,
   updateOrganization,
 } from "../services/organizations";
-import { type ManagementEnv, orgContext, serviceContext } from "./context";
-import { defineRoute, PageQuerySchema, pathParam } from "./route";
+import type { ManagementEnv } from "./context";
+import { ok } from "./envelope";
+import { defineRoute, PageQuerySchema } from "./route";
 import {
   AddMemberSchema,
   CreateOrganizationSchema,
@@ -26,12 +27,12 @@ const tag = "organizations";
 defineRoute(
   organizationRoutes,
   { method: "get", path: "/api/organizations", summary: "Organizations you belong to", tag, auth: true, query: PageQuerySchema },
-  async (c, { query }) => {
+  async (c, { ctx, query }) => {
     if (query.cursor !== undefined && !/^\d{1,6}$/.test(query.cursor)) {
       throw new AppError("invalid_request", "The cursor is malformed; pass back next_cursor unchanged.");
     }
     const offset = query.cursor ? Number(query.cursor) : 0;
-    const page = await listOrganizations(serviceContext(c), query.limit, offset);
+    const page = await listOrganizations(ctx, query.limit, offset);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );
@@ -47,21 +48,23 @@ defineRoute(
     body: CreateOrganizationSchema,
     status: 201,
   },
-  async (c, { body }) => {
-    return c.json(ok(await createOrganization(serviceContext(c), body), { message: "Organization created." }), 201);
+  async (c, { ctx, body }) => {
+    return c.json(ok(await createOrganization(ctx, body), { message: "Organization created." }), 201);
   },
 );
 
-defineRoute(organizationRoutes, { method: "get", path: ORG, summary: "Read an organization", tag, auth: true }, async (c) => {
-  const { access } = await orgContext(c, "viewer");
-  return c.json(ok(presentOrganization(access.organization, access.role)));
-});
+defineRoute(
+  organizationRoutes,
+  { method: "get", path: ORG, summary: "Read an organization", tag, auth: true, role: "viewer" },
+  async (c, { access }) => {
+    return c.json(ok(presentOrganization(access.organization, access.role)));
+  },
+);
 
 defineRoute(
   organizationRoutes,
-  { method: "put", path: ORG, summary: "Update an organization (admin)", tag, auth: true, body: UpdateOrganizationSchema },
-  async (c, { body }) => {
-    const { ctx, access } = await orgContext(c, "admin");
+  { method: "put", path: ORG, summary: "Update an organization (admin)", tag, auth: true, role: "admin", body: UpdateOrganizationSchema },
+  async (c, { ctx, access, body }) => {
     return c.json(ok(await updateOrganization(ctx, access, body), { message: "Organization updated." }));
   },
 );
@@ -74,19 +77,22 @@ defineRoute(
     summary: "Delete an organization (owner; ?force=true with instances)",
     tag,
     auth: true,
+    role: "owner",
     query: DeleteOrganizationQuerySchema,
   },
-  async (c, { query }) => {
-    const { ctx, access } = await orgContext(c, "owner");
+  async (c, { ctx, access, query }) => {
     await deleteOrganization(ctx, access, query.force === "true");
     return c.json(ok(null, { message: "Organization deleted." }));
   },
 );
 
-defineRoute(organizationRoutes, { method: "get", path: `${ORG}/members`, summary: "List members", tag, auth: true }, async (c) => {
-  const { ctx, access } = await orgContext(c, "viewer");
-  return c.json(ok(await listOrganizationMembers(ctx, access)));
-});
+defineRoute(
+  organizationRoutes,
+  { method: "get", path: `${ORG}/members`, summary: "List members", tag, auth: true, role: "viewer" },
+  async (c, { ctx, access }) => {
+    return c.json(ok(await listOrganizationMembers(ctx, access)));
+  },
+);
 
 defineRoute(
   organizationRoutes,
@@ -96,21 +102,28 @@ defineRoute(
     summary: "Add an existing user by email (owner)",
     tag,
     auth: true,
+    role: "owner",
     body: AddMemberSchema,
     status: 201,
   },
-  async (c, { body }) => {
-    const { ctx, access } = await orgContext(c, "owner");
+  async (c, { ctx, access, body }) => {
     return c.json(ok(await addMember(ctx, access, body), { message: "Member added." }), 201);
   },
 );
 
 defineRoute(
   organizationRoutes,
-  { method: "put", path: `${ORG}/members/:userId`, summary: "Change a member's role (owner)", tag, auth: true, body: UpdateMemberSchema },
-  async (c, { body }) => {
-    const { ctx, access } = await orgContext(c, "owner");
-    return c.json(ok(await changeMemberRole(ctx, access, pathParam(c, "userId"), body.role), { message: "Role changed." }));
+  {
+    method: "put",
+    path: `${ORG}/members/:userId`,
+    summary: "Change a member's role (owner)",
+    tag,
+    auth: true,
+    role: "owner",
+    body: UpdateMemberSchema,
+  },
+  async (c, { ctx, access, body, params }) => {
+    return c.json(ok(await changeMemberRole(ctx, access, params.userId, body.role), { message: "Role changed." }));
   },
 );
 
@@ -122,11 +135,10 @@ defineRoute(
     summary: "Remove a member (owner), or leave the organization yourself",
     tag,
     auth: true,
+    role: { self: "viewer", others: "owner" }, // leaving needs no role
   },
-  async (c) => {
-    const userId = pathParam(c, "userId");
-    const { ctx, access } = await orgContext(c, userId === c.get("user").id ? "viewer" : "owner"); // leaving needs no role
-    await removeMember(ctx, access, userId);
+  async (c, { ctx, access, params }) => {
+    await removeMember(ctx, access, params.userId);
     return c.json(ok(null, { message: "Member removed." }));
   },
 );

@@ -1,6 +1,7 @@
 // Request schemas of the management API. They validate input and generate the OpenAPI document.
 import { z } from "zod";
 import { SCOPES } from "../auth/api-key-token";
+import { ROLES } from "../auth/roles";
 import { DRIVER_NAMES } from "../upstream/catalog";
 
 const slug = z
@@ -9,7 +10,7 @@ const slug = z
   .max(63)
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "use lower-case letters, digits and inner hyphens");
 const name = z.string().trim().min(1).max(100);
-const role = z.enum(["owner", "admin", "member", "viewer"]);
+const role = z.enum(ROLES);
 
 export const RegisterSchema = z.strictObject({
   email: z.email().max(254),

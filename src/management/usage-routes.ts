@@ -1,9 +1,9 @@
 // /api/organizations/:orgId/usage and …/limits: what the organization used, and its plan and limits.
 import { Hono } from "hono";
-import { ok } from "../errors";
 import { updateLimits } from "../services/organizations";
 import { getUsage } from "../services/usage";
-import { type ManagementEnv, orgContext } from "./context";
+import type { ManagementEnv } from "./context";
+import { ok } from "./envelope";
 import { defineRoute } from "./route";
 import { UpdateLimitsSchema, UsageQuerySchema } from "./schemas";
 
@@ -19,10 +19,10 @@ defineRoute(
     summary: "Requests and commands per day, per instance and per key",
     tag,
     auth: true,
+    role: "viewer",
     query: UsageQuerySchema,
   },
-  async (c, { query }) => {
-    const { ctx, access } = await orgContext(c, "viewer");
+  async (c, { ctx, access, query }) => {
     return c.json(ok(await getUsage(ctx, access, query.days)));
   },
 );
@@ -35,10 +35,10 @@ defineRoute(
     summary: "Change the plan, daily quota or default per-key rate limit (owner)",
     tag,
     auth: true,
+    role: "owner",
     body: UpdateLimitsSchema,
   },
-  async (c, { body }) => {
-    const { ctx, access } = await orgContext(c, "owner");
+  async (c, { ctx, access, body }) => {
     return c.json(ok(await updateLimits(ctx, access, body), { message: "Limits updated." }));
   },
 );

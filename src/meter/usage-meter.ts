@@ -3,6 +3,7 @@
 // it by the management side; key last-use times are written to D1 in batches by an alarm.
 import { DurableObject } from "cloudflare:workers";
 import type { AppBindings } from "../env";
+import { DAY_MS } from "../lib/time";
 import { dayOf, type Limits, PLANS, type Rate } from "./plans";
 
 export type AdmitInput = { keyId: string; instanceId: string; commands: number; now: number };
@@ -21,7 +22,6 @@ export type UsageReport = {
 };
 
 const FLUSH_DELAY_MS = 30_000;
-const DAY_MS = 86_400_000;
 
 export class UsageMeter extends DurableObject<AppBindings> {
   private limits: Limits = PLANS.free;

@@ -1,9 +1,11 @@
 // API keys: mint (JWT signed by the active signing key; shown once), list, read, revoke. D1 keeps
 // metadata and a SHA-256 of the key; revocation also writes the KV marker the edge checks.
 import { type KeyRing, type Scope, signApiKey } from "../auth/api-key-token";
+import { hasRole } from "../auth/roles";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
+import { DAY_MS } from "../lib/time";
 import { meterFor } from "../meter/client";
 import { rateFrom } from "../meter/plans";
 import {
@@ -17,10 +19,9 @@ import {
 import { putRevocation } from "../storage/directory";
 import { findInstance } from "../storage/instances";
 import { auditStatement } from "./audit";
-import { type Page, parseCursor, ROLE_RANK, type ServiceContext, toPage } from "./context";
+import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import type { OrgAccess } from "./organizations";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_KEY_LIFETIME_MS = 365 * DAY_MS;
 export const MAX_KEY_LIFETIME_MS = 10 * 365 * DAY_MS + 3 * DAY_MS;
 
@@ -77,7 +78,7 @@ export async function issueApiKey(
   input: IssueApiKeyInput,
 ): Promise<{ apiKey: PublicApiKey; key: string }> {
   const orgId = access.organization.id;
-  if (input.scopes.includes("admin") && ROLE_RANK[access.role] < ROLE_RANK.admin) {
+  if (input.scopes.includes("admin") && !hasRole(access.role, "admin")) {
     throw new AppError("forbidden", "Only admins and owners can mint keys with the admin scope.");
   }
   const instanceIds = input.instance_ids?.length ? [...new Set(input.instance_ids)] : null;
@@ -160,7 +161,7 @@ export async function listOrganizationApiKeys(
 export async function revokeApiKey(ctx: ServiceContext, access: OrgAccess, id: string): Promise<PublicApiKey> {
   const orgId = access.organization.id;
   const row = await getApiKey(ctx, access, id);
-  if (ROLE_RANK[access.role] < ROLE_RANK.admin && row.createdBy !== ctx.actor.userId) {
+  if (!hasRole(access.role, "admin") && row.createdBy !== ctx.actor.userId) {
     throw new AppError("forbidden", "Members can revoke only the keys they created.");
   }
   if (row.revokedAt) return presentApiKey(row);
@@ -185,7 +186,7 @@ export async function updateApiKey(
 ): Promise<PublicApiKey> {
   const orgId = access.organization.id;
   const row = await getApiKey(ctx, access, id);
-  if (ROLE_RANK[access.role] < ROLE_RANK.admin && row.createdBy !== ctx.actor.userId) {
+  if (!hasRole(access.role, "admin") && row.createdBy !== ctx.actor.userId) {
     throw new AppError("forbidden", "Members can change only the keys they created.");
   }
   const next: ApiKeyRow = {

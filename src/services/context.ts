@@ -14,8 +14,7 @@ export type ServiceContext = {
   actor: Actor;
 };
 
-export const ROLE_RANK = { viewer: 0, member: 1, admin: 2, owner: 3 } as const;
-export type Role = keyof typeof ROLE_RANK;
+export type { Role } from "../auth/roles";
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 

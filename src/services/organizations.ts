@@ -1,5 +1,7 @@
 // Organizations: create (creator becomes owner), list, read, update, delete (owner only; with
 // ?force, cascades to instances and keys and clears their KV records).
+
+import { hasRole, type Role } from "../auth/roles";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import { meterFor } from "../meter/client";
@@ -18,7 +20,7 @@ import {
   updateOrganizationStatement,
 } from "../storage/organizations";
 import { auditStatement } from "./audit";
-import { type Page, ROLE_RANK, type Role, type ServiceContext } from "./context";
+import type { Page, ServiceContext } from "./context";
 
 export function presentOrganization(org: OrganizationRow, role: Role) {
   const limits = effectiveLimits(org);
@@ -56,7 +58,7 @@ function slugConflict(error: unknown): never {
 export async function requireOrgAccess(ctx: ServiceContext, orgId: string, minimum: Role): Promise<OrgAccess> {
   const found = await findOrganizationForMember(ctx.db, orgId, ctx.actor.userId);
   if (!found) throw new AppError("not_found", "Organization not found.");
-  if (ROLE_RANK[found.role] < ROLE_RANK[minimum]) {
+  if (!hasRole(found.role, minimum)) {
     throw new AppError("forbidden", `This action needs the ${minimum} role or higher; you are ${found.role}.`);
   }
   return found;

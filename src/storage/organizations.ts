@@ -4,7 +4,10 @@ import { memberships, organizations, users } from "../../drizzle/schema";
 import type { Db } from "./db";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
-export type Role = (typeof memberships.$inferSelect)["role"];
+
+import type { Role } from "../auth/roles";
+
+export type { Role };
 
 export function insertOrganizationStatements(db: Db, org: typeof organizations.$inferInsert, ownerId: string) {
   return [
