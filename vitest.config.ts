@@ -1,5 +1,11 @@
-// Tests run inside workerd with miniflare's real D1, KV and rate limiter, against a real
-// redis-server and a second RedisGate (the upstash driver's upstream) that test/setup/global.ts starts.
+// One runner, four projects:
+// - unit:    pure modules in plain Node (no workerd): `test/**/*.unit.test.ts`;
+// - workerd: the Worker inside workerd with miniflare's real D1, KV and Durable Objects, against a
+//            real redis-server and a second RedisGate (the upstash driver's upstream) that
+//            test/setup/global.ts starts;
+// - node:    real clients (@upstash/redis) over real HTTP against `wrangler dev` stacks that
+//            test/node/setup.ts starts: the wire-compatibility suite and the quick start;
+// - browser: the dashboard in Debian's Chromium (test/e2e), selected with --project browser.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
@@ -11,36 +17,59 @@ function signingKeySet(): string {
   return JSON.stringify({ keys: [{ ...jwk, kid: "test-ed25519-1", alg: "EdDSA", use: "sig" }] });
 }
 
+const UNIT = "test/**/*.unit.test.ts";
+
 export default defineConfig({
-  plugins: [
-    cloudflareTest(async ({ inject }) => ({
-      main: "./src/index.ts",
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          ENVIRONMENT: "test",
-          API_KEY_SIGNING_KEYS: signingKeySet(),
-          ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-          TEST_REDIS_URL: inject("redisUrl"),
-          TEST_REDIS_ACL_URL: inject("redisAclUrl"),
-          TEST_BLACKHOLE_URL: inject("blackholeUrl"),
-          TEST_FAULT_URL: inject("faultUrl"),
-          TEST_UPSTREAM_URL: inject("upstreamUrl"),
-          TEST_UPSTREAM_TOKEN: inject("upstreamToken"),
-          TEST_UPSTREAM_BASE: inject("upstreamBase"),
-          // Short, so the upstream-timeout tests do not wait 10 s.
-          UPSTREAM_TIMEOUT_MS: "2000",
-          TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
+  test: {
+    projects: [
+      {
+        test: { name: "unit", environment: "node", include: [UNIT] },
+      },
+      {
+        plugins: [
+          cloudflareTest(async ({ inject }) => ({
+            main: "./src/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ENVIRONMENT: "test",
+                API_KEY_SIGNING_KEYS: signingKeySet(),
+                ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+                TEST_REDIS_URL: inject("redisUrl"),
+                TEST_REDIS_ACL_URL: inject("redisAclUrl"),
+                TEST_BLACKHOLE_URL: inject("blackholeUrl"),
+                TEST_FAULT_URL: inject("faultUrl"),
+                TEST_UPSTREAM_URL: inject("upstreamUrl"),
+                TEST_UPSTREAM_TOKEN: inject("upstreamToken"),
+                TEST_UPSTREAM_BASE: inject("upstreamBase"),
+                // Short, so the upstream-timeout tests do not wait 10 s.
+                UPSTREAM_TIMEOUT_MS: "2000",
+                TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workerd",
+          include: ["test/**/*.test.ts"],
+          exclude: [UNIT, "test/node/**", "test/e2e/**"],
+          globalSetup: ["./test/setup/global.ts"],
+          setupFiles: ["./test/setup/apply-migrations.ts"],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
         },
       },
-    })),
-  ],
-  test: {
-    include: ["test/**/*.test.ts"],
-    exclude: ["test/e2e/**"],
-    globalSetup: ["./test/setup/global.ts"],
-    setupFiles: ["./test/setup/apply-migrations.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
+          exclude: [UNIT],
+          globalSetup: ["./test/node/setup.ts"],
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

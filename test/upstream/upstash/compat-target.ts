@@ -1,9 +1,9 @@
 // How the compatibility suite reaches an instance on the `upstash` driver: client → edge (upstash
 // driver) → a second RedisGate in its own workerd (redis driver) → the test redis-server. The same
-// groups run through it as through the redis driver, one file per client mode.
+// groups run through it as through the redis driver (test/upstream/upstash/compat.test.ts).
 import { env } from "cloudflare:workers";
+import type { CompatTarget } from "../../compat/context";
 import { api, createOrg, mintKey, ORIGIN, signUp, unique } from "../../helpers/api";
-import type { CompatTarget } from "./context";
 
 export async function connectUpstashDriver(): Promise<CompatTarget> {
   const account = await signUp();

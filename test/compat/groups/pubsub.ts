@@ -1,7 +1,7 @@
 // Pub/sub: PUBLISH's receiver count and the SDK's SSE subscribers. Every subscriber is
 // unsubscribed in `finally`, and the test then waits for Redis to report the subscription gone,
 // which proves the edge closed its upstream connection when the client aborted the stream.
-import type { Redis } from "@upstash/redis/cloudflare";
+import type { Redis } from "@upstash/redis";
 import { expect, it } from "vitest";
 import { type CompatContext, keyspace, waitFor } from "../context";
 

@@ -1,6 +1,6 @@
 // Transactions (POST /multi-exec): results in order, runtime errors per item, queue-time errors
 // discarding the whole transaction as a non-2xx, and concurrent transactions never interfering.
-import { errors, type Redis } from "@upstash/redis/cloudflare";
+import { errors, type Redis } from "@upstash/redis";
 import { expect, it } from "vitest";
 import { type CompatContext, keyspace, rejection } from "../context";
 

@@ -1,8 +1,7 @@
 // What every compatibility group receives: a client factory for one client mode, the target it
 // talks to, and assertion helpers that know how the official SDK reports Redis errors per mode.
-import { errors, type Redis } from "@upstash/redis/cloudflare";
+import { errors, Redis } from "@upstash/redis";
 import { expect } from "vitest";
-import { sdkClient } from "../../helpers/sdk";
 
 /** Where the suite sends its requests: a base URL as a user pastes it, and a key for it. */
 export type CompatTarget = { url: string; token: string };
@@ -20,8 +19,8 @@ export const CLIENT_MODES: readonly ClientMode[] = [AUTO_PIPELINE_BASE64, AUTO_P
 
 export type CompatContext = {
   mode: ClientMode;
-  /** A fresh client in this mode, pointed at the target. */
-  client(): Redis;
+  /** A fresh client in this mode, pointed at the target (with another token when given). */
+  client(token?: string): Redis;
   /** The target, for the few checks that need raw HTTP next to the client. */
   target(): CompatTarget;
   /**
@@ -39,9 +38,16 @@ export function createContext(mode: ClientMode, target: () => CompatTarget): Com
   const context: CompatContext = {
     mode,
     target,
-    client() {
-      const { url, token } = target();
-      return sdkClient(url, token, { autoPipeline: mode.autoPipeline, base64: mode.base64, readYourWrites: true });
+    client(token = target().token) {
+      const { url } = target();
+      return new Redis({
+        url,
+        token,
+        enableAutoPipelining: mode.autoPipeline,
+        responseEncoding: mode.base64 ? "base64" : false,
+        readYourWrites: true,
+        enableTelemetry: false,
+      });
     },
     async errorText(promise, options = {}) {
       const error = await rejection(promise);

@@ -1,8 +1,7 @@
 // Connection-level commands the REST API keeps (PING, ECHO, TIME) and the SDK's view of a
 // rejected token.
-import { errors } from "@upstash/redis/cloudflare";
+import { errors } from "@upstash/redis";
 import { expect, it } from "vitest";
-import { sdkClient } from "../../../helpers/sdk";
 import { type CompatContext, keyspace, rejection } from "../context";
 
 export function connection(ctx: CompatContext) {
@@ -19,8 +18,7 @@ export function connection(ctx: CompatContext) {
 
   it("a wrong token is refused with WRONGPASS and nothing runs", async () => {
     const k = keyspace();
-    const { url } = ctx.target();
-    const stranger = sdkClient(url, "rg_not-a-real-key", { autoPipeline: ctx.mode.autoPipeline, base64: ctx.mode.base64 });
+    const stranger = ctx.client("rg_not-a-real-key");
     const error = await rejection(stranger.set(k("a"), "x"));
     expect(error).toBeInstanceOf(errors.UpstashError);
     expect((error as Error).message).toMatch(/^WRONGPASS /);
