@@ -17,7 +17,7 @@ export function journey(w) {
         const edge = await fetch(url("/redis/rdb_00000000000000000000"), { method: "POST", body: '["PING"]' });
         check(edge.status === 401 && /WRONGPASS/.test(await edge.text()), `/redis answered ${edge.status}`);
         const api = await fetch(url("/api/organizations"));
-        check(api.status === 401 && (await api.json()).error.code === "unauthorized", `/api answered ${api.status}`);
+        check(api.status === 401 && /** @type {any} */ (await api.json()).error.code === "unauthorized", `/api answered ${api.status}`);
       },
     ],
     [
