@@ -42,6 +42,7 @@ export default defineConfig({
                 TEST_UPSTREAM_URL: inject("upstreamUrl"),
                 TEST_UPSTREAM_TOKEN: inject("upstreamToken"),
                 TEST_UPSTREAM_BASE: inject("upstreamBase"),
+                TEST_COUNTING_PROXY_URL: inject("countingProxyUrl"),
                 // Short, so the upstream-timeout tests do not wait 10 s.
                 UPSTREAM_TIMEOUT_MS: "2000",
                 TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),

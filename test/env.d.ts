@@ -9,5 +9,6 @@ declare namespace Cloudflare {
     TEST_UPSTREAM_URL: string;
     TEST_UPSTREAM_TOKEN: string;
     TEST_UPSTREAM_BASE: string;
+    TEST_COUNTING_PROXY_URL: string;
   }
 }

@@ -6,6 +6,7 @@ import { createServer, type Socket } from "node:net";
 import type { TestProject } from "vitest/node";
 import { startRedisServer } from "../../scripts/redis-server.mjs";
 import { startPrivateStack } from "../../scripts/stack.mjs";
+import { startCountingProxy } from "./counting-proxy";
 import { startFaultServer } from "./fault-server";
 
 declare module "vitest" {
@@ -17,6 +18,7 @@ declare module "vitest" {
     upstreamUrl: string;
     upstreamToken: string;
     upstreamBase: string;
+    countingProxyUrl: string;
   }
 }
 
@@ -58,6 +60,10 @@ export default async function setup(project: TestProject) {
     project.provide("upstreamUrl", upstream.url);
     project.provide("upstreamToken", upstream.key);
     project.provide("upstreamBase", upstream.base);
+
+    const proxy = await startCountingProxy(upstream.base);
+    stops.push(proxy.stop);
+    project.provide("countingProxyUrl", proxy.url);
   } catch (error) {
     await teardown();
     throw error;

@@ -68,6 +68,16 @@ describe("creating an upstash instance", () => {
 
 describe("forwarding", () => {
   it("runs single commands, pipelines and transactions as one upstream request each", async () => {
+    // Through a counting relay in front of the same upstream: every upstream request is tallied.
+    const tally = unique("tally");
+    const counted = await upstashInstance({
+      endpoint: `${env.TEST_COUNTING_PROXY_URL}/${tally}${new URL(env.TEST_UPSTREAM_URL).pathname}`,
+    });
+    expect(counted.status).toBe(201);
+    const upstreamRequests = async () =>
+      ((await (await fetch(`${env.TEST_COUNTING_PROXY_URL}/_count/${tally}`)).json()) as { count: number }).count;
+    expect(await upstreamRequests()).toBe(1); // the creation check's PING
+    const call = (body: unknown, path = "") => api("POST", `/redis/${counted.body.data.id}${path}`, { token: key, body });
     const key1 = k("a");
     expect((await call(["SET", key1, "v"])).body).toEqual({ result: "OK" });
     expect((await call(["GET", key1])).body).toEqual({ result: "v" });
@@ -94,6 +104,7 @@ describe("forwarding", () => {
         )
       ).body,
     ).toEqual([{ result: "OK" }, { result: "w" }]);
+    expect(await upstreamRequests()).toBe(5);
   });
 
   it("returns Redis errors and a discarded transaction unchanged", async () => {
