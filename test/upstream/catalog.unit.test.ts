@@ -94,7 +94,7 @@ describe("redis endpoints", () => {
       credentials: { password: "0123456789abcdefWXYZ" },
       hint: "default:••••WXYZ",
     });
-    expect(redis("redis://:short@redis.internal").hint).toBe("default:••••");
+    expect(redis("redis://:short@redis.internal")).toMatchObject({ ok: true, hint: "default:••••" });
   });
 
   it("splits off a user, decoded, with or without a password", () => {
