@@ -107,6 +107,13 @@ describe("redis endpoints", () => {
     expect(redis("redis://bob@redis.internal")).toMatchObject({ credentials: { username: "bob" }, hint: "bob:(no password)" });
   });
 
+  it("refuses bad percent-encoding in the user or password instead of throwing", () => {
+    const why = refused("endpoint", "must have valid percent-encoding in its user and password");
+    expect(redis("redis://:%E0%A4%A@redis.internal")).toEqual(why);
+    expect(redis("redis://%C0%AF:pw@redis.internal")).toEqual(why);
+    expect(redis("redis://u:%@redis.internal")).toEqual(why);
+  });
+
   it("never puts credentials in the endpoint", () => {
     const r = redis("redis://user:topsecretpassword1@redis.internal:7000/1");
     expect(r.ok && r.endpoint).toBe("redis://redis.internal:7000/1");
