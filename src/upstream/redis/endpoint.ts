@@ -10,13 +10,23 @@ export const parseRedisEndpoint: EndpointParser = (url, token) => {
   const db = url.pathname.replace(/^\//, "");
   if (db !== "" && !/^(?:[0-9]|1[0-5])$/.test(db)) return refuse("endpoint", "database must be 0-15");
   const port = url.port || "6379";
-  const username = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
+  const userinfo = decodeUserinfo(url);
+  if (!userinfo) return refuse("endpoint", "must have valid percent-encoding in its user and password");
+  const { username, password } = userinfo;
   const credentials: UpstreamCredentials | null =
     username || password ? { ...(username ? { username } : {}), ...(password ? { password } : {}) } : null;
   const hint = credentials ? `${username || "default"}:${password ? maskSecret(password) : "(no password)"}` : null;
   return { ok: true, endpoint: `${url.protocol}//${url.hostname}:${port}${db ? `/${db}` : ""}`, credentials, hint };
 };
+
+/** The URL's user and password, percent-decoded; null when either has a malformed escape. */
+function decodeUserinfo(url: URL): { username: string; password: string } | null {
+  try {
+    return { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  } catch {
+    return null;
+  }
+}
 
 /** The parts of a stored (credential-free) redis endpoint a connection needs. */
 export type RedisAddress = { hostname: string; port: number; tls: boolean; db: number };
