@@ -23,6 +23,7 @@ export default defineConfig({
           ENCRYPTION_KEY: randomBytes(32).toString("base64"),
           TEST_REDIS_URL: inject("redisUrl"),
           TEST_REDIS_ACL_URL: inject("redisAclUrl"),
+          TEST_REDIS_BUSY_URL: inject("redisBusyUrl"),
           TEST_BLACKHOLE_URL: inject("blackholeUrl"),
           TEST_FAULT_URL: inject("faultUrl"),
           TEST_UPSTREAM_URL: inject("upstreamUrl"),

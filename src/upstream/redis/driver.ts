@@ -8,6 +8,7 @@ import { UpstreamFailure, withConnection } from "./connection";
 import { eventStream } from "./event-stream";
 import { type Arg, encodeReply, RespError, type RespValue } from "./resp";
 import { type PreparedCommand, prepareScriptCommands, ScriptShaMap } from "./script-flags";
+import { runawayKind, runawayScriptText, stopRunawayScript } from "./script-kill";
 import { replyItemJson } from "./upstash-json";
 
 const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502 } as const;
@@ -42,8 +43,20 @@ export class RedisDriver implements UpstreamDriver {
   /** Sends commands on a fresh connection, with Upstash-only script flags translated. */
   private async exchange(commands: Arg[][]): Promise<RespValue[]> {
     const prepared = await prepareScriptCommands(commands, this.scriptShas);
-    const replies = await withConnection(this.target, (c) => c.exchange(prepared.map((p) => p.command)));
+    const replies = await this.send(prepared.map((p) => p.command));
     return restoreReplies(prepared, replies);
+  }
+
+  /** One exchange on a fresh connection; a script that outlives the deadline is stopped (./script-kill.ts). */
+  private async send(commands: Arg[][]): Promise<RespValue[]> {
+    try {
+      return await withConnection(this.target, (c) => c.exchange(commands));
+    } catch (error) {
+      const kind = error instanceof UpstreamFailure && error.kind === "timeout" ? runawayKind(commands) : null;
+      if (!kind) throw error;
+      const outcome = await stopRunawayScript(this.target, kind);
+      throw new UpstreamFailure("timeout", runawayScriptText(this.target, kind, outcome));
+    }
   }
 
   async command(command: Arg[], options: CallOptions): Promise<Response> {
@@ -77,7 +90,7 @@ export class RedisDriver implements UpstreamDriver {
     try {
       const prepared = await prepareScriptCommands(commands, this.scriptShas);
       const sent = [["MULTI"], ...prepared.map((p) => p.command), ["EXEC"]];
-      const replies = await withConnection(this.target, (c) => c.exchange(sent));
+      const replies = await this.send(sent);
       const executed = replies.at(-1) as RespValue;
       const exec = Array.isArray(executed) ? restoreReplies(prepared, executed) : executed;
       if (!Array.isArray(exec)) {
