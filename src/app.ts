@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { dashboard } from "./dashboard";
 import { createEdge, type EdgeOptions } from "./edge";
-import { type AppEnv, getConfig } from "./env";
+import { type AppEnv, ConfigError, getConfig } from "./env";
 import { AppError, renderError } from "./errors";
 import { newId } from "./lib/ids";
 import { management } from "./management";
@@ -40,6 +40,12 @@ export function createApp(options: EdgeOptions = {}) {
 
   app.onError((error, c) => {
     if (error instanceof AppError) return renderError(c, error);
+    if (error instanceof ConfigError) {
+      // The operator's mistake, not a secret: say exactly what is wrong on every request until fixed.
+      console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), message: error.message }));
+      if (new URL(c.req.url).pathname.startsWith("/redis/")) return errorResponse(500, `ERR ${error.message}`);
+      return renderError(c, new AppError("internal_error", error.message));
+    }
     const requestId = c.get("requestId");
     console.error(JSON.stringify({ level: "error", requestId, message: (error as Error).message }));
     // The edge speaks Upstash's { error } even when something unexpected breaks.
