@@ -32,11 +32,14 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
+                // wrangler.toml is production; the tests reach their redis-server and fault servers on loopback.
                 ENVIRONMENT: "test",
+                ALLOWED_UPSTREAM_HOSTS: "127.0.0.1,localhost,::1,*.upstash.io",
                 API_KEY_SIGNING_KEYS: signingKeySet(),
                 ENCRYPTION_KEY: randomBytes(32).toString("base64"),
                 TEST_REDIS_URL: inject("redisUrl"),
                 TEST_REDIS_ACL_URL: inject("redisAclUrl"),
+                TEST_REDIS_BUSY_URL: inject("redisBusyUrl"),
                 TEST_BLACKHOLE_URL: inject("blackholeUrl"),
                 TEST_FAULT_URL: inject("faultUrl"),
                 TEST_UPSTREAM_URL: inject("upstreamUrl"),

@@ -92,6 +92,8 @@ export const redisInstances = sqliteTable(
     credentialHint: text("credential_hint"),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     allowAdmin: integer("allow_admin", { mode: "boolean" }).notNull().default(false),
+    /** EVAL*, EVALSHA*, FCALL*, FUNCTION and SCRIPT for write keys; false refuses them all (403). */
+    allowScripts: integer("allow_scripts", { mode: "boolean" }).notNull().default(true),
     maxRequestBytes: integer("max_request_bytes"),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),

@@ -56,7 +56,8 @@ export function sendRedisCommand(port, args) {
 
 /**
  * Starts redis-server with no persistence on a free port and waits until it answers PING.
- * @param {{ port?: number, quiet?: boolean }} [options]
+ * `args` are extra configuration arguments (e.g. ["--busy-reply-threshold", "200"]).
+ * @param {{ port?: number, quiet?: boolean, args?: string[] }} [options]
  */
 export async function startRedisServer(options = {}) {
   const binary = findRedisServer();
@@ -68,7 +69,7 @@ export async function startRedisServer(options = {}) {
   const port = options.port ?? (await freePort());
   const child = spawn(
     binary,
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", ...(options.args ?? [])],
     { stdio: options.quiet ? "ignore" : ["ignore", "inherit", "inherit"] },
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -90,6 +91,8 @@ export async function startRedisServer(options = {}) {
     url: `redis://127.0.0.1:${port}`,
     /** @param {string[]} args */
     command: (args) => sendRedisCommand(port, args),
+    /** Resolves when the server process ends, for whatever reason. */
+    exited,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

@@ -13,6 +13,9 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 export const QUIET_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_LOG: "warn" };
 
+/** Local development's own vars on top of wrangler.toml's production ones (loopback Redis allowed). */
+export const DEV_VARS = { ENVIRONMENT: "development", ALLOWED_UPSTREAM_HOSTS: "127.0.0.1,localhost,::1,*.upstash.io" };
+
 export const DEV_ACCOUNT = { email: "dev@redisgate.local", username: "dev", password: "redisgate-dev-password" };
 
 /** @param {string} message */
@@ -222,6 +225,7 @@ export async function startStack(options = {}) {
       "--env-file",
       envFile,
       "--show-interactive-dev-session=false",
+      ...Object.entries(DEV_VARS).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     {
       cwd: ROOT,

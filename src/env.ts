@@ -1,6 +1,7 @@
 // The Worker's typed environment and its configuration, parsed once per isolate from vars and
 // secrets. A missing or malformed secret fails loudly here, never as a half-working Worker.
 import { z } from "zod";
+import { loopbackPatterns } from "./lib/loopback";
 
 export type AppBindings = Env;
 
@@ -79,8 +80,24 @@ const ConfigSchema = z.object({
         .filter(Boolean),
     ),
   MAX_REQUEST_BYTES: intVar(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  // Above Redis's default busy-reply-threshold (5 s), so a runaway script can be killed right after the deadline.
   UPSTREAM_TIMEOUT_MS: intVar(10_000, 100, 120_000),
 });
+
+/** A production deployment must not let instances point at the Worker's own machine. */
+const ProductionSafeConfigSchema = ConfigSchema.superRefine((config, ctx) => {
+  const loopback = config.ENVIRONMENT === "production" ? loopbackPatterns(config.ALLOWED_UPSTREAM_HOSTS) : [];
+  if (loopback.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ALLOWED_UPSTREAM_HOSTS"],
+      message: `allows loopback hosts (${loopback.join(", ")}) with ENVIRONMENT "production"; remove them (only local development may reach loopback)`,
+    });
+  }
+});
+
+/** The configuration is unusable; its message names every problem (never a value of a secret). */
+export class ConfigError extends Error {}
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -88,15 +105,16 @@ const parsed = new WeakMap<object, Config>();
 
 /**
  * Returns the parsed configuration for this env object, parsing it on first use.
- * @throws Error naming every malformed var or secret (never its value).
+ * @throws ConfigError naming every malformed var or secret (never its value), and loopback upstream
+ *   hosts in production.
  */
 export function getConfig(env: AppBindings): Config {
   const cached = parsed.get(env);
   if (cached) return cached;
-  const result = ConfigSchema.safeParse(env);
+  const result = ProductionSafeConfigSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`).join("; ");
-    throw new Error(`RedisGate configuration is invalid: ${problems}`);
+    throw new ConfigError(`RedisGate configuration is invalid: ${problems}`);
   }
   parsed.set(env, result.data);
   return result.data;

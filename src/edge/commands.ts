@@ -1,9 +1,9 @@
 // Classifies Redis commands for the edge's policy: what a read key may run, what needs the admin
-// scope, and what RedisGate refuses because it would block or poison the upstream connection.
-// Anything not listed is a data-changing command ("write"). Names are upper-case.
+// scope, which are scripts, and what RedisGate refuses because it would block or poison the upstream
+// connection. Anything not listed is a data-changing command ("write"). Names are upper-case.
 import type { Arg } from "../upstream/driver";
 
-export type CommandClass = "read" | "powerful-read" | "write" | "admin" | "refused";
+export type CommandClass = "read" | "powerful-read" | "write" | "script" | "admin" | "refused";
 
 const READ = new Set(
   `GET GETRANGE SUBSTR MGET STRLEN GETBIT BITCOUNT BITPOS BITFIELD_RO LCS EXISTS TYPE TTL PTTL EXPIRETIME
@@ -12,7 +12,7 @@ const READ = new Set(
   SINTER SINTERCARD SUNION SDIFF SSCAN ZCARD ZCOUNT ZLEXCOUNT ZRANGE ZRANGEBYSCORE ZRANGEBYLEX ZREVRANGE
   ZREVRANGEBYSCORE ZREVRANGEBYLEX ZRANK ZREVRANK ZSCORE ZMSCORE ZRANDMEMBER ZSCAN ZDIFF ZINTER ZUNION ZINTERCARD
   XRANGE XREVRANGE XLEN XREAD XINFO XPENDING GEODIST GEOHASH GEOPOS GEORADIUS_RO GEORADIUSBYMEMBER_RO GEOSEARCH
-  PFCOUNT EVAL_RO EVALSHA_RO FCALL_RO PING ECHO TIME LOLWUT COMMAND PUBSUB OBJECT MEMORY JSON.GET JSON.MGET
+  PFCOUNT PING ECHO TIME LOLWUT COMMAND PUBSUB OBJECT MEMORY JSON.GET JSON.MGET
   JSON.TYPE JSON.STRLEN JSON.OBJLEN JSON.OBJKEYS JSON.ARRLEN JSON.ARRINDEX JSON.RESP`.split(/\s+/),
 );
 
@@ -21,10 +21,30 @@ const POWERFUL_READ = new Set(["KEYS", "SCAN", "SORT_RO", "INFO"]);
 
 const ADMIN = new Set(
   `CONFIG DEBUG SHUTDOWN REPLICAOF SLAVEOF MODULE ACL SAVE BGSAVE BGREWRITEAOF MIGRATE FAILOVER CLUSTER
-  LATENCY SLOWLOG LASTSAVE SWAPDB MOVE READONLY READWRITE ASKING`.split(/\s+/),
+  LATENCY SLOWLOG LASTSAVE SWAPDB MOVE READONLY READWRITE ASKING RESTORE RESTORE-ASKING PFSELFTEST PFDEBUG`.split(/\s+/),
 );
 
-const BLOCKING = new Set("BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP BZPOPMIN BZPOPMAX BZMPOP WAIT WAITAOF".split(" "));
+/**
+ * Lua and functions: the gateway cannot see what a script calls (a read-only script may still run
+ * KEYS, SCAN or INFO), so every script command needs the write scope, and an instance can turn them off.
+ */
+const SCRIPT = new Set("EVAL EVALSHA EVAL_RO EVALSHA_RO FCALL FCALL_RO FUNCTION SCRIPT".split(" "));
+
+const HOLDS_CONNECTION = "blocking commands would hold the connection open";
+
+/** Blocking commands and what to send instead (README promises a replacement for each). */
+const BLOCKING: Record<string, string> = {
+  BLPOP: `${HOLDS_CONNECTION}; use LPOP instead (poll)`,
+  BRPOP: `${HOLDS_CONNECTION}; use RPOP instead (poll)`,
+  BLMOVE: `${HOLDS_CONNECTION}; use LMOVE instead (poll)`,
+  BRPOPLPUSH: `${HOLDS_CONNECTION}; use LMOVE instead (poll)`,
+  BLMPOP: `${HOLDS_CONNECTION}; use LMPOP instead (poll)`,
+  BZPOPMIN: `${HOLDS_CONNECTION}; use ZPOPMIN instead (poll)`,
+  BZPOPMAX: `${HOLDS_CONNECTION}; use ZPOPMAX instead (poll)`,
+  BZMPOP: `${HOLDS_CONNECTION}; use ZMPOP instead (poll)`,
+  WAIT: `${HOLDS_CONNECTION}; waiting for replicas is not offered over REST`,
+  WAITAOF: `${HOLDS_CONNECTION}; waiting for the AOF is not offered over REST`,
+};
 
 const REFUSED: Record<string, string> = {
   WATCH: "use the /multi-exec endpoint for transactions",
@@ -52,8 +72,6 @@ const REFUSED: Record<string, string> = {
 
 /** Subcommands that only read, for commands whose class depends on their first argument. */
 const READ_SUBCOMMANDS: Record<string, Set<string>> = {
-  SCRIPT: new Set(["EXISTS"]),
-  FUNCTION: new Set(["LIST", "DUMP", "STATS"]),
   XGROUP: new Set(["HELP"]),
 };
 
@@ -69,11 +87,13 @@ export function classifyCommand(command: readonly Arg[]): Classification {
   const name = argText(command[0]);
   const refused = REFUSED[name];
   if (refused) return { name, class: "refused", reason: refused };
-  if (BLOCKING.has(name)) return { name, class: "refused", reason: "blocking commands would hold the connection open" };
+  const blocking = BLOCKING[name];
+  if (blocking) return { name, class: "refused", reason: blocking };
   if ((name === "XREAD" || name === "XREADGROUP") && command.some((a, i) => i > 0 && argText(a) === "BLOCK")) {
-    return { name, class: "refused", reason: "blocking commands would hold the connection open; drop BLOCK" };
+    return { name, class: "refused", reason: `${HOLDS_CONNECTION}; drop BLOCK and poll with ${name} instead` };
   }
   if (ADMIN.has(name)) return { name, class: "admin" };
+  if (SCRIPT.has(name)) return { name, class: "script" };
   if (name === "COPY" && command.some((a, i) => i > 2 && argText(a) === "DB")) return { name, class: "admin" };
   if (POWERFUL_READ.has(name)) return { name, class: "powerful-read" };
   if (READ.has(name)) return { name, class: "read" };

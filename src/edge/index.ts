@@ -8,10 +8,11 @@ import { meterFor } from "../meter/client";
 import type { AdmitResult } from "../meter/usage-meter";
 import type { Arg, CallOptions, RefusedItem, UpstreamDriver } from "../upstream/driver";
 import { errorResponse } from "../upstream/upstash-response";
+import { confineCommand } from "./confine";
 import { EdgeGate } from "./gate";
 import { CORS_HEADERS, extractToken, PREFLIGHT_HEADERS, readLimitedBody, replyFormat } from "./http";
 import { type EdgeCall, methodRefusal, parseEdgeCall } from "./parse";
-import { authorizeCommand, authorizeStream, keyLevel } from "./policy";
+import { authorizeCommand, authorizeStream, keyLevel, type Permissions } from "./policy";
 
 const INSTANCE_ID = /^rdb_[a-z0-9]{20}$/;
 const MAX_URL_BYTES = 16 * 1024;
@@ -29,24 +30,18 @@ function log(requestId: string, event: string, detail: Record<string, unknown>) 
   console.log(JSON.stringify({ level: "info", face: "edge", requestId, event, ...detail }));
 }
 
-/** Applies the key's policy to the call and hands it to the driver. */
-async function dispatch(
-  call: EdgeCall,
-  driver: UpstreamDriver,
-  level: number,
-  allowAdmin: boolean,
-  options: CallOptions,
-): Promise<Response> {
-  const check = (command: Arg[]) => authorizeCommand(command, level, allowAdmin);
+/** Applies the key's policy to the call, confines it to the instance's database and hands it to the driver. */
+async function dispatch(call: EdgeCall, driver: UpstreamDriver, permissions: Permissions, options: CallOptions): Promise<Response> {
+  const check = (command: Arg[]) => authorizeCommand(command, permissions);
   switch (call.kind) {
     case "command": {
       const refusal = check(call.command);
-      return refusal ? errorResponse(refusal.status, refusal.error) : driver.command(call.command, options);
+      return refusal ? errorResponse(refusal.status, refusal.error) : driver.command(confineCommand(call.command), options);
     }
     case "pipeline": {
       const items = call.commands.map((c): Arg[] | RefusedItem => {
         const refusal = check(c);
-        return refusal ? { refused: refusal.error } : c;
+        return refusal ? { refused: refusal.error } : confineCommand(c);
       });
       return driver.pipeline(items, options);
     }
@@ -55,12 +50,12 @@ async function dispatch(
         const refusal = check(c);
         if (refusal) return errorResponse(refusal.status, `${refusal.error} (command ${i + 1}; the transaction was not run)`);
       }
-      return driver.transaction(call.commands, options);
+      return driver.transaction(call.commands.map(confineCommand), options);
     }
     case "subscribe":
     case "psubscribe":
     case "monitor": {
-      const refusal = authorizeStream(call.kind, level, allowAdmin);
+      const refusal = authorizeStream(call.kind, permissions);
       const targets = call.kind === "monitor" ? [] : call.targets;
       return refusal ? errorResponse(refusal.status, refusal.error) : driver.stream(call.kind, targets, options);
     }
@@ -146,10 +141,12 @@ export function createEdge(options: EdgeOptions = {}) {
     }
 
     const callOptions: CallOptions = { format, syncToken: request.headers.get("upstash-sync-token") || null };
-    const response = withCors(
-      await dispatch(parsed.call, instance.driver, keyLevel(claims.scopes), instance.record.allow_admin, callOptions),
-      head,
-    );
+    const permissions: Permissions = {
+      level: keyLevel(claims.scopes),
+      allowAdmin: instance.record.allow_admin,
+      allowScripts: instance.record.allow_scripts,
+    };
+    const response = withCors(await dispatch(parsed.call, instance.driver, permissions, callOptions), head);
     response.headers.set("server-timing", `meter;dur=${meterMs.toFixed(1)}`);
     return response;
   });

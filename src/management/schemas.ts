@@ -89,6 +89,7 @@ export const CreateInstanceSchema = z.strictObject({
   endpoint,
   token: z.string().min(1).max(4096).optional(),
   allow_admin: z.boolean().optional(),
+  allow_scripts: z.boolean().optional(),
   max_request_bytes: maxRequestBytes.nullable().optional(),
 });
 
@@ -100,6 +101,7 @@ export const UpdateInstanceSchema = z
     token: z.string().min(1).max(4096).optional(),
     disabled: z.boolean().optional(),
     allow_admin: z.boolean().optional(),
+    allow_scripts: z.boolean().optional(),
     max_request_bytes: maxRequestBytes.nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");

@@ -40,6 +40,7 @@ export function presentInstance(row: InstanceRow) {
     credential_hint: row.credentialHint,
     disabled: row.disabled,
     allow_admin: row.allowAdmin,
+    allow_scripts: row.allowScripts,
     max_request_bytes: row.maxRequestBytes,
     created_by: row.createdBy,
     created_at: row.createdAt.toISOString(),
@@ -58,6 +59,7 @@ export function toInstanceRecord(row: InstanceRow): InstanceRecord {
     credentials: row.credentialsCiphertext,
     disabled: row.disabled,
     allow_admin: row.allowAdmin,
+    allow_scripts: row.allowScripts,
     max_request_bytes: row.maxRequestBytes,
     updated_at: row.updatedAt.toISOString(),
   };
@@ -103,6 +105,7 @@ export type CreateInstanceInput = {
   endpoint: string;
   token?: string | undefined;
   allow_admin?: boolean | undefined;
+  allow_scripts?: boolean | undefined;
   max_request_bytes?: number | null | undefined;
 };
 
@@ -120,6 +123,7 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     ...(await resolveEndpoint(ctx, id, input.driver, input.endpoint, input.token)),
     disabled: false,
     allowAdmin: input.allow_admin ?? false,
+    allowScripts: input.allow_scripts ?? true,
     maxRequestBytes: input.max_request_bytes ?? null,
     createdBy: ctx.actor.userId,
     createdAt: now,
@@ -174,6 +178,7 @@ export async function updateInstance(
     ...(input.slug !== undefined ? { slug: input.slug } : {}),
     ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
     ...(input.allow_admin !== undefined ? { allowAdmin: input.allow_admin } : {}),
+    ...(input.allow_scripts !== undefined ? { allowScripts: input.allow_scripts } : {}),
     ...(input.max_request_bytes !== undefined ? { maxRequestBytes: input.max_request_bytes } : {}),
     ...connection,
   };

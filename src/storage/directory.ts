@@ -22,6 +22,8 @@ export const InstanceRecordSchema = z.object({
   credentials: z.string().nullable(),
   disabled: z.boolean(),
   allow_admin: z.boolean(),
+  /** Absent in records written before the setting existed: scripts were allowed then. */
+  allow_scripts: z.boolean().default(true),
   max_request_bytes: z.number().int().positive().nullable(),
   updated_at: z.string(),
 });

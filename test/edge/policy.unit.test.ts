@@ -23,65 +23,75 @@ describe("keyLevel", () => {
 
 describe("authorizeCommand", () => {
   it("lets a read key run reads only", () => {
-    expect(authorizeCommand(["GET", "k"], 1, false)).toBeNull();
-    expect(authorizeCommand(["SET", "k", "v"], 1, false)).toEqual(noperm("set"));
-    expect(authorizeCommand(["KEYS", "*"], 1, false)).toEqual(noperm("keys"));
-    expect(authorizeCommand(["scan", "0"], 1, false)).toEqual(noperm("scan"));
-    expect(authorizeCommand(["INFO"], 1, false)).toEqual(noperm("info"));
-    expect(authorizeCommand(["NOSUCH"], 1, false)).toEqual(noperm("nosuch"));
+    expect(authorizeCommand(["GET", "k"], { level: 1, allowAdmin: false, allowScripts: true })).toBeNull();
+    expect(authorizeCommand(["SET", "k", "v"], { level: 1, allowAdmin: false, allowScripts: true })).toEqual(noperm("set"));
+    expect(authorizeCommand(["KEYS", "*"], { level: 1, allowAdmin: false, allowScripts: true })).toEqual(noperm("keys"));
+    expect(authorizeCommand(["scan", "0"], { level: 1, allowAdmin: false, allowScripts: true })).toEqual(noperm("scan"));
+    expect(authorizeCommand(["INFO"], { level: 1, allowAdmin: false, allowScripts: true })).toEqual(noperm("info"));
+    expect(authorizeCommand(["NOSUCH"], { level: 1, allowAdmin: false, allowScripts: true })).toEqual(noperm("nosuch"));
   });
 
   it("refuses everything to a key with no scope", () => {
-    expect(authorizeCommand(["GET", "k"], 0, true)).toEqual(noperm("get"));
-    expect(authorizeCommand(["PING"], 0, true)).toEqual(noperm("ping"));
+    expect(authorizeCommand(["GET", "k"], { level: 0, allowAdmin: true, allowScripts: true })).toEqual(noperm("get"));
+    expect(authorizeCommand(["PING"], { level: 0, allowAdmin: true, allowScripts: true })).toEqual(noperm("ping"));
   });
 
   it("lets a write key run reads, powerful reads and writes but not admin commands", () => {
-    expect(authorizeCommand(["GET", "k"], 2, false)).toBeNull();
-    expect(authorizeCommand(["KEYS", "*"], 2, false)).toBeNull();
-    expect(authorizeCommand(["SET", "k", "v"], 2, false)).toBeNull();
-    expect(authorizeCommand(["CONFIG", "GET", "*"], 2, true)).toEqual(noperm("config", NEEDS_ADMIN));
-    expect(authorizeCommand(["COPY", "a", "b", "DB", "1"], 2, true)).toEqual(noperm("copy", NEEDS_ADMIN));
+    expect(authorizeCommand(["GET", "k"], { level: 2, allowAdmin: false, allowScripts: true })).toBeNull();
+    expect(authorizeCommand(["KEYS", "*"], { level: 2, allowAdmin: false, allowScripts: true })).toBeNull();
+    expect(authorizeCommand(["SET", "k", "v"], { level: 2, allowAdmin: false, allowScripts: true })).toBeNull();
+    expect(authorizeCommand(["CONFIG", "GET", "*"], { level: 2, allowAdmin: true, allowScripts: true })).toEqual(
+      noperm("config", NEEDS_ADMIN),
+    );
+    expect(authorizeCommand(["COPY", "a", "b", "DB", "1"], { level: 2, allowAdmin: true, allowScripts: true })).toEqual(
+      noperm("copy", NEEDS_ADMIN),
+    );
   });
 
   it("lets an admin key run admin commands only where the instance allows them", () => {
-    expect(authorizeCommand(["DEBUG", "SLEEP", "0"], 3, false)).toEqual(noperm("debug", ADMIN_OFF));
-    expect(authorizeCommand(["swapdb", "0", "1"], 3, false)).toEqual(noperm("swapdb", ADMIN_OFF));
-    expect(authorizeCommand(["DEBUG", "SLEEP", "0"], 3, true)).toBeNull();
-    expect(authorizeCommand(["MOVE", "k", "1"], 3, true)).toBeNull();
-    expect(authorizeCommand(["GET", "k"], 3, false)).toBeNull();
+    expect(authorizeCommand(["DEBUG", "SLEEP", "0"], { level: 3, allowAdmin: false, allowScripts: true })).toEqual(
+      noperm("debug", ADMIN_OFF),
+    );
+    expect(authorizeCommand(["swapdb", "0", "1"], { level: 3, allowAdmin: false, allowScripts: true })).toEqual(
+      noperm("swapdb", ADMIN_OFF),
+    );
+    expect(authorizeCommand(["DEBUG", "SLEEP", "0"], { level: 3, allowAdmin: true, allowScripts: true })).toBeNull();
+    expect(authorizeCommand(["MOVE", "k", "1"], { level: 3, allowAdmin: true, allowScripts: true })).toBeNull();
+    expect(authorizeCommand(["GET", "k"], { level: 3, allowAdmin: false, allowScripts: true })).toBeNull();
   });
 
   it("refuses connection-state commands with 400 whatever the key", () => {
     for (const level of [0, 1, 3]) {
-      expect(authorizeCommand(["SELECT", "1"], level, true)).toEqual({
+      expect(authorizeCommand(["SELECT", "1"], { level: level, allowAdmin: true, allowScripts: true })).toEqual({
         status: 400,
         error: "ERR command 'select' is not supported by RedisGate: the database is fixed by the instance's endpoint",
       });
     }
-    expect(authorizeCommand(["Multi"], 3, true)).toEqual({
+    expect(authorizeCommand(["Multi"], { level: 3, allowAdmin: true, allowScripts: true })).toEqual({
       status: 400,
       error: "ERR command 'multi' is not supported by RedisGate: use the /multi-exec endpoint for transactions",
     });
   });
 
   it("refuses blocking commands with 400 even to an admin key", () => {
-    expect(authorizeCommand(["BLPOP", "k", "0"], 3, true)?.status).toBe(400);
-    expect(authorizeCommand(["XREAD", "BLOCK", "0", "STREAMS", "s", "$"], 3, true)?.status).toBe(400);
+    expect(authorizeCommand(["BLPOP", "k", "0"], { level: 3, allowAdmin: true, allowScripts: true })?.status).toBe(400);
+    expect(authorizeCommand(["XREAD", "BLOCK", "0", "STREAMS", "s", "$"], { level: 3, allowAdmin: true, allowScripts: true })?.status).toBe(
+      400,
+    );
   });
 });
 
 describe("authorizeStream", () => {
   it("lets any read key subscribe", () => {
-    expect(authorizeStream("subscribe", 1, false)).toBeNull();
-    expect(authorizeStream("psubscribe", 2, false)).toBeNull();
-    expect(authorizeStream("subscribe", 0, true)).toEqual(noperm("subscribe"));
-    expect(authorizeStream("psubscribe", 0, true)).toEqual(noperm("psubscribe"));
+    expect(authorizeStream("subscribe", { level: 1, allowAdmin: false, allowScripts: true })).toBeNull();
+    expect(authorizeStream("psubscribe", { level: 2, allowAdmin: false, allowScripts: true })).toBeNull();
+    expect(authorizeStream("subscribe", { level: 0, allowAdmin: true, allowScripts: true })).toEqual(noperm("subscribe"));
+    expect(authorizeStream("psubscribe", { level: 0, allowAdmin: true, allowScripts: true })).toEqual(noperm("psubscribe"));
   });
 
   it("treats monitor as an admin command", () => {
-    expect(authorizeStream("monitor", 2, true)).toEqual(noperm("monitor", NEEDS_ADMIN));
-    expect(authorizeStream("monitor", 3, false)).toEqual(noperm("monitor", ADMIN_OFF));
-    expect(authorizeStream("monitor", 3, true)).toBeNull();
+    expect(authorizeStream("monitor", { level: 2, allowAdmin: true, allowScripts: true })).toEqual(noperm("monitor", NEEDS_ADMIN));
+    expect(authorizeStream("monitor", { level: 3, allowAdmin: false, allowScripts: true })).toEqual(noperm("monitor", ADMIN_OFF));
+    expect(authorizeStream("monitor", { level: 3, allowAdmin: true, allowScripts: true })).toBeNull();
   });
 });

@@ -245,8 +245,8 @@ describe("pipelines and transactions", () => {
 
 describe("refused commands", () => {
   it.each([
-    ["BLPOP", ["BLPOP", "q", 1], /blocking commands/],
-    ["XREAD BLOCK", ["XREAD", "BLOCK", 10, "STREAMS", "s", "$"], /drop BLOCK/],
+    ["BLPOP", ["BLPOP", "q", 1], /blocking commands would hold the connection open; use LPOP instead \(poll\)$/],
+    ["XREAD BLOCK", ["XREAD", "BLOCK", 10, "STREAMS", "s", "$"], /; drop BLOCK and poll with XREAD instead$/],
     ["SELECT", ["SELECT", 1], /database is fixed/],
     ["MULTI", ["MULTI"], /\/multi-exec/],
     ["SUBSCRIBE", ["SUBSCRIBE", "c"], /\/subscribe/],
@@ -256,6 +256,27 @@ describe("refused commands", () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toMatch(/^ERR command '.+' is not supported by RedisGate/);
     expect(res.body.error).toMatch(hint);
+  });
+
+  it.each([
+    [["BLPOP", "q", 1], "use LPOP instead (poll)"],
+    [["BRPOP", "q", 1], "use RPOP instead (poll)"],
+    [["BLMOVE", "a", "b", "LEFT", "RIGHT", 1], "use LMOVE instead (poll)"],
+    [["BRPOPLPUSH", "a", "b", 1], "use LMOVE instead (poll)"],
+    [["BLMPOP", 1, 1, "a", "LEFT"], "use LMPOP instead (poll)"],
+    [["BZPOPMIN", "z", 1], "use ZPOPMIN instead (poll)"],
+    [["BZPOPMAX", "z", 1], "use ZPOPMAX instead (poll)"],
+    [["BZMPOP", 1, 1, "z", "MIN"], "use ZMPOP instead (poll)"],
+    [["XREAD", "BLOCK", 10, "STREAMS", "s", "$"], "drop BLOCK and poll with XREAD instead"],
+    [["XREADGROUP", "GROUP", "g", "c", "BLOCK", 10, "STREAMS", "s", ">"], "drop BLOCK and poll with XREADGROUP instead"],
+    [["WAIT", 1, 0], "waiting for replicas is not offered over REST"],
+    [["WAITAOF", 1, 0, 0], "waiting for the AOF is not offered over REST"],
+  ])("refuses %j and says what to use instead", async (command, instead) => {
+    const name = String(command[0]).toLowerCase();
+    expect(await post("", command)).toMatchObject({
+      status: 400,
+      body: { error: `ERR command '${name}' is not supported by RedisGate: blocking commands would hold the connection open; ${instead}` },
+    });
   });
 
   it("refuses admin commands for a key without the admin scope", async () => {

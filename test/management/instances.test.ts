@@ -39,6 +39,7 @@ describe("POST …/redis-instances", () => {
       credential_hint: null,
       disabled: false,
       allow_admin: false,
+      allow_scripts: true,
       max_request_bytes: null,
       created_by: owner.userId,
       created_at: expect.any(String),
@@ -54,6 +55,7 @@ describe("POST …/redis-instances", () => {
       credentials: null,
       disabled: false,
       allow_admin: false,
+      allow_scripts: true,
       max_request_bytes: null,
       updated_at: data.updated_at,
     });
@@ -103,6 +105,7 @@ describe("POST …/redis-instances", () => {
     ["a bad slug", { slug: "Not_A_Slug" }, "slug"],
     ["an empty name", { name: "" }, "name"],
     ["allow_admin as a string", { allow_admin: "yes" }, "allow_admin"],
+    ["allow_scripts as a number", { allow_scripts: 0 }, "allow_scripts"],
     ["max_request_bytes under 1024", { max_request_bytes: 100 }, "max_request_bytes"],
     ["a fractional max_request_bytes", { max_request_bytes: 2048.5 }, "max_request_bytes"],
     ["an empty token", { driver: "upstash", endpoint: "https://eu1-x.upstash.io", token: "" }, "token"],
@@ -195,6 +198,14 @@ describe("PUT …/redis-instances/:instanceId", () => {
     const data = expectOk(await update(created.id, { allow_admin: true, max_request_bytes: null }));
     expect(data).toMatchObject({ allow_admin: true, max_request_bytes: null });
     expect(await record(created.id)).toMatchObject({ allow_admin: true, max_request_bytes: null });
+  });
+
+  it("stores allow_scripts and toggles it, with KV following", async () => {
+    const created = expectOk(await create({ allow_scripts: false }), 201);
+    expect(created.allow_scripts).toBe(false);
+    expect((await record(created.id))?.allow_scripts).toBe(false);
+    expect(expectOk(await update(created.id, { allow_scripts: true })).allow_scripts).toBe(true);
+    expect((await record(created.id))?.allow_scripts).toBe(true);
   });
 
   it("rotates credentials by re-pointing the endpoint", async () => {

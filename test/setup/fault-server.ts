@@ -1,30 +1,36 @@
 // A scripted HTTP server for the upstash driver's failure tests (Node side). An endpoint
 // `<url>/<mode>/<id>` answers its first request like a healthy Upstash (`PONG`, so instance
-// creation's credential check passes), then fails in its mode: slow, garbage, down, unauthorized.
+// creation's credential check passes), then fails in its mode: slow, garbage, down, unauthorized,
+// redirect (a 307 to `/leak` on 0.0.0.0, a loopback address no allow-list names, which answers JSON).
 import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
-const MODES: Record<string, (res: ServerResponse) => void> = {
+const LEAK = '{"result":"leaked from a host that is not allowed"}';
+
+const MODES: Record<string, (res: ServerResponse, port: number) => void> = {
   slow: () => {},
   garbage: (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>Bad gateway</html>"),
   down: (res) => res.socket?.destroy(),
   unauthorized: (res) => res.writeHead(401, { "content-type": "application/json" }).end('{"error":"Unauthorized"}'),
+  redirect: (res, port) => res.writeHead(307, { location: `http://0.0.0.0:${port}/leak/` }).end(),
 };
 
 export async function startFaultServer() {
   const seen = new Set<string>();
   const sockets = new Set<Socket>();
+  let port = 0;
   const server = createServer((req, res) => {
     const [, mode = "", id = ""] = (req.url ?? "").split("/");
     req.resume();
     req.on("end", () => {
+      if (mode === "leak") return res.writeHead(200, { "content-type": "application/json" }).end(LEAK);
       const behave = MODES[mode];
       if (!behave) return res.writeHead(404).end();
       if (!seen.has(id)) {
         seen.add(id);
         return res.writeHead(200, { "content-type": "application/json" }).end('{"result":"PONG"}');
       }
-      behave(res);
+      behave(res, port);
     });
   });
   server.on("connection", (socket) => {
@@ -33,7 +39,7 @@ export async function startFaultServer() {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  port = typeof address === "object" && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
     stop: async () => {

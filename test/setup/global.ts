@@ -6,6 +6,7 @@ import { createServer, type Socket } from "node:net";
 import type { TestProject } from "vitest/node";
 import { startRedisServer } from "../../scripts/redis-server.mjs";
 import { startPrivateStack } from "../../scripts/stack.mjs";
+import { startBusyRedis } from "./busy-redis";
 import { startCountingProxy } from "./counting-proxy";
 import { startFaultServer } from "./fault-server";
 
@@ -13,6 +14,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     redisUrl: string;
     redisAclUrl: string;
+    redisBusyUrl: string;
     blackholeUrl: string;
     faultUrl: string;
     upstreamUrl: string;
@@ -50,6 +52,11 @@ export default async function setup(project: TestProject) {
     });
     const address = blackhole.address();
     project.provide("blackholeUrl", `redis://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`);
+
+    // Its own server: the runaway-script tests stall it and shut it down on purpose.
+    const busy = await startBusyRedis();
+    stops.push(busy.stop);
+    project.provide("redisBusyUrl", busy.url);
 
     const faults = await startFaultServer();
     stops.push(faults.stop);

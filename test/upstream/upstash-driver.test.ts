@@ -226,6 +226,35 @@ describe("transport failures", () => {
   });
 });
 
+describe("redirects are never followed", () => {
+  const redirected = (id: string) =>
+    `ERR the upstream of instance ${id} answered with a redirect (HTTP 307); RedisGate does not follow upstream redirects`;
+
+  it("answers 502 to a 307 towards a loopback address that is not allowed, and never relays its body", async () => {
+    const res = await upstashInstance({
+      endpoint: `${env.TEST_FAULT_URL}/redirect/${crypto.randomUUID()}`,
+      token: "fault-token-1234567890",
+    });
+    expect(res.status).toBe(201);
+    const id = res.body.data.id as string;
+    for (const path of ["", "/pipeline", "/multi-exec"]) {
+      const body = path ? [["GET", "secret"]] : ["GET", "secret"];
+      expect(await api("POST", `/redis/${id}${path}`, { token: key, body })).toMatchObject({
+        status: 502,
+        body: { error: redirected(id) },
+      });
+    }
+  });
+
+  it("refuses to save an instance whose upstream answers the creation check with a redirect", async () => {
+    const endpoint = `${env.TEST_FAULT_URL}/redirect/${crypto.randomUUID()}`;
+    expect((await upstashInstance({ endpoint, token: "fault-token-1234567890" })).status).toBe(201);
+    const again = await upstashInstance({ endpoint, token: "fault-token-1234567890" });
+    expect(again.status).toBe(422);
+    expect(again.body.message).toMatch(/answered with a redirect \(HTTP 307\); RedisGate does not follow upstream redirects$/);
+  });
+});
+
 describe("streams through the hop", () => {
   it("relays subscribe events and releases the upstream subscription when the client leaves", async () => {
     const channel = `ups:${crypto.randomUUID()}`;

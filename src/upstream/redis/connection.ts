@@ -35,8 +35,9 @@ export class RedisConnection {
   /**
    * Connects and, when the instance has credentials or a database number, authenticates and
    * selects it before any client command is written: a failed AUTH must never let commands run.
+   * `selectDatabase: false` skips SELECT (Redis refuses it while a script runs; SCRIPT KILL needs none).
    */
-  static async open(target: UpstreamTarget): Promise<RedisConnection> {
+  static async open(target: UpstreamTarget, options: { selectDatabase?: boolean } = {}): Promise<RedisConnection> {
     const endpoint = redisAddress(target.endpoint);
     let socket: Socket;
     try {
@@ -52,7 +53,7 @@ export class RedisConnection {
     const setup: Arg[][] = [];
     const { username, password } = target.credentials ?? {};
     if (password) setup.push(username ? ["AUTH", username, password] : ["AUTH", password]);
-    if (endpoint.db !== 0) setup.push(["SELECT", String(endpoint.db)]);
+    if (endpoint.db !== 0 && options.selectDatabase !== false) setup.push(["SELECT", String(endpoint.db)]);
     if (setup.length > 0) {
       try {
         const replies = await connection.exchange(setup);

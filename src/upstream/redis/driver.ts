@@ -1,11 +1,14 @@
 // The `redis` driver: RESP2 over cloudflare:sockets to any Redis. It encodes replies itself
-// (JSON, base64, resp2) and issues a fresh upstash-sync-token on every response.
+// (JSON, base64, resp2) and issues a fresh upstash-sync-token on every response. Scripts carrying
+// Upstash-only flags are translated on the way out (./script-flags.ts).
 import { nextSyncToken } from "../../lib/sync-token";
 import { type CallOptions, isRefused, type RefusedItem, type StreamKind, type UpstreamDriver, type UpstreamTarget } from "../driver";
 import { errorResponse, jsonTextResponse } from "../upstash-response";
 import { UpstreamFailure, withConnection } from "./connection";
 import { eventStream } from "./event-stream";
 import { type Arg, encodeReply, RespError, type RespValue } from "./resp";
+import { type PreparedCommand, prepareScriptCommands, ScriptShaMap } from "./script-flags";
+import { runawayKind, runawayScriptText, stopRunawayScript } from "./script-kill";
 import { replyItemJson } from "./upstash-json";
 
 const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502 } as const;
@@ -23,12 +26,42 @@ function resp2Response(values: RespValue[], status: number): Response {
   });
 }
 
+/** This isolate's client-to-server script SHA1s (the pool Durable Object will hold its own). */
+const ISOLATE_SCRIPT_SHAS = new ScriptShaMap();
+
+/** Each server reply as the client expects it (SCRIPT LOAD answers the client's own SHA1). */
+function restoreReplies(prepared: PreparedCommand[], replies: RespValue[]): RespValue[] {
+  return replies.map((r, i) => (prepared[i]?.reply ? (prepared[i].reply(r) as RespValue) : r));
+}
+
 export class RedisDriver implements UpstreamDriver {
-  constructor(private readonly target: UpstreamTarget) {}
+  constructor(
+    private readonly target: UpstreamTarget,
+    private readonly scriptShas: ScriptShaMap = ISOLATE_SCRIPT_SHAS,
+  ) {}
+
+  /** Sends commands on a fresh connection, with Upstash-only script flags translated. */
+  private async exchange(commands: Arg[][]): Promise<RespValue[]> {
+    const prepared = await prepareScriptCommands(commands, this.scriptShas);
+    const replies = await this.send(prepared.map((p) => p.command));
+    return restoreReplies(prepared, replies);
+  }
+
+  /** One exchange on a fresh connection; a script that outlives the deadline is stopped (./script-kill.ts). */
+  private async send(commands: Arg[][]): Promise<RespValue[]> {
+    try {
+      return await withConnection(this.target, (c) => c.exchange(commands));
+    } catch (error) {
+      const kind = error instanceof UpstreamFailure && error.kind === "timeout" ? runawayKind(commands) : null;
+      if (!kind) throw error;
+      const outcome = await stopRunawayScript(this.target, kind);
+      throw new UpstreamFailure("timeout", runawayScriptText(this.target, kind, outcome));
+    }
+  }
 
   async command(command: Arg[], options: CallOptions): Promise<Response> {
     try {
-      const [reply] = await withConnection(this.target, (c) => c.exchange([command]));
+      const [reply] = await this.exchange([command]);
       const value = reply as RespValue;
       const status = value instanceof RespError ? 400 : 200;
       if (options.format === "resp2") return resp2Response([value], status);
@@ -41,7 +74,7 @@ export class RedisDriver implements UpstreamDriver {
   async pipeline(items: (Arg[] | RefusedItem)[], options: CallOptions): Promise<Response> {
     const commands = items.filter((i): i is Arg[] => !isRefused(i));
     try {
-      const replies = commands.length ? await withConnection(this.target, (c) => c.exchange(commands)) : [];
+      const replies = commands.length ? await this.exchange(commands) : [];
       let next = 0;
       const merged = items.map((item) => (isRefused(item) ? new RespError(item.refused) : (replies[next++] as RespValue)));
       if (options.format === "resp2") return resp2Response(merged, 200);
@@ -55,8 +88,11 @@ export class RedisDriver implements UpstreamDriver {
   /** MULTI, the commands and EXEC in one write on a connection of its own (never shared). */
   async transaction(commands: Arg[][], options: CallOptions): Promise<Response> {
     try {
-      const replies = await withConnection(this.target, (c) => c.exchange([["MULTI"], ...commands, ["EXEC"]]));
-      const exec = replies.at(-1) as RespValue;
+      const prepared = await prepareScriptCommands(commands, this.scriptShas);
+      const sent = [["MULTI"], ...prepared.map((p) => p.command), ["EXEC"]];
+      const replies = await this.send(sent);
+      const executed = replies.at(-1) as RespValue;
+      const exec = Array.isArray(executed) ? restoreReplies(prepared, executed) : executed;
       if (!Array.isArray(exec)) {
         const queued = replies.slice(1, -1).findIndex((r) => r instanceof RespError);
         const cause = queued >= 0 ? ` (command ${queued + 1}: ${(replies[queued + 1] as RespError).message})` : "";

@@ -78,6 +78,8 @@ export class UpstashDriver implements UpstreamDriver {
         method: "POST",
         headers: this.headers(options, extra),
         body,
+        // A redirect could lead anywhere, hosts outside ALLOWED_UPSTREAM_HOSTS included: never follow one.
+        redirect: "manual",
         signal: AbortSignal.timeout(this.target.timeoutMs),
       });
     } catch (error) {
@@ -86,6 +88,15 @@ export class UpstashDriver implements UpstreamDriver {
         failed: timedOut
           ? errorResponse(504, upstreamFailureText.timeout(this.target))
           : errorResponse(502, upstreamFailureText.unreachable(this.target)),
+      };
+    }
+    if (upstream.status >= 300 && upstream.status < 400) {
+      await upstream.body?.cancel();
+      return {
+        failed: errorResponse(
+          502,
+          `ERR the upstream of instance ${this.target.instanceId} answered with a redirect (HTTP ${upstream.status}); RedisGate does not follow upstream redirects`,
+        ),
       };
     }
     if (upstream.status === 401 || upstream.status === 403) {

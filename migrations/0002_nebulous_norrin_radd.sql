@@ -1,0 +1,1 @@
+ALTER TABLE `redis_instances` ADD `allow_scripts` integer DEFAULT true NOT NULL;
