@@ -92,6 +92,13 @@ export const redisInstances = sqliteTable(
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     allowAdmin: integer("allow_admin", { mode: "boolean" }).notNull().default(false),
     maxRequestBytes: integer("max_request_bytes"),
+    /** Work-limit overrides; null means the deployment's default (src/env.ts WORK_LIMITS). */
+    maxPipelineCommands: integer("max_pipeline_commands"),
+    maxReplyBytes: integer("max_reply_bytes"),
+    maxReplyElements: integer("max_reply_elements"),
+    maxStreamsPerKey: integer("max_streams_per_key"),
+    maxStreamsPerInstance: integer("max_streams_per_instance"),
+    maxStreamSeconds: integer("max_stream_seconds"),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),

@@ -120,7 +120,7 @@ export function createEdge(options: EdgeOptions = {}) {
     const body = await readLimitedBody(request, limit);
     if (!body.ok) return reply(413, `ERR max request size exceeded (${limit} bytes)`);
     const query = [...url.searchParams].filter(([k]) => k !== "_token");
-    const parsed = parseEdgeCall(request.method, match?.[2] ?? "", query, body.body);
+    const parsed = parseEdgeCall(request.method, match?.[2] ?? "", query, body.body, instance.limits.max_pipeline_commands);
     if (!parsed.ok) return reply(parsed.status, parsed.error);
     const format = replyFormat(request.headers);
     if (typeof format === "object") return reply(400, format.error);

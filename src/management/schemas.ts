@@ -1,6 +1,7 @@
 // Request schemas of the management API. They validate input and generate the OpenAPI document.
 import { z } from "zod";
 import { SCOPES } from "../auth/api-key-token";
+import { WORK_LIMITS, type WorkLimitName } from "../env";
 import { DRIVER_NAMES } from "../upstream/catalog";
 
 const slug = z
@@ -81,6 +82,11 @@ const maxRequestBytes = z
   .min(1024)
   .max(100 * 1024 * 1024);
 
+/** Work-limit overrides: null clears one; the ceiling (operator configuration) is checked by the service. */
+const workLimitFields = Object.fromEntries(
+  Object.entries(WORK_LIMITS).map(([name, l]) => [name, z.number().int().min(l.min).max(l.hard).nullable().optional()]),
+) as Record<WorkLimitName, z.ZodOptional<z.ZodNullable<z.ZodNumber>>>;
+
 export const CreateInstanceSchema = z.strictObject({
   name,
   slug,
@@ -89,6 +95,7 @@ export const CreateInstanceSchema = z.strictObject({
   token: z.string().min(1).max(4096).optional(),
   allow_admin: z.boolean().optional(),
   max_request_bytes: maxRequestBytes.nullable().optional(),
+  ...workLimitFields,
 });
 
 export const UpdateInstanceSchema = z
@@ -100,5 +107,6 @@ export const UpdateInstanceSchema = z
     disabled: z.boolean().optional(),
     allow_admin: z.boolean().optional(),
     max_request_bytes: maxRequestBytes.nullable().optional(),
+    ...workLimitFields,
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");

@@ -38,6 +38,10 @@ export type UpstreamTarget = {
   credentials: UpstreamCredentials | null;
   timeoutMs: number;
   heartbeatMs: number;
+  /** Reply budget per request: bytes on the wire (bulk headers count before their bytes arrive)... */
+  maxReplyBytes: number;
+  /** ...and elements summed over every array header. Past either, the driver answers 400. */
+  maxReplyElements: number;
 };
 
 /** The words every driver uses for transport failures: they name the instance, never its credentials. */

@@ -8,7 +8,7 @@ import { eventStream } from "./event-stream";
 import { type Arg, encodeReply, RespError, type RespValue } from "./resp";
 import { replyItemJson } from "./upstash-json";
 
-const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502 } as const;
+const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502, too_large: 400 } as const;
 
 function failureResponse(error: unknown): Response {
   if (error instanceof UpstreamFailure) return errorResponse(FAILURE_STATUS[error.kind], error.message);
