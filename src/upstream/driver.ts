@@ -51,6 +51,10 @@ export const upstreamFailureText = {
   rejected: (t: UpstreamTarget) => `ERR the upstream of instance ${t.instanceId} rejected its stored credentials`,
 };
 
+/** The 400 text of a reply past the request's budget (every driver says the same). */
+export const replyTooLargeText = (limit: "bytes" | "elements", max: number) =>
+  `ERR the reply is larger than this instance's limit of ${max} ${limit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
+
 /** The outcome of a driver's creation check: never throws, says why in words. */
 export type CheckResult = { ok: true } | { ok: false; reason: string };
 

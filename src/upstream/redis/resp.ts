@@ -2,7 +2,7 @@
 // its place across socket chunks (large bulk strings are filled in place, never re-scanned).
 // @see https://redis.io/docs/latest/develop/reference/protocol-spec/
 import { utf8 } from "../../lib/encoding";
-import type { Arg } from "../driver";
+import { type Arg, replyTooLargeText } from "../driver";
 
 export type { Arg };
 
@@ -72,10 +72,7 @@ export class RespTooLarge extends RespError {
     readonly limit: "bytes" | "elements",
     readonly max: number,
   ) {
-    super(
-      `ERR the reply is larger than this instance's limit of ${max} ${limit} per request; ` +
-        "ask for less at a time (a range, a SCAN cursor, a COUNT)",
-    );
+    super(replyTooLargeText(limit, max));
   }
 }
 
@@ -87,8 +84,8 @@ const latin1 = new TextDecoder("latin1");
 const text = new TextDecoder();
 
 type Frame = { items: RespValue[]; remaining: number };
-/** Skip mode: counts left in each open array, and bulk bytes still to drop. */
-type Skip = { reply: RespTooLarge; frames: number[]; bytes: number };
+/** Skip mode: counts left in each open array; inside a bulk string, the bytes still to drop. */
+type Skip = { reply: RespTooLarge; frames: number[]; inBulk: boolean; bytes: number };
 
 /**
  * Incremental RESP2 parser: `push` socket chunks, then `next()` until it returns `undefined`.
@@ -185,7 +182,7 @@ export class RespParser {
     const frames = this.stack.map((f) => f.remaining);
     if (open > 0) frames.push(open);
     this.stack = [];
-    this.skip = { reply, frames, bytes };
+    this.skip = { reply, frames, inBulk: bytes > 0, bytes };
     if (open === 0 && bytes === 0) this.skipElementDone();
     return NEED_MORE;
   }
@@ -263,11 +260,12 @@ export class RespParser {
   private skipOn(): RespValue | undefined {
     const skip = this.skip as Skip;
     for (;;) {
-      if (skip.bytes > 0) {
+      if (skip.inBulk) {
         const take = Math.min(skip.bytes, this.buf.byteLength - this.pos);
         this.pos += take;
         skip.bytes -= take;
         if (skip.bytes > 0) return undefined;
+        skip.inBulk = false;
         if (this.skipElementDone()) break;
         continue;
       }
@@ -276,8 +274,10 @@ export class RespParser {
       if (line === NEED_MORE) return undefined;
       const length = Number(line.slice(1));
       const type = line.charCodeAt(0);
-      if (type === 36 /* $ */ && length >= 0) skip.bytes = length + 2;
-      else if (type === 42 /* * */ && length > 0) skip.frames.push(length);
+      if (type === 36 /* $ */ && length >= 0) {
+        skip.inBulk = true;
+        skip.bytes = length + 2;
+      } else if (type === 42 /* * */ && length > 0) skip.frames.push(length);
       else if (this.skipElementDone()) break;
     }
     this.skip = null;
