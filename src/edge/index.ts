@@ -12,6 +12,7 @@ import { EdgeGate } from "./gate";
 import { CORS_HEADERS, extractToken, PREFLIGHT_HEADERS, readLimitedBody, replyFormat } from "./http";
 import { type EdgeCall, methodRefusal, parseEdgeCall } from "./parse";
 import { authorizeCommand, authorizeStream, keyLevel } from "./policy";
+import { openBoundedStream, type StreamBounds } from "./stream-guard";
 
 const INSTANCE_ID = /^rdb_[a-z0-9]{20}$/;
 const MAX_URL_BYTES = 16 * 1024;
@@ -36,6 +37,7 @@ async function dispatch(
   level: number,
   allowAdmin: boolean,
   options: CallOptions,
+  streamBounds: Omit<StreamBounds, "label">,
 ): Promise<Response> {
   const check = (command: Arg[]) => authorizeCommand(command, level, allowAdmin);
   switch (call.kind) {
@@ -61,8 +63,10 @@ async function dispatch(
     case "psubscribe":
     case "monitor": {
       const refusal = authorizeStream(call.kind, level, allowAdmin);
+      if (refusal) return errorResponse(refusal.status, refusal.error);
       const targets = call.kind === "monitor" ? [] : call.targets;
-      return refusal ? errorResponse(refusal.status, refusal.error) : driver.stream(call.kind, targets, options);
+      const label = targets[0] ?? "monitor";
+      return openBoundedStream({ ...streamBounds, label }, () => driver.stream(call.kind, targets, options));
     }
   }
 }
@@ -141,7 +145,14 @@ export function createEdge(options: EdgeOptions = {}) {
 
     const callOptions: CallOptions = { format, syncToken: request.headers.get("upstash-sync-token") || null };
     const response = withCors(
-      await dispatch(parsed.call, instance.driver, keyLevel(claims.scopes), instance.record.allow_admin, callOptions),
+      await dispatch(parsed.call, instance.driver, keyLevel(claims.scopes), instance.record.allow_admin, callOptions, {
+        namespace: c.env.STREAM_SLOTS,
+        instanceId,
+        keyId: claims.sub,
+        perKey: instance.limits.max_streams_per_key,
+        perInstance: instance.limits.max_streams_per_instance,
+        lifetimeSeconds: instance.limits.max_stream_seconds,
+      }),
       head,
     );
     response.headers.set("server-timing", `meter;dur=${meterMs.toFixed(1)}`);
