@@ -149,9 +149,7 @@ export function createEdge(options: EdgeOptions = {}) {
         namespace: c.env.STREAM_SLOTS,
         instanceId,
         keyId: claims.sub,
-        perKey: instance.limits.max_streams_per_key,
-        perInstance: instance.limits.max_streams_per_instance,
-        lifetimeSeconds: instance.limits.max_stream_seconds,
+        limits: instance.limits,
       }),
       head,
     );

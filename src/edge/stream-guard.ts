@@ -1,6 +1,7 @@
 // Bounds a streaming response (/subscribe, /psubscribe, /monitor): it holds a slot of the
 // instance's StreamSlots object for its whole life (renewing the lease), and ends after the
 // instance's maximum lifetime with an SSE error event, so the client's error handler runs.
+import type { WorkLimits } from "../env";
 import { utf8 } from "../lib/encoding";
 import { type StreamSlotsNamespace, streamSlotsFor } from "../meter/client";
 import { STREAM_LEASE_MS } from "../meter/stream-slots";
@@ -10,9 +11,8 @@ export type StreamBounds = {
   namespace: StreamSlotsNamespace;
   instanceId: string;
   keyId: string;
-  perKey: number;
-  perInstance: number;
-  lifetimeSeconds: number;
+  /** The instance's effective limits: max_streams_per_key, max_streams_per_instance, max_stream_seconds. */
+  limits: WorkLimits;
   /** What the stream listens to, named in the error event (`@upstash/redis` reads "error,<channel>,<text>"). */
   label: string;
 };
@@ -22,7 +22,7 @@ export type StreamBounds = {
  * SDK's subscriber dispatches to its "error" listeners.
  */
 function lifetimeEvent(bounds: StreamBounds): Uint8Array {
-  const text = `ERR this stream reached its maximum lifetime of ${bounds.lifetimeSeconds} s on this instance; subscribe again to continue`;
+  const text = `ERR this stream reached its maximum lifetime of ${bounds.limits.max_stream_seconds} s on this instance; subscribe again to continue`;
   return utf8.encode(`event: error\ndata: error,${bounds.label},${text}\n\n`);
 }
 
@@ -30,7 +30,12 @@ function lifetimeEvent(bounds: StreamBounds): Uint8Array {
 export async function openBoundedStream(bounds: StreamBounds, open: () => Promise<Response>): Promise<Response> {
   const slots = streamSlotsFor(bounds.namespace, bounds.instanceId);
   const leaseId = crypto.randomUUID();
-  const slot = await slots.acquire({ leaseId, keyId: bounds.keyId, perKey: bounds.perKey, perInstance: bounds.perInstance });
+  const slot = await slots.acquire({
+    leaseId,
+    keyId: bounds.keyId,
+    perKey: bounds.limits.max_streams_per_key,
+    perInstance: bounds.limits.max_streams_per_instance,
+  });
   if (!slot.ok) {
     const who = slot.scope === "key" ? "for this key on" : "on";
     const refusal = errorResponse(
@@ -91,7 +96,7 @@ function bound(
         } catch {
           // the client went away meanwhile
         }
-      }, bounds.lifetimeSeconds * 1000);
+      }, bounds.limits.max_stream_seconds * 1000);
     },
     async pull(controller) {
       try {

@@ -57,9 +57,4 @@ export class StreamSlots extends DurableObject<AppBindings> {
   release(leaseId: string): void {
     this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", leaseId);
   }
-
-  /** Streams holding a live lease (for tests and operators). */
-  held(): number {
-    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM leases WHERE expires_at > ?", Date.now()).one().n;
-  }
 }
