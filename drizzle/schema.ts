@@ -95,6 +95,13 @@ export const redisInstances = sqliteTable(
     /** EVAL*, EVALSHA*, FCALL*, FUNCTION and SCRIPT for write keys; false refuses them all (403). */
     allowScripts: integer("allow_scripts", { mode: "boolean" }).notNull().default(true),
     maxRequestBytes: integer("max_request_bytes"),
+    /** Work-limit overrides; null means the deployment's default (src/env.ts WORK_LIMITS). */
+    maxPipelineCommands: integer("max_pipeline_commands"),
+    maxReplyBytes: integer("max_reply_bytes"),
+    maxReplyElements: integer("max_reply_elements"),
+    maxStreamsPerKey: integer("max_streams_per_key"),
+    maxStreamsPerInstance: integer("max_streams_per_instance"),
+    maxStreamSeconds: integer("max_stream_seconds"),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),

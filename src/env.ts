@@ -64,6 +64,54 @@ const base64Secret = z
 
 const intVar = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
+const MiB = 1024 * 1024;
+
+/**
+ * Work limits (DESIGN.md §5a). Each has a default (var `env`), an operator ceiling (var
+ * `<env>_CEILING`) and an instance field of the same name that overrides the default within
+ * [min, ceiling]. `hard` bounds what the vars themselves may say.
+ */
+export const WORK_LIMITS = {
+  /** Commands per /pipeline or /multi-exec; never below 1,000, the SDK's auto-pipeline batch. */
+  max_pipeline_commands: { env: "MAX_PIPELINE_COMMANDS", fallback: 1_000, ceiling: 10_000, min: 1_000, hard: 1_000_000 },
+  /** Reply bytes per request, RESP on the wire (the upstash driver: the upstream's body). */
+  max_reply_bytes: { env: "MAX_REPLY_BYTES", fallback: 10 * MiB, ceiling: 16 * MiB, min: 1024, hard: 100 * MiB },
+  /** Reply elements per request, summed over every RESP array header. */
+  max_reply_elements: { env: "MAX_REPLY_ELEMENTS", fallback: 100_000, ceiling: 200_000, min: 1, hard: 10_000_000 },
+  /** Concurrent /subscribe, /psubscribe and /monitor streams per API key on one instance. */
+  max_streams_per_key: { env: "MAX_STREAMS_PER_KEY", fallback: 10, ceiling: 100, min: 1, hard: 100_000 },
+  /** Concurrent streams per instance, over all keys. */
+  max_streams_per_instance: { env: "MAX_STREAMS_PER_INSTANCE", fallback: 100, ceiling: 1_000, min: 1, hard: 1_000_000 },
+  /** Seconds a stream may stay open; then it ends with an error event and the client reconnects. */
+  max_stream_seconds: { env: "MAX_STREAM_SECONDS", fallback: 3_600, ceiling: 86_400, min: 1, hard: 7 * 86_400 },
+} as const;
+
+export type WorkLimitName = keyof typeof WORK_LIMITS;
+export type WorkLimits = Record<WorkLimitName, number>;
+export const WORK_LIMIT_NAMES = Object.keys(WORK_LIMITS) as WorkLimitName[];
+
+/** The limit vars: each default and its `_CEILING`, a default never above its ceiling. */
+const WorkLimitsSchema = z
+  .object(
+    Object.fromEntries(
+      Object.values(WORK_LIMITS).flatMap(({ env, fallback, ceiling, min, hard }) => [
+        [env, intVar(fallback, min, hard)],
+        [`${env}_CEILING`, intVar(ceiling, min, hard)],
+      ]),
+    ),
+  )
+  .transform((vars, ctx) => {
+    const defaults = {} as WorkLimits;
+    const ceilings = {} as WorkLimits;
+    for (const name of WORK_LIMIT_NAMES) {
+      const env = WORK_LIMITS[name].env;
+      defaults[name] = vars[env] as number;
+      ceilings[name] = vars[`${env}_CEILING`] as number;
+      if (defaults[name] > ceilings[name]) ctx.addIssue({ code: "custom", path: [env], message: `must not exceed ${env}_CEILING` });
+    }
+    return { defaults, ceilings };
+  });
+
 const ConfigSchema = z.object({
   ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
   JWT_ISSUER: z.string().min(1),
@@ -99,7 +147,16 @@ const ProductionSafeConfigSchema = ConfigSchema.superRefine((config, ctx) => {
 /** The configuration is unusable; its message names every problem (never a value of a secret). */
 export class ConfigError extends Error {}
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = z.infer<typeof ConfigSchema> & { limits: z.infer<typeof WorkLimitsSchema> };
+
+/** What a limit is for one instance: its override, else the default; never above the operator's ceiling. */
+export function effectiveLimits(config: Config, overrides: Partial<Record<WorkLimitName, number | null>>): WorkLimits {
+  const out = {} as WorkLimits;
+  for (const name of WORK_LIMIT_NAMES) {
+    out[name] = Math.min(overrides[name] ?? config.limits.defaults[name], config.limits.ceilings[name]);
+  }
+  return out;
+}
 
 const parsed = new WeakMap<object, Config>();
 
@@ -112,10 +169,13 @@ export function getConfig(env: AppBindings): Config {
   const cached = parsed.get(env);
   if (cached) return cached;
   const result = ProductionSafeConfigSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`).join("; ");
+  const limits = WorkLimitsSchema.safeParse(env);
+  if (!result.success || !limits.success) {
+    const issues = [...(result.error?.issues ?? []), ...(limits.error?.issues ?? [])];
+    const problems = issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`).join("; ");
     throw new ConfigError(`RedisGate configuration is invalid: ${problems}`);
   }
-  parsed.set(env, result.data);
-  return result.data;
+  const config = { ...result.data, limits: limits.data };
+  parsed.set(env, config);
+  return config;
 }

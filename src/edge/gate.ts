@@ -1,7 +1,7 @@
 // The edge's in-memory gate: verifies API keys (jose, pinned), checks revocation and resolves
 // instances from the KV directory, each behind a bounded isolate cache. Never touches D1.
 import { type ApiKeyClaims, loadKeyRing, type VerifyFailure, verifyApiKey } from "../auth/api-key-token";
-import type { Config } from "../env";
+import { type Config, effectiveLimits, type WorkLimits } from "../env";
 import { deriveAeadKey, open } from "../lib/aead";
 import { TtlCache } from "../lib/ttl-cache";
 import { CREDENTIALS_PURPOSE, getInstanceRecord, type InstanceRecord, isRevoked } from "../storage/directory";
@@ -14,7 +14,8 @@ export const REVOCATION_WINDOW_MS = 10_000;
 export const INSTANCE_WINDOW_MS = 10_000;
 export const SSE_HEARTBEAT_MS = 2_000;
 
-export type ResolvedInstance = { record: InstanceRecord; driver: UpstreamDriver };
+/** An instance as the edge uses it: its record, its effective work limits and a driver. */
+export type ResolvedInstance = { record: InstanceRecord; limits: WorkLimits; driver: UpstreamDriver };
 
 export type GateOptions = { now: () => number; maxEntries?: number };
 
@@ -66,6 +67,7 @@ export class EdgeGate {
 }
 
 async function resolve(record: InstanceRecord, config: Config): Promise<ResolvedInstance> {
+  const limits = effectiveLimits(config, record);
   let credentials: UpstreamTarget["credentials"] = null;
   if (record.credentials) {
     const key = await deriveAeadKey(config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
@@ -77,6 +79,8 @@ async function resolve(record: InstanceRecord, config: Config): Promise<Resolved
     credentials,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     heartbeatMs: SSE_HEARTBEAT_MS,
+    maxReplyBytes: limits.max_reply_bytes,
+    maxReplyElements: limits.max_reply_elements,
   };
-  return { record, driver: createDriver(record.driver, target) };
+  return { record, limits, driver: createDriver(record.driver, target) };
 }

@@ -1,4 +1,5 @@
 // HTTP details of the edge: CORS, token extraction, size-limited body reading, reply format.
+import { readAtMost } from "../lib/bounded-read";
 import type { ReplyFormat } from "../upstream/driver";
 
 export const CORS_HEADERS: Record<string, string> = {
@@ -27,27 +28,8 @@ export async function readLimitedBody(request: Request, limit: number): Promise<
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) return { ok: false };
   if (!request.body) return { ok: true, body: null };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return { ok: false };
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return { ok: true, body: chunks[0] as Uint8Array };
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    body.set(c, offset);
-    offset += c.byteLength;
-  }
-  return { ok: true, body };
+  const body = await readAtMost(request.body, limit);
+  return body ? { ok: true, body } : { ok: false };
 }
 
 /** The reply format the client asked for, or an error text for a bad header combination. */

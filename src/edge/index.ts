@@ -13,6 +13,7 @@ import { EdgeGate } from "./gate";
 import { CORS_HEADERS, extractToken, PREFLIGHT_HEADERS, readLimitedBody, replyFormat } from "./http";
 import { type EdgeCall, methodRefusal, parseEdgeCall } from "./parse";
 import { authorizeCommand, authorizeStream, keyLevel, type Permissions } from "./policy";
+import { openBoundedStream, type StreamBounds } from "./stream-guard";
 
 const INSTANCE_ID = /^rdb_[a-z0-9]{20}$/;
 const MAX_URL_BYTES = 16 * 1024;
@@ -31,7 +32,13 @@ function log(requestId: string, event: string, detail: Record<string, unknown>) 
 }
 
 /** Applies the key's policy to the call, confines it to the instance's database and hands it to the driver. */
-async function dispatch(call: EdgeCall, driver: UpstreamDriver, permissions: Permissions, options: CallOptions): Promise<Response> {
+async function dispatch(
+  call: EdgeCall,
+  driver: UpstreamDriver,
+  permissions: Permissions,
+  options: CallOptions,
+  streamBounds: Omit<StreamBounds, "label">,
+): Promise<Response> {
   const check = (command: Arg[]) => authorizeCommand(command, permissions);
   switch (call.kind) {
     case "command": {
@@ -56,8 +63,10 @@ async function dispatch(call: EdgeCall, driver: UpstreamDriver, permissions: Per
     case "psubscribe":
     case "monitor": {
       const refusal = authorizeStream(call.kind, permissions);
+      if (refusal) return errorResponse(refusal.status, refusal.error);
       const targets = call.kind === "monitor" ? [] : call.targets;
-      return refusal ? errorResponse(refusal.status, refusal.error) : driver.stream(call.kind, targets, options);
+      const label = targets[0] ?? "monitor";
+      return openBoundedStream({ ...streamBounds, label }, () => driver.stream(call.kind, targets, options));
     }
   }
 }
@@ -121,7 +130,7 @@ export function createEdge(options: EdgeOptions = {}) {
     const body = await readLimitedBody(request, limit);
     if (!body.ok) return reply(413, `ERR max request size exceeded (${limit} bytes)`);
     const query = [...url.searchParams].filter(([k]) => k !== "_token");
-    const parsed = parseEdgeCall(request.method, match?.[2] ?? "", query, body.body);
+    const parsed = parseEdgeCall(request.method, match?.[2] ?? "", query, body.body, instance.limits.max_pipeline_commands);
     if (!parsed.ok) return reply(parsed.status, parsed.error);
     const format = replyFormat(request.headers);
     if (typeof format === "object") return reply(400, format.error);
@@ -146,7 +155,8 @@ export function createEdge(options: EdgeOptions = {}) {
       allowAdmin: instance.record.allow_admin,
       allowScripts: instance.record.allow_scripts,
     };
-    const response = withCors(await dispatch(parsed.call, instance.driver, permissions, callOptions), head);
+    const streamBounds = { namespace: c.env.STREAM_SLOTS, instanceId, keyId: claims.sub, limits: instance.limits };
+    const response = withCors(await dispatch(parsed.call, instance.driver, permissions, callOptions, streamBounds), head);
     response.headers.set("server-timing", `meter;dur=${meterMs.toFixed(1)}`);
     return response;
   });

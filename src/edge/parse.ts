@@ -2,6 +2,7 @@
 // contract (shared/UPSTASH-REST.md §1): JSON body form, path form, /pipeline, /multi-exec and the
 // streaming endpoints. Pure: returns a tagged result, never throws for bad input.
 import type { Arg } from "../upstream/driver";
+import { scanJsonShape } from "./json-shape";
 
 export type EdgeCall =
   | { kind: "command"; command: Arg[] }
@@ -43,8 +44,26 @@ function toArgs(value: unknown, where: string): Arg[] | string {
   return args;
 }
 
-function parseBody(body: Uint8Array | null): unknown | ParseFailure {
+/** How deep each body form nests: a command is a flat array, a pipeline an array of them. */
+const BODY_DEPTH = { command: 1, pipeline: 2, transaction: 2 } as const;
+type BodyForm = keyof typeof BODY_DEPTH;
+
+/** Refuses, before JSON.parse builds a thing, a body that nests deeper than its form or holds too many commands. */
+function checkShape(body: Uint8Array, form: BodyForm, maxCommands: number): ParseFailure | null {
+  const shape = scanJsonShape(body, { maxDepth: BODY_DEPTH[form], maxItems: form === "command" ? Number.POSITIVE_INFINITY : maxCommands });
+  if (shape.ok) return null;
+  if (shape.reason === "items") {
+    return fail(`ERR the ${form} has more than ${maxCommands} commands, this instance's limit per request; send it in parts`);
+  }
+  const where = form === "command" ? `argument ${shape.item}` : `command ${shape.item + 1}: argument ${shape.inner}`;
+  const shapeText = form === "command" ? "a command is a flat JSON array" : `a ${form} is a JSON array of flat arrays`;
+  return fail(`ERR ${where} must be a string, number or boolean, not an array or object (${shapeText})`);
+}
+
+function parseBody(body: Uint8Array | null, form: BodyForm, maxCommands: number): unknown | ParseFailure {
   if (!body || body.byteLength === 0) return fail("ERR the request body is empty; send a JSON array");
+  const refused = checkShape(body, form, maxCommands);
+  if (refused) return refused;
   try {
     return parseJsonKeepingNumbers(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body));
   } catch (error) {
@@ -54,8 +73,8 @@ function parseBody(body: Uint8Array | null): unknown | ParseFailure {
 
 const isFailure = (v: unknown): v is ParseFailure => typeof v === "object" && v !== null && (v as ParseFailure).ok === false;
 
-function parseBatch(body: Uint8Array | null, kind: "pipeline" | "transaction"): ParseResult {
-  const parsed = parseBody(body);
+function parseBatch(body: Uint8Array | null, kind: "pipeline" | "transaction", maxCommands: number): ParseResult {
+  const parsed = parseBody(body, kind, maxCommands);
   if (isFailure(parsed)) return parsed;
   if (!Array.isArray(parsed)) return fail(`ERR the ${kind} body must be a JSON array of commands`);
   if (parsed.length === 0) return fail(`ERR the ${kind} is empty`);
@@ -92,8 +111,15 @@ export function methodRefusal(method: string): string | null {
  * @param rest   the raw path after /redis/<instanceId>, e.g. "/set/foo/bar" or "//pipeline"
  * @param query  query parameters other than _token, in order
  * @param body   the raw body (already size-limited), or null
+ * @param maxCommands the most commands a pipeline or transaction may hold (counted before parsing)
  */
-export function parseEdgeCall(method: string, rest: string, query: [string, string][], body: Uint8Array | null): ParseResult {
+export function parseEdgeCall(
+  method: string,
+  rest: string,
+  query: [string, string][],
+  body: Uint8Array | null,
+  maxCommands = 1_000, // the official SDK's auto-pipeline size, the floor of every instance's limit
+): ParseResult {
   const refused = methodRefusal(method);
   if (refused) return fail(refused, 405);
   const raw = rest.replace(/^\/+/, "").replace(/\/$/, "");
@@ -102,8 +128,8 @@ export function parseEdgeCall(method: string, rest: string, query: [string, stri
   if (isFailure(decoded)) return decoded;
   const head = decoded[0]?.toLowerCase();
 
-  if (head === "pipeline" && decoded.length === 1) return parseBatch(body, "pipeline");
-  if (head === "multi-exec" && decoded.length === 1) return parseBatch(body, "transaction");
+  if (head === "pipeline" && decoded.length === 1) return parseBatch(body, "pipeline", maxCommands);
+  if (head === "multi-exec" && decoded.length === 1) return parseBatch(body, "transaction", maxCommands);
   if (head === "subscribe" || head === "psubscribe") {
     const targets = decoded.slice(1);
     if (targets.length === 0 || targets.some((t) => t === ""))
@@ -114,7 +140,7 @@ export function parseEdgeCall(method: string, rest: string, query: [string, stri
 
   if (decoded.length === 0) {
     if (method !== "POST" && method !== "PUT") return fail("ERR no command given; POST a JSON array or use /<command>/<args>");
-    const parsed = parseBody(body);
+    const parsed = parseBody(body, "command", maxCommands);
     if (isFailure(parsed)) return parsed;
     const args = toArgs(parsed, "the request body");
     return typeof args === "string" ? fail(args) : { ok: true, call: { kind: "command", command: args } };

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { SCOPES } from "../auth/api-key-token";
 import { ROLES } from "../auth/roles";
+import { WORK_LIMITS, type WorkLimitName } from "../env";
 import { DRIVER_NAMES } from "../upstream/catalog";
 
 const slug = z
@@ -82,6 +83,11 @@ const maxRequestBytes = z
   .min(1024)
   .max(100 * 1024 * 1024);
 
+/** Work-limit overrides: null clears one; the ceiling (operator configuration) is checked by the service. */
+const workLimitFields = Object.fromEntries(
+  Object.entries(WORK_LIMITS).map(([name, l]) => [name, z.number().int().min(l.min).max(l.hard).nullable().optional()]),
+) as Record<WorkLimitName, z.ZodOptional<z.ZodNullable<z.ZodNumber>>>;
+
 export const CreateInstanceSchema = z.strictObject({
   name,
   slug,
@@ -91,6 +97,7 @@ export const CreateInstanceSchema = z.strictObject({
   allow_admin: z.boolean().optional(),
   allow_scripts: z.boolean().optional(),
   max_request_bytes: maxRequestBytes.nullable().optional(),
+  ...workLimitFields,
 });
 
 export const UpdateInstanceSchema = z
@@ -103,5 +110,6 @@ export const UpdateInstanceSchema = z
     allow_admin: z.boolean().optional(),
     allow_scripts: z.boolean().optional(),
     max_request_bytes: maxRequestBytes.nullable().optional(),
+    ...workLimitFields,
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");

@@ -1,6 +1,7 @@
 // Redis instances: attach an upstream (redis or upstash driver), read, update, rotate credentials,
 // disable, delete. D1 first, then the KV directory record the edge reads. Credentials are sealed
 // before they reach D1 or KV and are never returned again.
+import { type Config, WORK_LIMIT_NAMES, WORK_LIMITS, type WorkLimitName } from "../env";
 import { AppError } from "../errors";
 import { deriveAeadKey, seal } from "../lib/aead";
 import { newId } from "../lib/ids";
@@ -29,6 +30,45 @@ import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import type { OrgAccess } from "./organizations";
 
+/** The row column behind each work-limit field. */
+const LIMIT_COLUMNS = {
+  max_pipeline_commands: "maxPipelineCommands",
+  max_reply_bytes: "maxReplyBytes",
+  max_reply_elements: "maxReplyElements",
+  max_streams_per_key: "maxStreamsPerKey",
+  max_streams_per_instance: "maxStreamsPerInstance",
+  max_stream_seconds: "maxStreamSeconds",
+} as const satisfies Record<WorkLimitName, keyof InstanceRow>;
+
+export type LimitOverrides = { [K in WorkLimitName]?: number | null | undefined };
+
+/** The instance's work-limit overrides as API fields (null: the deployment's default). */
+function limitFields(row: InstanceRow): Record<WorkLimitName, number | null> {
+  const out = {} as Record<WorkLimitName, number | null>;
+  for (const name of WORK_LIMIT_NAMES) out[name] = row[LIMIT_COLUMNS[name]];
+  return out;
+}
+
+/**
+ * The row patch for the overrides the input sets (null clears one).
+ * @throws AppError invalid_request naming each field above the operator's ceiling.
+ */
+function limitPatch(config: Config, input: LimitOverrides): Partial<InstanceRow> {
+  const patch: Partial<InstanceRow> = {};
+  const issues: { path: string; message: string }[] = [];
+  for (const name of WORK_LIMIT_NAMES) {
+    const value = input[name];
+    if (value === undefined) continue;
+    const ceiling = config.limits.ceilings[name];
+    if (value !== null && value > ceiling) {
+      issues.push({ path: name, message: `must be at most ${ceiling} (this deployment's ${WORK_LIMITS[name].env}_CEILING)` });
+    }
+    patch[LIMIT_COLUMNS[name]] = value;
+  }
+  if (issues.length > 0) throw new AppError("invalid_request", "A work limit is above what this deployment allows.", issues);
+  return patch;
+}
+
 export function presentInstance(row: InstanceRow) {
   return {
     id: row.id,
@@ -42,6 +82,7 @@ export function presentInstance(row: InstanceRow) {
     allow_admin: row.allowAdmin,
     allow_scripts: row.allowScripts,
     max_request_bytes: row.maxRequestBytes,
+    ...limitFields(row),
     created_by: row.createdBy,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -61,6 +102,7 @@ export function toInstanceRecord(row: InstanceRow): InstanceRecord {
     allow_admin: row.allowAdmin,
     allow_scripts: row.allowScripts,
     max_request_bytes: row.maxRequestBytes,
+    ...limitFields(row),
     updated_at: row.updatedAt.toISOString(),
   };
 }
@@ -87,6 +129,8 @@ async function resolveEndpoint(ctx: ServiceContext, instanceId: string, driver: 
     credentials: parsed.credentials,
     timeoutMs: ctx.config.UPSTREAM_TIMEOUT_MS,
     heartbeatMs: 0,
+    maxReplyBytes: ctx.config.limits.defaults.max_reply_bytes,
+    maxReplyElements: ctx.config.limits.defaults.max_reply_elements,
   });
   if (check && !check.ok) {
     throw new AppError("unprocessable_entity", `The upstream did not accept a PING with these credentials: ${check.reason}`, [
@@ -107,11 +151,12 @@ export type CreateInstanceInput = {
   allow_admin?: boolean | undefined;
   allow_scripts?: boolean | undefined;
   max_request_bytes?: number | null | undefined;
-};
+} & LimitOverrides;
 
 /** Attaches an upstream to the organization and publishes its directory record. */
 export async function createInstance(ctx: ServiceContext, access: OrgAccess, input: CreateInstanceInput): Promise<PublicInstance> {
   const orgId = access.organization.id;
+  const limits = limitPatch(ctx.config, input);
   const id = newId("rdb");
   const now = new Date();
   const row: InstanceRow = {
@@ -125,6 +170,13 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     allowAdmin: input.allow_admin ?? false,
     allowScripts: input.allow_scripts ?? true,
     maxRequestBytes: input.max_request_bytes ?? null,
+    maxPipelineCommands: null,
+    maxReplyBytes: null,
+    maxReplyElements: null,
+    maxStreamsPerKey: null,
+    maxStreamsPerInstance: null,
+    maxStreamSeconds: null,
+    ...limits,
     createdBy: ctx.actor.userId,
     createdAt: now,
     updatedAt: now,
@@ -171,6 +223,7 @@ export async function updateInstance(
   input: UpdateInstanceInput,
 ): Promise<PublicInstance> {
   const current = await getInstance(ctx, access, id);
+  const limits = limitPatch(ctx.config, input);
   const rotating = input.endpoint !== undefined || input.token !== undefined;
   const connection = rotating ? await resolveEndpoint(ctx, id, current.driver, input.endpoint ?? current.endpoint, input.token) : {};
   const patch: Partial<InstanceRow> = {
@@ -180,6 +233,7 @@ export async function updateInstance(
     ...(input.allow_admin !== undefined ? { allowAdmin: input.allow_admin } : {}),
     ...(input.allow_scripts !== undefined ? { allowScripts: input.allow_scripts } : {}),
     ...(input.max_request_bytes !== undefined ? { maxRequestBytes: input.max_request_bytes } : {}),
+    ...limits,
     ...connection,
   };
   const changed = Object.keys(input).filter((k) => k !== "token" && k !== "endpoint");

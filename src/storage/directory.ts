@@ -13,6 +13,8 @@ export const INSTANCE_RECORD_VERSION = 1;
 /** The aead purpose label under which upstream credentials are sealed (D1 and KV alike). */
 export const CREDENTIALS_PURPOSE = "upstream-credentials";
 
+const workLimit = z.number().int().positive().nullable().default(null);
+
 export const InstanceRecordSchema = z.object({
   v: z.literal(INSTANCE_RECORD_VERSION),
   id: z.string(),
@@ -25,6 +27,14 @@ export const InstanceRecordSchema = z.object({
   /** Absent in records written before the setting existed: scripts were allowed then. */
   allow_scripts: z.boolean().default(true),
   max_request_bytes: z.number().int().positive().nullable(),
+  // Work-limit overrides (null: the deployment's default). Records written before they existed
+  // have none of them, so each defaults to null and old records still parse.
+  max_pipeline_commands: workLimit,
+  max_reply_bytes: workLimit,
+  max_reply_elements: workLimit,
+  max_streams_per_key: workLimit,
+  max_streams_per_instance: workLimit,
+  max_stream_seconds: workLimit,
   updated_at: z.string(),
 });
 export type InstanceRecord = z.infer<typeof InstanceRecordSchema>;

@@ -38,6 +38,10 @@ export type UpstreamTarget = {
   credentials: UpstreamCredentials | null;
   timeoutMs: number;
   heartbeatMs: number;
+  /** Reply budget per request: bytes on the wire (bulk headers count before their bytes arrive)... */
+  maxReplyBytes: number;
+  /** ...and elements summed over every array header. Past either, the driver answers 400. */
+  maxReplyElements: number;
 };
 
 /** The words every driver uses for transport failures: they name the instance, never its credentials. */
@@ -46,6 +50,10 @@ export const upstreamFailureText = {
   timeout: (t: UpstreamTarget) => `ERR the upstream of instance ${t.instanceId} did not answer within ${t.timeoutMs} ms`,
   rejected: (t: UpstreamTarget) => `ERR the upstream of instance ${t.instanceId} rejected its stored credentials`,
 };
+
+/** The 400 text of a reply past the request's budget (every driver says the same). */
+export const replyTooLargeText = (limit: "bytes" | "elements", max: number) =>
+  `ERR the reply is larger than this instance's limit of ${max} ${limit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
 
 /** The outcome of a driver's creation check: never throws, says why in words. */
 export type CheckResult = { ok: true } | { ok: false; reason: string };

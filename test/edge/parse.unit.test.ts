@@ -95,11 +95,19 @@ describe("body form", () => {
 
   it.each([
     ['["SET","k",null]', "argument 2 must be a string, number or boolean, not null"],
-    ['["SET",["k"],"v"]', "argument 1 must be a string, number or boolean, not an array"],
-    ['["SET","k",{"v":"x"}]', "argument 2 must be a string, number or boolean, not object"],
     ["[null]", "argument 0 must be a string, number or boolean, not null"],
   ])("refuses %s naming the argument and its type", (text, why) => {
     expect(post("", text)).toEqual(bad(`ERR the request body: ${why}`));
+  });
+
+  // Nesting is refused by the shape scan before JSON.parse runs (bounded work).
+  it.each([
+    ['["SET",["k"],"v"]', 1],
+    ['["SET","k",{"v":"x"}]', 2],
+  ])("refuses %s before parsing: a command is a flat JSON array", (text, index) => {
+    expect(post("", text)).toEqual(
+      bad(`ERR argument ${index} must be a string, number or boolean, not an array or object (a command is a flat JSON array)`),
+    );
   });
 
   it.each(['[true,"k"]', '["","k"]', "[false]"])("refuses a command name that is not a non-empty string: %s", (text) => {
@@ -108,7 +116,9 @@ describe("body form", () => {
 
   it("does not let a __proto__ key or argument do anything special", () => {
     expect(post("", '["__proto__","constructor"]')).toEqual(command("__proto__", "constructor"));
-    expect(post("", '{"__proto__":["GET"]}')).toEqual(bad("ERR the request body must be a JSON array of command arguments"));
+    expect(post("", '{"__proto__":["GET"]}')).toEqual(
+      bad("ERR argument 0 must be a string, number or boolean, not an array or object (a command is a flat JSON array)"),
+    );
   });
 });
 

@@ -119,8 +119,9 @@ describe("bad bodies", () => {
     ["a non-array body", '{"cmd":"GET"}', /must be a JSON array/],
     ["an empty command", "[]", /empty command/],
     ["an empty body", "", /request body is empty/],
-    ["a nested array argument", '["SET","k",["v"]]', /argument 2 must be a string, number or boolean, not an array/],
-    ["an object argument", '["SET","k",{"a":1}]', /argument 2 must be a string, number or boolean, not object/],
+    // Nesting is refused by a scan before JSON.parse (test/edge/bounded-work.test.ts), so one text covers both.
+    ["a nested array argument", '["SET","k",["v"]]', /argument 2 must be a string, number or boolean, not an array or object/],
+    ["an object argument", '["SET","k",{"a":1}]', /argument 2 must be a string, number or boolean, not an array or object/],
     ["a null argument", '["SET","k",null]', /argument 2 must be a string, number or boolean, not null/],
     ["a non-string command name", "[42]", /command name must be a non-empty string/],
   ])("rejects %s with 400", async (_label, rawBody, message) => {

@@ -4,9 +4,10 @@
 import { connect } from "cloudflare:sockets";
 import { type UpstreamTarget, upstreamFailureText } from "../driver";
 import { redisAddress } from "./endpoint";
-import { type Arg, encodeCommands, RespError, RespParser, type RespValue } from "./resp";
+import { type Arg, encodeCommands, type ReplyBudget, RespError, RespParser, RespTooLarge, type RespValue } from "./resp";
 
-export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol";
+/** "too_large": a reply went past the request's budget; it was read and dropped, the connection is still in step. */
+export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol" | "too_large";
 
 /** A transport-level failure; the message names the instance, never its credentials. */
 export class UpstreamFailure extends Error {
@@ -23,11 +24,15 @@ export class RedisConnection {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
   private closed = false;
+  private readonly budget: ReplyBudget;
+  private eachReply = false;
 
   private constructor(
     private readonly socket: Socket,
     readonly instanceId: string,
+    target: UpstreamTarget,
   ) {
+    this.budget = { bytes: target.maxReplyBytes, elements: target.maxReplyElements };
     this.reader = socket.readable.getReader();
     this.writer = socket.writable.getWriter();
   }
@@ -49,7 +54,7 @@ export class RedisConnection {
     } catch {
       throw new UpstreamFailure("unreachable", upstreamFailureText.unreachable(target));
     }
-    const connection = new RedisConnection(socket, target.instanceId);
+    const connection = new RedisConnection(socket, target.instanceId, target);
     const setup: Arg[][] = [];
     const { username, password } = target.credentials ?? {};
     if (password) setup.push(username ? ["AUTH", username, password] : ["AUTH", password]);
@@ -75,17 +80,30 @@ export class RedisConnection {
     return connection;
   }
 
-  /** Writes all commands in one write, then reads exactly one reply per command. */
+  /**
+   * Writes all commands in one write, then reads exactly one reply per command, all of them under
+   * one reply budget (the target's bytes and elements per request).
+   * @throws UpstreamFailure("too_large") after reading every reply when one went past the budget.
+   */
   async exchange(commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
     await this.write(commands);
     const replies: RespValue[] = [];
+    this.parser.setBudget(this.budget);
     while (replies.length < commands.length) {
       const reply = await this.nextReply();
       if (reply === undefined)
         throw new UpstreamFailure("protocol", `ERR the upstream of instance ${this.instanceId} closed the connection`);
       replies.push(reply);
     }
+    this.parser.setBudget(null);
+    const over = replies.find((r) => r instanceof RespTooLarge);
+    if (over) throw new UpstreamFailure("too_large", over.message);
     return replies;
+  }
+
+  /** Budgets each following reply on its own (a stream's messages), with the target's limits. */
+  budgetEachReply(): void {
+    this.eachReply = true;
   }
 
   async write(commands: readonly (readonly Arg[])[]): Promise<void> {
@@ -98,6 +116,7 @@ export class RedisConnection {
 
   /** The next complete reply, or undefined when the server closed the connection. */
   async nextReply(): Promise<RespValue | undefined> {
+    if (this.eachReply) this.parser.setBudget(this.budget);
     for (;;) {
       const ready = this.parser.next();
       if (ready !== undefined) return ready;

@@ -11,7 +11,7 @@ import { type PreparedCommand, prepareScriptCommands, ScriptShaMap } from "./scr
 import { runawayKind, runawayScriptText, stopRunawayScript } from "./script-kill";
 import { replyItemJson } from "./upstash-json";
 
-const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502 } as const;
+const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502, too_large: 400 } as const;
 
 function failureResponse(error: unknown): Response {
   if (error instanceof UpstreamFailure) return errorResponse(FAILURE_STATUS[error.kind], error.message);

@@ -27,6 +27,7 @@ export async function eventStream(
   describe: (reply: RespValue) => string | null,
 ): Promise<Response> {
   const connection = await withDeadline(target, RedisConnection.open(target));
+  connection.budgetEachReply();
   await connection.write([command]);
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const stop = () => {

@@ -1,11 +1,13 @@
 // The `upstash` driver: forwards each authorised request to an Upstash (or Upstash-compatible)
 // REST endpoint as exactly one HTTP request. Encoding and sync-token headers pass through both
 // ways; Redis-level outcomes come back unchanged. Never retries: commands may not be idempotent.
+import { readAtMost } from "../../lib/bounded-read";
 import {
   type Arg,
   type CallOptions,
   isRefused,
   type RefusedItem,
+  replyTooLargeText,
   type StreamKind,
   type UpstreamDriver,
   type UpstreamTarget,
@@ -116,8 +118,16 @@ export class UpstashDriver implements UpstreamDriver {
       const value = upstream.headers.get(name);
       if (value !== null) headers.set(name, value);
     }
-    if (options.format === "resp2" && upstream.ok) return new Response(upstream.body, { status: upstream.status, headers });
-    const text = await upstream.text();
+    // The reply budget in bytes: a declared length past it is refused unread, a streamed one is
+    // cut off at the limit; either way nothing past it is held.
+    const max = this.target.maxReplyBytes;
+    const bytes = Number(upstream.headers.get("content-length") ?? 0) > max ? null : await readAtMost(upstream.body, max);
+    if (!bytes) {
+      await upstream.body?.cancel().catch(() => {});
+      return errorResponse(400, replyTooLargeText("bytes", max));
+    }
+    if (options.format === "resp2" && upstream.ok) return new Response(bytes, { status: upstream.status, headers });
+    const text = new TextDecoder().decode(bytes);
     let parsed: unknown;
     try {
       parsed = parseKeepingNumbers(text);

@@ -1,0 +1,119 @@
+// Bounds a streaming response (/subscribe, /psubscribe, /monitor): it holds a slot of the
+// instance's StreamSlots object for its whole life (renewing the lease), and ends after the
+// instance's maximum lifetime with an SSE error event, so the client's error handler runs.
+import type { WorkLimits } from "../env";
+import { utf8 } from "../lib/encoding";
+import { type StreamSlotsNamespace, streamSlotsFor } from "../meter/client";
+import { STREAM_LEASE_MS } from "../meter/stream-slots";
+import { errorResponse } from "../upstream/upstash-response";
+
+export type StreamBounds = {
+  namespace: StreamSlotsNamespace;
+  instanceId: string;
+  keyId: string;
+  /** The instance's effective limits: max_streams_per_key, max_streams_per_instance, max_stream_seconds. */
+  limits: WorkLimits;
+  /** What the stream listens to, named in the error event (`@upstash/redis` reads "error,<channel>,<text>"). */
+  label: string;
+};
+
+/**
+ * The closing event: `event: error` for EventSource clients, and a `data:` line that the official
+ * SDK's subscriber dispatches to its "error" listeners.
+ */
+function lifetimeEvent(bounds: StreamBounds): Uint8Array {
+  const text = `ERR this stream reached its maximum lifetime of ${bounds.limits.max_stream_seconds} s on this instance; subscribe again to continue`;
+  return utf8.encode(`event: error\ndata: error,${bounds.label},${text}\n\n`);
+}
+
+/** Opens the stream when a slot is free (else 429 with Retry-After) and bounds it in time. */
+export async function openBoundedStream(bounds: StreamBounds, open: () => Promise<Response>): Promise<Response> {
+  const slots = streamSlotsFor(bounds.namespace, bounds.instanceId);
+  const leaseId = crypto.randomUUID();
+  const slot = await slots.acquire({
+    leaseId,
+    keyId: bounds.keyId,
+    perKey: bounds.limits.max_streams_per_key,
+    perInstance: bounds.limits.max_streams_per_instance,
+  });
+  if (!slot.ok) {
+    const who = slot.scope === "key" ? "for this key on" : "on";
+    const refusal = errorResponse(
+      429,
+      `ERR too many concurrent streams ${who} instance ${bounds.instanceId} (the limit is ${slot.limit}); close one or retry after ${slot.retryAfterSeconds} s`,
+    );
+    refusal.headers.set("retry-after", String(slot.retryAfterSeconds));
+    return refusal;
+  }
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await slots.release(leaseId).catch(() => {});
+  };
+  let response: Response;
+  try {
+    response = await open();
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  if (!response.ok || !response.body) {
+    await release();
+    return response;
+  }
+  const renew = () => slots.renew(leaseId);
+  return new Response(bound(response.body, bounds, renew, release), { status: response.status, headers: response.headers });
+}
+
+function bound(
+  upstream: ReadableStream<Uint8Array>,
+  bounds: StreamBounds,
+  renew: () => Promise<boolean>,
+  release: () => Promise<void>,
+): ReadableStream<Uint8Array> {
+  const reader = upstream.getReader();
+  let renewal: ReturnType<typeof setInterval> | undefined;
+  let lifetime: ReturnType<typeof setTimeout> | undefined;
+  let ended = false;
+  const end = async () => {
+    ended = true;
+    clearInterval(renewal);
+    clearTimeout(lifetime);
+    reader.cancel().catch(() => {});
+    await release();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      renewal = setInterval(() => void renew().catch(() => {}), STREAM_LEASE_MS / 3);
+      lifetime = setTimeout(async () => {
+        if (ended) return;
+        // The slot is free before the client sees the end, so it can subscribe again at once.
+        await end();
+        try {
+          controller.enqueue(lifetimeEvent(bounds));
+          controller.close();
+        } catch {
+          // the client went away meanwhile
+        }
+      }, bounds.limits.max_stream_seconds * 1000);
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (ended) return;
+        if (done) {
+          await end();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch {
+        if (ended) return;
+        await end();
+        controller.close();
+      }
+    },
+    async cancel() {
+      await end();
+    },
+  });
+}

@@ -1,0 +1,197 @@
+// Bounded work per request (DESIGN.md §5a): commands per pipeline or transaction and JSON depth,
+// refused before the body is parsed; reply bytes and elements, skipped without being held and
+// answered 400; each default overridable per instance within the operator's ceiling.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, tenant, unique } from "../helpers/api";
+
+type Tenant = Awaited<ReturnType<typeof tenant>>;
+let t: Tenant;
+const k = (name: string) => `bound:${crypto.randomUUID()}:${name}`;
+const call = (who: Tenant, path: string, body: unknown) => api("POST", `/redis/${who.instance.id}${path}`, { token: who.key, body });
+const raw = (who: Tenant, path: string, rawBody: string) => api("POST", `/redis/${who.instance.id}${path}`, { token: who.key, rawBody });
+const pings = (n: number) => Array.from({ length: n }, () => ["PING"]);
+const tooLarge = (max: number, unit: "bytes" | "elements") =>
+  `ERR the reply is larger than this instance's limit of ${max} ${unit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
+
+// The free plan's per-key rate (1000 commands/s) would cut these batches short; rate limits have
+// tests of their own, so these keys carry a generous one.
+const GENEROUS = { rate_limit: { requests: 1_000_000, window_seconds: 1 } };
+
+beforeAll(async () => {
+  t = await tenant(GENEROUS);
+});
+
+describe("commands per pipeline or transaction", () => {
+  it("takes 1,000 commands (the SDK's auto-pipeline batch) and refuses 1,001 with 400, running none", async () => {
+    expect((await call(t, "/pipeline", pings(1000))).body).toHaveLength(1000);
+    const key = k("counter");
+    const batch = [["INCR", key], ...pings(1000)];
+    expect(await call(t, "/pipeline", batch)).toMatchObject({
+      status: 400,
+      body: { error: "ERR the pipeline has more than 1000 commands, this instance's limit per request; send it in parts" },
+    });
+    expect(await call(t, "/multi-exec", batch)).toMatchObject({
+      status: 400,
+      body: { error: "ERR the transaction has more than 1000 commands, this instance's limit per request; send it in parts" },
+    });
+    expect((await call(t, "", ["GET", key])).body).toEqual({ result: null });
+  });
+
+  it("counts before parsing: a million-command pipeline is refused without JSON.parse", async () => {
+    const body = `[${'["PING"],'.repeat(1_000_000)}["PING"]]`;
+    const res = await raw(t, "/pipeline", body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/^ERR the pipeline has more than 1000 commands/);
+  });
+
+  it("counts top-level items only, not brackets or commas inside strings", async () => {
+    const tricky = Array.from({ length: 1000 }, (_, i) => ["ECHO", i === 0 ? '"],["PING"],["\\' : "[,]"]);
+    const res = await call(t, "/pipeline", tricky);
+    expect(res.status).toBe(200);
+    expect(res.body[0]).toEqual({ result: '"],["PING"],["\\' });
+  });
+
+  it("lets an instance raise the limit within the ceiling", async () => {
+    const big = await tenant(GENEROUS, { max_pipeline_commands: 1500 });
+    expect(big.instance.max_pipeline_commands).toBe(1500);
+    expect((await call(big, "/pipeline", pings(1500))).body).toHaveLength(1500);
+    expect((await call(big, "/pipeline", pings(1501))).status).toBe(400);
+  });
+});
+
+describe("JSON depth", () => {
+  it("refuses a body deeper than its form needs, before parsing, with 400", async () => {
+    expect(await raw(t, "", '["SET","k",["v"]]')).toMatchObject({
+      status: 400,
+      body: { error: "ERR argument 2 must be a string, number or boolean, not an array or object (a command is a flat JSON array)" },
+    });
+    expect(await raw(t, "/pipeline", '[["PING"],["SET","k",{"a":1}]]')).toMatchObject({
+      status: 400,
+      body: {
+        error:
+          "ERR command 2: argument 2 must be a string, number or boolean, not an array or object (a pipeline is a JSON array of flat arrays)",
+      },
+    });
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    for (const path of ["", "/pipeline", "/multi-exec"]) {
+      const res = await raw(t, path, deep);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatch(/not an array or object/);
+    }
+  });
+
+  it("ignores brackets inside strings and escaped quotes", async () => {
+    const key = k("brackets");
+    expect((await raw(t, "", `["SET","${key}","[[[{\\"]]]"]`)).body).toEqual({ result: "OK" });
+    expect((await call(t, "", ["GET", key])).body).toEqual({ result: '[[[{"]]]' });
+  });
+});
+
+describe("reply size", () => {
+  it("answers a reply past the default 10 MiB with 400, holding none of it, and the next request works", async () => {
+    const key = k("huge");
+    // An 11 MiB value from a 60-byte request.
+    expect((await call(t, "", ["SETRANGE", key, String(11 * 1024 * 1024), "x"])).status).toBe(200);
+    expect(await call(t, "", ["GET", key])).toMatchObject({ status: 400, body: { error: tooLarge(10 * 1024 * 1024, "bytes") } });
+    expect((await call(t, "", ["STRLEN", key])).body).toEqual({ result: 11 * 1024 * 1024 + 1 });
+    await call(t, "", ["DEL", key]);
+  });
+
+  it("answers a reply past the default 100,000 elements with 400 (SRANDMEMBER k -1000000)", async () => {
+    const key = k("set");
+    await call(t, "", ["SADD", key, "a", "b", "c"]);
+    expect(await call(t, "", ["SRANDMEMBER", key, "-1000000"])).toMatchObject({
+      status: 400,
+      body: { error: tooLarge(100_000, "elements") },
+    });
+    expect((await call(t, "", ["SCARD", key])).body).toEqual({ result: 3 });
+  });
+
+  it("applies an instance's own limits, summed over a pipeline's or a transaction's replies", async () => {
+    const small = await tenant({}, { max_reply_bytes: 4096, max_reply_elements: 10 });
+    const key = k("v");
+    const list = k("l");
+    await call(small, "", ["SET", key, "x".repeat(3000)]);
+    await call(small, "", ["RPUSH", list, ...Array.from({ length: 11 }, (_, i) => String(i))]);
+    expect((await call(small, "", ["GET", key])).status).toBe(200);
+    // Two 3000-byte replies: each fits, together they do not.
+    const twice = [
+      ["GET", key],
+      ["GET", key],
+    ];
+    expect(await call(small, "/pipeline", twice)).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+    expect(await call(small, "/multi-exec", twice)).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+    expect(await call(small, "", ["LRANGE", list, "0", "-1"])).toMatchObject({ status: 400, body: { error: tooLarge(10, "elements") } });
+    expect((await call(small, "", ["LRANGE", list, "0", "9"])).body.result).toHaveLength(10);
+    const resp2 = await api("POST", `/redis/${small.instance.id}`, {
+      token: small.key,
+      body: ["LRANGE", list, "0", "-1"],
+      headers: { "upstash-response-format": "resp2" },
+    });
+    expect(resp2).toMatchObject({ status: 400, body: { error: tooLarge(10, "elements") } });
+  });
+
+  it("caps what the upstash driver reads of its upstream's body the same way", async () => {
+    const created = await api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
+      token: t.account.token,
+      body: {
+        name: "Upstash",
+        slug: unique("ups"),
+        driver: "upstash",
+        endpoint: env.TEST_UPSTREAM_URL,
+        token: env.TEST_UPSTREAM_TOKEN,
+        max_reply_bytes: 2048,
+      },
+    });
+    expect(created.status).toBe(201);
+    const via = { ...t, instance: created.body.data };
+    const key = k("ups");
+    await call(via, "", ["SET", key, "y".repeat(4000)]);
+    expect(await call(via, "", ["GET", key])).toMatchObject({ status: 400, body: { error: tooLarge(2048, "bytes") } });
+    expect(await call(via, "", ["STRLEN", key])).toMatchObject({ status: 200, body: { result: 4000 } });
+  });
+});
+
+describe("instance overrides", () => {
+  const base = () => `/api/organizations/${t.orgId}/redis-instances/${t.instance.id}`;
+
+  it("are returned, set and cleared through the instance API", async () => {
+    expect(t.instance).toMatchObject({
+      max_pipeline_commands: null,
+      max_reply_bytes: null,
+      max_reply_elements: null,
+      max_streams_per_key: null,
+      max_streams_per_instance: null,
+      max_stream_seconds: null,
+    });
+    const set = await api("PUT", base(), { token: t.account.token, body: { max_streams_per_key: 3, max_stream_seconds: 60 } });
+    expect(set.body.data).toMatchObject({ max_streams_per_key: 3, max_stream_seconds: 60 });
+    const cleared = await api("PUT", base(), { token: t.account.token, body: { max_streams_per_key: null, max_stream_seconds: null } });
+    expect(cleared.body.data).toMatchObject({ max_streams_per_key: null, max_stream_seconds: null });
+  });
+
+  it("refuses values below the floor or above the operator's ceiling with 400 naming the field", async () => {
+    const below = await api("PUT", base(), { token: t.account.token, body: { max_pipeline_commands: 999 } });
+    expect(below.status).toBe(400);
+    expect(below.body.error.issues).toEqual([expect.objectContaining({ path: "max_pipeline_commands" })]);
+    const above = await api("PUT", base(), {
+      token: t.account.token,
+      body: { max_pipeline_commands: 20_000, max_reply_bytes: 32 * 1024 * 1024 },
+    });
+    expect(above.status).toBe(400);
+    expect(above.body.error.issues).toEqual([
+      { path: "max_pipeline_commands", message: "must be at most 10000 (this deployment's MAX_PIPELINE_COMMANDS_CEILING)" },
+      { path: "max_reply_bytes", message: "must be at most 16777216 (this deployment's MAX_REPLY_BYTES_CEILING)" },
+    ]);
+  });
+
+  it("default when a directory record written before they existed lacks them", async () => {
+    const old = await tenant(GENEROUS);
+    const record = JSON.parse((await env.DIRECTORY.get(`v1:instance:${old.instance.id}`)) as string);
+    for (const name of Object.keys(record).filter((n) => /^max_(pipeline|reply|stream)/.test(n))) delete record[name];
+    await env.DIRECTORY.put(`v1:instance:${old.instance.id}`, JSON.stringify(record));
+    expect((await call(old, "", ["PING"])).body).toEqual({ result: "PONG" });
+    expect((await call(old, "/pipeline", pings(1001))).status).toBe(400);
+  });
+});

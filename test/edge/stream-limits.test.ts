@@ -1,0 +1,113 @@
+// Streams are bounded: concurrent /subscribe, /psubscribe and /monitor streams per key and per
+// instance (counted across isolates by the instance's StreamSlots object), refused with 429 and
+// Retry-After; and each stream ends after the instance's maximum lifetime with an error event the
+// official SDK hands to its "error" listeners. Lifetimes here are short, so every stream is ended
+// by the server, never by a client-side cancel.
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, mintKey, ORIGIN, tenant } from "../helpers/api";
+import { sdkClient } from "../helpers/sdk";
+
+/** Opens an SSE stream; `events` collects its `data:` lines, `untilEnd` reads it to the end. */
+async function openStream(path: string, token: string) {
+  const res = await exports.default.fetch(
+    new Request(`${ORIGIN}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" } }),
+  );
+  const events: string[] = [];
+  let text = "";
+  const reader = res.body?.getReader();
+  const decoder = new TextDecoder();
+  const readOnce = async () => {
+    const { done, value } = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+    if (!done) text += decoder.decode(value, { stream: true });
+    events.splice(0, events.length, ...[...text.matchAll(/^data: (.*)$/gm)].map((m) => m[1] as string));
+    return done;
+  };
+  const until = async (predicate: () => boolean) => {
+    while (!predicate()) if (await readOnce()) throw new Error(`stream ended early: ${JSON.stringify(events)}`);
+  };
+  const untilEnd = async () => {
+    while (!(await readOnce()));
+    return text;
+  };
+  return { res, events, until, untilEnd };
+}
+
+const subscribe = (instanceId: string, channel: string, token: string) =>
+  openStream(`/redis/${instanceId}/subscribe/${encodeURIComponent(channel)}`, token);
+
+describe("stream lifetime", () => {
+  it("ends a stream after the instance's maximum lifetime with an SSE error event", async () => {
+    const t = await tenant({}, { max_stream_seconds: 1 });
+    const channel = `life:${crypto.randomUUID()}`;
+    const stream = await subscribe(t.instance.id, channel, t.key);
+    expect(stream.res.status).toBe(200);
+    await stream.until(() => stream.events.includes(`subscribe,${channel},1`));
+    const text = await stream.untilEnd();
+    expect(text).toMatch(
+      new RegExp(
+        `event: error\\ndata: error,${channel},ERR this stream reached its maximum lifetime of 1 s on this instance; subscribe again to continue\\n\\n$`,
+      ),
+    );
+  });
+
+  it("runs the official SDK subscriber's error handler", async () => {
+    const t = await tenant({}, { max_stream_seconds: 1 });
+    const channel = `sdk:${crypto.randomUUID()}`;
+    const subscriber = sdkClient(t.url, t.key).subscribe([channel]);
+    const error = await new Promise((resolve) => subscriber.on("error", resolve));
+    expect(error).toEqual({
+      channel,
+      message: "ERR this stream reached its maximum lifetime of 1 s on this instance; subscribe again to continue",
+    });
+    await subscriber.unsubscribe();
+  });
+});
+
+describe("concurrent streams", () => {
+  it("refuses a stream past the instance's limit with 429 and Retry-After, and frees the slot when one ends", async () => {
+    const t = await tenant({}, { max_streams_per_instance: 2, max_stream_seconds: 2 });
+    const other = await mintKey(t.account, t.orgId, { scopes: ["read"] });
+    const first = await subscribe(t.instance.id, "a", t.key);
+    const second = await subscribe(t.instance.id, "b", other.key);
+    expect([first.res.status, second.res.status]).toEqual([200, 200]);
+    const third = await api("POST", `/redis/${t.instance.id}/psubscribe/c*`, { token: t.key });
+    expect(third.status).toBe(429);
+    const retryAfter = Number(third.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(third.body).toEqual({
+      error: `ERR too many concurrent streams on instance ${t.instance.id} (the limit is 2); close one or retry after ${retryAfter} s`,
+    });
+    await first.untilEnd();
+    const fourth = await subscribe(t.instance.id, "d", t.key);
+    expect(fourth.res.status).toBe(200);
+    await Promise.all([second.untilEnd(), fourth.untilEnd()]);
+  });
+
+  it("refuses a key's stream past the per-key limit while another key still gets one", async () => {
+    const t = await tenant({}, { max_streams_per_key: 1, max_stream_seconds: 2 });
+    const other = await mintKey(t.account, t.orgId, { scopes: ["read"] });
+    const first = await subscribe(t.instance.id, "a", t.key);
+    expect(first.res.status).toBe(200);
+    const second = await api("POST", `/redis/${t.instance.id}/subscribe/b`, { token: t.key });
+    expect(second).toMatchObject({
+      status: 429,
+      body: {
+        error: expect.stringMatching(
+          new RegExp(`^ERR too many concurrent streams for this key on instance ${t.instance.id} \\(the limit is 1\\)`),
+        ),
+      },
+    });
+    const third = await subscribe(t.instance.id, "c", other.key);
+    expect(third.res.status).toBe(200);
+    await Promise.all([first.untilEnd(), third.untilEnd()]);
+  });
+
+  it("uses the deployment's defaults: 10 per key", async () => {
+    const t = await tenant({}, { max_stream_seconds: 2 });
+    const streams = await Promise.all(Array.from({ length: 10 }, (_, i) => subscribe(t.instance.id, `s${i}`, t.key)));
+    expect(streams.map((s) => s.res.status)).toEqual(Array(10).fill(200));
+    expect((await api("POST", `/redis/${t.instance.id}/subscribe/x`, { token: t.key })).status).toBe(429);
+    await Promise.all(streams.map((s) => s.untilEnd()));
+  });
+});
