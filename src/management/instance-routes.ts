@@ -1,13 +1,14 @@
-// /api/organizations/:orgId/redis-instances: attach, list, read, update, delete.
+// /api/organizations/:orgId/redis-instances: attach, list, read, update, delete, re-run the isolation check.
 import { Hono } from "hono";
 import { ok } from "../errors";
 import {
   createInstance,
   deleteInstance,
+  describeInstance,
   getInstance,
   listOrganizationInstances,
   type PublicInstance,
-  presentInstance,
+  recheckIsolation,
   updateInstance,
 } from "../services/instances";
 import { type ManagementEnv, orgContext } from "./context";
@@ -19,7 +20,7 @@ const BASE = "/api/organizations/:orgId/redis-instances";
 const tag = "redis-instances";
 
 /** Adds the URL to paste into `new Redis({ url, token })`. */
-function withRestUrl(requestUrl: string, instance: PublicInstance) {
+function withRestUrl<T extends PublicInstance>(requestUrl: string, instance: T) {
   return { ...instance, rest_url: `${new URL(requestUrl).origin}/redis/${instance.id}` };
 }
 
@@ -53,7 +54,23 @@ defineRoute(
   { method: "get", path: `${BASE}/:instanceId`, summary: "Read a Redis instance (credentials are never returned)", tag, auth: true },
   async (c) => {
     const { ctx, access } = await orgContext(c, "viewer");
-    return c.json(ok(withRestUrl(c.req.url, presentInstance(await getInstance(ctx, access, pathParam(c, "instanceId"))))));
+    return c.json(ok(withRestUrl(c.req.url, await describeInstance(ctx, await getInstance(ctx, access, pathParam(c, "instanceId"))))));
+  },
+);
+
+defineRoute(
+  instanceRoutes,
+  {
+    method: "post",
+    path: `${BASE}/:instanceId/isolation-check`,
+    summary: "Re-run the connection check and isolation probes with the stored credentials (admin)",
+    tag,
+    auth: true,
+  },
+  async (c) => {
+    const { ctx, access } = await orgContext(c, "admin");
+    const instance = await recheckIsolation(ctx, access, pathParam(c, "instanceId"));
+    return c.json(ok(withRestUrl(c.req.url, instance), { message: "Isolation check done." }));
   },
 );
 
