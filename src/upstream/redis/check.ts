@@ -7,13 +7,13 @@ import { redisAddress } from "./endpoint";
 import { type Arg, RespError, RespSimple, type RespValue } from "./resp";
 
 /** A target that opens a bare socket: no AUTH, no SELECT (the check sends them itself). */
-export function bareTarget(target: UpstreamTarget): UpstreamTarget {
+function bareTarget(target: UpstreamTarget): UpstreamTarget {
   const url = new URL(target.endpoint);
   return { ...target, endpoint: `${url.protocol}//${url.host}`, credentials: null };
 }
 
 /** The commands that make a bare connection into the instance's own: AUTH, then SELECT. */
-export function setupCommands(target: UpstreamTarget): { step: string; command: Arg[] }[] {
+function setupCommands(target: UpstreamTarget): { step: string; command: Arg[] }[] {
   const { username, password } = target.credentials ?? {};
   const db = redisAddress(target.endpoint).db;
   const steps: { step: string; command: Arg[] }[] = [];
