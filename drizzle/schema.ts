@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ROLES } from "../src/auth/roles";
 import { DRIVER_NAMES } from "../src/upstream/catalog";
+import type { IsolationFindings } from "../src/upstream/isolation";
 
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -102,11 +103,22 @@ export const redisInstances = sqliteTable(
     maxStreamsPerKey: integer("max_streams_per_key"),
     maxStreamsPerInstance: integer("max_streams_per_instance"),
     maxStreamSeconds: integer("max_stream_seconds"),
+    /** The upstream server as host:port (lowercased), from the isolation probe; null when not probed. */
+    serverAddress: text("server_address"),
+    /** Redis's run_id (INFO server) when the credentials could read it: matches a server under any name. */
+    serverRunId: text("server_run_id"),
+    /** What the isolation probes found (src/upstream/isolation.ts) and when; null for drivers without probes. */
+    isolationReport: text("isolation_report", { mode: "json" }).$type<IsolationFindings>(),
+    isolationCheckedAt: integer("isolation_checked_at", { mode: "timestamp_ms" }),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("redis_instances_org_slug_unique").on(t.organizationId, t.slug)],
+  (t) => [
+    uniqueIndex("redis_instances_org_slug_unique").on(t.organizationId, t.slug),
+    index("redis_instances_server_address_idx").on(t.serverAddress),
+    index("redis_instances_server_run_id_idx").on(t.serverRunId),
+  ],
 );
 
 export const apiKeys = sqliteTable(

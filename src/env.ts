@@ -130,6 +130,14 @@ const ConfigSchema = z.object({
   MAX_REQUEST_BYTES: intVar(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   // Above Redis's default busy-reply-threshold (5 s), so a runaway script can be killed right after the deadline.
   UPSTREAM_TIMEOUT_MS: intVar(10_000, 100, 120_000),
+  /**
+   * "true" lets a production deployment attach a `redis` instance to a server another organization
+   * already uses (DESIGN.md §5a: one server per organization is the boundary). Only "true"/"false".
+   */
+  ALLOW_SHARED_UPSTREAM_SERVERS: z
+    .enum(["true", "false"], { message: 'must be "true" or "false"' })
+    .default("false")
+    .transform((v) => v === "true"),
 });
 
 /** A production deployment must not let instances point at the Worker's own machine. */

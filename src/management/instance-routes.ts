@@ -1,12 +1,13 @@
-// /api/organizations/:orgId/redis-instances: attach, list, read, update, delete.
+// /api/organizations/:orgId/redis-instances: attach, list, read, update, delete, re-run the isolation check.
 import { Hono } from "hono";
 import {
   createInstance,
   deleteInstance,
+  describeInstance,
   getInstance,
   listOrganizationInstances,
   type PublicInstance,
-  presentInstance,
+  recheckIsolation,
   updateInstance,
 } from "../services/instances";
 import type { ManagementEnv } from "./context";
@@ -19,7 +20,7 @@ const BASE = "/api/organizations/:orgId/redis-instances";
 const tag = "redis-instances";
 
 /** Adds the URL to paste into `new Redis({ url, token })`. */
-function withRestUrl(requestUrl: string, instance: PublicInstance) {
+function withRestUrl<T extends PublicInstance>(requestUrl: string, instance: T) {
   return { ...instance, rest_url: `${new URL(requestUrl).origin}/redis/${instance.id}` };
 }
 
@@ -60,13 +61,29 @@ defineRoute(
   {
     method: "get",
     path: `${BASE}/:instanceId`,
-    summary: "Read a Redis instance (credentials are never returned)",
+    summary: "Read a Redis instance with its isolation report (credentials are never returned)",
     tag,
     auth: true,
     role: "viewer",
   },
   async (c, { ctx, access, params }) => {
-    return c.json(ok(withRestUrl(c.req.url, presentInstance(await getInstance(ctx, access, params.instanceId)))));
+    return c.json(ok(withRestUrl(c.req.url, await describeInstance(ctx, await getInstance(ctx, access, params.instanceId)))));
+  },
+);
+
+defineRoute(
+  instanceRoutes,
+  {
+    method: "post",
+    path: `${BASE}/:instanceId/isolation-check`,
+    summary: "Re-run the connection check and isolation probes with the stored credentials (admin)",
+    tag,
+    auth: true,
+    role: "admin",
+  },
+  async (c, { ctx, access, params }) => {
+    const instance = await recheckIsolation(ctx, access, params.instanceId);
+    return c.json(ok(withRestUrl(c.req.url, instance), { message: "Isolation check done." }));
   },
 );
 

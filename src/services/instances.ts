@@ -3,7 +3,7 @@
 // before they reach D1 or KV and are never returned again.
 import { type Config, WORK_LIMIT_NAMES, WORK_LIMITS, type WorkLimitName } from "../env";
 import { AppError } from "../errors";
-import { deriveAeadKey, seal } from "../lib/aead";
+import { deriveAeadKey, open, seal } from "../lib/aead";
 import { newId } from "../lib/ids";
 import { listRevokedUnexpiredApiKeys } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
@@ -23,11 +23,14 @@ import {
   listAllInstances,
   listInstances,
   updateInstanceStatement,
+  updateIsolationStatement,
 } from "../storage/instances";
-import { type DriverName, parseEndpoint } from "../upstream/catalog";
+import { type DriverName, parseEndpoint, type UpstreamCredentials } from "../upstream/catalog";
+import type { UpstreamTarget } from "../upstream/driver";
 import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
+import { admitServer, describeIsolation, probeIsolation } from "./instance-isolation";
 import type { OrgAccess } from "./organizations";
 
 /** The row column behind each work-limit field. */
@@ -90,6 +93,12 @@ export function presentInstance(row: InstanceRow) {
 }
 export type PublicInstance = ReturnType<typeof presentInstance>;
 
+/** One instance as its own page shows it: with its isolation report, read now, and any warnings. */
+export async function describeInstance(ctx: ServiceContext, row: InstanceRow) {
+  return { ...presentInstance(row), ...(await describeIsolation(ctx, row)) };
+}
+export type InstanceDetail = Awaited<ReturnType<typeof describeInstance>>;
+
 export function toInstanceRecord(row: InstanceRow): InstanceRecord {
   return {
     v: INSTANCE_RECORD_VERSION,
@@ -116,30 +125,58 @@ function slugConflict(error: unknown): never {
   throw error;
 }
 
-async function resolveEndpoint(ctx: ServiceContext, instanceId: string, driver: DriverName, endpoint: string, token?: string) {
+function upstreamTarget(
+  ctx: ServiceContext,
+  instanceId: string,
+  endpoint: string,
+  credentials: UpstreamCredentials | null,
+): UpstreamTarget {
+  return {
+    instanceId,
+    endpoint,
+    credentials,
+    timeoutMs: ctx.config.UPSTREAM_TIMEOUT_MS,
+    heartbeatMs: 0,
+    maxReplyBytes: ctx.config.limits.defaults.max_reply_bytes,
+    maxReplyElements: ctx.config.limits.defaults.max_reply_elements,
+  };
+}
+
+/** Runs the driver's creation check. @throws AppError unprocessable_entity with the upstream's reason. */
+async function checkUpstream(driver: DriverName, target: UpstreamTarget): Promise<void> {
+  const check = await DRIVERS[driver].check?.(target);
+  if (check && !check.ok) {
+    throw new AppError("unprocessable_entity", `The upstream did not accept a PING with these credentials: ${check.reason}`, [
+      { path: "endpoint", message: check.reason },
+    ]);
+  }
+}
+
+/**
+ * Validates, checks and probes a new endpoint, applies the shared-server policy, and seals the
+ * credentials: everything an attached or re-pointed instance stores about its upstream.
+ */
+async function resolveEndpoint(
+  ctx: ServiceContext,
+  orgId: string,
+  instanceId: string,
+  driver: DriverName,
+  endpoint: string,
+  token?: string,
+) {
   const parsed = parseEndpoint(driver, endpoint, token, {
     allowedHosts: ctx.config.ALLOWED_UPSTREAM_HOSTS,
     allowPlainHttp: ctx.config.ENVIRONMENT !== "production",
   });
   if (!parsed.ok)
     throw new AppError("invalid_request", `${parsed.path} ${parsed.message}.`, [{ path: parsed.path, message: parsed.message }]);
-  const check = await DRIVERS[driver].check?.({
-    instanceId,
-    endpoint: parsed.endpoint,
-    credentials: parsed.credentials,
-    timeoutMs: ctx.config.UPSTREAM_TIMEOUT_MS,
-    heartbeatMs: 0,
-    maxReplyBytes: ctx.config.limits.defaults.max_reply_bytes,
-    maxReplyElements: ctx.config.limits.defaults.max_reply_elements,
-  });
-  if (check && !check.ok) {
-    throw new AppError("unprocessable_entity", `The upstream did not accept a PING with these credentials: ${check.reason}`, [
-      { path: "endpoint", message: check.reason },
-    ]);
-  }
+  const target = upstreamTarget(ctx, instanceId, parsed.endpoint, parsed.credentials);
+  await checkUpstream(driver, target);
+  const isolation = await probeIsolation(driver, target);
+  await admitServer(ctx, orgId, isolation);
   const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
   const ciphertext = parsed.credentials ? await seal(key, JSON.stringify(parsed.credentials), instanceId) : null;
-  return { endpoint: parsed.endpoint, credentialsCiphertext: ciphertext, credentialHint: parsed.hint };
+  return { endpoint: parsed.endpoint, credentialsCiphertext: ciphertext, credentialHint: parsed.hint, ...isolation };
 }
 
 export type CreateInstanceInput = {
@@ -154,7 +191,7 @@ export type CreateInstanceInput = {
 } & LimitOverrides;
 
 /** Attaches an upstream to the organization and publishes its directory record. */
-export async function createInstance(ctx: ServiceContext, access: OrgAccess, input: CreateInstanceInput): Promise<PublicInstance> {
+export async function createInstance(ctx: ServiceContext, access: OrgAccess, input: CreateInstanceInput): Promise<InstanceDetail> {
   const orgId = access.organization.id;
   const limits = limitPatch(ctx.config, input);
   const id = newId("rdb");
@@ -165,7 +202,7 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     name: input.name,
     slug: input.slug,
     driver: input.driver,
-    ...(await resolveEndpoint(ctx, id, input.driver, input.endpoint, input.token)),
+    ...(await resolveEndpoint(ctx, orgId, id, input.driver, input.endpoint, input.token)),
     disabled: false,
     allowAdmin: input.allow_admin ?? false,
     allowScripts: input.allow_scripts ?? true,
@@ -193,7 +230,7 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     ])
     .catch(slugConflict);
   await putInstanceRecord(ctx.kv, toInstanceRecord(row));
-  return presentInstance(row);
+  return describeInstance(ctx, row);
 }
 
 /** @throws AppError not_found for an id that is not this organization's. */
@@ -221,11 +258,13 @@ export async function updateInstance(
   access: OrgAccess,
   id: string,
   input: UpdateInstanceInput,
-): Promise<PublicInstance> {
+): Promise<InstanceDetail> {
   const current = await getInstance(ctx, access, id);
   const limits = limitPatch(ctx.config, input);
   const rotating = input.endpoint !== undefined || input.token !== undefined;
-  const connection = rotating ? await resolveEndpoint(ctx, id, current.driver, input.endpoint ?? current.endpoint, input.token) : {};
+  const connection = rotating
+    ? await resolveEndpoint(ctx, access.organization.id, id, current.driver, input.endpoint ?? current.endpoint, input.token)
+    : {};
   const patch: Partial<InstanceRow> = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.slug !== undefined ? { slug: input.slug } : {}),
@@ -250,7 +289,37 @@ export async function updateInstance(
     .catch(slugConflict);
   const updated = await getInstance(ctx, access, id);
   await putInstanceRecord(ctx.kv, toInstanceRecord(updated));
-  return presentInstance(updated);
+  return describeInstance(ctx, updated);
+}
+
+/**
+ * Re-runs the connection check and the isolation probes with the stored credentials (an ACL may
+ * have changed since) and stores the new findings. Does not re-apply the shared-server policy.
+ * @throws AppError unprocessable_entity when the driver has no probes or the check fails.
+ */
+export async function recheckIsolation(ctx: ServiceContext, access: OrgAccess, id: string): Promise<InstanceDetail> {
+  const current = await getInstance(ctx, access, id);
+  if (!DRIVERS[current.driver].probe)
+    throw new AppError(
+      "unprocessable_entity",
+      `The ${current.driver} driver has no isolation probes: its upstream is a database of its own.`,
+    );
+  const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
+  const sealed = current.credentialsCiphertext;
+  const credentials = sealed ? (JSON.parse(await open(key, sealed, id)) as UpstreamCredentials) : null;
+  const target = upstreamTarget(ctx, id, current.endpoint, credentials);
+  await checkUpstream(current.driver, target);
+  const isolation = await probeIsolation(current.driver, target);
+  await ctx.db.batch([
+    updateIsolationStatement(ctx.db, access.organization.id, id, isolation),
+    auditStatement(ctx, access.organization.id, {
+      action: "instance.isolation_check",
+      resourceType: "instance",
+      resourceId: id,
+      metadata: { reaches_beyond_database: isolation.isolationReport?.probes.some((p) => p.outcome === "allowed") ?? false },
+    }),
+  ]);
+  return describeInstance(ctx, { ...current, ...isolation });
 }
 
 export async function deleteInstance(ctx: ServiceContext, access: OrgAccess, id: string): Promise<void> {

@@ -1,5 +1,5 @@
 // D1 queries for Redis instances. Credentials are stored sealed; this module never sees plaintext.
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, countDistinct, desc, eq, lt, ne, or, sql } from "drizzle-orm";
 import { redisInstances } from "../../drizzle/schema";
 import type { Db } from "./db";
 
@@ -51,6 +51,41 @@ export function updateInstanceStatement(db: Db, orgId: string, id: string, patch
     .where(and(eq(redisInstances.organizationId, orgId), eq(redisInstances.id, id)));
 }
 
+/** Stores new isolation findings without touching updated_at (the KV record does not change). */
+export function updateIsolationStatement(
+  db: Db,
+  orgId: string,
+  id: string,
+  columns: Pick<InstanceRow, "serverAddress" | "serverRunId" | "isolationReport" | "isolationCheckedAt">,
+) {
+  return db
+    .update(redisInstances)
+    .set(columns)
+    .where(and(eq(redisInstances.organizationId, orgId), eq(redisInstances.id, id)));
+}
+
 export function deleteInstanceStatement(db: Db, orgId: string, id: string) {
   return db.delete(redisInstances).where(and(eq(redisInstances.organizationId, orgId), eq(redisInstances.id, id)));
+}
+
+export type ServerSharing = { instances: number; organizations: number };
+
+/**
+ * How many instances of OTHER organizations sit on the same upstream server: the same address, or
+ * the same Redis run_id when one is known. Counts only; the caller never sees their ids.
+ */
+export async function countOtherOrganizationsOnServer(
+  db: Db,
+  orgId: string,
+  server: { address: string; runId: string | null },
+): Promise<ServerSharing> {
+  const sameServer = server.runId
+    ? or(eq(redisInstances.serverAddress, server.address), eq(redisInstances.serverRunId, server.runId))
+    : eq(redisInstances.serverAddress, server.address);
+  const row = await db
+    .select({ instances: sql<number>`count(*)`, organizations: countDistinct(redisInstances.organizationId) })
+    .from(redisInstances)
+    .where(and(ne(redisInstances.organizationId, orgId), sameServer))
+    .get();
+  return { instances: Number(row?.instances ?? 0), organizations: Number(row?.organizations ?? 0) };
 }

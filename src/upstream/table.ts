@@ -3,7 +3,10 @@
 // drivers); pure code imports ./catalog instead.
 import type { DriverName } from "./catalog";
 import type { CheckResult, UpstreamDriver, UpstreamTarget } from "./driver";
+import type { IsolationFindings } from "./isolation";
+import { checkRedisUpstream } from "./redis/check";
 import { RedisDriver } from "./redis/driver";
+import { probeRedisIsolation } from "./redis/probe";
 import { checkUpstashUpstream } from "./upstash/check";
 import { UpstashDriver } from "./upstash/driver";
 
@@ -12,10 +15,15 @@ export type DriverSpec = {
   create(target: UpstreamTarget): UpstreamDriver;
   /** Proves the upstream answers through the given credentials before an instance is saved. */
   check?(target: UpstreamTarget): Promise<CheckResult>;
+  /**
+   * After a passing check: what these credentials can reach beyond their own database, and which
+   * server answered (for matching other organizations' instances). Harmless; never throws.
+   */
+  probe?(target: UpstreamTarget): Promise<IsolationFindings>;
 };
 
 export const DRIVERS: Record<DriverName, DriverSpec> = {
-  redis: { create: (target) => new RedisDriver(target) },
+  redis: { create: (target) => new RedisDriver(target), check: checkRedisUpstream, probe: probeRedisIsolation },
   upstash: { create: (target) => new UpstashDriver(target), check: checkUpstashUpstream },
 };
 

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../scripts/redis-server.mjs";
+import { freePort, sendRedisCommand } from "../../scripts/redis-server.mjs";
 import { startStack } from "../../scripts/stack.mjs";
 import { launchBrowser, SCREENSHOTS } from "./browser.mjs";
 import { journey } from "./journey.mjs";
@@ -59,6 +59,10 @@ try {
     log: () => {},
   });
   console.log(`e2e: stack on ${stack.base} (redis ${stack.redisUrl}) after ${seconds()} s`);
+  // Attaching an instance checks the upstream answers through its credentials, so the Redis user the
+  // instance-settings scenario attaches and rotates to must exist with both of its passwords.
+  const secrets = [">upstream-secret-one", ">upstream-secret-two"];
+  await sendRedisCommand(Number(new URL(stack.redisUrl).port), ["ACL", "SETUSER", "app", "on", ...secrets, "~*", "&*", "+@all"]);
   browser = await launchBrowser();
   const world = createWorld({ base: stack.base, redisUrl: stack.redisUrl, browser, record: { offsite: [], problems: [] } });
   for (const [name, run] of [...journey(world), ...more(world)]) {

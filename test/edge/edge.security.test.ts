@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { importJWK, type JWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createInstance, mintKey, tenant } from "../helpers/api";
+import { aclUser, moveDirectoryRecord, redisCommand } from "../helpers/redis-server";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 let t: Tenant;
@@ -194,14 +195,18 @@ describe("keys out of bounds", () => {
 });
 
 describe("upstream failures name the instance, never its credentials", () => {
+  // Attaching checks the upstream, so these instances are attached to a live server first and then
+  // lose it, as when a server dies, moves or has its password changed after the instance was made.
   it("answers 502 when the upstream refuses the connection", async () => {
-    const dead = await createInstance(t.account, t.orgId, { endpoint: "redis://127.0.0.1:1" });
+    const dead = await createInstance(t.account, t.orgId);
+    await moveDirectoryRecord(dead.id, "redis://127.0.0.1:1");
     const res = await api("POST", `/redis/${dead.id}`, { token: t.key, body: ["PING"] });
     expect(res).toMatchObject({ status: 502, body: { error: `ERR cannot reach the upstream of instance ${dead.id}` } });
   });
 
   it("answers 504 when the upstream accepts but never answers", async () => {
-    const silent = await createInstance(t.account, t.orgId, { endpoint: env.TEST_BLACKHOLE_URL });
+    const silent = await createInstance(t.account, t.orgId);
+    await moveDirectoryRecord(silent.id, env.TEST_BLACKHOLE_URL);
     const res = await api("POST", `/redis/${silent.id}`, { token: t.key, body: ["PING"] });
     expect(res).toMatchObject({ status: 504, body: { error: `ERR the upstream of instance ${silent.id} did not answer within 2000 ms` } });
   });
@@ -212,12 +217,14 @@ describe("upstream failures name the instance, never its credentials", () => {
     const who = await api("POST", `/redis/${good.id}/pipeline`, { token: admin.key, body: [["ACL", "WHOAMI"]] });
     expect(who.body).toEqual([{ result: "gate" }]);
 
-    const wrongUrl = env.TEST_REDIS_ACL_URL.replace("gate-secret-pw", "wrong-password");
-    const bad = await createInstance(t.account, t.orgId, { endpoint: wrongUrl });
+    const user = await aclUser(["~*", "&*", "+@all"]);
+    const bad = await createInstance(t.account, t.orgId, { endpoint: user.url });
+    await redisCommand(["ACL", "SETUSER", user.name, "resetpass", ">wrong-password"]);
     const key = `sec:${crypto.randomUUID()}`;
     const res = await api("POST", `/redis/${bad.id}`, { token: t.key, body: ["SET", key, "x"] });
     expect(res).toMatchObject({ status: 502, body: { error: `ERR the upstream of instance ${bad.id} rejected its stored credentials` } });
-    expect(JSON.stringify(res.body)).not.toContain("wrong-password");
+    expect(JSON.stringify(res.body)).not.toContain(user.password);
     expect((await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["EXISTS", key] })).body).toEqual({ result: 0 });
+    await redisCommand(["ACL", "DELUSER", user.name]);
   });
 });

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, type ApiResult, api, createInstance, ORIGIN, unique } from "../helpers/api";
+import { aclUser, redisCommand } from "../helpers/redis-server";
 import { expectFailure, expectOk } from "./envelope";
 import { type Team, team } from "./team";
 
@@ -151,14 +152,16 @@ describe("credentials at rest", () => {
   it("rotating re-seals: the new password is sealed and the old ciphertext is gone", async () => {
     const { id } = await createInstance(t.owner, t.orgId, { endpoint: env.TEST_REDIS_ACL_URL });
     const before = (await d1Row(id))?.credentials_ciphertext;
-    const fresh = `rotated-${crypto.randomUUID()}`;
-    const url = new URL(env.TEST_REDIS_ACL_URL);
-    url.password = fresh;
+    // The check on re-pointing needs the server to accept the new password: give it a user with it.
+    const user = await aclUser(["~*", "&*", "+@all"]);
+    const fresh = user.password;
+    const url = new URL(user.url);
     expectNoSecret(expectOk(await api("PUT", instances(`/${id}`), { token: t.owner.token, body: { endpoint: url.toString() } })), fresh);
     const row = await d1Row(id);
     expect(row?.credentials_ciphertext).not.toBe(before);
     expectSealed(row?.credentials_ciphertext, fresh);
     expectNoSecret(await kvRecord(id), fresh, before as string);
+    await redisCommand(["ACL", "DELUSER", user.name]);
   });
 });
 

@@ -38,6 +38,7 @@ const EXPECTED_ROUTES = [
   `get ${ORG}/redis-instances/{instanceId}`,
   `put ${ORG}/redis-instances/{instanceId}`,
   `delete ${ORG}/redis-instances/{instanceId}`,
+  `post ${ORG}/redis-instances/{instanceId}/isolation-check`,
   `get ${ORG}/audit-logs`,
   `get ${ORG}/usage`,
   `put ${ORG}/limits`,

@@ -1,0 +1,42 @@
+// Direct access to the test redis-server from inside workerd, for what the API must not do for a
+// tenant: creating ACL users, changing a password behind an instance's back, moving a directory
+// record to an upstream that has since gone away.
+import { env } from "cloudflare:workers";
+import { getInstanceRecord, putInstanceRecord } from "../../src/storage/directory";
+import { withConnection } from "../../src/upstream/redis/connection";
+import type { RespValue } from "../../src/upstream/redis/resp";
+
+/** Sends one command as the server's default user and returns the raw reply. */
+export async function redisCommand(command: string[]): Promise<RespValue> {
+  const target = {
+    instanceId: "test-setup",
+    endpoint: env.TEST_REDIS_URL,
+    credentials: null,
+    timeoutMs: 5000,
+    heartbeatMs: 0,
+    maxReplyBytes: 16 * 1024 * 1024,
+    maxReplyElements: 200_000,
+  };
+  const [reply] = await withConnection(target, (c) => c.exchange([command]));
+  return reply as RespValue;
+}
+
+/** Creates an ACL user with `rules` and returns its redis:// URL; the caller deletes it with ACL DELUSER. */
+export async function aclUser(rules: string[]): Promise<{ name: string; password: string; url: string }> {
+  const name = `iso_${crypto.randomUUID().slice(0, 8)}`;
+  const password = `pw-${crypto.randomUUID()}`;
+  await redisCommand(["ACL", "SETUSER", name, "reset", "on", `>${password}`, ...rules]);
+  const url = new URL(env.TEST_REDIS_URL);
+  return { name, password, url: `redis://${name}:${password}@${url.host}` };
+}
+
+/**
+ * Points an instance's directory record (what the edge reads) at another endpoint, as if its
+ * server had moved or died after the instance was attached: creation checks the upstream, so a
+ * dead upstream can only be reached this way.
+ */
+export async function moveDirectoryRecord(instanceId: string, endpoint: string): Promise<void> {
+  const record = await getInstanceRecord(env.DIRECTORY, instanceId);
+  if (!record) throw new Error(`no directory record for ${instanceId}`);
+  await putInstanceRecord(env.DIRECTORY, { ...record, endpoint });
+}

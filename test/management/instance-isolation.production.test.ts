@@ -1,0 +1,97 @@
+// In production a redis instance on a server another organization already uses is refused (one
+// server per organization is the boundary) unless the operator sets ALLOW_SHARED_UPSTREAM_SERVERS.
+// This file's D1 is its own, so the first organization here is the first on the test server.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Account, api, createOrg, signUp, unique } from "../helpers/api";
+import { clockedApp } from "../helpers/clocked-app";
+import { expectFailure, expectOk } from "./envelope";
+
+const port = new URL(env.TEST_REDIS_URL).port;
+const production = clockedApp(Date.now(), { ...env, ENVIRONMENT: "production" });
+const permissive = clockedApp(Date.now(), { ...env, ENVIRONMENT: "production", ALLOW_SHARED_UPSTREAM_SERVERS: "true" } as Env);
+
+type App = typeof production;
+
+async function call(app: App, method: string, path: string, token: string, body?: unknown) {
+  const init =
+    body === undefined ? { method, token } : { method, token, body: JSON.stringify(body), headers: { "content-type": "application/json" } };
+  const res = await app.fetch(path, init);
+  return { status: res.status, body: await res.json<Record<string, unknown>>(), headers: res.headers };
+}
+
+const instances = (orgId: string, path = "") => `/api/organizations/${orgId}/redis-instances${path}`;
+const attach = (app: App, who: Account, orgId: string, endpoint = env.TEST_REDIS_URL) =>
+  call(app, "POST", instances(orgId), who.token, { name: "Cache", slug: unique("db"), driver: "redis", endpoint });
+
+const REFUSAL =
+  `The Redis server at 127.0.0.1:${port} is already used by another organization. One Redis server per organization is the ` +
+  "isolation boundary: Redis ACLs cannot confine a user to a database number, and Lua scripts, KEYS/SCAN, FLUSHDB, functions and pub/sub " +
+  "reach past key patterns. Use a Redis server of your own, or ask the operator of this deployment to set ALLOW_SHARED_UPSTREAM_SERVERS=true.";
+
+let first: Account;
+let firstOrg: string;
+let second: Account;
+let secondOrg: string;
+beforeAll(async () => {
+  [first, second] = await Promise.all([signUp(), signUp()]);
+  [firstOrg, secondOrg] = await Promise.all([createOrg(first), createOrg(second)]);
+});
+
+describe("ENVIRONMENT=production", () => {
+  it("attaches the first organization's instances on a server nobody else uses, without warnings", async () => {
+    const one = expectOk(await attach(production, first, firstOrg), 201);
+    expect(one).toMatchObject({ warnings: [], isolation: { shared_server: { other_organizations: 0 } } });
+    // More instances of the same organization on its own server are fine.
+    expect(expectOk(await attach(production, first, firstOrg), 201).warnings).toEqual([]);
+  });
+
+  it("refuses another organization's instance on that server with 422, saying why and what to do, storing nothing", async () => {
+    const res = await attach(production, second, secondOrg);
+    const issues = expectFailure(res, 422, "unprocessable_entity");
+    expect(res.body.message).toBe(REFUSAL);
+    expect(issues).toEqual([{ path: "endpoint", message: "this Redis server is already used by another organization" }]);
+    const listed = expectOk(await api("GET", instances(secondOrg), { token: second.token }));
+    expect(listed).toEqual([]);
+  });
+
+  it("refuses the same server under another name, matched by its Redis run_id", async () => {
+    const res = await attach(production, second, secondOrg, `redis://localhost:${port}`);
+    expectFailure(res, 422, "unprocessable_entity");
+    expect(res.body.message).toBe(REFUSAL.replace("127.0.0.1:", "localhost:"));
+  });
+
+  it("refuses re-pointing an instance onto that server", async () => {
+    // Attached where sharing is only a warning (the test environment), then re-pointed in production.
+    const created = expectOk(
+      await api("POST", instances(secondOrg), {
+        token: second.token,
+        body: { name: "x", slug: unique("x"), driver: "redis", endpoint: env.TEST_REDIS_URL },
+      }),
+      201,
+    );
+    const res = await call(production, "PUT", instances(secondOrg, `/${created.id}`), second.token, { endpoint: env.TEST_REDIS_ACL_URL });
+    expectFailure(res, 422, "unprocessable_entity");
+    expect(res.body.message).toBe(REFUSAL);
+    expect(expectOk(await api("GET", instances(secondOrg, `/${created.id}`), { token: second.token })).credential_hint).toBeNull();
+  });
+
+  it("attaches it when the operator sets ALLOW_SHARED_UPSTREAM_SERVERS=true, with a warning that says so", async () => {
+    const data = expectOk(await attach(permissive, second, secondOrg), 201);
+    expect(data.isolation.shared_server).toMatchObject({ other_organizations: 1 });
+    expect(data.warnings).toEqual([
+      `The Redis server at 127.0.0.1:${port} is also used by 1 other organization(s) (2 instance(s)). One Redis server per organization is the ` +
+        "isolation boundary: Redis ACLs cannot confine a user to a database number, and Lua scripts, KEYS/SCAN, FLUSHDB, functions and pub/sub " +
+        "reach past key patterns. This deployment's operator allows shared servers (ALLOW_SHARED_UPSTREAM_SERVERS=true).",
+    ]);
+  });
+
+  it("refuses a configuration whose ALLOW_SHARED_UPSTREAM_SERVERS is neither true nor false", async () => {
+    const broken = clockedApp(Date.now(), { ...env, ENVIRONMENT: "production", ALLOW_SHARED_UPSTREAM_SERVERS: "yes" } as Env);
+    const res = await attach(broken, first, firstOrg);
+    expect({ status: res.status, code: (res.body.error as { code?: string } | undefined)?.code }).toEqual({
+      status: 500,
+      code: "internal_error",
+    });
+  });
+});
