@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { ok } from "../errors";
 import { listAuditLog } from "../services/audit";
 import { type ManagementEnv, orgContext } from "./context";
-import { defineRoute, PageQuerySchema } from "./route";
+import { defineRoute } from "./route";
+import { AuditQuerySchema } from "./schemas";
 
 export const auditRoutes = new Hono<ManagementEnv>();
 
@@ -15,11 +16,12 @@ defineRoute(
     summary: "The audit log, newest first",
     tag: "audit-logs",
     auth: true,
-    query: PageQuerySchema,
+    query: AuditQuerySchema,
   },
   async (c, { query }) => {
     const { ctx, access } = await orgContext(c, "viewer");
-    const page = await listAuditLog(ctx, access.organization.id, query.limit, query.cursor);
+    const filter = { actorUserId: query.actor, action: query.action, resourceId: query.resource };
+    const page = await listAuditLog(ctx, access.organization.id, query.limit, query.cursor, filter);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );

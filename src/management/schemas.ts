@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { SCOPES } from "../auth/api-key-token";
 import { DRIVER_NAMES } from "../upstream/catalog";
+import { PageQuerySchema } from "./route";
 
 const slug = z
   .string()
@@ -35,7 +36,12 @@ export const CreateOrganizationSchema = z.strictObject({
 });
 
 export const UpdateOrganizationSchema = z
-  .strictObject({ name: name.optional(), slug: slug.optional(), description: z.string().max(500).nullable().optional() })
+  .strictObject({
+    name: name.optional(),
+    slug: slug.optional(),
+    description: z.string().max(500).nullable().optional(),
+    viewer_data_access: z.boolean().optional(),
+  })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
 export const DeleteOrganizationQuerySchema = z.strictObject({
@@ -102,3 +108,10 @@ export const UpdateInstanceSchema = z
     max_request_bytes: maxRequestBytes.nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+/** The audit log's page plus exact-match filters: actor (a user id), action, resource (an id). */
+export const AuditQuerySchema = PageQuerySchema.extend({
+  actor: z.string().min(1).max(64).optional(),
+  action: z.string().min(1).max(64).optional(),
+  resource: z.string().min(1).max(64).optional(),
+});
