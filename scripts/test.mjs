@@ -1,7 +1,8 @@
 // @ts-check
-// `npm test`: everything CI checks, in order, stopping at the first failure: lint/format,
-// types, generated Env types, schema/migration drift, a real bundle, the workerd test suite, the
-// local stack driven by the official client from Node, and the dashboard's browser tests.
+// `npm test`: everything CI checks, in order, stopping at the first failure: lint/format, types
+// (server and browser), the dashboard bundle, generated Env types, schema/migration drift, a real
+// Worker bundle, the workerd test suite, the local stack driven by the official client from Node,
+// and the dashboard's browser tests.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,9 +80,12 @@ function drizzleDrift() {
 
 step("biome (format + lint)", bin("biome"), ["check", "."]);
 step("tsc --noEmit", bin("tsc"), ["--noEmit"]);
+step("dashboard client types (DOM)", "node", ["scripts/typecheck-client.mjs"]);
+// The vitest pool ignores wrangler's [build] and refuses a missing assets folder: build it first.
+step("dashboard client bundle", "node", ["scripts/build-client.mjs"]);
 typesCurrent();
 drizzleDrift();
-step("wrangler deploy --dry-run (bundle)", bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"]);
+step("wrangler deploy --dry-run (bundle)", bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist/worker"]);
 step("vitest (workerd, D1, KV, redis-server)", bin("vitest"), ["run"]);
 step("npm run dev's stack with @upstash/redis from Node", "node", ["test/node/dev-stack-sdk.mjs"]);
 if (existsSync(join(ROOT, "test", "e2e", "run.mjs"))) step("dashboard in Chromium", "node", ["test/e2e/run.mjs"]);

@@ -14,7 +14,10 @@ const program = ts.createProgram(config.fileNames, config.options);
 const own = (/** @type {string} */ file) => file.startsWith(CLIENT) || file.endsWith("src/dashboard/page-names.ts");
 const diagnostics = [
   ...program.getOptionsDiagnostics(),
-  ...program.getSourceFiles().filter((f) => own(f.fileName)).flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
+  ...program
+    .getSourceFiles()
+    .filter((f) => own(f.fileName))
+    .flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
 ];
 const host = { getCanonicalFileName: (/** @type {string} */ f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => "\n" };
 if (diagnostics.length > 0) {

@@ -22,6 +22,8 @@ const tag = "redis-instances";
 function withRestUrl(requestUrl: string, instance: PublicInstance) {
   return { ...instance, rest_url: `${new URL(requestUrl).origin}/redis/${instance.id}` };
 }
+/** An instance as the routes answer it. */
+export type InstanceResponse = ReturnType<typeof withRestUrl>;
 
 defineRoute(
   instanceRoutes,
