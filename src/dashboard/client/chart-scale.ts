@@ -21,7 +21,8 @@ export function niceMax(n: number): number {
   if (!(n > 4)) return 4;
   const step = 10 ** Math.floor(Math.log10(n));
   const max = Math.ceil(n / step) * step;
-  return (max / step) % 2 === 0 ? max : max + step;
+  // 10, 100, … halve to 5, 50, …; otherwise an even number of steps keeps the half on a step.
+  return max === step || (max / step) % 2 === 0 ? max : max + step;
 }
 
 export type ChartBox = { width: number; height: number; left: number; right: number; top: number; bottom: number };
