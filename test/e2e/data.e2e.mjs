@@ -18,7 +18,7 @@ export const dataScenarios = [
       await visit(page, env, `/o/${orgId}/data`);
       await waitForText(page.locator("#key-count"), /keys in this database/);
 
-      await page.getByLabel("Key", { exact: true }).fill(`${prefix}:greeting`);
+      await page.locator("#add-key").fill(`${prefix}:greeting`);
       await page.getByLabel("Value (or member)").fill("hello");
       await page.getByRole("button", { name: "Add key" }).click();
       const panel = page.locator("#key-panel");
@@ -40,7 +40,7 @@ export const dataScenarios = [
       const cleared = await call(env, "POST", `/redis/${instanceId}`, ["TTL", `${prefix}:greeting`], key.json.data.key);
       check(cleared.json.result === -1, `TTL after clearing: ${cleared.json.result}`);
 
-      await page.getByLabel("Key", { exact: true }).fill(`${prefix}:user`);
+      await page.locator("#add-key").fill(`${prefix}:user`);
       await page.getByLabel("Type").last().selectOption("hash");
       await page.getByLabel("Field", { exact: true }).fill("name");
       await page.getByLabel("Value (or member)").fill("Ada");

@@ -86,7 +86,7 @@ export const DataPage: FC<{ orgId: string }> = ({ orgId }) => (
           </button>
         </section>
         <div>
-          <section class="card" aria-label="Key" id="key-panel" aria-live="polite" />
+          <section class="card" aria-label="Key details" id="key-panel" aria-live="polite" />
           <section class="card" aria-labelledby="add-key-title" hidden>
             <h2 id="add-key-title">Add a key</h2>
             <form id="add-key-form" method="post" autocomplete="off">
