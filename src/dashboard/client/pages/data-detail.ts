@@ -81,7 +81,7 @@ function ttlForm(key: string, ctx: DetailContext, reload: () => Promise<void>): 
     min: "1",
     step: "1",
     inputmode: "numeric",
-    "aria-label": "TTL in seconds",
+    id: "ttl-seconds",
   });
   const clear = h("button", { type: "button", class: "button", id: "clear-ttl" }, "Clear TTL");
   const form = h(
@@ -92,7 +92,6 @@ function ttlForm(key: string, ctx: DetailContext, reload: () => Promise<void>): 
     h("div", { class: "field button-field" }, clear),
     h("p", { "data-status": "", hidden: true }),
   );
-  seconds.id = "ttl-seconds";
   onSubmit(form, async () => {
     const n = Number(seconds.value);
     if (!Number.isInteger(n) || n < 1) throw new Error("Give the TTL as a whole number of seconds, 1 or more.");
