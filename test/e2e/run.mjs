@@ -17,7 +17,7 @@ const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? "") : (process.env.E2E_ONLY ?? "");
 const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios].filter(([name]) => name.includes(only));
 
-const SCENARIO_TIMEOUT_MS = 90_000;
+const SCENARIO_TIMEOUT_MS = 180_000;
 const RUN_TIMEOUT_MS = 480_000;
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
