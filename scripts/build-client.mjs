@@ -2,7 +2,7 @@
 // Bundles the dashboard's browser code (src/dashboard/client/) with esbuild into content-hashed
 // files under dist/client/assets/, and writes dist/client/manifest.json mapping logical names
 // (app.js, app.css) to the hashed URLs. The Worker reads the manifest through its ASSETS binding.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -12,7 +12,8 @@ export const CLIENT_OUT = join(ROOT, "dist", "client");
 
 /** Builds the client; returns the manifest it wrote. */
 export async function buildClient({ minify = true } = {}) {
-  rmSync(CLIENT_OUT, { recursive: true, force: true });
+  // Never empty the folder first: a running wrangler dev may be serving it. New hashed files are
+  // written beside the old ones, the manifest is swapped in whole, then stale files are removed.
   mkdirSync(join(CLIENT_OUT, "assets"), { recursive: true });
   const result = await build({
     entryPoints: { app: join(ROOT, "src/dashboard/client/main.ts"), styles: join(ROOT, "src/dashboard/client/app.css") },
@@ -37,7 +38,13 @@ export async function buildClient({ minify = true } = {}) {
     else if (meta.entryPoint?.endsWith("app.css")) manifest["app.css"] = url;
   }
   if (!manifest["app.js"] || !manifest["app.css"]) throw new Error(`esbuild produced no entry output: ${JSON.stringify(manifest)}`);
-  writeFileSync(join(CLIENT_OUT, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  const next = join(CLIENT_OUT, "manifest.json.next");
+  writeFileSync(next, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(next, join(CLIENT_OUT, "manifest.json"));
+  const current = new Set(Object.values(manifest).map((url) => url.replace("/assets/", "")));
+  for (const file of readdirSync(join(CLIENT_OUT, "assets"))) {
+    if (!current.has(file)) rmSync(join(CLIENT_OUT, "assets", file), { force: true });
+  }
   // Served by Workers static assets: long-lived caching for the hashed files only.
   writeFileSync(
     join(CLIENT_OUT, "_headers"),

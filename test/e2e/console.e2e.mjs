@@ -11,9 +11,11 @@ export const consoleScenarios = [
     async (env) => {
       const { owner, orgId } = await newOrg(env);
       const { context, page } = await signedInPage(env, owner);
-      const minted = page.waitForResponse((r) => /\/console-key$/.test(new URL(r.url()).pathname));
-      await visit(page, env, `/o/${orgId}/console`);
-      check((await minted).status() === 201, "no console key was minted for the session");
+      const [minted] = await Promise.all([
+        page.waitForResponse((r) => /\/console-key$/.test(new URL(r.url()).pathname), { timeout: 30_000 }),
+        visit(page, env, `/o/${orgId}/console`),
+      ]);
+      check(minted.status() === 201, "no console key was minted for the session");
       await waitForText(page.locator("#console-session"), /admin level/);
       const set = await runCommand(page, `SET profile '{"name":"Ada","langs":["en","fr"]}'`);
       check(set.status === 200 && /OK/.test(set.text), `SET: ${set.status} ${set.text}`);
