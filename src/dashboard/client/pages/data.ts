@@ -60,7 +60,9 @@ export async function dataPage() {
   const open = (key: string) => showKey(panel, key, { instanceId, canWrite, onChange: () => refreshCount() });
 
   function render() {
-    if (rows.length === 0) return state(list, "empty", "No keys match.");
+    if (rows.length === 0) {
+      return state(list, "empty", cursor === "0" ? "No keys match." : "No match yet in the part scanned: Load more to keep scanning.");
+    }
     list.replaceChildren(
       table(
         ["Key", "Type", "TTL", "Size"],
@@ -77,7 +79,8 @@ export async function dataPage() {
 
   async function refreshCount() {
     const size = await edge.run(instanceId, ["DBSIZE"]);
-    count.textContent = typeof size.result === "number" ? `${formatCount(size.result)} keys in this database` : "";
+    const n = size.result;
+    count.textContent = typeof n === "number" ? `${formatCount(n)} ${n === 1 ? "key" : "keys"} in this database` : "";
   }
 
   async function scan(fresh: boolean) {
@@ -85,18 +88,24 @@ export async function dataPage() {
       cursor = "0";
       rows = [];
     }
-    const args = ["SCAN", cursor, "MATCH", field(scanForm, "pattern") || "*", "COUNT", "200"];
-    if (typeFilter.value) args.push("TYPE", typeFilter.value);
-    const result = (await edge.must(instanceId, args)) as [string, string[]];
-    cursor = result[0];
-    rows.push(...(await describeKeys(instanceId, result[1])));
+    // A SCAN page may hold no match (a sparse pattern or type): keep going a few pages before showing one.
+    let found: string[] = [];
+    for (let round = 0; round < 20 && found.length === 0; round++) {
+      const args = ["SCAN", cursor, "MATCH", field(scanForm, "pattern") || "*", "COUNT", "200"];
+      if (typeFilter.value) args.push("TYPE", typeFilter.value);
+      const result = (await edge.must(instanceId, args)) as [string, string[]];
+      cursor = result[0];
+      found = result[1];
+      if (cursor === "0") break;
+    }
+    rows.push(...(await describeKeys(instanceId, found)));
     more.hidden = cursor === "0";
     render();
   }
 
   async function start() {
     instanceId = picker.value;
-    panel.replaceChildren();
+    state(panel, "empty", "Pick a key to see its type, expiry and value.");
     const ok = await showSession(instanceId, $("#data-session"));
     const scope = ok ? await edge.sessionScope(instanceId) : null;
     canWrite = scope === "write" || scope === "admin";
