@@ -54,6 +54,8 @@ export const organizations = sqliteTable(
     maxRequestsPerDay: integer("max_requests_per_day"),
     rateLimitRequests: integer("rate_limit_requests"),
     rateLimitWindowSeconds: integer("rate_limit_window_seconds"),
+    /** Whether viewers may read data through the dashboard's console (a read-only console key). Off by default. */
+    viewerDataAccess: integer("viewer_data_access", { mode: "boolean" }).notNull().default(false),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
@@ -143,6 +145,10 @@ export const apiKeys = sqliteTable(
     /** This key's own rate limit; null means the organization's default. */
     rateLimitRequests: integer("rate_limit_requests"),
     rateLimitWindowSeconds: integer("rate_limit_window_seconds"),
+    /** "user": minted on the keys page; "console": a short-lived key the dashboard's console mints, not listed. */
+    kind: text("kind", { enum: ["user", "console"] })
+      .notNull()
+      .default("user"),
   },
   (t) => [uniqueIndex("api_keys_key_hash_unique").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId, t.createdAt)],
 );

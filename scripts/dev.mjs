@@ -1,25 +1,39 @@
 // @ts-check
-// `npm run dev`: the whole local stack in one command. Ctrl-C stops everything it started.
+// `npm run dev`: the whole local stack in one command. Ctrl-C stops everything it started. The dev
+// Redis keeps its port (6399, or REDISGATE_REDIS_PORT) and its data (.wrangler/redis) across runs;
+// the dev key is written to .dev-token so the printed commands work when pasted.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { DEV_ACCOUNT, startStack } from "./stack.mjs";
 
+const ROOT = new URL("..", import.meta.url).pathname;
+const TOKEN_FILE = join(ROOT, ".dev-token");
+
 try {
-  const stack = await startStack({ inheritOutput: true });
+  const stack = await startStack({
+    inheritOutput: true,
+    redisPort: Number(process.env.REDISGATE_REDIS_PORT ?? 6399),
+    redisDataDir: join(ROOT, ".wrangler", "redis"),
+  });
+  writeFileSync(TOKEN_FILE, `${stack.key}\n`, { mode: 0o600 });
   const lines = [
     "",
     "RedisGate is running.",
     `  Dashboard:   ${stack.base}/  (sign in as ${DEV_ACCOUNT.email} / ${DEV_ACCOUNT.password})`,
     `  Management:  ${stack.base}/api/openapi.json`,
+    `  Redis:       ${stack.redisUrl} (data kept in .wrangler/redis between runs)`,
     "",
-    "Use it from @upstash/redis:",
+    `The dev API key (admin scope) is in ${TOKEN_FILE}.`,
+    "",
+    "Try it with curl (from this folder):",
+    `  curl -H "Authorization: Bearer $(cat .dev-token)" ${stack.url}/set/hello/world`,
+    `  curl -H "Authorization: Bearer $(cat .dev-token)" ${stack.url}/get/hello`,
+    "",
+    "Or from any Node project (run `npm i @upstash/redis` there first), as an ES module (.mjs):",
     `  import { Redis } from "@upstash/redis";`,
-    `  const redis = new Redis({ url: "${stack.url}", token: process.env.REDISGATE_TOKEN });`,
-    "",
-    `  url   = ${stack.url}`,
-    `  token = ${stack.key}`,
-    ...(stack.upstashInstanceId ? [`  upstash-backed url = ${stack.base}/redis/${stack.upstashInstanceId}`] : []),
-    "",
-    "Or with curl:",
-    `  curl -H "Authorization: Bearer ${stack.key.slice(0, 12)}…" ${stack.url}/set/hello/world`,
+    `  const redis = new Redis({ url: "${stack.url}", token: "${stack.key}" });`,
+    `  console.log(await redis.get("hello"));`,
+    ...(stack.upstashInstanceId ? ["", `Upstash-backed instance: ${stack.base}/redis/${stack.upstashInstanceId}`] : []),
     "",
     "Press Ctrl-C to stop.",
   ];

@@ -2,6 +2,7 @@
 // Starts and stops a throwaway redis-server on a free loopback port, for `npm run dev`, the test
 // setup and the benchmarks. Node-side only; the Worker never imports this.
 import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 
 /** @returns {string | null} absolute path of redis-server on PATH, or null */
@@ -55,9 +56,10 @@ export function sendRedisCommand(port, args) {
 }
 
 /**
- * Starts redis-server with no persistence on a free port and waits until it answers PING.
+ * Starts redis-server on a free port (or `port`) and waits until it answers PING. With `dataDir`
+ * it keeps its data there (append-only file), so a restart finds the same keys; without, nothing persists.
  * `args` are extra configuration arguments (e.g. ["--busy-reply-threshold", "200"]).
- * @param {{ port?: number, quiet?: boolean, args?: string[] }} [options]
+ * @param {{ port?: number, quiet?: boolean, dataDir?: string, args?: string[] }} [options]
  */
 export async function startRedisServer(options = {}) {
   const binary = findRedisServer();
@@ -67,9 +69,21 @@ export async function startRedisServer(options = {}) {
     );
   }
   const port = options.port ?? (await freePort());
+  if (options.port !== undefined) {
+    const taken = await sendRedisCommand(port, ["PING"]).then(
+      () => true,
+      () => false,
+    );
+    if (taken)
+      throw new Error(`Port ${port} already answers as a Redis server (an earlier run still going?). Stop it or set REDISGATE_REDIS_PORT.`);
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const persistence = options.dataDir
+    ? ["--dir", options.dataDir, "--appendonly", "yes", "--save", "60 1"]
+    : ["--save", "", "--appendonly", "no"];
   const child = spawn(
     binary,
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", ...(options.args ?? [])],
+    ["--port", String(port), "--bind", "127.0.0.1", ...persistence, "--protected-mode", "yes", ...(options.args ?? [])],
     { stdio: options.quiet ? "ignore" : ["ignore", "inherit", "inherit"] },
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildClient } from "./build-client.mjs";
 import { ensureDevVars } from "./local-secrets.mjs";
 import { findRedisServer, freePort, startRedisServer } from "./redis-server.mjs";
 
@@ -185,9 +186,10 @@ export async function bootstrap(base, redisUrl, stateFile) {
 /**
  * Starts the whole local stack and resolves once it is bootstrapped.
  * @param {{ port?: number, persistTo?: string, log?: (line: string) => void, inheritOutput?: boolean,
- *   redisUrl?: string, envFile?: string, stateFile?: string }} [options]
+ *   redisUrl?: string, envFile?: string, stateFile?: string, redisPort?: number, redisDataDir?: string }} [options]
  *   redisUrl: use this Redis instead of REDIS_URL or a new redis-server; envFile: secrets file for
- *   wrangler dev instead of .dev.vars; stateFile: where the dev key is remembered between runs.
+ *   wrangler dev instead of .dev.vars; stateFile: where the dev key is remembered between runs;
+ *   redisPort/redisDataDir: a fixed port and a data folder for the started redis-server (npm run dev).
  */
 export async function startStack(options = {}) {
   const log = options.log ?? console.log;
@@ -202,12 +204,14 @@ export async function startStack(options = {}) {
   let redisUrl = options.redisUrl ?? process.env.REDIS_URL;
   if (!redisUrl) {
     if (!findRedisServer()) installRedisServer(log);
-    redis = await startRedisServer({ quiet: true });
+    redis = await startRedisServer({ quiet: true, port: options.redisPort, dataDir: options.redisDataDir });
     redisUrl = redis.url;
     log(`redis-server listening on ${redisUrl}`);
   }
 
   wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+  // The vitest pool and a bare wrangler need dist/client; build it here too (wrangler's [build] repeats it).
+  await buildClient();
   const port = options.port ?? Number(process.env.PORT ?? 8787);
   const inspector = await freePort();
   const child = spawn(

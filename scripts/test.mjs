@@ -1,7 +1,8 @@
 // @ts-check
 // `npm test`: everything CI checks, in order, stopping at the first failure: lint/format (with
-// the layer rules), types of each target, generated Env types, schema/migration drift, a real
-// bundle, the vitest projects (unit, workerd, node) and the dashboard's browser tests.
+// the layer rules), types of each target (server, tests, Node programs, the browser client), the
+// dashboard bundle, generated Env types, schema/migration drift, a real Worker bundle, the vitest
+// projects (unit, workerd, node) and the dashboard's browser tests.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -84,8 +85,11 @@ function drizzleDrift() {
 step("biome (format + lint)", bin("biome"), ["check", "."]);
 if (!existsSync(join(ROOT, ".wrangler", "types", "runtime.d.ts"))) step("workerd runtime types", "npm", ["run", "types:runtime"]);
 for (const project of ["tsconfig.json", "tsconfig.test.json", "tsconfig.node.json"]) step(`tsc -p ${project}`, bin("tsc"), ["-p", project]);
+step("dashboard client types (DOM)", "node", ["scripts/typecheck-client.mjs"]);
+// The vitest pool ignores wrangler's [build] and refuses a missing assets folder: build it first.
+step("dashboard client bundle", "node", ["scripts/build-client.mjs"]);
 typesCurrent();
 drizzleDrift();
-step("wrangler deploy --dry-run (bundle)", bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"]);
+step("wrangler deploy --dry-run (bundle)", bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist/worker"]);
 step("vitest: unit, workerd (D1, KV, DOs, redis-server), node (real HTTP)", bin("vitest"), ["run"]);
 if (existsSync(join(ROOT, "test", "e2e", "run.mjs"))) step("dashboard in Chromium", "node", ["test/e2e/run.mjs"]);

@@ -1,32 +1,26 @@
-// The dashboard's two static assets, app.js and app.css, built in memory and served by the Worker
-// with a content version in their URL so browsers may cache them for good.
-import type { Context } from "hono";
-import { clientScript } from "./client/script";
-import { STYLES } from "./styles";
+// Where the browser finds the dashboard's bundle: scripts/build-client.mjs writes content-hashed
+// files and a manifest to dist/client, which Workers static assets serve; the Worker reads the
+// manifest once per isolate through the ASSETS binding. No code is built here.
+import { z } from "zod";
 
-let version: string | null = null;
+const ManifestSchema = z.object({ "app.js": z.string().startsWith("/assets/"), "app.css": z.string().startsWith("/assets/") });
+export type AssetManifest = z.infer<typeof ManifestSchema>;
 
-/** FNV-1a over both assets: changes whenever either does. Not a security hash. */
-export function assetVersion(): string {
-  if (version === null) {
-    let hash = 0x811c9dc5;
-    const text = clientScript() + STYLES;
-    for (let i = 0; i < text.length; i++) {
-      hash ^= text.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193);
-    }
-    version = (hash >>> 0).toString(36);
+let manifest: Promise<AssetManifest> | null = null;
+
+async function readManifest(assets: Fetcher): Promise<AssetManifest> {
+  const res = await assets.fetch("https://assets.invalid/manifest.json");
+  if (!res.ok) {
+    throw new Error(`The dashboard bundle is missing (manifest.json: HTTP ${res.status}). Run \`npm run build:client\`.`);
   }
-  return version;
+  return ManifestSchema.parse(await res.json());
 }
 
-/** Serves an asset; long-lived caching only when the request names the current version. */
-export function serveAsset(c: Context, kind: "js" | "css"): Response {
-  const body = kind === "js" ? clientScript() : STYLES;
-  const current = c.req.query("v") === assetVersion();
-  return c.body(body, 200, {
-    "content-type": kind === "js" ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8",
-    "cache-control": current ? "public, max-age=31536000, immutable" : "no-cache",
-    "x-content-type-options": "nosniff",
+/** The hashed URLs of app.js and app.css (cached for the isolate's life: a deploy replaces the isolate). */
+export function assetManifest(assets: Fetcher): Promise<AssetManifest> {
+  manifest ??= readManifest(assets).catch((error) => {
+    manifest = null;
+    throw error;
   });
+  return manifest;
 }

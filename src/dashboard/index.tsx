@@ -1,14 +1,16 @@
-// The dashboard face: HTML pages under /, /login, /signup, /orgs and /o/:orgId/…, plus its two
-// assets under /assets. Pages carry no data and no secrets; the browser fetches /auth and /api.
+// The dashboard face: HTML pages under /, /login, /signup, /orgs and /o/:orgId/…; the browser bundle
+// under /assets/ is served by Workers static assets. Pages carry no data and no secrets; the browser
+// fetches /auth and /api.
 // It must never register a route that shadows /api, /auth, /redis, /health, /version or /.well-known.
 import { type Context, Hono } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { AppEnv } from "../env";
-import { serveAsset } from "./assets";
-import { AppShell, PageHead } from "./layout";
+import { assetManifest } from "./assets";
+import { AppShell, AssetsContext, PageHead } from "./layout";
+import type { SectionName } from "./page-names";
 import { HomePage, LoginPage, OrgsPage, SignupPage } from "./pages/account";
 import { AuditPage, UsagePage } from "./pages/activity";
-import { ConsolePage } from "./pages/console";
+import { ConsolePage, DataPage } from "./pages/console";
 import { InstancePage, InstancesPage } from "./pages/instances";
 import { KeysPage } from "./pages/keys";
 import { MembersPage } from "./pages/members";
@@ -30,7 +32,9 @@ const PAGE_HEADERS = {
 };
 
 async function render(c: Context<AppEnv>, page: HtmlEscapedString | Promise<HtmlEscapedString>, status: 200 | 404 = 200) {
-  return c.html(`<!doctype html>${(await page).toString()}`, status, PAGE_HEADERS);
+  const assets = await assetManifest(c.env.ASSETS);
+  const html = await (<AssetsContext.Provider value={assets}>{page}</AssetsContext.Provider>);
+  return c.html(`<!doctype html>${html.toString()}`, status, PAGE_HEADERS);
 }
 
 const NotFoundPage = () => (
@@ -42,9 +46,6 @@ const NotFoundPage = () => (
   </AppShell>
 );
 
-dashboard.get("/assets/app.js", (c) => serveAsset(c, "js"));
-dashboard.get("/assets/app.css", (c) => serveAsset(c, "css"));
-
 dashboard.get("/", (c) => render(c, <HomePage />));
 dashboard.get("/login", (c) => render(c, <LoginPage />));
 dashboard.get("/signup", (c) => render(c, <SignupPage />));
@@ -54,10 +55,11 @@ const SECTIONS = {
   instances: InstancesPage,
   keys: KeysPage,
   console: ConsolePage,
+  data: DataPage,
   usage: UsagePage,
   members: MembersPage,
   audit: AuditPage,
-} as const;
+} as const satisfies Partial<Record<SectionName, unknown>>;
 
 dashboard.get("/o/:orgId", (c) => {
   const orgId = c.req.param("orgId");

@@ -1,26 +1,22 @@
-// The dashboard's HTML frame: the document head (one stylesheet, one script, both served by the
-// Worker), the signed-in shell with the organization tabs, the sign-in frame and shared form parts.
-import type { FC, PropsWithChildren } from "hono/jsx";
-import { assetVersion } from "./assets";
+// The dashboard's HTML frame: the document head (the bundle's hashed stylesheet and script, served
+// by Workers static assets), the signed-in shell with the organization navigation, the sign-in
+// frame and shared form parts.
+import { createContext, type FC, type PropsWithChildren, useContext } from "hono/jsx";
+import type { AssetManifest } from "./assets";
+import { type PageName, SECTIONS, type SectionName } from "./page-names";
+
+/** The bundle's URLs for the page being rendered (set by index.tsx). */
+export const AssetsContext = createContext<AssetManifest>({ "app.js": "/assets/missing.js", "app.css": "/assets/missing.css" });
 
 export type PageInfo = {
   title: string;
   /** Which client page module starts (`<body data-page>`). */
-  page: string;
-  /** The organization tab to highlight and keep when switching organizations. */
-  section?: string;
+  page: PageName;
+  /** The organization section to highlight and keep when switching organizations. */
+  section?: SectionName;
   orgId?: string;
   instanceId?: string;
 };
-
-const TABS: [section: string, label: string][] = [
-  ["instances", "Instances"],
-  ["keys", "API keys"],
-  ["console", "Console"],
-  ["usage", "Usage"],
-  ["members", "Members"],
-  ["audit", "Audit log"],
-];
 
 const ConfirmDialog: FC = () => (
   <dialog id="confirm-dialog" aria-labelledby="confirm-title" aria-describedby="confirm-body">
@@ -41,27 +37,30 @@ const ConfirmDialog: FC = () => (
   </dialog>
 );
 
-export const Document: FC<PropsWithChildren<{ info: PageInfo }>> = ({ info, children }) => (
-  <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="color-scheme" content="light dark" />
-      <title>{`${info.title} · RedisGate`}</title>
-      <link rel="icon" href="data:," />
-      <link rel="stylesheet" href={`/assets/app.css?v=${assetVersion()}`} />
-      <script type="module" src={`/assets/app.js?v=${assetVersion()}`} />
-    </head>
-    <body data-page={info.page} data-section={info.section} data-org={info.orgId} data-instance={info.instanceId}>
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
-      {children}
-      <div id="toast" class="toast" role="status" aria-live="polite" hidden />
-      <ConfirmDialog />
-    </body>
-  </html>
-);
+export const Document: FC<PropsWithChildren<{ info: PageInfo }>> = ({ info, children }) => {
+  const assets = useContext(AssetsContext);
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{`${info.title} · RedisGate`}</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href={assets["app.css"]} />
+        <script type="module" src={assets["app.js"]} />
+      </head>
+      <body data-page={info.page} data-section={info.section} data-org={info.orgId} data-instance={info.instanceId}>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        {children}
+        <div id="toast" class="toast" role="status" aria-live="polite" hidden />
+        <ConfirmDialog />
+      </body>
+    </html>
+  );
+};
 
 const NoScript: FC = () => (
   <noscript>
@@ -91,7 +90,7 @@ export const AppShell: FC<PropsWithChildren<{ info: PageInfo }>> = ({ info, chil
     </header>
     {info.orgId ? (
       <nav class="tabs" aria-label="Organization sections">
-        {TABS.map(([section, label]) => (
+        {SECTIONS.map(({ section, label }) => (
           <a href={`/o/${info.orgId}/${section}`} aria-current={section === info.section ? "page" : undefined}>
             {label}
           </a>
@@ -164,5 +163,9 @@ export const SlugField: FC<{ id: string; hint?: string }> = ({ id, hint }) => (
 /** The region where the client writes a form's error or success message. */
 export const Status: FC<{ id?: string }> = ({ id }) => <p id={id} class="status" data-status="" hidden />;
 
-/** A note the client fills and shows when the user's role is below the section's `data-min-role`. */
-export const RoleNote: FC = () => <p class="note" data-role-note="" hidden />;
+/** Content for `minimum` and above: the client removes it for lower roles (viewers never see forms they cannot use). */
+export const ForRole: FC<PropsWithChildren<{ minimum: "member" | "admin" | "owner" }>> = ({ minimum, children }) => (
+  <div data-min-role={minimum} hidden>
+    {children}
+  </div>
+);

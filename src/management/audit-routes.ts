@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { listAuditLog } from "../services/audit";
 import type { ManagementEnv } from "./context";
 import { ok } from "./envelope";
-import { defineRoute, PageQuerySchema } from "./route";
+import { defineRoute } from "./route";
+import { AuditQuerySchema } from "./schemas";
 
 export const auditRoutes = new Hono<ManagementEnv>();
 
@@ -16,10 +17,11 @@ defineRoute(
     tag: "audit-logs",
     auth: true,
     role: "viewer",
-    query: PageQuerySchema,
+    query: AuditQuerySchema,
   },
   async (c, { ctx, access, query }) => {
-    const page = await listAuditLog(ctx, access.organization.id, query.limit, query.cursor);
+    const filter = { actorUserId: query.actor, action: query.action, resourceId: query.resource };
+    const page = await listAuditLog(ctx, access.organization.id, query.limit, query.cursor, filter);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );

@@ -23,6 +23,8 @@ const tag = "redis-instances";
 function withRestUrl<T extends PublicInstance>(requestUrl: string, instance: T) {
   return { ...instance, rest_url: `${new URL(requestUrl).origin}/redis/${instance.id}` };
 }
+/** An instance as the routes answer it. */
+export type InstanceResponse = ReturnType<typeof withRestUrl>;
 
 defineRoute(
   instanceRoutes,

@@ -4,6 +4,7 @@ import { SCOPES } from "../auth/api-key-token";
 import { ROLES } from "../auth/roles";
 import { WORK_LIMITS, type WorkLimitName } from "../env";
 import { DRIVER_NAMES } from "../upstream/catalog";
+import { PageQuerySchema } from "./route";
 
 const slug = z
   .string()
@@ -37,7 +38,12 @@ export const CreateOrganizationSchema = z.strictObject({
 });
 
 export const UpdateOrganizationSchema = z
-  .strictObject({ name: name.optional(), slug: slug.optional(), description: z.string().max(500).nullable().optional() })
+  .strictObject({
+    name: name.optional(),
+    slug: slug.optional(),
+    description: z.string().max(500).nullable().optional(),
+    viewer_data_access: z.boolean().optional(),
+  })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
 export const DeleteOrganizationQuerySchema = z.strictObject({
@@ -113,3 +119,10 @@ export const UpdateInstanceSchema = z
     ...workLimitFields,
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+/** The audit log's page plus exact-match filters: actor (a user id), action, resource (an id). */
+export const AuditQuerySchema = PageQuerySchema.extend({
+  actor: z.string().min(1).max(64).optional(),
+  action: z.string().min(1).max(64).optional(),
+  resource: z.string().min(1).max(64).optional(),
+});

@@ -40,6 +40,8 @@ export function presentApiKey(row: ApiKeyRow) {
     revoked_at: row.revokedAt?.toISOString() ?? null,
     last_used_at: row.lastUsedAt?.toISOString() ?? null,
     rate_limit: row.rateLimitRequests !== null ? { requests: row.rateLimitRequests, window_seconds: row.rateLimitWindowSeconds } : null,
+    /** "console" for the dashboard console's short-lived keys (never listed), else "user". */
+    kind: row.kind,
   };
 }
 export type PublicApiKey = ReturnType<typeof presentApiKey>;
@@ -116,6 +118,7 @@ export async function issueApiKey(
     lastUsedAt: null,
     rateLimitRequests: input.rate_limit?.requests ?? null,
     rateLimitWindowSeconds: input.rate_limit?.window_seconds ?? null,
+    kind: "user",
   };
   await ctx.db.batch([
     insertApiKeyStatement(ctx.db, row),
@@ -150,7 +153,8 @@ export async function listOrganizationApiKeys(
   limit: number,
   cursor?: string,
 ): Promise<Page<PublicApiKey>> {
-  const rows = await listApiKeys(ctx.db, access.organization.id, limit + 1, parseCursor(cursor));
+  // Console keys are the dashboard's own five-minute keys: they are audited, not listed.
+  const rows = await listApiKeys(ctx.db, access.organization.id, limit + 1, parseCursor(cursor), "user");
   return toPage(rows, limit, presentApiKey);
 }
 

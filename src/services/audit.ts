@@ -1,6 +1,6 @@
 // Audit log rows for every mutation, built as statements so they commit in the same D1 batch.
 import { newId } from "../lib/ids";
-import { type AuditLogRow, insertAuditLogStatement, listAuditLogs } from "../storage/audit-logs";
+import { type AuditFilter, type AuditLogRow, insertAuditLogStatement, listAuditLogs } from "../storage/audit-logs";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 
 export type AuditEntry = {
@@ -43,13 +43,16 @@ export function presentAuditLog(row: AuditLogRow) {
   };
 }
 
-/** A page of the organization's audit log, newest first. */
+export type PublicAuditEntry = ReturnType<typeof presentAuditLog>;
+
+/** A page of the organization's audit log, newest first, optionally filtered by actor, action and resource. */
 export async function listAuditLog(
   ctx: ServiceContext,
   orgId: string,
   limit: number,
   cursor?: string,
-): Promise<Page<ReturnType<typeof presentAuditLog>>> {
-  const rows = await listAuditLogs(ctx.db, orgId, limit + 1, parseCursor(cursor));
+  filter: AuditFilter = {},
+): Promise<Page<PublicAuditEntry>> {
+  const rows = await listAuditLogs(ctx.db, orgId, limit + 1, parseCursor(cursor), filter);
   return toPage(rows, limit, presentAuditLog);
 }

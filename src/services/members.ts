@@ -126,3 +126,4 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
   // After D1 (which `directory:rebuild` can restore markers from), so a refused removal revokes nothing.
   await Promise.all(keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)));
 }
+export type PublicMember = ReturnType<typeof presentMember>;

@@ -34,6 +34,8 @@ export function presentOrganization(org: OrganizationRow, role: Role) {
       max_requests_per_day: limits.maxRequestsPerDay,
       rate_limit: limits.rate ? { requests: limits.rate.requests, window_seconds: limits.rate.windowSeconds } : null,
     },
+    /** Viewers may read data in the dashboard's console (off by default). */
+    viewer_data_access: org.viewerDataAccess,
     role,
     created_at: org.createdAt.toISOString(),
     updated_at: org.updatedAt.toISOString(),
@@ -78,6 +80,7 @@ export async function createOrganization(
     maxRequestsPerDay: null,
     rateLimitRequests: null,
     rateLimitWindowSeconds: null,
+    viewerDataAccess: false,
     createdBy: ctx.actor.userId,
     createdAt: now,
     updatedAt: now,
@@ -105,9 +108,15 @@ export async function listOrganizations(ctx: ServiceContext, limit: number, offs
 export async function updateOrganization(
   ctx: ServiceContext,
   access: OrgAccess,
-  patch: { name?: string | undefined; slug?: string | undefined; description?: string | null | undefined },
+  patch: {
+    name?: string | undefined;
+    slug?: string | undefined;
+    description?: string | null | undefined;
+    viewer_data_access?: boolean | undefined;
+  },
 ): Promise<PublicOrganization> {
-  const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  const { viewer_data_access, ...rest } = patch;
+  const changes = Object.fromEntries(Object.entries({ ...rest, viewerDataAccess: viewer_data_access }).filter(([, v]) => v !== undefined));
   const orgId = access.organization.id;
   await ctx.db
     .batch([

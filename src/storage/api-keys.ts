@@ -17,14 +17,14 @@ export async function findApiKey(db: Db, orgId: string, id: string): Promise<Api
     .get();
 }
 
-export async function listApiKeys(db: Db, orgId: string, limit: number, after?: { createdAt: Date; id: string }) {
+export async function listApiKeys(db: Db, orgId: string, limit: number, after?: { createdAt: Date; id: string }, kind?: ApiKeyRow["kind"]) {
   const page = after
     ? or(lt(apiKeys.createdAt, after.createdAt), and(eq(apiKeys.createdAt, after.createdAt), lt(apiKeys.id, after.id)))
     : undefined;
   return db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, orgId), page))
+    .where(and(eq(apiKeys.organizationId, orgId), kind ? eq(apiKeys.kind, kind) : undefined, page))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
     .limit(limit)
     .all();

@@ -9,14 +9,31 @@ export function insertAuditLogStatement(db: Db, row: typeof auditLogs.$inferInse
   return db.insert(auditLogs).values(row);
 }
 
-export async function listAuditLogs(db: Db, orgId: string, limit: number, after?: { createdAt: Date; id: string }) {
+/** Optional exact-match filters of the audit log (all given ones must match). */
+export type AuditFilter = { actorUserId?: string | undefined; action?: string | undefined; resourceId?: string | undefined };
+
+export async function listAuditLogs(
+  db: Db,
+  orgId: string,
+  limit: number,
+  after?: { createdAt: Date; id: string },
+  filter: AuditFilter = {},
+) {
   const page = after
     ? or(lt(auditLogs.createdAt, after.createdAt), and(eq(auditLogs.createdAt, after.createdAt), lt(auditLogs.id, after.id)))
     : undefined;
   return db
     .select()
     .from(auditLogs)
-    .where(and(eq(auditLogs.organizationId, orgId), page))
+    .where(
+      and(
+        eq(auditLogs.organizationId, orgId),
+        filter.actorUserId ? eq(auditLogs.actorUserId, filter.actorUserId) : undefined,
+        filter.action ? eq(auditLogs.action, filter.action) : undefined,
+        filter.resourceId ? eq(auditLogs.resourceId, filter.resourceId) : undefined,
+        page,
+      ),
+    )
     .orderBy(desc(auditLogs.createdAt), desc(auditLogs.id))
     .limit(limit)
     .all();

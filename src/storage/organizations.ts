@@ -39,7 +39,11 @@ export async function findOrganizationForMember(db: Db, orgId: string, userId: s
     .get();
 }
 
-export function updateOrganizationStatement(db: Db, orgId: string, patch: Partial<Pick<OrganizationRow, "name" | "slug" | "description">>) {
+export function updateOrganizationStatement(
+  db: Db,
+  orgId: string,
+  patch: Partial<Pick<OrganizationRow, "name" | "slug" | "description" | "viewerDataAccess">>,
+) {
   return db
     .update(organizations)
     .set({ ...patch, updatedAt: new Date() })

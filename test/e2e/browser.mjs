@@ -100,7 +100,7 @@ export async function waitForText(locator, pattern, timeoutMs = 10_000) {
 
 /** Waits until the page's script has loaded its data and wired its forms. @param {import("playwright-core").Page} page */
 export async function ready(page) {
-  await page.locator('body[data-ready="true"]').waitFor({ state: "attached", timeout: 15_000 });
+  await page.locator('body[data-ready="true"]').waitFor({ state: "attached", timeout: 30_000 });
 }
 
 /** Navigates and waits until the page is ready. @param {import("playwright-core").Page} page @param {string} url */

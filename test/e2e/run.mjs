@@ -1,18 +1,24 @@
 // @ts-check
-// `node test/e2e/run.mjs` (called by `npm test`): starts its own local stack on a free port with a
-// fresh state directory, drives Debian's Chromium through the dashboard, prints "N passed, M failed".
+// `node test/e2e/run.mjs [--only <text>]` (called by `npm test`): starts its own local stack on a
+// free port with a fresh state directory, drives Debian's Chromium through the dashboard's scenarios
+// (each builds its own account and organization, so any subset runs alone), prints "N passed, M failed".
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, sendRedisCommand } from "../../scripts/redis-server.mjs";
 import { startStack } from "../../scripts/stack.mjs";
 import { launchBrowser, SCREENSHOTS } from "./browser.mjs";
-import { journey } from "./journey.mjs";
-import { more } from "./more.mjs";
-import { createWorld } from "./world.mjs";
+import { consoleScenarios } from "./console.e2e.mjs";
+import { dataScenarios } from "./data.e2e.mjs";
+import { keyScenarios } from "./keys.e2e.mjs";
+import { pageScenarios } from "./pages.e2e.mjs";
 
-const SCENARIO_TIMEOUT_MS = 45_000;
-const RUN_TIMEOUT_MS = 240_000;
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? "") : (process.env.E2E_ONLY ?? "");
+const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios].filter(([name]) => name.includes(only));
+
+const SCENARIO_TIMEOUT_MS = 180_000;
+const RUN_TIMEOUT_MS = 480_000;
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 
@@ -64,11 +70,12 @@ try {
   const secrets = [">upstream-secret-one", ">upstream-secret-two"];
   await sendRedisCommand(Number(new URL(stack.redisUrl).port), ["ACL", "SETUSER", "app", "on", ...secrets, "~*", "&*", "+@all"]);
   browser = await launchBrowser();
-  const world = createWorld({ base: stack.base, redisUrl: stack.redisUrl, browser, record: { offsite: [], problems: [] } });
-  for (const [name, run] of [...journey(world), ...more(world)]) {
+  const env = { base: stack.base, redisUrl: stack.redisUrl, browser, record: { offsite: [], problems: [] } };
+  if (scenarios.length === 0) throw new Error(`no scenario matches --only "${only}"`);
+  for (const [name, run] of scenarios) {
     const t0 = Date.now();
     try {
-      await withTimeout(run(), SCENARIO_TIMEOUT_MS);
+      await withTimeout(run(env), SCENARIO_TIMEOUT_MS);
       passed++;
       console.log(`  ✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     } catch (error) {
@@ -76,7 +83,15 @@ try {
       console.log(`  ✖ ${name}\n      ${/** @type {Error} */ (error).message.split("\n").join("\n      ")}`);
     }
   }
-  for (const note of world.notes) console.log(`  note: ${note}`);
+  // Across every scenario: nothing left 127.0.0.1, no page error, no CSP violation.
+  const leaks = [...env.record.offsite.map((u) => `request to ${u}`), ...env.record.problems];
+  if (leaks.length > 0) {
+    failed++;
+    console.log(`  ✖ pages stayed on 127.0.0.1 with no errors or CSP violations\n      ${leaks.slice(0, 10).join("\n      ")}`);
+  } else {
+    passed++;
+    console.log("  ✔ pages stayed on 127.0.0.1 with no errors or CSP violations");
+  }
   if (failed > 0) console.log(`e2e: the last lines of wrangler dev:\n${stack.output().slice(-3000)}`);
   console.log(`e2e: screenshots in ${SCREENSHOTS}; ${seconds()} s in all`);
 } catch (error) {

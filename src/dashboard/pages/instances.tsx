@@ -2,7 +2,7 @@
 // settings (rename, rotate credentials, disable, delete). Markup only; client/instances.ts fills it.
 import type { FC } from "hono/jsx";
 import { DRIVER_NAMES, driverSummary } from "../../upstream/catalog";
-import { AppShell, Field, PageHead, RoleNote, SlugField, Status } from "../layout";
+import { AppShell, Field, ForRole, PageHead, SlugField, Status } from "../layout";
 
 export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
   <AppShell info={{ title: "Redis instances", page: "instances", section: "instances", orgId }}>
@@ -11,47 +11,49 @@ export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
       <h2 id="instances-title">Instances</h2>
       <div id="instance-list" />
     </section>
-    <section class="card" aria-labelledby="instance-new-title">
-      <h2 id="instance-new-title">Attach a Redis instance</h2>
-      <form id="instance-form" method="post" autocomplete="off">
-        <fieldset data-min-role="admin">
-          <RoleNote />
-          <div class="row">
-            <Field id="instance-name" label="Name" name="name" required maxlength={100} />
-            <SlugField id="instance-slug" />
-            <div class="field">
-              <label for="instance-driver">Driver</label>
-              <select id="instance-driver" name="driver">
-                {DRIVER_NAMES.map((driver) => (
-                  <option value={driver}>
-                    {driver} — {driverSummary(driver)}
-                  </option>
-                ))}
-              </select>
+    <ForRole minimum="admin">
+      <section class="card" aria-labelledby="instance-new-title">
+        <h2 id="instance-new-title">Attach a Redis instance</h2>
+        <form id="instance-form" method="post" autocomplete="off">
+          <fieldset>
+            <div class="row">
+              <Field id="instance-name" label="Name" name="name" required maxlength={100} />
+              <SlugField id="instance-slug" />
+              <div class="field">
+                <label for="instance-driver">Driver</label>
+                <select id="instance-driver" name="driver">
+                  {DRIVER_NAMES.map((driver) => (
+                    <option value={driver}>
+                      {driver} — {driverSummary(driver)}
+                    </option>
+                  ))}
+                </select>
+              </div>
             </div>
-          </div>
-          <Field
-            id="instance-endpoint"
-            label="Endpoint"
-            name="endpoint"
-            required
-            maxlength={2048}
-            hint="For redis, credentials may go in the URL (redis://user:password@host:6379/0)."
-          />
-          <div id="token-field" hidden>
-            <Field id="instance-token" label="Upstash REST token" name="token" type="password" autocomplete="off" required />
-          </div>
-          <p class="hint">Credentials are encrypted at rest and never shown again, not even to you.</p>
-          <label class="check">
-            <input type="checkbox" name="allow_admin" /> Allow admin commands (CONFIG, FLUSHALL…) for keys with the admin scope
-          </label>
-          <Status />
-          <button type="submit" class="button primary">
-            Attach instance
-          </button>
-        </fieldset>
-      </form>
-    </section>
+            <Field
+              id="instance-endpoint"
+              label="Endpoint"
+              name="endpoint"
+              required
+              maxlength={2048}
+              hint="For redis, credentials may go in the URL (redis://user:password@host:6379/0)."
+            />
+            <div id="token-field" hidden>
+              <Field id="instance-token" label="Upstash REST token" name="token" type="password" autocomplete="off" required />
+            </div>
+            <p class="hint">Credentials are encrypted at rest and never shown again, not even to you.</p>
+            <label class="check">
+              <input type="checkbox" name="allow_admin" /> Allow admin commands (CONFIG, DEBUG, SAVE, MIGRATE, CLUSTER…) for keys with the
+              admin scope
+            </label>
+            <Status />
+            <button type="submit" class="button primary">
+              Attach instance
+            </button>
+          </fieldset>
+        </form>
+      </section>
+    </ForRole>
   </AppShell>
 );
 
@@ -61,20 +63,24 @@ export const InstancePage: FC<{ orgId: string; instanceId: string }> = ({ orgId,
       <a href={`/o/${orgId}/instances`}>← All instances</a>
     </p>
     <PageHead title="Redis instance" id="instance-name">
-      <a class="button" href={`/o/${orgId}/console?instance=${instanceId}`}>
-        Open in console
-      </a>
+      <div class="actions">
+        <a class="button" href={`/o/${orgId}/console?instance=${instanceId}`}>
+          Open in console
+        </a>
+        <a class="button" href={`/o/${orgId}/data?instance=${instanceId}`}>
+          Browse data
+        </a>
+      </div>
     </PageHead>
     <div class="grid-2">
       <section class="card" aria-labelledby="connection-title">
         <h2 id="connection-title">Connection</h2>
         <div id="instance-view" />
       </section>
-      <div>
+      <ForRole minimum="admin">
         <section class="card" aria-labelledby="settings-title">
           <h2 id="settings-title">Settings</h2>
-          <fieldset data-min-role="admin">
-            <RoleNote />
+          <fieldset>
             <form id="rename-form" method="post">
               <Field id="rename-name" label="Name" name="name" required maxlength={100} />
               <Status />
@@ -106,8 +112,7 @@ export const InstancePage: FC<{ orgId: string; instanceId: string }> = ({ orgId,
         </section>
         <section class="card" id="instance-actions" aria-labelledby="danger-title">
           <h2 id="danger-title">Availability</h2>
-          <fieldset data-min-role="admin">
-            <RoleNote />
+          <fieldset>
             <Status />
             <div class="actions">
               <button type="button" id="toggle-instance" class="button">
@@ -119,7 +124,7 @@ export const InstancePage: FC<{ orgId: string; instanceId: string }> = ({ orgId,
             </div>
           </fieldset>
         </section>
-      </div>
+      </ForRole>
     </div>
   </AppShell>
 );

@@ -1,7 +1,9 @@
-// The API keys page: mint a key (revealed once by the client), list keys, revoke. Markup only;
-// src/dashboard/client/keys.ts makes it work. No key string is ever rendered on the server.
+// The API keys page: mint a key with one scope level (revealed once by the client), list keys with
+// creator and dates, hide revoked ones, edit (rename, rate limit), roll and revoke. Markup only;
+// src/dashboard/client/pages/keys.ts makes it work. No key string is ever rendered on the server.
 import type { FC } from "hono/jsx";
-import { AppShell, Field, PageHead, RoleNote, Status } from "../layout";
+import { LEVELS } from "../client/scope-level";
+import { AppShell, Field, ForRole, PageHead, Status } from "../layout";
 
 const EXPIRY: [days: number, label: string][] = [
   [7, "7 days"],
@@ -11,35 +13,66 @@ const EXPIRY: [days: number, label: string][] = [
   [3650, "10 years"],
 ];
 
+const EditDialog: FC = () => (
+  <dialog id="key-edit-dialog" aria-labelledby="key-edit-title">
+    <form id="key-edit-form" method="post">
+      <h2 id="key-edit-title">Edit key</h2>
+      <Field id="key-edit-name" label="Name" name="name" required maxlength={100} />
+      <fieldset class="field">
+        <legend>Rate limit</legend>
+        <div class="row">
+          <Field id="key-edit-requests" label="Requests" name="requests" type="number" />
+          <div class="field">
+            <label for="key-edit-window">per</label>
+            <select id="key-edit-window" name="window">
+              <option value="1">second</option>
+              <option value="60">minute</option>
+            </select>
+          </div>
+        </div>
+        <p class="hint" id="key-edit-org-rate" />
+      </fieldset>
+      <Status />
+      <div class="actions">
+        <button type="button" class="button" id="key-edit-cancel">
+          Cancel
+        </button>
+        <button type="submit" class="button primary">
+          Save
+        </button>
+      </div>
+    </form>
+  </dialog>
+);
+
 export const KeysPage: FC<{ orgId: string }> = ({ orgId }) => (
   <AppShell info={{ title: "API keys", page: "keys", section: "keys", orgId }}>
     <PageHead title="API keys" lead="Keys are the tokens applications pass to @upstash/redis or curl. Each is shown only once." />
     <div id="reveal-slot" />
     <section class="card" aria-labelledby="keys-title">
       <h2 id="keys-title">Keys</h2>
+      <label class="check toolbar-check">
+        <input type="checkbox" id="hide-revoked" checked /> Hide revoked keys
+      </label>
       <Status id="key-status" />
       <div id="key-list" />
     </section>
-    <section class="card" aria-labelledby="mint-title">
-      <h2 id="mint-title">Mint a key</h2>
-      <form id="key-form" method="post">
-        <fieldset data-min-role="member">
-          <RoleNote />
+    <ForRole minimum="member">
+      <section class="card" aria-labelledby="mint-title">
+        <h2 id="mint-title">Mint a key</h2>
+        <form id="key-form" method="post">
           <Field id="key-name" label="Name" name="name" required maxlength={100} hint="Where it is used, e.g. “checkout service (prod)”." />
-          <fieldset class="field">
-            <legend>Scopes</legend>
-            <div class="checks">
-              <label class="check">
-                <input type="checkbox" name="scope_read" checked /> read
+          <fieldset class="field level">
+            <legend>Scope</legend>
+            {LEVELS.map(({ level, label, hint }) => (
+              <label class="check" data-level={level}>
+                <input type="radio" name="level" value={level} checked={level === "write"} />
+                <span>
+                  {label}
+                  <span class="hint">{hint}</span>
+                </span>
               </label>
-              <label class="check">
-                <input type="checkbox" name="scope_write" checked /> write
-              </label>
-              <label class="check">
-                <input type="checkbox" name="scope_admin" /> admin
-              </label>
-            </div>
-            <p class="hint">Write includes read; admin (admins and owners only) adds admin commands where the instance allows them.</p>
+            ))}
           </fieldset>
           <fieldset class="field">
             <legend>Instances</legend>
@@ -60,8 +93,9 @@ export const KeysPage: FC<{ orgId: string }> = ({ orgId }) => (
           <button type="submit" class="button primary">
             Mint key
           </button>
-        </fieldset>
-      </form>
-    </section>
+        </form>
+      </section>
+      <EditDialog />
+    </ForRole>
   </AppShell>
 );

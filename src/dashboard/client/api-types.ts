@@ -1,0 +1,12 @@
+// The management API's public shapes, imported (types only) from the services that produce them,
+// so the browser cannot drift from the server. Nothing here reaches the bundle.
+export type { Scope } from "../../auth/api-key-token";
+export type { InstanceResponse as PublicInstance } from "../../management/instance-routes";
+export type { DailyUsage, UsageReport } from "../../meter/usage-meter";
+export type { PublicUser } from "../../services/accounts";
+export type { PublicApiKey } from "../../services/api-keys";
+export type { PublicAuditEntry } from "../../services/audit";
+export type { ConsoleKey } from "../../services/console-keys";
+export type { Role } from "../../services/context";
+export type { PublicMember } from "../../services/members";
+export type { PublicOrganization } from "../../services/organizations";

@@ -1,0 +1,60 @@
+// The management API as the browser sees it: JSON in, the `{ success, data, message }` envelope
+// out, failures as values with the API's own message. A 401 on a signed-in page goes to /login.
+
+export type ApiOk<T> = { ok: true; status: number; data: T; message: string | null; nextCursor: string | null };
+export type ApiFail = { ok: false; status: number; message: string; code: string };
+export type ApiResult<T> = ApiOk<T> | ApiFail;
+
+type Envelope<T> = {
+  success?: boolean;
+  data?: T;
+  message?: string;
+  pagination?: { next_cursor?: string | null };
+  error?: { code?: string; issues?: { path: string; message: string }[] };
+};
+
+function describe(body: Envelope<unknown> | null, status: number): { message: string; code: string } {
+  const base = typeof body?.message === "string" ? body.message : `The server answered with status ${status}.`;
+  const code = typeof body?.error?.code === "string" ? body.error.code : `http_${status}`;
+  // Validation failures name the offending fields; other messages already say what went wrong.
+  const issues = code === "invalid_request" && Array.isArray(body?.error?.issues) ? body.error.issues : [];
+  const detail = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+  return { message: detail ? `${base} (${detail})` : base, code };
+}
+
+const AUTH_PAGES = new Set(["login", "signup"]);
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
+  } catch {
+    return { ok: false, status: 0, code: "network", message: "Could not reach RedisGate. Check your connection and try again." };
+  }
+  let json: Envelope<T> | null = null;
+  try {
+    json = (await res.json()) as Envelope<T>;
+  } catch {
+    // not JSON: described by its status below
+  }
+  if (res.status === 401 && !AUTH_PAGES.has(document.body.dataset.page ?? "")) {
+    location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+  }
+  if (!res.ok || json?.success !== true) return { ok: false, status: res.status, ...describe(json, res.status) };
+  return {
+    ok: true,
+    status: res.status,
+    data: json.data as T,
+    message: json.message ?? null,
+    nextCursor: json.pagination?.next_cursor ?? null,
+  };
+}
+
+/** `api` that throws the API's message, for handlers wrapped by `onSubmit`. */
+export async function must<T>(method: string, path: string, body?: unknown): Promise<ApiOk<T>> {
+  const result = await api<T>(method, path, body);
+  if (!result.ok) throw new Error(result.message);
+  return result;
+}

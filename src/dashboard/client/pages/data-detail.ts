@@ -1,0 +1,212 @@
+// The data browser's key panel: type, TTL and size, the value by type (strings with JSON
+// detection), and for sessions that may write: edit the value or items, set or clear the TTL,
+// delete the key.
+import * as edge from "../edge-session";
+import { code, h, table } from "../elements";
+import { confirmAction, say, state, toast } from "../feedback";
+import { formatBytes, formatTtl } from "../format";
+import { field, onSubmit } from "../forms";
+import {
+  isKeyType,
+  type KeyType,
+  lengthCommand,
+  lengthUnit,
+  newValueFrom,
+  previewRows,
+  readCommand,
+  removeItemCommand,
+  ttlCommand,
+  writeCommand,
+} from "../redis-value";
+import { prettyJson } from "../reply-view";
+
+export type DetailContext = { instanceId: string; canWrite: boolean; onChange: () => void };
+
+function itemForm(type: KeyType, key: string, ctx: DetailContext, reload: () => Promise<void>): HTMLFormElement | null {
+  if (type === "string") return null;
+  const text = (name: string, label: string) => h("div", { class: "field" }, h("label", null, label, h("input", { name, required: true })));
+  const fields: Record<Exclude<KeyType, "string">, HTMLElement[]> = {
+    hash: [text("field", "Field"), text("value", "Value")],
+    list: [text("value", "Value (appended)")],
+    set: [text("value", "Member")],
+    zset: [text("member", "Member"), text("score", "Score")],
+    stream: [text("field", "Field"), text("value", "Value")],
+  };
+  const form = h(
+    "form",
+    { class: "item-form", id: "item-form" },
+    h("div", { class: "row" }, ...fields[type]),
+    h("p", { "data-status": "", hidden: true }),
+    h("button", { type: "submit", class: "button" }, "Add"),
+  );
+  onSubmit(form, async () => {
+    const value = newValueFrom(type, {
+      value: field(form, "value"),
+      field: field(form, "field"),
+      member: field(form, "member"),
+      score: field(form, "score"),
+    });
+    await edge.must(ctx.instanceId, writeCommand(key, value));
+    toast("Saved.");
+    await reload();
+  });
+  return form;
+}
+
+function stringEditor(key: string, value: string, ctx: DetailContext, reload: () => Promise<void>): HTMLElement {
+  const json = prettyJson(value);
+  if (!ctx.canWrite) return h("pre", { class: "value" }, json ?? value);
+  const area = h("textarea", { name: "value", rows: 8, "aria-label": `Value of ${key}`, spellcheck: "false" });
+  area.value = json ?? value;
+  const form = h(
+    "form",
+    { id: "string-form" },
+    area,
+    json ? h("p", { class: "hint" }, "JSON detected: shown pretty-printed; saved as typed.") : null,
+    h("p", { "data-status": "", hidden: true }),
+    h("button", { type: "submit", class: "button primary" }, "Save value"),
+  );
+  onSubmit(form, async () => {
+    await edge.must(ctx.instanceId, writeCommand(key, { type: "string", value: area.value }));
+    toast("Value saved.");
+    await reload();
+  });
+  return form;
+}
+
+function ttlForm(key: string, ctx: DetailContext, reload: () => Promise<void>): HTMLFormElement {
+  const seconds = h("input", {
+    name: "seconds",
+    type: "number",
+    min: "1",
+    step: "1",
+    inputmode: "numeric",
+    id: "ttl-seconds",
+  });
+  const clear = h("button", { type: "button", class: "button", id: "clear-ttl" }, "Clear TTL");
+  const form = h(
+    "form",
+    { id: "ttl-form", class: "row" },
+    h("div", { class: "field" }, h("label", { for: "ttl-seconds" }, "Expire in (seconds)"), seconds),
+    h("div", { class: "field button-field" }, h("button", { type: "submit", class: "button" }, "Set TTL")),
+    h("div", { class: "field button-field" }, clear),
+    h("p", { "data-status": "", hidden: true }),
+  );
+  onSubmit(form, async () => {
+    const n = Number(seconds.value);
+    if (!Number.isInteger(n) || n < 1) throw new Error("Give the TTL as a whole number of seconds, 1 or more.");
+    await edge.must(ctx.instanceId, ttlCommand(key, n));
+    toast(`${key} expires in ${n} s.`);
+    await reload();
+  });
+  clear.addEventListener("click", async () => {
+    await edge.must(ctx.instanceId, ttlCommand(key, null)).catch((e: Error) => say(form, e.message));
+    toast(`${key} no longer expires.`);
+    await reload();
+  });
+  return form;
+}
+
+/** Fills `panel` with the key's details; re-reads after every change. */
+export async function showKey(panel: HTMLElement, key: string, ctx: DetailContext): Promise<void> {
+  const reload = async () => {
+    await showKey(panel, key, ctx);
+    ctx.onChange();
+  };
+  state(panel, "loading", `Reading ${key}…`);
+  try {
+    const [typeReply, ttlReply] = await edge.pipeline(ctx.instanceId, [
+      ["TYPE", key],
+      ["PTTL", key],
+    ]);
+    const type = String(typeReply?.result ?? typeReply?.error ?? "unknown");
+    if (type === "none") return state(panel, "empty", `The key “${key}” does not exist (or has just expired).`);
+    if (!isKeyType(type))
+      return state(panel, "empty", `“${key}” is a ${type}; the browser shows strings, hashes, lists, sets, sorted sets and streams.`);
+    const [valueReply, lengthReply] = await edge.pipeline(ctx.instanceId, [readCommand(type, key), lengthCommand(type, key)]);
+    if (valueReply?.error !== undefined) throw new Error(valueReply.error);
+    const ttl = Number(ttlReply?.result ?? -2);
+    const length = Number(lengthReply?.result ?? 0);
+    const rows = previewRows(type, valueReply?.result);
+    const headers = {
+      string: ["Value"],
+      hash: ["Field", "Value"],
+      list: ["Item"],
+      set: ["Member"],
+      zset: ["Member", "Score"],
+      stream: ["Entry id", "Fields"],
+    }[type];
+    const remove = (row: string[]) => {
+      const command = removeItemCommand(type, key, row);
+      if (!ctx.canWrite || !command) return null;
+      return h(
+        "button",
+        {
+          type: "button",
+          class: "button small danger",
+          "aria-label": `Remove ${row[0]}`,
+          onclick: async () => {
+            await edge.must(ctx.instanceId, command);
+            await reload();
+          },
+        },
+        "Remove",
+      );
+    };
+    const value =
+      type === "string"
+        ? stringEditor(key, String(valueReply?.result ?? ""), ctx, reload)
+        : rows.length === 0
+          ? h("p", { class: "state state-empty" }, "Empty.")
+          : table(
+              ctx.canWrite ? [...headers, ""] : headers,
+              rows.map((r) => (ctx.canWrite ? [...r, remove(r)] : r)),
+              "value-table",
+            );
+    const more =
+      type !== "string" && length > rows.length
+        ? h("p", { class: "hint" }, `Showing ${rows.length} of ${length} ${lengthUnit(type)}.`)
+        : null;
+    const deleteButton = h(
+      "button",
+      {
+        type: "button",
+        class: "button danger",
+        id: "delete-key",
+        onclick: async () => {
+          if (
+            !(await confirmAction(`Delete “${key}”?`, "The key and its value are removed from Redis. This cannot be undone.", "Delete key"))
+          )
+            return;
+          await edge.must(ctx.instanceId, ["DEL", key]);
+          toast(`${key} deleted.`);
+          state(panel, "empty", `“${key}” was deleted.`);
+          ctx.onChange();
+        },
+      },
+      "Delete key",
+    );
+    const parts: (Node | null)[] = [
+      h("h3", null, code(key, "wrap")),
+      h(
+        "dl",
+        { class: "facts", id: "key-facts" },
+        h("dt", null, "Type"),
+        h("dd", null, type),
+        h("dt", null, "TTL"),
+        h("dd", { id: "key-ttl" }, formatTtl(ttl)),
+        h("dt", null, "Size"),
+        h("dd", null, type === "string" ? formatBytes(length) : `${length} ${lengthUnit(type)}`),
+      ),
+      value,
+      more,
+      ctx.canWrite ? itemForm(type, key, ctx, reload) : null,
+      ctx.canWrite ? h("h4", null, "Expiry") : null,
+      ctx.canWrite ? ttlForm(key, ctx, reload) : null,
+      ctx.canWrite ? h("div", { class: "actions" }, deleteButton) : null,
+    ];
+    panel.replaceChildren(...parts.filter((p): p is Node => p !== null));
+  } catch (error) {
+    state(panel, "error", (error as Error).message);
+  }
+}

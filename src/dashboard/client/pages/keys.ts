@@ -1,0 +1,213 @@
+// API keys in the browser: mint with one scope level (the key is revealed once and removed from the
+// page when dismissed or hidden), list with creator and dates, hide revoked keys, rename and rate
+// limit, roll (mint a replacement with the same settings, then revoke the old on confirmation).
+import { api, must } from "../api";
+import type { PublicApiKey, PublicMember, PublicOrganization, Scope } from "../api-types";
+import { $, badge, code, h, input, table } from "../elements";
+import { confirmAction, copyButton, say, state, toast } from "../feedback";
+import { formatWhen } from "../format";
+import { field, onSubmit } from "../forms";
+import { describeRate, parseRate } from "../key-rate";
+import { levelLabel, levelOf } from "../scope-level";
+import { can, listInstances, loadOrg } from "../shell";
+
+function keyStatus(k: PublicApiKey): HTMLElement {
+  if (k.revoked_at) return badge("revoked", "off");
+  if (Date.parse(k.expires_at) <= Date.now()) return badge("expired", "off");
+  return badge("active", "on");
+}
+
+/** The panel that shows a new key once; `onRevokeOld` adds the roll's second step. */
+function reveal(name: string, secret: string, onRevokeOld?: () => Promise<void>) {
+  document.getElementById("key-reveal")?.remove();
+  const box = h("input", { id: "revealed-key", class: "secret", readonly: true, spellcheck: "false", autocomplete: "off" });
+  box.value = secret; // a property, never an attribute: the key is not part of the page's HTML
+  const dismiss = () => {
+    box.value = "";
+    panel.remove();
+  };
+  const revokeOld = onRevokeOld
+    ? h(
+        "button",
+        { type: "button", class: "button danger", id: "revoke-old", onclick: () => onRevokeOld().then(dismiss) },
+        "Revoke the old key",
+      )
+    : null;
+  const panel = h(
+    "section",
+    { id: "key-reveal", class: "card reveal", "aria-labelledby": "key-reveal-title" },
+    h("h2", { id: "key-reveal-title" }, `Your new key “${name}”`),
+    h("p", { class: "warning", role: "alert" }, "Copy this key now. It is shown only this once: RedisGate keeps only a hash of it."),
+    h("label", { for: "revealed-key" }, "API key"),
+    h(
+      "div",
+      { class: "copy-row" },
+      box,
+      copyButton("API key", () => box.value),
+    ),
+    h(
+      "div",
+      { class: "actions" },
+      revokeOld,
+      h("button", { type: "button", class: "button primary", id: "dismiss-key", onclick: dismiss }, "I have copied it — hide the key"),
+    ),
+  );
+  $("#reveal-slot").replaceChildren(panel);
+  box.focus();
+  box.select();
+}
+
+export async function keysPage() {
+  const org = await loadOrg();
+  if (!org) return;
+  const base = `/api/organizations/${org.id}/api-keys`;
+  const list = $("#key-list");
+  const status = $("#key-status");
+  const hideRevoked = input("#hide-revoked");
+  const [instances, members] = await Promise.all([listInstances(), api<PublicMember[]>("GET", `/api/organizations/${org.id}/members`)]);
+  const instanceName = new Map(instances.map((i) => [i.id, i.name]));
+  const memberEmail = new Map((members.ok ? members.data : []).map((m) => [m.user_id, m.email]));
+  let keys: PublicApiKey[] = [];
+  addEventListener("pagehide", () => document.getElementById("key-reveal")?.remove());
+
+  const form = document.querySelector<HTMLFormElement>("#key-form");
+  if (form) wireMintForm(form);
+
+  function wireMintForm(form: HTMLFormElement) {
+    if (!can("admin")) form.querySelector("[data-level=admin]")?.remove();
+    const picker = $("#key-instances");
+    if (instances.length === 0) state(picker, "empty", "No instances yet: the key will work with any instance you add later.");
+    else {
+      picker.replaceChildren(
+        ...instances.map((i) =>
+          h("label", { class: "check" }, h("input", { type: "checkbox", name: "instance", value: i.id }), ` ${i.name} `, code(i.slug)),
+        ),
+      );
+    }
+    onSubmit(form, async () => {
+      const level = field(form, "level") as Scope;
+      const chosen = Array.from(form.querySelectorAll<HTMLInputElement>("[name=instance]:checked")).map((c) => c.value);
+      const days = Number(field(form, "expires_in"));
+      const body: Record<string, unknown> = { name: field(form, "name").trim(), scopes: [level] };
+      if (chosen.length > 0) body.instance_ids = chosen;
+      if (days > 0) body.expires_at = new Date(Date.now() + days * 86_400_000).toISOString();
+      const minted = await must<{ api_key: PublicApiKey; key: string }>("POST", base, body);
+      form.reset();
+      reveal(minted.data.api_key.name, minted.data.key);
+      await load();
+    });
+  }
+
+  async function revoke(k: PublicApiKey): Promise<boolean> {
+    const body = "Applications using it are refused within seconds. This cannot be undone.";
+    if (!(await confirmAction(`Revoke “${k.name}”?`, body, "Revoke key"))) return false;
+    const revoked = await api("DELETE", `${base}/${k.id}`);
+    if (!revoked.ok) {
+      say(status, revoked.message);
+      return false;
+    }
+    say(status, `Key “${k.name}” revoked.`, "ok");
+    await load();
+    return true;
+  }
+
+  async function roll(k: PublicApiKey) {
+    const question = `Roll “${k.name}”?`;
+    const body =
+      "A new key with the same name, scope, instances, rate limit and expiry is minted and shown once. You then revoke the old key.";
+    if (!(await confirmAction(question, body, "Mint the replacement"))) return;
+    const expiry = Date.parse(k.expires_at) > Date.now() + 120_000 ? { expires_at: k.expires_at } : {};
+    const minted = await api<{ api_key: PublicApiKey; key: string }>("POST", base, {
+      name: k.name,
+      scopes: [levelOf(k.scopes)],
+      ...(k.instance_ids ? { instance_ids: k.instance_ids } : {}),
+      ...expiry,
+      ...(k.rate_limit
+        ? { rate_limit: { requests: k.rate_limit.requests, window_seconds: k.rate_limit.window_seconds === 60 ? 60 : 1 } }
+        : {}),
+    });
+    if (!minted.ok) return say(status, minted.message);
+    reveal(minted.data.api_key.name, minted.data.key, async () => {
+      await revoke(k);
+    });
+    await load();
+  }
+
+  function edit(k: PublicApiKey) {
+    const dialog = $<HTMLDialogElement>("#key-edit-dialog");
+    const editForm = $<HTMLFormElement>("#key-edit-form", dialog);
+    input("[name=name]", editForm).value = k.name;
+    input("[name=requests]", editForm).value = k.rate_limit ? String(k.rate_limit.requests) : "";
+    $<HTMLSelectElement>("[name=window]", editForm).value = String(k.rate_limit?.window_seconds ?? 1);
+    $("#key-edit-org-rate").textContent =
+      `The organization's default: ${describeRate(org?.limits.rate_limit ?? null)}. Leave requests empty to use it.`;
+    editForm.dataset.keyId = k.id;
+    say(editForm, "");
+    dialog.showModal();
+  }
+
+  const editForm = document.querySelector<HTMLFormElement>("#key-edit-form");
+  if (editForm) {
+    $("#key-edit-cancel").addEventListener("click", () => $<HTMLDialogElement>("#key-edit-dialog").close());
+    onSubmit(editForm, async () => {
+      const rate = parseRate(field(editForm, "requests"), field(editForm, "window"), (org as PublicOrganization).limits.rate_limit);
+      if (!rate.ok) throw new Error(rate.message);
+      await must("PUT", `${base}/${editForm.dataset.keyId}`, { name: field(editForm, "name").trim(), rate_limit: rate.rate });
+      $<HTMLDialogElement>("#key-edit-dialog").close();
+      toast("Key updated.");
+      await load();
+    });
+  }
+
+  function actions(k: PublicApiKey): HTMLElement | null {
+    if (k.revoked_at || !can("member")) return null;
+    const label = (verb: string) => `${verb} ${k.name}`;
+    return h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", class: "button small", "aria-label": label("Edit"), onclick: () => edit(k) }, "Edit"),
+      h("button", { type: "button", class: "button small", "aria-label": label("Roll"), onclick: () => roll(k) }, "Roll"),
+      h("button", { type: "button", class: "button small danger", "aria-label": label("Revoke"), onclick: () => revoke(k) }, "Revoke"),
+    );
+  }
+
+  function render() {
+    const shown = hideRevoked.checked ? keys.filter((k) => !k.revoked_at) : keys;
+    if (keys.length === 0) return state(list, "empty", "No API keys yet. Mint one to connect an application.");
+    if (shown.length === 0) return state(list, "empty", "Every key is revoked. Untick “Hide revoked keys” to see them.");
+    list.replaceChildren(
+      table(
+        ["Name", "Key", "Scope", "Instances", "Rate limit", "Created", "Last used", "Expires", "Status", ""],
+        shown.map((k) => [
+          h("strong", { class: "wrap" }, k.name),
+          code(k.key_prefix),
+          levelLabel(levelOf(k.scopes)),
+          k.instance_ids ? k.instance_ids.map((id) => instanceName.get(id) ?? id).join(", ") : "all",
+          describeRate(k.rate_limit),
+          h(
+            "span",
+            null,
+            formatWhen(k.created_at),
+            h("br"),
+            h("span", { class: "hint" }, `by ${memberEmail.get(k.created_by) ?? k.created_by}`),
+          ),
+          k.last_used_at ? formatWhen(k.last_used_at) : "never",
+          formatWhen(k.expires_at),
+          keyStatus(k),
+          actions(k),
+        ]),
+        "stack",
+      ),
+    );
+  }
+
+  async function load() {
+    const page = await api<PublicApiKey[]>("GET", `${base}?limit=100`);
+    if (!page.ok) return state(list, "error", page.message);
+    keys = page.data;
+    render();
+  }
+  hideRevoked.addEventListener("change", render);
+  state(list, "loading", "Loading API keys…");
+  await load();
+}

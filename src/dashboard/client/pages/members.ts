@@ -1,0 +1,88 @@
+// The members page in the browser: list members, add an existing user by email with a role,
+// change roles and remove members (owners only; the API enforces it too).
+import { api, must } from "../api";
+import type { PublicMember, PublicUser, Role } from "../api-types";
+import { $, h, table } from "../elements";
+import { confirmAction, say, state, toast } from "../feedback";
+import { formatWhen } from "../format";
+import { field, onSubmit } from "../forms";
+import { can, loadOrg } from "../shell";
+
+const ROLES: Role[] = ["viewer", "member", "admin", "owner"];
+
+export async function membersPage() {
+  const org = await loadOrg();
+  if (!org) return;
+  const base = `/api/organizations/${org.id}/members`;
+  const list = $("#member-list");
+  const status = $("#member-status");
+  const me = await api<{ user: PublicUser }>("GET", "/auth/me");
+  const myId = me.ok ? me.data.user.id : "";
+
+  function roleCell(member: PublicMember) {
+    if (!can("owner")) return h("span", { class: `badge role-${member.role}` }, member.role);
+    const picker = h(
+      "select",
+      { "aria-label": `Role of ${member.email}` },
+      ...ROLES.map((r) => h("option", { value: r, selected: r === member.role }, r)),
+    );
+    picker.addEventListener("change", async () => {
+      const changed = await api("PUT", `${base}/${member.user_id}`, { role: picker.value });
+      if (!changed.ok) {
+        picker.value = member.role;
+        return say(status, changed.message);
+      }
+      member.role = picker.value as Role;
+      toast(`${member.email} is now ${member.role}.`);
+    });
+    return picker;
+  }
+
+  function removeButton(member: PublicMember) {
+    const self = member.user_id === myId;
+    if (!self && !can("owner")) return null;
+    const label = self ? "Leave" : "Remove";
+    const onclick = async () => {
+      const question = self ? `Leave ${org?.name}?` : `Remove ${member.email} from ${org?.name}?`;
+      if (!(await confirmAction(question, "They lose access to its instances, keys and logs at once; their keys are revoked.", label)))
+        return;
+      const removed = await api("DELETE", `${base}/${member.user_id}`);
+      if (!removed.ok) return say(status, removed.message);
+      if (self) return location.assign("/orgs");
+      toast(`${member.email} was removed.`);
+      await load();
+    };
+    return h("button", { type: "button", class: "button small danger", onclick }, label);
+  }
+
+  async function load() {
+    const members = await api<PublicMember[]>("GET", base);
+    if (!members.ok) return state(list, "error", members.message);
+    list.replaceChildren(
+      table(
+        ["Member", "Email", "Role", "Joined", ""],
+        members.data.map((m) => [
+          m.user_id === myId ? `${m.username} (you)` : m.username,
+          h("span", { class: "wrap" }, m.email),
+          roleCell(m),
+          formatWhen(m.joined_at),
+          removeButton(m),
+        ]),
+        "stack",
+      ),
+    );
+  }
+
+  const form = document.querySelector<HTMLFormElement>("#member-form");
+  if (form) {
+    onSubmit(form, async () => {
+      const email = field(form, "email").trim();
+      await must("POST", base, { email, role: field(form, "role") });
+      form.reset();
+      say(form, `${email} was added.`, "ok");
+      await load();
+    });
+  }
+  state(list, "loading", "Loading members…");
+  await load();
+}

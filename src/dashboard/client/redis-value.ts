@@ -1,0 +1,123 @@
+// What the data browser sends to read, size and write a key of each Redis type, and how it reads
+// the replies back. Pure: commands in, rows out; the page does the sending and the drawing.
+
+export const KEY_TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+
+export function isKeyType(type: string): type is KeyType {
+  return (KEY_TYPES as readonly string[]).includes(type);
+}
+
+/** How many items a preview shows before "and N more". */
+export const PREVIEW = 100;
+
+/** The command that reads a preview of a key's value. */
+export function readCommand(type: KeyType, key: string): string[] {
+  switch (type) {
+    case "string":
+      return ["GET", key];
+    case "hash":
+      return ["HSCAN", key, "0", "COUNT", String(PREVIEW)];
+    case "list":
+      return ["LRANGE", key, "0", String(PREVIEW - 1)];
+    case "set":
+      return ["SSCAN", key, "0", "COUNT", String(PREVIEW)];
+    case "zset":
+      return ["ZRANGE", key, "0", String(PREVIEW - 1), "WITHSCORES"];
+    case "stream":
+      return ["XREVRANGE", key, "+", "-", "COUNT", "20"];
+  }
+}
+
+/** The command that counts a key's items (bytes for a string), for read keys that may not run MEMORY USAGE. */
+export function lengthCommand(type: KeyType, key: string): string[] {
+  const verb = { string: "STRLEN", hash: "HLEN", list: "LLEN", set: "SCARD", zset: "ZCARD", stream: "XLEN" }[type];
+  return [verb, key];
+}
+
+export function lengthUnit(type: KeyType): string {
+  return type === "string" ? "bytes" : type === "stream" ? "entries" : type === "hash" ? "fields" : "items";
+}
+
+/** Rows of a preview reply: [field, value] for hashes, [member, score] for sorted sets, [item] else. */
+export function previewRows(type: KeyType, result: unknown): string[][] {
+  const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  const pairs = (items: unknown[]) => {
+    const rows: string[][] = [];
+    for (let i = 0; i + 1 < items.length; i += 2) rows.push([text(items[i]), text(items[i + 1])]);
+    return rows;
+  };
+  if (type === "string") return [[text(result)]];
+  if (!Array.isArray(result)) return [];
+  if (type === "hash" || type === "set") {
+    const items = Array.isArray(result[1]) ? (result[1] as unknown[]) : [];
+    return type === "hash" ? pairs(items) : items.map((v) => [text(v)]);
+  }
+  if (type === "zset") return pairs(result);
+  if (type === "stream") {
+    return result.map((entry) => {
+      const [id, fields] = Array.isArray(entry) ? entry : [entry, []];
+      const shown = Array.isArray(fields) ? pairs(fields).map(([f, v]) => `${f}=${v}`) : [];
+      return [text(id), shown.join("  ")];
+    });
+  }
+  return result.map((v) => [text(v)]);
+}
+
+export type NewValue =
+  | { type: "string"; value: string }
+  | { type: "hash"; field: string; value: string }
+  | { type: "list"; value: string }
+  | { type: "set"; value: string }
+  | { type: "zset"; member: string; score: string }
+  | { type: "stream"; field: string; value: string };
+
+/** The command that writes one item (a whole string, one field, member or entry) to `key`. */
+export function writeCommand(key: string, input: NewValue): string[] {
+  switch (input.type) {
+    case "string":
+      return ["SET", key, input.value, "KEEPTTL"];
+    case "hash":
+      return ["HSET", key, input.field, input.value];
+    case "list":
+      return ["RPUSH", key, input.value];
+    case "set":
+      return ["SADD", key, input.value];
+    case "zset":
+      return ["ZADD", key, input.score, input.member];
+    case "stream":
+      return ["XADD", key, "*", input.field, input.value];
+  }
+}
+
+/** The command that removes one item shown in a preview row. */
+export function removeItemCommand(type: KeyType, key: string, row: string[]): string[] | null {
+  const item = row[0] ?? "";
+  if (type === "hash") return ["HDEL", key, item];
+  if (type === "set") return ["SREM", key, item];
+  if (type === "zset") return ["ZREM", key, item];
+  if (type === "list") return ["LREM", key, "1", item];
+  if (type === "stream") return ["XDEL", key, item];
+  return null;
+}
+
+/** The command that sets (seconds > 0) or clears (null) a key's expiry. */
+export function ttlCommand(key: string, seconds: number | null): string[] {
+  return seconds === null ? ["PERSIST", key] : ["EXPIRE", key, String(Math.floor(seconds))];
+}
+
+/** A NewValue from a form's fields (value, field, member, score); score must be a number. */
+export function newValueFrom(type: KeyType, f: { value: string; field: string; member: string; score: string }): NewValue {
+  switch (type) {
+    case "string":
+    case "list":
+    case "set":
+      return { type, value: f.value };
+    case "hash":
+    case "stream":
+      return { type, field: f.field, value: f.value };
+    case "zset":
+      if (f.score.trim() === "" || !Number.isFinite(Number(f.score))) throw new Error("The score must be a number.");
+      return { type, member: f.member, score: f.score.trim() };
+  }
+}

@@ -1,0 +1,80 @@
+// Console sessions: the dashboard's console runs on the signed-in person's session by minting a
+// five-minute API key limited to one instance and to the person's role. The key is an ordinary JWT
+// API key (the edge needs nothing new); its row is kind "console" (never listed) and each is audited.
+import { type KeyRing, type Scope, signApiKey } from "../auth/api-key-token";
+import { AppError } from "../errors";
+import { sha256Hex } from "../lib/encoding";
+import { newId } from "../lib/ids";
+import { type ApiKeyRow, insertApiKeyStatement } from "../storage/api-keys";
+import { findInstance } from "../storage/instances";
+import { auditStatement } from "./audit";
+import type { Role, ServiceContext } from "./context";
+import type { OrgAccess } from "./organizations";
+
+export const CONSOLE_KEY_LIFETIME_MS = 5 * 60 * 1000;
+
+/** What a role may do in the console: viewers read (if the organization allows it), members write, admins and owners admin. */
+export function consoleScopeFor(role: Role, viewerDataAccess: boolean): Scope | null {
+  if (role === "owner" || role === "admin") return "admin";
+  if (role === "member") return "write";
+  return viewerDataAccess ? "read" : null;
+}
+
+export type ConsoleKey = { key: string; key_id: string; instance_id: string; scope: Scope; expires_at: string };
+
+/**
+ * Mints a console key for `instanceId` (404 if it is not the organization's; 403 for a viewer when
+ * the organization keeps data from viewers). Audited as `console.session`.
+ */
+export async function issueConsoleKey(ctx: ServiceContext, access: OrgAccess, ring: KeyRing, instanceId: string): Promise<ConsoleKey> {
+  const orgId = access.organization.id;
+  const instance = await findInstance(ctx.db, orgId, instanceId);
+  if (!instance) throw new AppError("not_found", "Redis instance not found.");
+  const scope = consoleScopeFor(access.role, access.organization.viewerDataAccess);
+  if (!scope) {
+    throw new AppError("forbidden", "Viewers can read data only when the organization allows it (setting viewer_data_access).");
+  }
+  const now = new Date();
+  // The JWT's exp has whole seconds; the row names the same instant.
+  const expiresAt = new Date(Math.floor((now.getTime() + CONSOLE_KEY_LIFETIME_MS) / 1000) * 1000);
+  const id = newId("key");
+  const { key, kid } = await signApiKey(ring, {
+    keyId: id,
+    organizationId: orgId,
+    userId: ctx.actor.userId,
+    scopes: [scope],
+    instanceIds: [instanceId],
+    issuedAt: now,
+    expiresAt,
+    issuer: ctx.config.JWT_ISSUER,
+    audience: ctx.config.JWT_AUDIENCE,
+  });
+  const row: ApiKeyRow = {
+    id,
+    organizationId: orgId,
+    name: "Console session",
+    keyPrefix: `rg_…${key.slice(-8)}`,
+    keyHash: await sha256Hex(key),
+    kid,
+    scopes: [scope],
+    instanceIds: [instanceId],
+    createdBy: ctx.actor.userId,
+    createdAt: now,
+    expiresAt,
+    revokedAt: null,
+    lastUsedAt: null,
+    rateLimitRequests: null,
+    rateLimitWindowSeconds: null,
+    kind: "console",
+  };
+  await ctx.db.batch([
+    insertApiKeyStatement(ctx.db, row),
+    auditStatement(ctx, orgId, {
+      action: "console.session",
+      resourceType: "redis_instance",
+      resourceId: instanceId,
+      metadata: { key_id: id, scope, expires_at: expiresAt.toISOString() },
+    }),
+  ]);
+  return { key, key_id: id, instance_id: instanceId, scope, expires_at: expiresAt.toISOString() };
+}

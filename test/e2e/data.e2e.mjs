@@ -1,0 +1,84 @@
+// @ts-check
+// The data browser for a session that may write: add a key, edit its value, set and clear its TTL,
+// add hash fields, filter the scan by type, load more, delete.
+import { check, screenshot, until, waitForText } from "./browser.mjs";
+import { call, newOrg, signedInPage, visit } from "./world.mjs";
+
+/** @type {import("./world.mjs").Scenario[]} */
+export const dataScenarios = [
+  [
+    "data browser: add, edit, TTL, hash fields, type filter and delete",
+    async (env) => {
+      const { owner, orgId, instanceId } = await newOrg(env);
+      const prefix = `e2e:${orgId.slice(-6)}`;
+      const key = await call(env, "POST", `/api/organizations/${orgId}/redis-instances/${instanceId}/console-key`, undefined, owner.token);
+      const many = Array.from({ length: 230 }, (_, i) => ["SET", `${prefix}:bulk:${String(i).padStart(3, "0")}`, "x"]);
+      await call(env, "POST", `/redis/${instanceId}/pipeline`, many, key.json.data.key);
+      const { context, page } = await signedInPage(env, owner);
+      await visit(page, env, `/o/${orgId}/data`);
+      await waitForText(page.locator("#key-count"), /keys? in this database/);
+
+      await page.locator("#add-key").fill(`${prefix}:greeting`);
+      await page.getByLabel("Value (or member)").fill("hello");
+      await page.getByRole("button", { name: "Add key" }).click();
+      const panel = page.locator("#key-panel");
+      await waitForText(panel, new RegExp(`${prefix}:greeting[\\s\\S]*string[\\s\\S]*no expiry`));
+      await page.getByLabel(`Value of ${prefix}:greeting`).fill('{"hello":"world"}');
+      await page.getByRole("button", { name: "Save value" }).click();
+      await waitForText(panel, /JSON detected/);
+      const saved = await call(env, "POST", `/redis/${instanceId}`, ["GET", `${prefix}:greeting`], key.json.data.key);
+      check(saved.json.result === '{\n  "hello": "world"\n}' || saved.json.result === '{"hello":"world"}', `stored: ${saved.json.result}`);
+
+      await page.getByLabel("Expire in (seconds)").fill("600");
+      await page.getByRole("button", { name: "Set TTL" }).click();
+      await waitForText(page.locator("#key-ttl"), /^(10 min|[0-9]+ s)$/);
+      const ttl = await call(env, "POST", `/redis/${instanceId}`, ["TTL", `${prefix}:greeting`], key.json.data.key);
+      check(ttl.json.result > 590 && ttl.json.result <= 600, `TTL in Redis: ${ttl.json.result}`);
+      await screenshot(page, "data-desktop");
+      await page.getByRole("button", { name: "Clear TTL" }).click();
+      await waitForText(page.locator("#key-ttl"), /no expiry/);
+      const cleared = await call(env, "POST", `/redis/${instanceId}`, ["TTL", `${prefix}:greeting`], key.json.data.key);
+      check(cleared.json.result === -1, `TTL after clearing: ${cleared.json.result}`);
+
+      await page.locator("#add-key").fill(`${prefix}:user`);
+      await page.getByLabel("Type").last().selectOption("hash");
+      await page.getByLabel("Field", { exact: true }).fill("name");
+      await page.getByLabel("Value (or member)").fill("Ada");
+      await page.getByRole("button", { name: "Add key" }).click();
+      await waitForText(panel, /hash[\s\S]*1 fields/);
+      await panel.getByLabel("Field").fill("city");
+      await panel.getByLabel("Value").fill("Paris");
+      await panel.getByRole("button", { name: "Add" }).click();
+      await waitForText(panel, /2 fields[\s\S]*city[\s\S]*Paris/);
+
+      await page.getByLabel("Pattern").fill(`${prefix}:*`);
+      await page.locator("#scan-type").selectOption("hash");
+      await page.getByRole("button", { name: "Scan" }).click();
+      await until("the type filter", async () => {
+        const names = await page.locator("#key-table td[data-label=Key]").allTextContents();
+        return names.length === 1 && names[0] === `${prefix}:user`;
+      });
+      await page.locator("#scan-type").selectOption("");
+      await page.getByLabel("Pattern").fill(`${prefix}:bulk:*`);
+      await page.getByRole("button", { name: "Scan" }).click();
+      await until("a scan page", async () => (await page.locator("#key-table tbody tr").count()) > 0);
+      const first = await page.locator("#key-table tbody tr").count();
+      if (await page.locator("#load-more").isVisible()) {
+        await page.getByRole("button", { name: "Load more" }).click();
+        await until("more keys", async () => (await page.locator("#key-table tbody tr").count()) > first);
+      }
+
+      await page
+        .locator("#key-table")
+        .getByRole("button", { name: `${prefix}:bulk:007` })
+        .click();
+      await waitForText(panel, new RegExp(`${prefix}:bulk:007`));
+      await page.getByRole("button", { name: "Delete key" }).click();
+      await page.locator("#confirm-dialog").getByRole("button", { name: "Delete key" }).click();
+      await waitForText(panel, /was deleted/);
+      const gone = await call(env, "POST", `/redis/${instanceId}`, ["EXISTS", `${prefix}:bulk:007`], key.json.data.key);
+      check(gone.json.result === 0, "the key still exists after Delete");
+      await context.close();
+    },
+  ],
+];

@@ -1,0 +1,61 @@
+// @ts-check
+// The keys page: mint with one scope level, a form error that clears once fixed, rename and rate
+// limit, roll (the new key shown once, the old revoked on confirmation), hide revoked keys.
+import { check, screenshot, waitForText } from "./browser.mjs";
+import { call, newOrg, signedInPage, visit } from "./world.mjs";
+
+/** @type {import("./world.mjs").Scenario[]} */
+export const keyScenarios = [
+  [
+    "keys: mint a read key, rename it with a rate limit, roll it and revoke the old one",
+    async (env) => {
+      const { owner, orgId, instanceId } = await newOrg(env);
+      const { context, page } = await signedInPage(env, owner);
+      await visit(page, env, `/o/${orgId}/keys`);
+      const form = page.locator("#key-form");
+      await form.getByLabel("Name").fill("reporting job");
+      await form.locator("input[name=level][value=read]").check();
+      await form.getByRole("button", { name: "Mint key" }).click();
+      const revealed = page.locator("#revealed-key");
+      const firstKey = await revealed.inputValue();
+      check(/^rg_/.test(firstKey), "no key revealed");
+      const read = await call(env, "POST", `/redis/${instanceId}`, ["SET", "k", "v"], firstKey);
+      check(read.status === 403, `a read key could write: ${read.status}`);
+      await page.getByRole("button", { name: /I have copied it/ }).click();
+      await waitForText(page.locator("#key-list"), /reporting job[\s\S]*Read[\s\S]*by owner-/);
+
+      await page.getByRole("button", { name: "Edit reporting job" }).click();
+      const edit = page.locator("#key-edit-form");
+      await edit.getByLabel("Name").fill("nightly report");
+      await edit.getByLabel("Requests").fill("5000");
+      await edit.getByRole("button", { name: "Save" }).click();
+      await waitForText(edit.locator("[data-status]"), /at most 1,000 per second/);
+      await edit.getByLabel("Requests").fill("50");
+      check(await edit.locator("[data-status]").isHidden(), "the stale error stays after fixing the field");
+      await edit.getByRole("button", { name: "Save" }).click();
+      await waitForText(page.locator("#key-list"), /nightly report[\s\S]*50 per second/);
+
+      await page.getByRole("button", { name: "Roll nightly report" }).click();
+      await page.locator("#confirm-dialog").getByRole("button", { name: "Mint the replacement" }).click();
+      await waitForText(page.locator("#key-reveal"), /shown only this once/);
+      const secondKey = await revealed.inputValue();
+      check(secondKey !== firstKey && /^rg_/.test(secondKey), "roll did not reveal a new key");
+      await screenshot(page, "keys-roll");
+      await page.getByRole("button", { name: "Revoke the old key" }).click();
+      await page.locator("#confirm-dialog").getByRole("button", { name: "Revoke key" }).click();
+      await waitForText(page.locator("#key-status"), /revoked/);
+      const keys = await call(env, "GET", `/api/organizations/${orgId}/api-keys`, undefined, owner.token);
+      const rows = keys.json.data.map(
+        (/** @type {any} */ k) => `${k.name}:${k.revoked_at ? "revoked" : "live"}:${k.rate_limit?.requests}:${k.scopes}`,
+      );
+      check(rows.sort().join(",") === "nightly report:live:50:read,nightly report:revoked:50:read", `after roll: ${rows}`);
+      check((await page.locator("#key-list tbody tr").count()) === 1, "a revoked key shows while hidden");
+      await page.getByLabel("Hide revoked keys").uncheck();
+      await waitForText(page.locator("#key-list"), /revoked/);
+      const works = await call(env, "POST", `/redis/${instanceId}`, ["GET", "k"], secondKey);
+      check(works.status === 200, `the rolled key does not work: ${works.status}`);
+      await screenshot(page, "keys-desktop");
+      await context.close();
+    },
+  ],
+];
