@@ -21,6 +21,7 @@ export default defineConfig({
           ENVIRONMENT: "test",
           API_KEY_SIGNING_KEYS: signingKeySet(),
           ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+          OPERATOR_BOOTSTRAP_SECRET: "test-operator-bootstrap-secret-0123456789",
           TEST_REDIS_URL: inject("redisUrl"),
           TEST_REDIS_ACL_URL: inject("redisAclUrl"),
           TEST_BLACKHOLE_URL: inject("blackholeUrl"),

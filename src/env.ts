@@ -80,6 +80,12 @@ const ConfigSchema = z.object({
     ),
   MAX_REQUEST_BYTES: intVar(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   UPSTREAM_TIMEOUT_MS: intVar(10_000, 100, 120_000),
+  /** Optional: presented once by a signed-in account to become the first operator (README "Operators"). */
+  OPERATOR_BOOTSTRAP_SECRET: z
+    .string()
+    .optional()
+    .transform((s) => (s?.trim() ? s.trim() : undefined))
+    .pipe(z.string().min(24, "must be at least 24 characters").optional()),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -19,7 +19,7 @@ defineRoute(
     query: PageQuerySchema,
   },
   async (c, { ctx, access, query }) => {
-    const page = await listAuditLog(ctx, access.organization.id, query.limit, query.cursor);
+    const page = await listAuditLog(ctx, access, query.limit, query.cursor);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );

@@ -1,5 +1,6 @@
 // The management face: /auth/*, /api/*, /health, /version and the JWKS. Sessions guard /api/*.
 import { Hono } from "hono";
+import { adminRoutes } from "./admin-routes";
 import { apiKeyRoutes } from "./api-key-routes";
 import { auditRoutes } from "./audit-routes";
 import { authRoutes } from "./auth-routes";
@@ -20,3 +21,4 @@ management.route("/", instanceRoutes);
 management.route("/", apiKeyRoutes);
 management.route("/", auditRoutes);
 management.route("/", usageRoutes);
+management.route("/", adminRoutes);

@@ -45,6 +45,7 @@ export async function registerUser(db: Db, input: Registration): Promise<PublicU
     firstName: input.first_name ?? null,
     lastName: input.last_name ?? null,
     disabledAt: null,
+    isOperator: false,
     createdAt: now,
     updatedAt: now,
   };

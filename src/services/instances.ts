@@ -1,6 +1,7 @@
 // Redis instances: attach an upstream (redis or upstash driver), read, update, rotate credentials,
 // disable, delete. D1 first, then the KV directory record the edge reads. Credentials are sealed
 // before they reach D1 or KV and are never returned again.
+
 import { AppError } from "../errors";
 import { deriveAeadKey, seal } from "../lib/aead";
 import { newId } from "../lib/ids";
@@ -23,6 +24,7 @@ import {
   listInstances,
   updateInstanceStatement,
 } from "../storage/instances";
+import { listSuspendedOrganizationIds } from "../storage/organization-limits";
 import { type DriverName, parseEndpoint } from "../upstream/catalog";
 import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
@@ -48,7 +50,8 @@ export function presentInstance(row: InstanceRow) {
 }
 export type PublicInstance = ReturnType<typeof presentInstance>;
 
-export function toInstanceRecord(row: InstanceRow): InstanceRecord {
+/** The edge's record of an instance; `suspended` mirrors its organization's operator suspension. */
+export function toInstanceRecord(row: InstanceRow, suspended = false): InstanceRecord {
   return {
     v: INSTANCE_RECORD_VERSION,
     id: row.id,
@@ -57,6 +60,7 @@ export function toInstanceRecord(row: InstanceRow): InstanceRecord {
     endpoint: row.endpoint,
     credentials: row.credentialsCiphertext,
     disabled: row.disabled,
+    suspended,
     allow_admin: row.allowAdmin,
     max_request_bytes: row.maxRequestBytes,
     updated_at: row.updatedAt.toISOString(),
@@ -214,7 +218,8 @@ export async function deleteInstance(ctx: ServiceContext, access: OrgAccess, id:
  */
 export async function rebuildDirectory(ctx: Pick<ServiceContext, "db" | "kv">): Promise<{ instances: number; revocations: number }> {
   const rows = await listAllInstances(ctx.db);
-  for (const row of rows) await putInstanceRecord(ctx.kv, toInstanceRecord(row));
+  const suspended = new Set(await listSuspendedOrganizationIds(ctx.db));
+  for (const row of rows) await putInstanceRecord(ctx.kv, toInstanceRecord(row, suspended.has(row.organizationId)));
   const revoked = await listRevokedUnexpiredApiKeys(ctx.db, new Date());
   for (const key of revoked) await putRevocation(ctx.kv, key.id, key.revokedAt ?? new Date(), key.expiresAt);
   return { instances: rows.length, revocations: revoked.length };

@@ -21,6 +21,8 @@ export const InstanceRecordSchema = z.object({
   endpoint: z.string(),
   credentials: z.string().nullable(),
   disabled: z.boolean(),
+  /** The organization is suspended by an operator (absent in older records: not suspended). */
+  suspended: z.boolean().default(false),
   allow_admin: z.boolean(),
   max_request_bytes: z.number().int().positive().nullable(),
   updated_at: z.string(),

@@ -41,6 +41,15 @@ const EXPECTED_ROUTES = [
   `get ${ORG}/audit-logs`,
   `get ${ORG}/usage`,
   `put ${ORG}/limits`,
+  "post /api/admin/bootstrap",
+  "get /api/admin/organizations",
+  "put /api/admin/organizations/{orgId}/limits",
+  "post /api/admin/organizations/{orgId}/suspend",
+  "post /api/admin/organizations/{orgId}/resume",
+  "put /api/admin/operators/{userId}",
+  "delete /api/admin/operators/{userId}",
+  "post /api/admin/users/{userId}/password-reset",
+  "get /api/admin/audit-logs",
 ];
 
 describe("GET /health and /version", () => {
@@ -80,7 +89,7 @@ describe("GET /api/openapi.json", () => {
       for (const [method, op] of Object.entries(ops)) {
         const declared = op.parameters.filter((p) => p.in === "path").map((p) => p.name);
         expect(declared, `${method} ${path}`).toEqual(names);
-        const isPublic = path.startsWith("/auth/") ? path !== "/auth/me" : !path.startsWith("/api/organizations");
+        const isPublic = path.startsWith("/auth/") ? path !== "/auth/me" : !/^\/api\/(organizations|admin)/.test(path);
         expect(op.security, `${method} ${path}`).toEqual(isPublic ? [] : [{ session: [] }, { cookie: [] }]);
       }
     }
