@@ -1,7 +1,6 @@
 // Bindings the test configuration (vitest.config.ts) adds on top of wrangler.toml's.
 declare namespace Cloudflare {
   interface Env {
-    OPERATOR_BOOTSTRAP_SECRET: string;
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     TEST_REDIS_URL: string;
     TEST_REDIS_ACL_URL: string;

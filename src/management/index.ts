@@ -1,5 +1,6 @@
 // The management face: /auth/*, /api/*, /health, /version and the JWKS. Sessions guard /api/*.
 import { Hono } from "hono";
+import { accountRoutes } from "./account-routes";
 import { adminRoutes } from "./admin-routes";
 import { apiKeyRoutes } from "./api-key-routes";
 import { auditRoutes } from "./audit-routes";
@@ -16,6 +17,7 @@ management.onError(renderManagementError);
 
 management.route("/", metaRoutes);
 management.route("/", authRoutes);
+management.route("/", accountRoutes);
 management.route("/", organizationRoutes);
 management.route("/", instanceRoutes);
 management.route("/", apiKeyRoutes);

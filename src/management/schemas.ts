@@ -24,6 +24,11 @@ export const RegisterSchema = z.strictObject({
   last_name: z.string().trim().max(100).optional(),
 });
 
+const newPassword = z.string().min(8, "must be at least 8 characters").max(256);
+
+export const ChangePasswordSchema = z.strictObject({ current_password: z.string().min(1).max(256), new_password: newPassword });
+export const ResetPasswordSchema = z.strictObject({ token: z.string().min(1).max(200), new_password: newPassword });
+
 export const LoginSchema = z.strictObject({
   email: z.email().max(254),
   password: z.string().min(1).max(256),

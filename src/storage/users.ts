@@ -22,8 +22,11 @@ export async function insertSession(db: Db, session: typeof sessions.$inferInser
   await db.insert(sessions).values(session);
 }
 
-/** The live session with this token hash and its user, if neither is expired nor disabled. */
-export async function findLiveSession(db: Db, tokenHash: string, now: Date) {
+/**
+ * The live session with this token hash and its user: not expired, not idle since before
+ * `idleSince` (last seen, or created if never seen), user not disabled.
+ */
+export async function findLiveSession(db: Db, tokenHash: string, now: Date, idleSince: Date) {
   const row = await db
     .select({ session: sessions, user: users })
     .from(sessions)
@@ -31,6 +34,7 @@ export async function findLiveSession(db: Db, tokenHash: string, now: Date) {
     .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
     .get();
   if (!row || row.user.disabledAt) return undefined;
+  if ((row.session.lastSeenAt ?? row.session.createdAt) <= idleSince) return undefined;
   return row;
 }
 

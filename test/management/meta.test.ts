@@ -19,6 +19,11 @@ const EXPECTED_ROUTES = [
   "post /auth/logout",
   "get /auth/me",
   "delete /auth/me",
+  "put /auth/password",
+  "get /auth/sessions",
+  "delete /auth/sessions",
+  "delete /auth/sessions/{sessionId}",
+  "post /auth/password-reset",
   "get /api/organizations",
   "post /api/organizations",
   `get ${ORG}`,
@@ -89,7 +94,9 @@ describe("GET /api/openapi.json", () => {
       for (const [method, op] of Object.entries(ops)) {
         const declared = op.parameters.filter((p) => p.in === "path").map((p) => p.name);
         expect(declared, `${method} ${path}`).toEqual(names);
-        const isPublic = path.startsWith("/auth/") ? path !== "/auth/me" : !/^\/api\/(organizations|admin)/.test(path);
+        const isPublic = path.startsWith("/auth/")
+          ? ["/auth/register", "/auth/login", "/auth/logout", "/auth/password-reset"].includes(path)
+          : !/^\/api\/(organizations|admin)/.test(path);
         expect(op.security, `${method} ${path}`).toEqual(isPublic ? [] : [{ session: [] }, { cookie: [] }]);
       }
     }
