@@ -37,6 +37,7 @@ export default defineConfig({
                 ALLOWED_UPSTREAM_HOSTS: "127.0.0.1,localhost,::1,*.upstash.io",
                 API_KEY_SIGNING_KEYS: signingKeySet(),
                 ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+                OPERATOR_BOOTSTRAP_SECRET: "test-operator-bootstrap-secret-0123456789",
                 TEST_REDIS_URL: inject("redisUrl"),
                 TEST_REDIS_ACL_URL: inject("redisAclUrl"),
                 TEST_REDIS_BUSY_URL: inject("redisBusyUrl"),

@@ -18,6 +18,8 @@ export const users = sqliteTable(
     firstName: text("first_name"),
     lastName: text("last_name"),
     disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+    /** Operators run the deployment (plans, limits, suspension); never granted by email. */
+    isOperator: integer("is_operator", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -36,6 +38,8 @@ export const sessions = sqliteTable(
     userAgent: text("user_agent"),
     createdAt: createdAt(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Refreshed (coarsely) on use; a session idle past the inactivity limit is dead. */
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
   },
   (t) => [uniqueIndex("sessions_token_hash_unique").on(t.tokenHash), index("sessions_user_idx").on(t.userId)],
 );
@@ -56,6 +60,12 @@ export const organizations = sqliteTable(
     rateLimitWindowSeconds: integer("rate_limit_window_seconds"),
     /** Whether viewers may read data through the dashboard's console (a read-only console key). Off by default. */
     viewerDataAccess: integer("viewer_data_access", { mode: "boolean" }).notNull().default(false),
+    /** Owners' own lower limits, applied under the operator's (never above them). */
+    ownerMaxRequestsPerDay: integer("owner_max_requests_per_day"),
+    ownerRateLimitRequests: integer("owner_rate_limit_requests"),
+    ownerRateLimitWindowSeconds: integer("owner_rate_limit_window_seconds"),
+    /** Set by an operator: keys refused at the edge, management API read-only. */
+    suspendedAt: integer("suspended_at", { mode: "timestamp_ms" }),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
@@ -149,6 +159,8 @@ export const apiKeys = sqliteTable(
     kind: text("kind", { enum: ["user", "console"] })
       .notNull()
       .default("user"),
+    /** This key's own daily command quota (within the organization's); null: only the organization's. */
+    maxRequestsPerDay: integer("max_requests_per_day"),
   },
   (t) => [uniqueIndex("api_keys_key_hash_unique").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId, t.createdAt)],
 );
@@ -169,4 +181,60 @@ export const auditLogs = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("audit_logs_org_created_idx").on(t.organizationId, t.createdAt)],
+);
+
+/** What operators did (their /api/admin routes); organization audit logs stay per organization. */
+export const operatorAuditLogs = sqliteTable(
+  "operator_audit_logs",
+  {
+    id: text("id").primaryKey(),
+    actorUserId: text("actor_user_id"),
+    action: text("action").notNull(),
+    resourceType: text("resource_type").notNull(),
+    resourceId: text("resource_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    requestId: text("request_id"),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("operator_audit_logs_created_idx").on(t.createdAt)],
+);
+
+/** One-time password-reset links an operator issued; only the token's SHA-256 is stored. */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("password_resets_token_hash_unique").on(t.tokenHash)],
+);
+
+/** Invitations to join an organization: a one-time token (stored hashed) for one email. */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: text("invited_by").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+    acceptedBy: text("accepted_by"),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("invitations_token_hash_unique").on(t.tokenHash), index("invitations_org_idx").on(t.organizationId, t.createdAt)],
 );

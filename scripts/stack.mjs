@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildClient } from "./build-client.mjs";
-import { ensureDevVars } from "./local-secrets.mjs";
+import { ensureDevVars, readBootstrapSecret } from "./local-secrets.mjs";
 import { findRedisServer, freePort, startRedisServer } from "./redis-server.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -101,7 +101,7 @@ export function managementClient(base, token = "") {
  * Bootstraps (idempotently) the dev account, organization, instance(s) and API key.
  * @param {string} base @param {string} redisUrl @param {string} stateFile
  */
-export async function bootstrap(base, redisUrl, stateFile) {
+export async function bootstrap(base, redisUrl, stateFile, envFile = join(ROOT, ".dev.vars")) {
   const anon = managementClient(base);
   const reg = await anon("POST", "/auth/register", DEV_ACCOUNT);
   if (reg.status !== 201 && reg.status !== 409) throw fail(`register failed: ${JSON.stringify(reg.json)}`);
@@ -113,8 +113,14 @@ export async function bootstrap(base, redisUrl, stateFile) {
   let org = orgs.json.data.find((/** @type {any} */ o) => o.slug === "dev");
   if (!org) org = (await api("POST", "/api/organizations", { name: "Development", slug: "dev" })).json.data;
   const orgPath = `/api/organizations/${org.id}`;
-  // Local development and benchmarks should not trip the free plan's quota or rate limit.
-  if (org.plan !== "enterprise") await api("PUT", `${orgPath}/limits`, { plan: "enterprise" });
+  // Local development and benchmarks should not trip the free plan's quota or rate limit. Only an
+  // operator sets plans: the dev account becomes the first one (a 403 means one already exists).
+  if (org.plan !== "enterprise") {
+    const secret = readBootstrapSecret(envFile);
+    if (secret) await api("POST", "/api/admin/bootstrap", { secret });
+    const set = await api("PUT", `/api/admin/organizations/${org.id}/limits`, { plan: "enterprise" });
+    if (set.status !== 200) console.warn(`note: the dev organization stays on the ${org.plan} plan (${set.json?.message ?? set.status})`);
+  }
 
   /** @param {Record<string, unknown>} wanted */
   const upsertInstance = async (wanted) => {
@@ -250,7 +256,7 @@ export async function startStack(options = {}) {
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(base, 60_000, () => child.exitCode === null);
-    const boot = await bootstrap(base, redisUrl, options.stateFile ?? join(stateDir, "dev-state.json"));
+    const boot = await bootstrap(base, redisUrl, options.stateFile ?? join(stateDir, "dev-state.json"), envFile);
     return { base, url: `${base}/redis/${boot.instanceId}`, redisUrl, ...boot, stop, output: () => output };
   } catch (error) {
     await stop();

@@ -138,6 +138,12 @@ const ConfigSchema = z.object({
     .enum(["true", "false"], { message: 'must be "true" or "false"' })
     .default("false")
     .transform((v) => v === "true"),
+  /** Optional: presented once by a signed-in account to become the first operator (README "Operators"). */
+  OPERATOR_BOOTSTRAP_SECRET: z
+    .string()
+    .optional()
+    .transform((s) => (s?.trim() ? s.trim() : undefined))
+    .pipe(z.string().min(24, "must be at least 24 characters").optional()),
 });
 
 /** A production deployment must not let instances point at the Worker's own machine. */

@@ -10,10 +10,12 @@ import type { UserRow } from "../storage/users";
 
 export type SessionEnv = {
   Bindings: AppBindings;
-  Variables: AppVariables & { user: UserRow; authVia: "bearer" | "cookie" };
+  Variables: AppVariables & { user: UserRow; sessionId: string; authVia: "bearer" | "cookie" };
 };
 
 export const SESSION_COOKIE = "rg_session";
+/** A browser's trusted-device token (set at sign-in, path /auth); see src/auth/login-guard.ts. */
+export const DEVICE_COOKIE = "rg_device";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Reads the session token from `Authorization: Bearer` or the session cookie. */
@@ -29,18 +31,19 @@ function sameOrigin(requestUrl: string, origin: string | undefined, fetchSite: s
   return fetchSite === "same-origin";
 }
 
-/** Requires a live session; sets `user` and `authVia`. 401 for a missing, forged or expired one. */
+/** Requires a live session; sets `user`, `sessionId` and `authVia`. 401 for a missing, forged or expired one. */
 export const requireUser = createMiddleware<SessionEnv>(async (c, next) => {
   const found = sessionToken(c.req.header("authorization"), getCookie(c, SESSION_COOKIE));
   if (!found) throw new AppError("unauthorized", "Sign in first: send Authorization: Bearer <session token> or the session cookie.");
-  const user = await resolveSession(createDb(c.env.DB), found.token);
-  if (!user) throw new AppError("unauthorized", "The session is invalid or has expired. Sign in again.");
+  const resolved = await resolveSession(createDb(c.env.DB), found.token);
+  if (!resolved) throw new AppError("unauthorized", "The session is invalid or has expired. Sign in again.");
   if (found.via === "cookie" && !SAFE_METHODS.has(c.req.method)) {
     if (!sameOrigin(c.req.url, c.req.header("origin"), c.req.header("sec-fetch-site"))) {
       throw new AppError("forbidden", "Cross-site request refused: the Origin does not match this site.");
     }
   }
-  c.set("user", user);
+  c.set("user", resolved.user);
+  c.set("sessionId", resolved.sessionId);
   c.set("authVia", found.via);
   await next();
 });

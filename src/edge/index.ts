@@ -77,6 +77,9 @@ function commandCount(call: EdgeCall): number {
 }
 
 function limitMessage(refusal: Extract<AdmitResult, { ok: false }>): string {
+  if (refusal.reason === "key_quota_exceeded") {
+    return `ERR max daily request limit exceeded for this key. Limit: ${refusal.limit}, Usage: ${refusal.used}`;
+  }
   return refusal.reason === "quota_exceeded"
     ? `ERR max daily request limit exceeded. Limit: ${refusal.limit}, Usage: ${refusal.used}`
     : `ERR rate limit exceeded for this key: ${refusal.limit} commands per window. Retry after ${refusal.retryAfterSeconds} s`;
@@ -124,6 +127,7 @@ export function createEdge(options: EdgeOptions = {}) {
     if (claims.instances && !claims.instances.includes(instanceId)) {
       return reply(403, `NOPERM this key is not allowed to use instance ${instanceId}`);
     }
+    if (instance.record.suspended) return reply(403, `ERR organization ${claims.org} is suspended; contact the operator`);
     if (instance.record.disabled) return reply(403, `ERR instance ${instanceId} is disabled`);
 
     const limit = instance.record.max_request_bytes ?? config.MAX_REQUEST_BYTES;

@@ -21,7 +21,7 @@ defineRoute(
   },
   async (c, { ctx, access, query }) => {
     const filter = { actorUserId: query.actor, action: query.action, resourceId: query.resource };
-    const page = await listAuditLog(ctx, access.organization.id, query.limit, query.cursor, filter);
+    const page = await listAuditLog(ctx, access, query.limit, query.cursor, filter);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );

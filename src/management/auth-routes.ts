@@ -1,7 +1,7 @@
 // /auth: register, login (session token + HttpOnly cookie), logout, me.
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { SESSION_COOKIE, sessionToken } from "../auth/middleware";
+import { DEVICE_COOKIE, SESSION_COOKIE, sessionToken } from "../auth/middleware";
 import { AppError } from "../errors";
 import { closeAccount } from "../services/account-closure";
 import { login, logout, presentUser, registerUser, SESSION_TTL_MS } from "../services/accounts";
@@ -39,9 +39,19 @@ defineRoute(
     body: LoginSchema,
   },
   async (c, { body }) => {
-    const session = await login(createDb(c.env.DB), c.env.LOGIN_LIMITER, body, {
+    const session = await login(createDb(c.env.DB), c.env.LOGIN_GUARD, body, {
       ip: clientIp(c),
       userAgent: c.req.header("user-agent") ?? null,
+      deviceToken: getCookie(c, DEVICE_COOKIE) ?? null,
+    });
+    // The trusted-device cookie: a random token whose hash the account's LoginLimiter keeps, so this
+    // browser is not stopped by the account-wide failure limit that guards against wide guessing.
+    setCookie(c, DEVICE_COOKIE, session.deviceToken, {
+      httpOnly: true,
+      secure: true,
+      sameSite: "Strict",
+      path: "/auth",
+      maxAge: 90 * 24 * 60 * 60,
     });
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,

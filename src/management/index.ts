@@ -1,5 +1,7 @@
 // The management face: /auth/*, /api/*, /health, /version and the JWKS. Sessions guard /api/*.
 import { Hono } from "hono";
+import { accountRoutes } from "./account-routes";
+import { adminRoutes } from "./admin-routes";
 import { apiKeyRoutes } from "./api-key-routes";
 import { auditRoutes } from "./audit-routes";
 import { authRoutes } from "./auth-routes";
@@ -16,9 +18,11 @@ management.onError(renderManagementError);
 
 management.route("/", metaRoutes);
 management.route("/", authRoutes);
+management.route("/", accountRoutes);
 management.route("/", organizationRoutes);
 management.route("/", instanceRoutes);
 management.route("/", apiKeyRoutes);
 management.route("/", auditRoutes);
 management.route("/", consoleRoutes);
 management.route("/", usageRoutes);
+management.route("/", adminRoutes);

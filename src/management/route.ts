@@ -1,6 +1,7 @@
 // One way to declare a management route, and the spec is what runs: `auth` installs the session
-// check, `role` resolves the `:orgId` and enforces the minimum role, path parameters are checked
-// against their id format, body and query are validated, and the handler gets the results. The
+// check (and `Cache-Control: no-store`), `role` resolves the `:orgId`, enforces the minimum role
+// and keeps a suspended organization read-only, `operator` admits operators only and audits the
+// call, path parameters are checked against their id format, body and query are validated. The
 // OpenAPI document (./openapi.ts) reads the same specs.
 import type { Context, Hono } from "hono";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { requireUser } from "../auth/middleware";
 import type { Role } from "../auth/roles";
 import { AppError } from "../errors";
 import type { ServiceContext } from "../services/context";
+import { recordOperatorAction } from "../services/operator-audit";
 import { type OrgAccess, requireOrgAccess } from "../services/organizations";
 import { type ManagementEnv, serviceContext } from "./context";
 import { readJsonBody, validate } from "./request-body";
@@ -30,6 +32,8 @@ const PARAMS = {
   instanceId: { format: /^rdb_[a-z0-9]{1,64}$/, missing: "Redis instance not found." },
   keyId: { format: /^key_[a-z0-9]{1,64}$/, missing: "API key not found." },
   userId: { format: /^usr_[a-z0-9]{1,64}$/, missing: "Member not found." },
+  invitationId: { format: /^inv_[a-z0-9]{1,64}$/, missing: "Invitation not found." },
+  sessionId: { format: /^ses_[a-z0-9]{1,64}$/, missing: "Session not found." },
 } as const;
 type ParamName = keyof typeof PARAMS;
 type Params<P extends string> = Record<PathParams<P>, string>;
@@ -50,6 +54,8 @@ export type RouteSpec<P extends string, B, Q, A extends boolean, R> = {
   auth: A;
   /** The minimum role in the route's `:orgId`; the handler then receives the resolved organization. */
   role?: R;
+  /** An /api/admin route: operators only (403 for anyone else); each successful call is audited as `audit`. */
+  operator?: { audit: string };
   body?: B;
   query?: Q;
   status?: number;
@@ -100,10 +106,13 @@ export function defineRoute<
 ): void {
   const names = paramNames(spec.path);
   if (spec.role !== undefined && !names.includes("orgId")) throw new Error(`route ${spec.path}: a role needs an :orgId`);
+  if (spec.operator && !spec.auth) throw new Error(`route ${spec.path}: an operator route needs auth`);
   registeredRoutes.push(spec as AnySpec);
   const method = spec.method.toUpperCase();
   if (spec.auth) app.on(method, spec.path, requireUser);
   app.on(method, spec.path, async (c) => {
+    if (spec.auth) c.header("Cache-Control", "no-store"); // whatever is signed in is nobody else's to cache
+    if (spec.operator && !c.get("user").isOperator) throw new AppError("forbidden", "This route is for the deployment's operators.");
     const params = readParams(c, names) as Params<P>;
     const input: Record<string, unknown> = { params };
     if (spec.auth) input.ctx = serviceContext(c);
@@ -111,11 +120,19 @@ export function defineRoute<
     if (rule !== undefined) {
       const self = (params as Record<string, string>).userId === c.get("user").id;
       const minimum = typeof rule === "string" ? rule : self ? rule.self : rule.others;
-      input.access = await requireOrgAccess(input.ctx as ServiceContext, (params as Record<string, string>).orgId as string, minimum);
+      const access = await requireOrgAccess(input.ctx as ServiceContext, (params as Record<string, string>).orgId as string, minimum);
+      if (spec.method !== "get" && access.organization.suspendedAt) {
+        throw new AppError("organization_suspended", "This organization is suspended by the operator: it is read-only until resumed.");
+      }
+      input.access = access;
     }
     input.body = spec.body ? validate(spec.body, await readJsonBody(c), "request body") : undefined;
     input.query = spec.query ? validate(spec.query, c.req.query(), "query parameters") : undefined;
-    return handler(c, input as RouteInput<P, B, Q, A, R>);
+    const response = await handler(c, input as RouteInput<P, B, Q, A, R>);
+    if (spec.operator && response.ok) {
+      await recordOperatorAction(input.ctx as ServiceContext, spec.operator.audit, { params, body: input.body, query: input.query });
+    }
+    return response;
   });
 }
 

@@ -26,6 +26,11 @@ export const RegisterSchema = z.strictObject({
   last_name: z.string().trim().max(100).optional(),
 });
 
+const newPassword = z.string().min(8, "must be at least 8 characters").max(256);
+
+export const ChangePasswordSchema = z.strictObject({ current_password: z.string().min(1).max(256), new_password: newPassword });
+export const ResetPasswordSchema = z.strictObject({ token: z.string().min(1).max(200), new_password: newPassword });
+
 export const LoginSchema = z.strictObject({
   email: z.email().max(254),
   password: z.string().min(1).max(256),
@@ -58,16 +63,23 @@ const rateLimit = z.strictObject({
   window_seconds: z.union([z.literal(1), z.literal(60)]),
 });
 
+const keyQuota = z.number().int().min(1).max(1_000_000_000_000);
+
 export const CreateApiKeySchema = z.strictObject({
   name,
   scopes: z.array(z.enum(SCOPES)).min(1).max(3),
   instance_ids: z.array(z.string().max(64)).min(1, "omit it for a key that may use every instance").max(100).optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
   rate_limit: rateLimit.nullable().optional(),
+  max_requests_per_day: keyQuota.nullable().optional(),
 });
 
 export const UpdateApiKeySchema = z
-  .strictObject({ name: name.optional(), rate_limit: rateLimit.nullable().optional() })
+  .strictObject({
+    name: name.optional(),
+    rate_limit: rateLimit.nullable().optional(),
+    max_requests_per_day: keyQuota.nullable().optional(),
+  })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
 export const UpdateLimitsSchema = z
@@ -77,6 +89,17 @@ export const UpdateLimitsSchema = z
     rate_limit: rateLimit.nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+/** An operator's plan and limit overrides for an organization (null: back to the plan's). */
+export const OperatorLimitsSchema = z
+  .strictObject({
+    plan: z.enum(["free", "pro", "enterprise"]).optional(),
+    max_requests_per_day: z.number().int().min(1).max(1_000_000_000_000).nullable().optional(),
+    rate_limit: rateLimit.nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+export const BootstrapOperatorSchema = z.strictObject({ secret: z.string().min(1).max(512) });
 
 export const UsageQuerySchema = z.strictObject({
   days: z.coerce.number().int().min(1).max(90).default(30),

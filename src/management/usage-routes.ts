@@ -32,7 +32,7 @@ defineRoute(
   {
     method: "put",
     path: `${ORG}/limits`,
-    summary: "Change the plan, daily quota or default per-key rate limit (owner)",
+    summary: "Lower the daily quota or default per-key rate limit within the plan (owner)",
     tag,
     auth: true,
     role: "owner",

@@ -1,5 +1,6 @@
-// Plans and limits. An organization's plan gives defaults; the organization may override its daily
-// quota and default per-key rate limit, and a key may carry its own rate limit. Pure.
+// Plans and limits. An organization's plan gives defaults that an operator may override (the
+// ceiling); its owners may set lower limits under that ceiling; a key may carry its own rate limit
+// and daily quota, and wherever two limits meet, the lower applies. Pure.
 
 export type Rate = { requests: number; windowSeconds: 1 | 60 };
 export type PlanName = "free" | "pro" | "enterprise";
@@ -17,18 +18,49 @@ type LimitColumns = {
   maxRequestsPerDay: number | null;
   rateLimitRequests: number | null;
   rateLimitWindowSeconds: number | null;
+  ownerMaxRequestsPerDay?: number | null;
+  ownerRateLimitRequests?: number | null;
+  ownerRateLimitWindowSeconds?: number | null;
 };
 
 export function rateFrom(requests: number | null, windowSeconds: number | null): Rate | null {
   return requests !== null && (windowSeconds === 1 || windowSeconds === 60) ? { requests, windowSeconds } : null;
 }
 
-/** The organization's effective limits: its overrides where set, else its plan's. */
-export function effectiveLimits(org: LimitColumns): Limits {
+/** Requests per second a rate allows (null: unlimited), so rates of different windows compare. */
+export function perSecond(rate: Rate | null): number {
+  return rate === null ? Number.POSITIVE_INFINITY : rate.requests / rate.windowSeconds;
+}
+
+/** The stricter of two rates (null is unlimited). */
+export function lowerRate(a: Rate | null, b: Rate | null): Rate | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return perSecond(b) < perSecond(a) ? b : a;
+}
+
+/** The smaller of two quotas (null is unlimited). */
+export function lowerQuota(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+/** The operator's ceiling: the plan's limits with the operator's overrides where set. */
+export function ceilingLimits(org: LimitColumns): Limits {
   const plan = PLANS[org.plan];
   return {
     maxRequestsPerDay: org.maxRequestsPerDay ?? plan.maxRequestsPerDay,
     rate: rateFrom(org.rateLimitRequests, org.rateLimitWindowSeconds) ?? plan.rate,
+  };
+}
+
+/** The organization's effective limits: the ceiling, lowered by the owners' own limits where set. */
+export function effectiveLimits(org: LimitColumns): Limits {
+  const ceiling = ceilingLimits(org);
+  return {
+    maxRequestsPerDay: lowerQuota(ceiling.maxRequestsPerDay, org.ownerMaxRequestsPerDay ?? null),
+    rate: lowerRate(ceiling.rate, rateFrom(org.ownerRateLimitRequests ?? null, org.ownerRateLimitWindowSeconds ?? null)),
   };
 }
 

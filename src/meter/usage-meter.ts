@@ -4,12 +4,15 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AppBindings } from "../env";
 import { DAY_MS } from "../lib/time";
-import { dayOf, type Limits, PLANS, type Rate } from "./plans";
+import { dayOf, type Limits, lowerRate, PLANS, type Rate } from "./plans";
 
 export type AdmitInput = { keyId: string; instanceId: string; commands: number; now: number };
 export type AdmitResult =
   | { ok: true }
-  | { ok: false; reason: "rate_limited" | "quota_exceeded"; retryAfterSeconds: number; limit: number; used: number };
+  | { ok: false; reason: "rate_limited" | "quota_exceeded" | "key_quota_exceeded"; retryAfterSeconds: number; limit: number; used: number };
+
+/** One key's own limits; each applies under the organization's (the lower wins). */
+export type KeyLimits = { rate: Rate | null; maxRequestsPerDay: number | null };
 
 export type DailyUsage = { date: string; requests: number; commands: number };
 export type UsageReport = {
@@ -25,7 +28,8 @@ const FLUSH_DELAY_MS = 30_000;
 
 export class UsageMeter extends DurableObject<AppBindings> {
   private limits: Limits = PLANS.free;
-  private keyRates = new Map<string, Rate | null>();
+  private keyLimits = new Map<string, KeyLimits>();
+  private keyToday = new Map<string, { day: string; commands: number }>();
   private windows = new Map<string, { start: number; count: number }>();
   private today = { day: "", commands: 0 };
   private lastUsed = new Map<string, number>();
@@ -42,7 +46,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
       for (const row of sql.exec<{ name: string; value: string }>("SELECT name, value FROM config")) {
         if (row.name === "limits") this.limits = JSON.parse(row.value) as Limits;
         else if (row.name === "org") this.orgId = row.value;
-        else if (row.name.startsWith("key:")) this.keyRates.set(row.name.slice(4), JSON.parse(row.value) as Rate | null);
+        else if (row.name.startsWith("key:")) this.keyLimits.set(row.name.slice(4), readKeyLimits(row.value));
       }
     });
   }
@@ -59,10 +63,24 @@ export class UsageMeter extends DurableObject<AppBindings> {
     this.saveConfig("limits", JSON.stringify(limits));
   }
 
-  /** Sets (or clears, with null) one key's own rate limit. */
+  /** Sets one key's own rate limit and daily quota (null: only the organization's applies). */
+  setKeyLimits(keyId: string, limits: KeyLimits): void {
+    this.keyLimits.set(keyId, limits);
+    this.saveConfig(`key:${keyId}`, JSON.stringify(limits));
+  }
+
+  /** Sets (or clears, with null) one key's own rate limit, keeping its daily quota. */
   setKeyRate(keyId: string, rate: Rate | null): void {
-    this.keyRates.set(keyId, rate);
-    this.saveConfig(`key:${keyId}`, JSON.stringify(rate));
+    this.setKeyLimits(keyId, { rate, maxRequestsPerDay: this.keyLimits.get(keyId)?.maxRequestsPerDay ?? null });
+  }
+
+  private keyCommandsOn(keyId: string, day: string): number {
+    const cached = this.keyToday.get(keyId);
+    if (cached && cached.day === day) return cached.commands;
+    const row = this.ctx.storage.sql
+      .exec<{ n: number }>("SELECT COALESCE(SUM(commands), 0) AS n FROM usage WHERE day = ? AND kind = 'key' AND id = ?", day, keyId)
+      .one();
+    return row.n;
   }
 
   private commandsOn(day: string): number {
@@ -87,7 +105,20 @@ export class UsageMeter extends DurableObject<AppBindings> {
       const retry = Math.ceil((Date.parse(`${day}T00:00:00Z`) + DAY_MS - input.now) / 1000);
       return { ok: false, reason: "quota_exceeded", retryAfterSeconds: Math.max(1, retry), limit: quota, used };
     }
-    const rate = this.keyRates.has(input.keyId) ? (this.keyRates.get(input.keyId) ?? this.limits.rate) : this.limits.rate;
+    const own = this.keyLimits.get(input.keyId);
+    const keyUsed = this.keyCommandsOn(input.keyId, day);
+    if (own?.maxRequestsPerDay != null && keyUsed + input.commands > own.maxRequestsPerDay) {
+      const retry = Math.ceil((Date.parse(`${day}T00:00:00Z`) + DAY_MS - input.now) / 1000);
+      return {
+        ok: false,
+        reason: "key_quota_exceeded",
+        retryAfterSeconds: Math.max(1, retry),
+        limit: own.maxRequestsPerDay,
+        used: keyUsed,
+      };
+    }
+    // At the edge the lower of the key's own rate and the organization's applies.
+    const rate = lowerRate(own?.rate ?? null, this.limits.rate);
     if (rate) {
       const windowMs = rate.windowSeconds * 1000;
       const start = Math.floor(input.now / windowMs) * windowMs;
@@ -106,6 +137,8 @@ export class UsageMeter extends DurableObject<AppBindings> {
       if (this.windows.size > 10_000) this.windows.delete(this.windows.keys().next().value as string);
     }
     this.today.commands = used + input.commands;
+    this.keyToday.set(input.keyId, { day, commands: keyUsed + input.commands });
+    if (this.keyToday.size > 10_000) this.keyToday.delete(this.keyToday.keys().next().value as string);
     const upsert =
       "INSERT INTO usage (day, kind, id, requests, commands) VALUES (?, ?, ?, 1, ?) ON CONFLICT (day, kind, id) DO UPDATE SET requests = requests + 1, commands = commands + excluded.commands";
     this.ctx.storage.sql.exec(upsert, day, "key", input.keyId, input.commands);
@@ -168,6 +201,13 @@ export class UsageMeter extends DurableObject<AppBindings> {
       keys: ids("key").map((id) => ({ key_id: id, ...entry("key", id) })),
     };
   }
+}
+
+/** Reads a stored key entry: the old form was a bare rate (or null), the new one KeyLimits. */
+function readKeyLimits(value: string): KeyLimits {
+  const parsed = JSON.parse(value) as KeyLimits | Rate | null;
+  if (parsed !== null && "maxRequestsPerDay" in parsed) return parsed;
+  return { rate: parsed, maxRequestsPerDay: null };
 }
 
 function sum<T extends Record<K, number>, K extends string>(rows: T[], field: K): number {

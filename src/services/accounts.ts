@@ -1,15 +1,22 @@
 // Accounts and sessions: registration, login (rate limited, constant-time), logout and resolving
 // a session token. Session tokens are random `rgs_` strings; D1 keeps only their SHA-256.
 
+import { checkLogin, type LimiterNamespace, recordLoginFailure, recordLoginSuccess } from "../auth/login-guard";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
 import { type Db, isUniqueViolation } from "../storage/db";
+import { touchSession } from "../storage/sessions";
 import { deleteSession, findLiveSession, findUserByEmail, insertSession, insertUser, type UserRow } from "../storage/users";
 
 export const SESSION_PREFIX = "rgs_";
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** A session unused for this long is dead, whatever its absolute expiry. */
+export const SESSION_IDLE_MS = 24 * 60 * 60 * 1000;
+/** last_seen_at is written at most this often per session (not on every request). */
+const TOUCH_EVERY_MS = 5 * 60 * 1000;
+export const DEVICE_PREFIX = "rgd_";
 
 export function presentUser(user: UserRow) {
   return {
@@ -45,6 +52,7 @@ export async function registerUser(db: Db, input: Registration): Promise<PublicU
     firstName: input.first_name ?? null,
     lastName: input.last_name ?? null,
     disabledAt: null,
+    isOperator: false,
     createdAt: now,
     updatedAt: now,
   };
@@ -60,50 +68,66 @@ export async function registerUser(db: Db, input: Registration): Promise<PublicU
   return presentUser(user);
 }
 
-export type LoginLimiter = { limit(options: { key: string }): Promise<{ success: boolean }> };
+export type LoginClient = { ip: string | null; userAgent: string | null; deviceToken: string | null };
 
 /**
- * Verifies credentials and opens a session. Attempts are limited per account and per client IP;
- * an unknown email costs the same hash as a wrong password.
- * @throws AppError rate_limited (429) or unauthorized (401, one message for every failure).
+ * Verifies credentials and opens a session. Failures are limited per (account, address), per
+ * address and per account (src/auth/login-guard.ts); a browser trusted for the account is not
+ * stopped by the account-wide limit. An unknown email costs the same hash as a wrong password.
+ * @returns the session and the device token to keep in the trusted-device cookie.
+ * @throws AppError rate_limited (429 with Retry-After) or unauthorized (401, one message for every failure).
  */
 export async function login(
   db: Db,
-  limiter: LoginLimiter,
+  guard: LimiterNamespace,
   input: { email: string; password: string },
-  client: { ip: string | null; userAgent: string | null },
-): Promise<{ token: string; user: PublicUser; expiresAt: Date }> {
+  client: LoginClient,
+): Promise<{ token: string; user: PublicUser; expiresAt: Date; deviceToken: string }> {
   const email = input.email.toLowerCase();
-  const [byAccount, byIp] = await Promise.all([
-    limiter.limit({ key: `account:${email}` }),
-    limiter.limit({ key: `ip:${client.ip ?? "unknown"}` }),
-  ]);
-  if (!byAccount.success || !byIp.success) {
-    throw new AppError("rate_limited", "Too many login attempts. Try again in a minute.", undefined, { "Retry-After": "60" });
+  const deviceToken = client.deviceToken?.startsWith(DEVICE_PREFIX) && client.deviceToken.length < 100 ? client.deviceToken : null;
+  const who = { email, ip: client.ip ?? "unknown", deviceHash: deviceToken ? await sha256Hex(deviceToken) : null };
+  const now = Date.now();
+  const { retryAfter, trusted } = await checkLogin(guard, who, now);
+  if (retryAfter > 0) {
+    throw new AppError("rate_limited", `Too many failed sign-ins. Try again in ${retryAfter} s.`, undefined, {
+      "Retry-After": String(retryAfter),
+    });
   }
   const user = await findUserByEmail(db, email);
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !valid || user.disabledAt) throw new AppError("unauthorized", "Invalid email or password.");
+  if (!user || !valid || user.disabledAt) {
+    await recordLoginFailure(guard, who, trusted, now);
+    throw new AppError("unauthorized", "Invalid email or password.");
+  }
   const token = `${SESSION_PREFIX}${randomToken(32)}`;
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const created = new Date(now);
+  const expiresAt = new Date(now + SESSION_TTL_MS);
   await insertSession(db, {
     id: newId("ses"),
     userId: user.id,
     tokenHash: await sha256Hex(token),
     ip: client.ip,
     userAgent: client.userAgent?.slice(0, 512) ?? null,
-    createdAt: now,
+    createdAt: created,
     expiresAt,
+    lastSeenAt: created,
   });
-  return { token, user: presentUser(user), expiresAt };
+  const device = deviceToken ?? `${DEVICE_PREFIX}${randomToken(32)}`;
+  await recordLoginSuccess(guard, who, await sha256Hex(device), now);
+  return { token, user: presentUser(user), expiresAt, deviceToken: device };
 }
 
-/** The user behind a live session token, or null for an unknown, expired or malformed one. */
-export async function resolveSession(db: Db, token: string): Promise<UserRow | null> {
+/**
+ * The user and session behind a live session token, or null for an unknown, expired, idle or
+ * malformed one. Marks the session seen (at most every few minutes).
+ */
+export async function resolveSession(db: Db, token: string, now = new Date()): Promise<{ user: UserRow; sessionId: string } | null> {
   if (!token.startsWith(SESSION_PREFIX) || token.length > 200) return null;
-  const row = await findLiveSession(db, await sha256Hex(token), new Date());
-  return row?.user ?? null;
+  const row = await findLiveSession(db, await sha256Hex(token), now, new Date(now.getTime() - SESSION_IDLE_MS));
+  if (!row) return null;
+  const seen = row.session.lastSeenAt ?? row.session.createdAt;
+  if (now.getTime() - seen.getTime() > TOUCH_EVERY_MS) await touchSession(db, row.session.id, now);
+  return { user: row.user, sessionId: row.session.id };
 }
 
 /** Ends a session; unknown tokens are ignored (logout is idempotent). */

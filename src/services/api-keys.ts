@@ -7,7 +7,7 @@ import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
 import { DAY_MS } from "../lib/time";
 import { meterFor } from "../meter/client";
-import { rateFrom } from "../meter/plans";
+import { effectiveLimits, perSecond, rateFrom } from "../meter/plans";
 import {
   type ApiKeyRow,
   findApiKey,
@@ -18,6 +18,7 @@ import {
 } from "../storage/api-keys";
 import { putRevocation } from "../storage/directory";
 import { findInstance } from "../storage/instances";
+import type { OrganizationRow } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import type { OrgAccess } from "./organizations";
@@ -42,6 +43,7 @@ export function presentApiKey(row: ApiKeyRow) {
     rate_limit: row.rateLimitRequests !== null ? { requests: row.rateLimitRequests, window_seconds: row.rateLimitWindowSeconds } : null,
     /** "console" for the dashboard console's short-lived keys (never listed), else "user". */
     kind: row.kind,
+    max_requests_per_day: row.maxRequestsPerDay,
   };
 }
 export type PublicApiKey = ReturnType<typeof presentApiKey>;
@@ -52,6 +54,7 @@ export type IssueApiKeyInput = {
   instance_ids?: string[] | undefined;
   expires_at?: string | undefined;
   rate_limit?: RateInput | null | undefined;
+  max_requests_per_day?: number | null | undefined;
 };
 
 export type RateInput = { requests: number; window_seconds: 1 | 60 };
@@ -69,6 +72,33 @@ function resolveExpiry(expiresAt: string | undefined, now: Date): Date {
 }
 
 /**
+ * Refuses a key limit above its organization's (422): a key's rate never exceeds the organization's,
+ * and its own daily quota is a share of the organization's, not more.
+ */
+function checkKeyLimits(org: OrganizationRow, input: { rate_limit?: RateInput | null; max_requests_per_day?: number | null }) {
+  const limits = effectiveLimits(org);
+  const rate = input.rate_limit ? rateFrom(input.rate_limit.requests, input.rate_limit.window_seconds) : null;
+  if (rate && perSecond(rate) > perSecond(limits.rate)) {
+    const top = limits.rate as { requests: number; windowSeconds: number };
+    const message = `may not exceed the organization's ${top.requests} per ${top.windowSeconds} s`;
+    throw new AppError("unprocessable_entity", `rate_limit ${message}.`, [{ path: "rate_limit", message }]);
+  }
+  const quota = input.max_requests_per_day;
+  if (quota != null && limits.maxRequestsPerDay !== null && quota > limits.maxRequestsPerDay) {
+    const message = `may not exceed the organization's ${limits.maxRequestsPerDay}`;
+    throw new AppError("unprocessable_entity", `max_requests_per_day ${message}.`, [{ path: "max_requests_per_day", message }]);
+  }
+}
+
+/** Pushes a key's own limits to the organization's UsageMeter. */
+async function pushKeyLimits(ctx: ServiceContext, row: ApiKeyRow): Promise<void> {
+  await meterFor(ctx.meter, row.organizationId).setKeyLimits(row.id, {
+    rate: rateFrom(row.rateLimitRequests, row.rateLimitWindowSeconds),
+    maxRequestsPerDay: row.maxRequestsPerDay,
+  });
+}
+
+/**
  * Mints a key. Members may mint read/write keys; the admin scope needs the admin role. Every
  * listed instance must belong to the organization (else 404, as for any foreign id).
  * @returns the metadata and the key string, which is never retrievable again.
@@ -83,6 +113,7 @@ export async function issueApiKey(
   if (input.scopes.includes("admin") && !hasRole(access.role, "admin")) {
     throw new AppError("forbidden", "Only admins and owners can mint keys with the admin scope.");
   }
+  checkKeyLimits(access.organization, input);
   const instanceIds = input.instance_ids?.length ? [...new Set(input.instance_ids)] : null;
   for (const instanceId of instanceIds ?? []) {
     if (!(await findInstance(ctx.db, orgId, instanceId))) throw new AppError("not_found", `Redis instance ${instanceId} not found.`);
@@ -119,6 +150,7 @@ export async function issueApiKey(
     rateLimitRequests: input.rate_limit?.requests ?? null,
     rateLimitWindowSeconds: input.rate_limit?.window_seconds ?? null,
     kind: "user",
+    maxRequestsPerDay: input.max_requests_per_day ?? null,
   };
   await ctx.db.batch([
     insertApiKeyStatement(ctx.db, row),
@@ -133,11 +165,11 @@ export async function issueApiKey(
         expires_at: expiresAt.toISOString(),
         kid,
         rate_limit: input.rate_limit ?? null,
+        max_requests_per_day: row.maxRequestsPerDay,
       },
     }),
   ]);
-  if (input.rate_limit)
-    await meterFor(ctx.meter, orgId).setKeyRate(id, rateFrom(input.rate_limit.requests, input.rate_limit.window_seconds));
+  if (input.rate_limit || input.max_requests_per_day) await pushKeyLimits(ctx, row);
   return { apiKey: presentApiKey(row), key };
 }
 
@@ -186,34 +218,36 @@ export async function updateApiKey(
   ctx: ServiceContext,
   access: OrgAccess,
   id: string,
-  input: { name?: string | undefined; rate_limit?: RateInput | null | undefined },
+  input: { name?: string | undefined; rate_limit?: RateInput | null | undefined; max_requests_per_day?: number | null | undefined },
 ): Promise<PublicApiKey> {
   const orgId = access.organization.id;
   const row = await getApiKey(ctx, access, id);
   if (!hasRole(access.role, "admin") && row.createdBy !== ctx.actor.userId) {
     throw new AppError("forbidden", "Members can change only the keys they created.");
   }
+  checkKeyLimits(access.organization, input);
+  const limitsChange = input.rate_limit !== undefined || input.max_requests_per_day !== undefined;
   const next: ApiKeyRow = {
     ...row,
     name: input.name ?? row.name,
     rateLimitRequests: input.rate_limit === undefined ? row.rateLimitRequests : (input.rate_limit?.requests ?? null),
     rateLimitWindowSeconds: input.rate_limit === undefined ? row.rateLimitWindowSeconds : (input.rate_limit?.window_seconds ?? null),
+    maxRequestsPerDay: input.max_requests_per_day === undefined ? row.maxRequestsPerDay : input.max_requests_per_day,
   };
   await ctx.db.batch([
     updateApiKeyStatement(ctx.db, orgId, id, {
       name: next.name,
       rateLimitRequests: next.rateLimitRequests,
       rateLimitWindowSeconds: next.rateLimitWindowSeconds,
+      maxRequestsPerDay: next.maxRequestsPerDay,
     }),
     auditStatement(ctx, orgId, {
-      action: input.rate_limit !== undefined ? "api_key.limits_update" : "api_key.update",
+      action: limitsChange ? "api_key.limits_update" : "api_key.update",
       resourceType: "api_key",
       resourceId: id,
       metadata: { ...input },
     }),
   ]);
-  if (input.rate_limit !== undefined) {
-    await meterFor(ctx.meter, orgId).setKeyRate(id, rateFrom(next.rateLimitRequests, next.rateLimitWindowSeconds));
-  }
+  if (limitsChange) await pushKeyLimits(ctx, next);
   return presentApiKey(next);
 }

@@ -1,7 +1,9 @@
 // Audit log rows for every mutation, built as statements so they commit in the same D1 batch.
+import { hasRole } from "../auth/roles";
 import { newId } from "../lib/ids";
 import { type AuditFilter, type AuditLogRow, insertAuditLogStatement, listAuditLogs } from "../storage/audit-logs";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
+import type { OrgAccess } from "./organizations";
 
 export type AuditEntry = {
   action: string;
@@ -27,7 +29,8 @@ export function auditStatement(ctx: ServiceContext, orgId: string, entry: AuditE
   });
 }
 
-export function presentAuditLog(row: AuditLogRow) {
+/** An audit row; `withClient: false` (viewers) leaves out the actor's address and user agent. */
+export function presentAuditLog(row: AuditLogRow, withClient = true) {
   return {
     id: row.id,
     organization_id: row.organizationId,
@@ -35,8 +38,8 @@ export function presentAuditLog(row: AuditLogRow) {
     action: row.action,
     resource_type: row.resourceType,
     resource_id: row.resourceId,
-    ip: row.ip,
-    user_agent: row.userAgent,
+    ip: withClient ? row.ip : null,
+    user_agent: withClient ? row.userAgent : null,
     request_id: row.requestId,
     metadata: row.metadata ?? {},
     created_at: row.createdAt.toISOString(),
@@ -45,14 +48,19 @@ export function presentAuditLog(row: AuditLogRow) {
 
 export type PublicAuditEntry = ReturnType<typeof presentAuditLog>;
 
-/** A page of the organization's audit log, newest first, optionally filtered by actor, action and resource. */
+/**
+ * A page of the organization's audit log, newest first, optionally filtered by actor, action and
+ * resource. Addresses and user agents are personal data of other members: only admins and owners
+ * see them (viewers and members get null).
+ */
 export async function listAuditLog(
   ctx: ServiceContext,
-  orgId: string,
+  access: OrgAccess,
   limit: number,
   cursor?: string,
   filter: AuditFilter = {},
 ): Promise<Page<PublicAuditEntry>> {
-  const rows = await listAuditLogs(ctx.db, orgId, limit + 1, parseCursor(cursor), filter);
-  return toPage(rows, limit, presentAuditLog);
+  const rows = await listAuditLogs(ctx.db, access.organization.id, limit + 1, parseCursor(cursor), filter);
+  const withClient = hasRole(access.role, "admin");
+  return toPage(rows, limit, (row) => presentAuditLog(row, withClient));
 }

@@ -65,6 +65,7 @@ export async function issueConsoleKey(ctx: ServiceContext, access: OrgAccess, ri
     lastUsedAt: null,
     rateLimitRequests: null,
     rateLimitWindowSeconds: null,
+    maxRequestsPerDay: null,
     kind: "console",
   };
   await ctx.db.batch([

@@ -25,6 +25,7 @@ import {
   updateInstanceStatement,
   updateIsolationStatement,
 } from "../storage/instances";
+import { listSuspendedOrganizationIds } from "../storage/organization-limits";
 import { type DriverName, parseEndpoint, type UpstreamCredentials } from "../upstream/catalog";
 import type { UpstreamTarget } from "../upstream/driver";
 import { DRIVERS } from "../upstream/table";
@@ -99,7 +100,8 @@ export async function describeInstance(ctx: ServiceContext, row: InstanceRow) {
 }
 export type InstanceDetail = Awaited<ReturnType<typeof describeInstance>>;
 
-export function toInstanceRecord(row: InstanceRow): InstanceRecord {
+/** The edge's record of an instance; `suspended` mirrors its organization's operator suspension. */
+export function toInstanceRecord(row: InstanceRow, suspended = false): InstanceRecord {
   return {
     v: INSTANCE_RECORD_VERSION,
     id: row.id,
@@ -108,6 +110,7 @@ export function toInstanceRecord(row: InstanceRow): InstanceRecord {
     endpoint: row.endpoint,
     credentials: row.credentialsCiphertext,
     disabled: row.disabled,
+    suspended,
     allow_admin: row.allowAdmin,
     allow_scripts: row.allowScripts,
     max_request_bytes: row.maxRequestBytes,
@@ -342,7 +345,8 @@ export async function deleteInstance(ctx: ServiceContext, access: OrgAccess, id:
  */
 export async function rebuildDirectory(ctx: Pick<ServiceContext, "db" | "kv">): Promise<{ instances: number; revocations: number }> {
   const rows = await listAllInstances(ctx.db);
-  for (const row of rows) await putInstanceRecord(ctx.kv, toInstanceRecord(row));
+  const suspended = new Set(await listSuspendedOrganizationIds(ctx.db));
+  for (const row of rows) await putInstanceRecord(ctx.kv, toInstanceRecord(row, suspended.has(row.organizationId)));
   const revoked = await listRevokedUnexpiredApiKeys(ctx.db, new Date());
   for (const key of revoked) await putRevocation(ctx.kv, key.id, key.revokedAt ?? new Date(), key.expiresAt);
   return { instances: rows.length, revocations: revoked.length };

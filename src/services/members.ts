@@ -1,5 +1,6 @@
 // Memberships: owners add existing users by email, change roles and remove members. The last
 // owner can be neither demoted nor removed.
+import { hasRole } from "../auth/roles";
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
@@ -82,25 +83,42 @@ function rethrowLastOwner(action: string) {
   };
 }
 
+/** The live keys a member created here that `role` could not have minted: all for a viewer, admin-scope below admin. */
+async function keysBeyondRole(ctx: ServiceContext, orgId: string, userId: string, role: Role) {
+  const keys = (await listLiveApiKeysCreatedBy(ctx.db, userId)).filter((k) => k.organizationId === orgId);
+  if (role === "viewer") return keys;
+  return hasRole(role, "admin") ? [] : keys.filter((k) => k.scopes.includes("admin"));
+}
+
+/**
+ * Changes a member's role and revokes the keys they minted here that the new role could not
+ * mint (as removal revokes them all). The last owner cannot be demoted.
+ * @returns the member, and how many keys were revoked.
+ */
 export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, userId: string, role: Role) {
   const orgId = access.organization.id;
   const membership = await requireMember(ctx, orgId, userId);
+  let revoked: Awaited<ReturnType<typeof keysBeyondRole>> = [];
   if (membership.role !== role) {
     if (role !== "owner") await guardLastOwner(ctx, orgId, membership.role, "demoted");
+    revoked = await keysBeyondRole(ctx, orgId, userId, role);
+    const now = new Date();
     await ctx.db
       .batch([
         updateMembershipStatement(ctx.db, orgId, userId, role),
+        ...revoked.map((k) => revokeApiKeyStatement(ctx.db, orgId, k.id, now)),
         auditStatement(ctx, orgId, {
           action: "member.role_change",
           resourceType: "member",
           resourceId: userId,
-          metadata: { from: membership.role, to: role },
+          metadata: { from: membership.role, to: role, revoked_keys: revoked.map((k) => k.id) },
         }),
         assertOwnerRemainsStatement(ctx.db, orgId),
       ])
       .catch(rethrowLastOwner("demoted"));
+    await Promise.all(revoked.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)));
   }
-  return memberView(ctx, orgId, userId);
+  return { ...(await memberView(ctx, orgId, userId)), revoked_keys: revoked.length };
 }
 
 export async function removeMember(ctx: ServiceContext, access: OrgAccess, userId: string): Promise<void> {

@@ -5,12 +5,12 @@ import { hasRole, type Role } from "../auth/roles";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import { meterFor } from "../meter/client";
-import { effectiveLimits, type PlanName } from "../meter/plans";
+import { ceilingLimits, effectiveLimits, type Limits, perSecond, rateFrom } from "../meter/plans";
 import { listLiveApiKeys, revokeAllApiKeysStatement } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
 import { deleteInstanceRecord, putRevocation } from "../storage/directory";
 import { listAllInstances } from "../storage/instances";
-import { updateOrganizationLimitsStatement } from "../storage/organization-limits";
+import { updateOwnerLimitsStatement } from "../storage/organization-limits";
 import {
   deleteOrganizationStatement,
   findOrganizationForMember,
@@ -22,18 +22,23 @@ import {
 import { auditStatement } from "./audit";
 import type { Page, ServiceContext } from "./context";
 
+const presentLimits = (limits: Limits) => ({
+  max_requests_per_day: limits.maxRequestsPerDay,
+  rate_limit: limits.rate ? { requests: limits.rate.requests, window_seconds: limits.rate.windowSeconds } : null,
+});
+
 export function presentOrganization(org: OrganizationRow, role: Role) {
-  const limits = effectiveLimits(org);
   return {
     id: org.id,
     name: org.name,
     slug: org.slug,
     description: org.description,
     plan: org.plan,
-    limits: {
-      max_requests_per_day: limits.maxRequestsPerDay,
-      rate_limit: limits.rate ? { requests: limits.rate.requests, window_seconds: limits.rate.windowSeconds } : null,
-    },
+    /** What applies: the plan's limits (as the operator set them), lowered by the owners' own. */
+    limits: presentLimits(effectiveLimits(org)),
+    /** The most owners may set: only an operator raises it. */
+    plan_limits: presentLimits(ceilingLimits(org)),
+    suspended: org.suspendedAt !== null,
     /** Viewers may read data in the dashboard's console (off by default). */
     viewer_data_access: org.viewerDataAccess,
     role,
@@ -81,6 +86,10 @@ export async function createOrganization(
     rateLimitRequests: null,
     rateLimitWindowSeconds: null,
     viewerDataAccess: false,
+    ownerMaxRequestsPerDay: null,
+    ownerRateLimitRequests: null,
+    ownerRateLimitWindowSeconds: null,
+    suspendedAt: null,
     createdBy: ctx.actor.userId,
     createdAt: now,
     updatedAt: now,
@@ -163,31 +172,54 @@ export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess,
 }
 
 export type LimitsInput = {
-  plan?: PlanName | undefined;
+  plan?: string | undefined;
   max_requests_per_day?: number | null | undefined;
   rate_limit?: { requests: number; window_seconds: 1 | 60 } | null | undefined;
 };
 
+/** Refuses an owner's limit above the operator's ceiling: owners may only lower their limits. */
+function checkWithinCeiling(org: OrganizationRow, input: LimitsInput): void {
+  if (input.plan !== undefined) throw new AppError("forbidden", "Only an operator can change the plan.");
+  const ceiling = ceilingLimits(org);
+  const quota = input.max_requests_per_day;
+  if (quota != null && ceiling.maxRequestsPerDay !== null && quota > ceiling.maxRequestsPerDay) {
+    throw new AppError(
+      "forbidden",
+      `max_requests_per_day may not exceed the plan's ${ceiling.maxRequestsPerDay}; only an operator can raise it.`,
+    );
+  }
+  const rate = input.rate_limit ? rateFrom(input.rate_limit.requests, input.rate_limit.window_seconds) : null;
+  if (rate && perSecond(rate) > perSecond(ceiling.rate)) {
+    const top = ceiling.rate as { requests: number; windowSeconds: number };
+    throw new AppError(
+      "forbidden",
+      `rate_limit may not exceed the plan's ${top.requests} per ${top.windowSeconds} s; only an operator can raise it.`,
+    );
+  }
+}
+
 /**
- * Changes the plan and/or overrides its limits (null clears an override), then pushes the
- * effective limits to the organization's UsageMeter, which the edge consults.
+ * An owner lowers the organization's daily quota and/or default per-key rate under the plan's
+ * ceiling (null clears their own limit: the ceiling applies), then the effective limits go to the
+ * organization's UsageMeter, which the edge consults.
+ * @throws forbidden for a plan change or a limit above the ceiling.
  */
 export async function updateLimits(ctx: ServiceContext, access: OrgAccess, input: LimitsInput): Promise<PublicOrganization> {
   const org = access.organization;
+  checkWithinCeiling(org, input);
   const next: OrganizationRow = {
     ...org,
-    plan: input.plan ?? org.plan,
-    maxRequestsPerDay: input.max_requests_per_day === undefined ? org.maxRequestsPerDay : input.max_requests_per_day,
-    rateLimitRequests: input.rate_limit === undefined ? org.rateLimitRequests : (input.rate_limit?.requests ?? null),
-    rateLimitWindowSeconds: input.rate_limit === undefined ? org.rateLimitWindowSeconds : (input.rate_limit?.window_seconds ?? null),
+    ownerMaxRequestsPerDay: input.max_requests_per_day === undefined ? org.ownerMaxRequestsPerDay : input.max_requests_per_day,
+    ownerRateLimitRequests: input.rate_limit === undefined ? org.ownerRateLimitRequests : (input.rate_limit?.requests ?? null),
+    ownerRateLimitWindowSeconds:
+      input.rate_limit === undefined ? org.ownerRateLimitWindowSeconds : (input.rate_limit?.window_seconds ?? null),
   };
   const limits = effectiveLimits(next);
   await ctx.db.batch([
-    updateOrganizationLimitsStatement(ctx.db, org.id, {
-      plan: next.plan,
-      maxRequestsPerDay: next.maxRequestsPerDay,
-      rateLimitRequests: next.rateLimitRequests,
-      rateLimitWindowSeconds: next.rateLimitWindowSeconds,
+    updateOwnerLimitsStatement(ctx.db, org.id, {
+      ownerMaxRequestsPerDay: next.ownerMaxRequestsPerDay,
+      ownerRateLimitRequests: next.ownerRateLimitRequests,
+      ownerRateLimitWindowSeconds: next.ownerRateLimitWindowSeconds,
     }),
     auditStatement(ctx, org.id, {
       action: "organization.limits_update",

@@ -57,7 +57,7 @@ export function updateApiKeyStatement(
   db: Db,
   orgId: string,
   id: string,
-  patch: Partial<Pick<ApiKeyRow, "name" | "rateLimitRequests" | "rateLimitWindowSeconds">>,
+  patch: Partial<Pick<ApiKeyRow, "name" | "rateLimitRequests" | "rateLimitWindowSeconds" | "maxRequestsPerDay">>,
 ) {
   return db
     .update(apiKeys)

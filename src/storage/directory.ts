@@ -23,6 +23,8 @@ export const InstanceRecordSchema = z.object({
   endpoint: z.string(),
   credentials: z.string().nullable(),
   disabled: z.boolean(),
+  /** The organization is suspended by an operator (absent in older records: not suspended). */
+  suspended: z.boolean().default(false),
   allow_admin: z.boolean(),
   /** Absent in records written before the setting existed: scripts were allowed then. */
   allow_scripts: z.boolean().default(true),

@@ -1,5 +1,5 @@
 // D1 queries for users and their sessions. Session tokens are stored only as SHA-256 hashes.
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, notExists } from "drizzle-orm";
 import { sessions, users } from "../../drizzle/schema";
 import type { Db } from "./db";
 
@@ -22,8 +22,11 @@ export async function insertSession(db: Db, session: typeof sessions.$inferInser
   await db.insert(sessions).values(session);
 }
 
-/** The live session with this token hash and its user, if neither is expired nor disabled. */
-export async function findLiveSession(db: Db, tokenHash: string, now: Date) {
+/**
+ * The live session with this token hash and its user: not expired, not idle since before
+ * `idleSince` (last seen, or created if never seen), user not disabled.
+ */
+export async function findLiveSession(db: Db, tokenHash: string, now: Date, idleSince: Date) {
   const row = await db
     .select({ session: sessions, user: users })
     .from(sessions)
@@ -31,9 +34,34 @@ export async function findLiveSession(db: Db, tokenHash: string, now: Date) {
     .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
     .get();
   if (!row || row.user.disabledAt) return undefined;
+  if ((row.session.lastSeenAt ?? row.session.createdAt) <= idleSince) return undefined;
   return row;
 }
 
 export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+}
+
+/** Makes a user an operator, or not. */
+export function setOperatorStatement(db: Db, userId: string, isOperator: boolean) {
+  return db.update(users).set({ isOperator, updatedAt: new Date() }).where(eq(users.id, userId));
+}
+
+/**
+ * Makes `userId` the first operator, in one statement that changes nothing once any operator
+ * exists (two bootstraps at once cannot both win). Resolves to the number of rows changed.
+ */
+export async function promoteFirstOperator(db: Db, userId: string): Promise<number> {
+  const anyOperator = db.select({ id: users.id }).from(users).where(eq(users.isOperator, true));
+  const result = await db
+    .update(users)
+    .set({ isOperator: true, updatedAt: new Date() })
+    .where(and(eq(users.id, userId), notExists(anyOperator)))
+    .run();
+  return result.meta.changes ?? 0;
+}
+
+export async function countOperators(db: Db): Promise<number> {
+  const rows = await db.select({ id: users.id }).from(users).where(eq(users.isOperator, true)).all();
+  return rows.length;
 }

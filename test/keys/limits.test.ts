@@ -44,11 +44,8 @@ describe("per-key rate limit", () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("60");
 
-    const raised = await api("PUT", `/api/organizations/${t.orgId}/api-keys/${t.keyId}`, {
-      token: t.account.token,
-      body: { rate_limit: { requests: 100, window_seconds: 60 } },
-    });
-    expect(raised.body.data.rate_limit).toEqual({ requests: 100, window_seconds: 60 });
+    const cleared = await api("PUT", `/api/organizations/${t.orgId}/limits`, { token: t.account.token, body: { rate_limit: null } });
+    expect(cleared.body.data.limits.rate_limit).toEqual({ requests: 1000, window_seconds: 1 });
     expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
   });
 });
@@ -76,9 +73,9 @@ describe("daily quota", () => {
       body: { rate_limit: { requests: 5, window_seconds: 7 } },
     });
     expect(bad.status).toBe(400);
-    await api("PUT", `/api/organizations/${t.orgId}/limits`, { token: t.account.token, body: { plan: "enterprise" } });
+    await api("PUT", `/api/organizations/${t.orgId}/limits`, { token: t.account.token, body: { max_requests_per_day: 700 } });
     const org = await api("GET", `/api/organizations/${t.orgId}`, { token: t.account.token });
-    expect(org.body.data).toMatchObject({ plan: "enterprise", limits: { max_requests_per_day: null, rate_limit: null } });
+    expect(org.body.data).toMatchObject({ plan: "free", limits: { max_requests_per_day: 700 } });
     const audit = await api("GET", `/api/organizations/${t.orgId}/audit-logs`, { token: t.account.token });
     expect(audit.body.data.map((r: { action: string }) => r.action)).toContain("organization.limits_update");
   });

@@ -19,6 +19,11 @@ const EXPECTED_ROUTES = [
   "post /auth/logout",
   "get /auth/me",
   "delete /auth/me",
+  "put /auth/password",
+  "get /auth/sessions",
+  "delete /auth/sessions",
+  "delete /auth/sessions/{sessionId}",
+  "post /auth/password-reset",
   "get /api/organizations",
   "post /api/organizations",
   `get ${ORG}`,
@@ -42,6 +47,15 @@ const EXPECTED_ROUTES = [
   `get ${ORG}/audit-logs`,
   `get ${ORG}/usage`,
   `put ${ORG}/limits`,
+  "post /api/admin/bootstrap",
+  "get /api/admin/organizations",
+  "put /api/admin/organizations/{orgId}/limits",
+  "post /api/admin/organizations/{orgId}/suspend",
+  "post /api/admin/organizations/{orgId}/resume",
+  "put /api/admin/operators/{userId}",
+  "delete /api/admin/operators/{userId}",
+  "post /api/admin/users/{userId}/password-reset",
+  "get /api/admin/audit-logs",
 ];
 
 describe("GET /health and /version", () => {
@@ -81,7 +95,9 @@ describe("GET /api/openapi.json", () => {
       for (const [method, op] of Object.entries(ops)) {
         const declared = op.parameters.filter((p) => p.in === "path").map((p) => p.name);
         expect(declared, `${method} ${path}`).toEqual(names);
-        const isPublic = path.startsWith("/auth/") ? path !== "/auth/me" : !path.startsWith("/api/organizations");
+        const isPublic = path.startsWith("/auth/")
+          ? ["/auth/register", "/auth/login", "/auth/logout", "/auth/password-reset"].includes(path)
+          : !/^\/api\/(organizations|admin)/.test(path);
         expect(op.security, `${method} ${path}`).toEqual(isPublic ? [] : [{ session: [] }, { cookie: [] }]);
       }
     }

@@ -1,0 +1,145 @@
+// /api/admin: the operators' routes (every call audited in the operators' stream), and the
+// one-time bootstrap through which a signed-in account becomes the first operator.
+import { Hono } from "hono";
+import { listOperatorAuditLog } from "../services/operator-audit";
+import {
+  bootstrapOperator,
+  issuePasswordReset,
+  listEveryOrganizationForOperator,
+  setOperator,
+  setOrganizationCeiling,
+  setSuspension,
+} from "../services/operators";
+import type { ManagementEnv } from "./context";
+import { ok } from "./envelope";
+import { defineRoute, PageQuerySchema } from "./route";
+import { BootstrapOperatorSchema, OperatorLimitsSchema } from "./schemas";
+
+export const adminRoutes = new Hono<ManagementEnv>();
+const tag = "admin";
+const ORG = "/api/admin/organizations/:orgId";
+
+defineRoute(
+  adminRoutes,
+  {
+    method: "post",
+    path: "/api/admin/bootstrap",
+    summary: "Become the first operator by presenting OPERATOR_BOOTSTRAP_SECRET (works once)",
+    tag,
+    auth: true,
+    body: BootstrapOperatorSchema,
+  },
+  async (c, { ctx, body }) => {
+    await bootstrapOperator(ctx, body.secret);
+    return c.json(ok({ is_operator: true }, { message: "You are now an operator." }));
+  },
+);
+
+defineRoute(
+  adminRoutes,
+  {
+    method: "get",
+    path: "/api/admin/organizations",
+    summary: "Every organization with plan, limits, members and today's usage (operator)",
+    tag,
+    auth: true,
+    operator: { audit: "organization.list" },
+    query: PageQuerySchema,
+  },
+  async (c, { ctx, query }) => {
+    const page = await listEveryOrganizationForOperator(ctx, query.limit, query.cursor);
+    return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
+  },
+);
+
+defineRoute(
+  adminRoutes,
+  {
+    method: "put",
+    path: `${ORG}/limits`,
+    summary: "Set an organization's plan and limit overrides (operator)",
+    tag,
+    auth: true,
+    operator: { audit: "organization.plan_set" },
+    body: OperatorLimitsSchema,
+  },
+  async (c, { ctx, params, body }) => {
+    return c.json(ok(await setOrganizationCeiling(ctx, params.orgId, body), { message: "Plan and limits set." }));
+  },
+);
+
+for (const [action, suspended] of [
+  ["suspend", true],
+  ["resume", false],
+] as const) {
+  defineRoute(
+    adminRoutes,
+    {
+      method: "post",
+      path: `${ORG}/${action}`,
+      summary: suspended
+        ? "Suspend an organization: its keys are refused at the edge, its API is read-only (operator)"
+        : "Resume a suspended organization (operator)",
+      tag,
+      auth: true,
+      operator: { audit: `organization.${action}` },
+    },
+    async (c, { ctx, params }) => {
+      const org = await setSuspension(ctx, params.orgId, suspended);
+      return c.json(ok(org, { message: suspended ? "Organization suspended." : "Organization resumed." }));
+    },
+  );
+}
+
+for (const [method, promote] of [
+  ["put", true],
+  ["delete", false],
+] as const) {
+  defineRoute(
+    adminRoutes,
+    {
+      method,
+      path: "/api/admin/operators/:userId",
+      summary: promote ? "Make an account an operator (operator)" : "Demote an operator (operator; never the last)",
+      tag,
+      auth: true,
+      operator: { audit: promote ? "operator.promote" : "operator.demote" },
+    },
+    async (c, { ctx, params }) => {
+      return c.json(ok(await setOperator(ctx, params.userId, promote), { message: promote ? "Operator added." : "Operator removed." }));
+    },
+  );
+}
+
+defineRoute(
+  adminRoutes,
+  {
+    method: "post",
+    path: "/api/admin/users/:userId/password-reset",
+    summary: "Issue a one-time password-reset link for an account, valid for an hour (operator)",
+    tag,
+    auth: true,
+    operator: { audit: "account.password_reset_issue" },
+    status: 201,
+  },
+  async (c, { ctx, params }) => {
+    return c.json(ok(await issuePasswordReset(ctx, params.userId), { message: "Reset link issued; pass it on." }), 201);
+  },
+);
+
+defineRoute(
+  adminRoutes,
+  {
+    method: "get",
+    path: "/api/admin/audit-logs",
+    summary: "What operators did, newest first (operator)",
+    tag,
+    auth: true,
+    operator: { audit: "operator_audit.list" },
+    query: PageQuerySchema,
+  },
+  async (c, { ctx, query }) => {
+    const page = await listOperatorAuditLog(ctx, query.limit, query.cursor);
+    return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
+  },
+);

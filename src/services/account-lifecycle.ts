@@ -1,0 +1,80 @@
+// An account's lifecycle after sign-up: change the password (ends every other session), list and
+// end sessions, and reset the password through an operator-issued one-time link (ends them all).
+import { forgetTrustedDevices, type LimiterNamespace } from "../auth/login-guard";
+import { hashPassword, verifyPassword } from "../auth/password";
+import { AppError } from "../errors";
+import { sha256Hex } from "../lib/encoding";
+import type { Db } from "../storage/db";
+import { findLivePasswordReset, markPasswordResetUsedStatement } from "../storage/password-resets";
+import { deleteUserSession, deleteUserSessionsStatement, listLiveSessions, updatePasswordStatement } from "../storage/sessions";
+import { findUserById } from "../storage/users";
+import { SESSION_IDLE_MS } from "./accounts";
+import type { ServiceContext } from "./context";
+import { RESET_PREFIX } from "./operators";
+
+/** The acting user's live sessions, newest first; `current` marks the one making this request. */
+export async function listSessions(ctx: ServiceContext, currentSessionId: string) {
+  const now = new Date();
+  const rows = await listLiveSessions(ctx.db, ctx.actor.userId, now, new Date(now.getTime() - SESSION_IDLE_MS));
+  return rows.map((s) => ({
+    id: s.id,
+    created_at: s.createdAt.toISOString(),
+    last_seen_at: (s.lastSeenAt ?? s.createdAt).toISOString(),
+    expires_at: s.expiresAt.toISOString(),
+    ip: s.ip,
+    user_agent: s.userAgent,
+    current: s.id === currentSessionId,
+  }));
+}
+
+/** Ends one of the acting user's sessions. @throws not_found for any other id (someone else's too). */
+export async function endSession(ctx: ServiceContext, sessionId: string): Promise<void> {
+  if ((await deleteUserSession(ctx.db, ctx.actor.userId, sessionId)) === 0) throw new AppError("not_found", "Session not found.");
+}
+
+/** Signs the acting user out everywhere, this session included. */
+export async function endAllSessions(ctx: ServiceContext): Promise<void> {
+  await deleteUserSessionsStatement(ctx.db, ctx.actor.userId);
+}
+
+/**
+ * Changes the password after checking the current one; every other session ends and no device
+ * stays trusted for sign-in limits.
+ * @throws invalid_request when the current password is wrong (not a 401: the session is fine).
+ */
+export async function changePassword(
+  ctx: ServiceContext,
+  guard: LimiterNamespace,
+  currentSessionId: string,
+  input: { current_password: string; new_password: string },
+): Promise<void> {
+  const user = await findUserById(ctx.db, ctx.actor.userId);
+  if (!user || !(await verifyPassword(input.current_password, user.passwordHash))) {
+    throw new AppError("invalid_request", "The current password is not correct.", [
+      { path: "current_password", message: "is not correct" },
+    ]);
+  }
+  const hash = await hashPassword(input.new_password);
+  await ctx.db.batch([updatePasswordStatement(ctx.db, user.id, hash), deleteUserSessionsStatement(ctx.db, user.id, currentSessionId)]);
+  await forgetTrustedDevices(guard, user.email);
+}
+
+/**
+ * Sets a new password through an operator-issued reset token: valid for an hour, used once
+ * (the use is claimed before the password changes, so two uses at once cannot both win); every
+ * session of the account ends.
+ * @throws unauthorized for an unknown, used or expired token (one answer for all).
+ */
+export async function resetPassword(db: Db, guard: LimiterNamespace, input: { token: string; new_password: string }): Promise<void> {
+  const refused = new AppError("unauthorized", "This reset link is invalid, used or expired. Ask the operator for a new one.");
+  if (!input.token.startsWith(RESET_PREFIX)) throw refused;
+  const now = new Date();
+  const reset = await findLivePasswordReset(db, await sha256Hex(input.token), now);
+  const user = reset && (await findUserById(db, reset.userId));
+  if (!reset || !user || user.disabledAt) throw refused;
+  const claimed = await markPasswordResetUsedStatement(db, reset.id, now).run();
+  if ((claimed.meta.changes ?? 0) === 0) throw refused;
+  const hash = await hashPassword(input.new_password);
+  await db.batch([updatePasswordStatement(db, user.id, hash), deleteUserSessionsStatement(db, user.id)]);
+  await forgetTrustedDevices(guard, user.email);
+}

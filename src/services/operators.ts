@@ -1,0 +1,142 @@
+// Operators run the deployment: the first one through the one-time bootstrap secret, then by
+// promotion; they see every organization, set plans and limit ceilings, suspend and resume
+// organizations and issue password-reset links. Callers have checked `isOperator` (route spec).
+import { AppError } from "../errors";
+import { sha256Hex, timingSafeEqualStrings } from "../lib/encoding";
+import { newId, randomToken } from "../lib/ids";
+import { meterFor } from "../meter/client";
+import { effectiveLimits, type PlanName } from "../meter/plans";
+import { putInstanceRecord } from "../storage/directory";
+import { listAllInstances } from "../storage/instances";
+import {
+  countMembersByRole,
+  findOrganization,
+  listEveryOrganization,
+  setSuspensionStatement,
+  updateOrganizationLimitsStatement,
+} from "../storage/organization-limits";
+import type { OrganizationRow } from "../storage/organizations";
+import { insertPasswordResetStatement } from "../storage/password-resets";
+import { countOperators, findUserById, promoteFirstOperator, setOperatorStatement } from "../storage/users";
+import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
+import { toInstanceRecord } from "./instances";
+import { recordOperatorAction } from "./operator-audit";
+import { presentOrganization } from "./organizations";
+
+export const RESET_PREFIX = "rgr_";
+export const RESET_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * Makes the signed-in account the first operator when `secret` matches OPERATOR_BOOTSTRAP_SECRET.
+ * @throws forbidden when no secret is configured, the secret is wrong, or an operator already exists
+ *   (one answer for all three: the secret cannot be probed once it is spent).
+ */
+export async function bootstrapOperator(ctx: ServiceContext, secret: string): Promise<void> {
+  const expected = ctx.config.OPERATOR_BOOTSTRAP_SECRET;
+  // Compare digests: equal lengths, so the comparison leaks nothing about the secret's length either.
+  const matches = expected !== undefined && timingSafeEqualStrings(await sha256Hex(secret), await sha256Hex(expected));
+  const refused = new AppError("forbidden", "The bootstrap secret was not accepted, or an operator already exists.");
+  if (!matches) throw refused;
+  if ((await promoteFirstOperator(ctx.db, ctx.actor.userId)) === 0) throw refused;
+  await recordOperatorAction(ctx, "operator.bootstrap", { params: { userId: ctx.actor.userId } });
+}
+
+/**
+ * Promotes or demotes an operator. The last operator cannot step down (409): nobody could promote again.
+ * @throws not_found for an unknown account.
+ */
+export async function setOperator(ctx: ServiceContext, userId: string, isOperator: boolean) {
+  const user = await findUserById(ctx.db, userId);
+  if (!user) throw new AppError("not_found", "Account not found.");
+  if (!isOperator && user.isOperator && (await countOperators(ctx.db)) <= 1) {
+    throw new AppError("conflict", "The last operator cannot be demoted. Promote another operator first.");
+  }
+  await setOperatorStatement(ctx.db, userId, isOperator);
+  return { user_id: user.id, email: user.email, username: user.username, is_operator: isOperator };
+}
+
+async function presentForOperator(ctx: ServiceContext, org: OrganizationRow, now: number) {
+  const [members, usage] = await Promise.all([countMembersByRole(ctx.db, org.id), meterFor(ctx.meter, org.id).usage(1, now)]);
+  const { role: _role, ...rest } = presentOrganization(org, "owner");
+  return {
+    ...rest,
+    suspended_at: org.suspendedAt?.toISOString() ?? null,
+    members: Object.fromEntries(members.map((m) => [m.role, m.n])),
+    usage_today: usage.total,
+  };
+}
+
+/** Every organization with plan, limits, members per role and today's usage, oldest first. */
+export async function listEveryOrganizationForOperator(ctx: ServiceContext, limit: number, cursor?: string, now = Date.now()) {
+  const rows = await listEveryOrganization(ctx.db, limit + 1, parseCursor(cursor));
+  const page = toPage(rows, limit, (row) => row);
+  const items = await Promise.all(page.items.map((row) => presentForOperator(ctx, row, now)));
+  return { items, nextCursor: page.nextCursor } satisfies Page<unknown>;
+}
+
+async function requireOrganization(ctx: ServiceContext, orgId: string): Promise<OrganizationRow> {
+  const org = await findOrganization(ctx.db, orgId);
+  if (!org) throw new AppError("not_found", "Organization not found.");
+  return org;
+}
+
+export type OperatorLimitsInput = {
+  plan?: PlanName | undefined;
+  max_requests_per_day?: number | null | undefined;
+  rate_limit?: { requests: number; window_seconds: 1 | 60 } | null | undefined;
+};
+
+/** Sets an organization's plan and the operator's overrides (the ceiling owners stay under). */
+export async function setOrganizationCeiling(ctx: ServiceContext, orgId: string, input: OperatorLimitsInput) {
+  const org = await requireOrganization(ctx, orgId);
+  const next: OrganizationRow = {
+    ...org,
+    plan: input.plan ?? org.plan,
+    maxRequestsPerDay: input.max_requests_per_day === undefined ? org.maxRequestsPerDay : input.max_requests_per_day,
+    rateLimitRequests: input.rate_limit === undefined ? org.rateLimitRequests : (input.rate_limit?.requests ?? null),
+    rateLimitWindowSeconds: input.rate_limit === undefined ? org.rateLimitWindowSeconds : (input.rate_limit?.window_seconds ?? null),
+    updatedAt: new Date(),
+  };
+  await updateOrganizationLimitsStatement(ctx.db, orgId, {
+    plan: next.plan,
+    maxRequestsPerDay: next.maxRequestsPerDay,
+    rateLimitRequests: next.rateLimitRequests,
+    rateLimitWindowSeconds: next.rateLimitWindowSeconds,
+  });
+  await meterFor(ctx.meter, orgId).configure(orgId, effectiveLimits(next));
+  return presentForOperator(ctx, next, Date.now());
+}
+
+/**
+ * Suspends or resumes an organization: D1 first, then every instance record in KV carries the
+ * flag, so the edge refuses its keys (403) within its instance cache window, with no new lookup.
+ */
+export async function setSuspension(ctx: ServiceContext, orgId: string, suspended: boolean) {
+  const org = await requireOrganization(ctx, orgId);
+  const at = suspended ? (org.suspendedAt ?? new Date()) : null;
+  await setSuspensionStatement(ctx.db, orgId, at);
+  const instances = await listAllInstances(ctx.db, orgId);
+  await Promise.all(instances.map((row) => putInstanceRecord(ctx.kv, toInstanceRecord(row, suspended))));
+  return presentForOperator(ctx, { ...org, suspendedAt: at }, Date.now());
+}
+
+/**
+ * Issues a one-time password-reset link for an account: valid for an hour, used once, stored as a
+ * SHA-256. The token is returned once; the operator passes it on.
+ */
+export async function issuePasswordReset(ctx: ServiceContext, userId: string) {
+  const user = await findUserById(ctx.db, userId);
+  if (!user) throw new AppError("not_found", "Account not found.");
+  const token = `${RESET_PREFIX}${randomToken(32)}`;
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
+  await insertPasswordResetStatement(ctx.db, {
+    id: newId("pwr"),
+    userId,
+    tokenHash: await sha256Hex(token),
+    createdBy: ctx.actor.userId,
+    createdAt: now,
+    expiresAt,
+  });
+  return { user_id: userId, token, reset_path: `/auth/password-reset?token=${token}`, expires_at: expiresAt.toISOString() };
+}

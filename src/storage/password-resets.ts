@@ -1,0 +1,28 @@
+// D1 queries for operator-issued password-reset links. Only the token's SHA-256 is stored; a link
+// is used once (the use is a conditional update, so two uses at once cannot both succeed).
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { passwordResets } from "../../drizzle/schema";
+import type { Db } from "./db";
+
+export type PasswordResetRow = typeof passwordResets.$inferSelect;
+
+export function insertPasswordResetStatement(db: Db, row: typeof passwordResets.$inferInsert) {
+  return db.insert(passwordResets).values(row);
+}
+
+/** The unused, unexpired reset with this token hash. */
+export async function findLivePasswordReset(db: Db, tokenHash: string, now: Date): Promise<PasswordResetRow | undefined> {
+  return db
+    .select()
+    .from(passwordResets)
+    .where(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
+    .get();
+}
+
+/** Marks a reset used, only if it still is not (a statement for the batch that sets the password). */
+export function markPasswordResetUsedStatement(db: Db, id: string, at: Date) {
+  return db
+    .update(passwordResets)
+    .set({ usedAt: at })
+    .where(and(eq(passwordResets.id, id), isNull(passwordResets.usedAt)));
+}

@@ -1,0 +1,141 @@
+// The account lifecycle: change the password (ends other sessions), list and end sessions, reset
+// through an operator-issued one-time link, and sessions that die of inactivity.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { type Account, api, freshIp, signUp } from "../helpers/api";
+import { expectFailure, expectInvalid, expectOk } from "./envelope";
+import { operator } from "./operator";
+
+const login = (email: string, password: string) =>
+  api("POST", "/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": freshIp(), "user-agent": "second-browser/2" } });
+
+async function secondSession(account: Account): Promise<string> {
+  return expectOk(await login(account.email, account.password)).token;
+}
+
+describe("PUT /auth/password", () => {
+  it("needs the current password, ends every other session, and the new password signs in", async () => {
+    const account = await signUp();
+    const other = await secondSession(account);
+    const wrong = await api("PUT", "/auth/password", {
+      token: account.token,
+      body: { current_password: "nope", new_password: "a new password" },
+    });
+    expectInvalid(wrong, "current_password");
+    expectOk(await api("GET", "/auth/me", { token: other }));
+    const res = await api("PUT", "/auth/password", {
+      token: account.token,
+      body: { current_password: account.password, new_password: "a new password" },
+    });
+    expect(res.body.message).toBe("Password changed; your other sessions have ended.");
+    expectOk(res);
+    expectFailure(await api("GET", "/auth/me", { token: other }), 401, "unauthorized");
+    expectOk(await api("GET", "/auth/me", { token: account.token }));
+    expectFailure(await login(account.email, account.password), 401, "unauthorized");
+    expectOk(await login(account.email, "a new password"));
+  });
+
+  it("rejects a short new password and unknown fields (400), and strangers (401)", async () => {
+    const account = await signUp();
+    expectInvalid(
+      await api("PUT", "/auth/password", { token: account.token, body: { current_password: account.password, new_password: "short" } }),
+      "new_password",
+    );
+    expectInvalid(
+      await api("PUT", "/auth/password", {
+        token: account.token,
+        body: { current_password: account.password, new_password: "long enough", x: 1 },
+      }),
+      "(root)",
+    );
+    expectFailure(
+      await api("PUT", "/auth/password", { body: { current_password: "x", new_password: "long enough" } }),
+      401,
+      "unauthorized",
+    );
+  });
+});
+
+describe("/auth/sessions", () => {
+  it("lists your sessions with address and user agent, ends one, then all", async () => {
+    const account = await signUp();
+    const other = await secondSession(account);
+    const list = expectOk(await api("GET", "/auth/sessions", { token: account.token }));
+    expect(list).toHaveLength(2);
+    const second = list.find((s: { current: boolean }) => !s.current);
+    expect(second).toMatchObject({
+      id: expect.stringMatching(/^ses_/),
+      user_agent: "second-browser/2",
+      ip: expect.stringMatching(/^10\./),
+    });
+    expect(list.find((s: { current: boolean }) => s.current)).toMatchObject({
+      last_seen_at: expect.any(String),
+      created_at: expect.any(String),
+    });
+    expectOk(await api("DELETE", `/auth/sessions/${second.id}`, { token: account.token }));
+    expectFailure(await api("GET", "/auth/me", { token: other }), 401, "unauthorized");
+    expectFailure(await api("DELETE", `/auth/sessions/${second.id}`, { token: account.token }), 404, "not_found");
+    expectFailure(await api("DELETE", "/auth/sessions/not-an-id", { token: account.token }), 404, "not_found");
+    await secondSession(account);
+    expectOk(await api("DELETE", "/auth/sessions", { token: account.token }));
+    expectFailure(await api("GET", "/auth/sessions", { token: account.token }), 401, "unauthorized");
+  });
+
+  it("cannot end another account's session (404) and does not list it", async () => {
+    const [mine, theirs] = await Promise.all([signUp(), signUp()]);
+    const theirSessions = expectOk(await api("GET", "/auth/sessions", { token: theirs.token }));
+    expectFailure(await api("DELETE", `/auth/sessions/${theirSessions[0].id}`, { token: mine.token }), 404, "not_found");
+    expectOk(await api("GET", "/auth/me", { token: theirs.token }));
+    const ids = expectOk(await api("GET", "/auth/sessions", { token: mine.token })).map((s: { id: string }) => s.id);
+    expect(ids).not.toContain(theirSessions[0].id);
+  });
+
+  it("a session idle for a day is dead even before its absolute expiry", async () => {
+    const account = await signUp();
+    await env.DB.prepare("UPDATE sessions SET last_seen_at = ? WHERE user_id = ?")
+      .bind(Date.now() - 24 * 3600_000 - 1000, account.userId)
+      .run();
+    expectFailure(await api("GET", "/auth/me", { token: account.token }), 401, "unauthorized");
+  });
+});
+
+describe("password reset through an operator's link", () => {
+  it("sets a new password once, ends every session; the link cannot be used again", async () => {
+    const op = await operator();
+    const account = await signUp();
+    const issued = expectOk(await api("POST", `/api/admin/users/${account.userId}/password-reset`, { token: op.token }), 201);
+    expect(issued).toMatchObject({ user_id: account.userId, token: expect.stringMatching(/^rgr_/), expires_at: expect.any(String) });
+    expect(Date.parse(issued.expires_at) - Date.now()).toBeLessThanOrEqual(3600_000);
+    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM password_resets WHERE token_hash = ?")
+      .bind(issued.token)
+      .first<{ n: number }>()) ?? { n: -1 };
+    expect(n).toBe(0); // stored hashed, never as issued
+    const used = await api("POST", "/auth/password-reset", { body: { token: issued.token, new_password: "reset password 1" } });
+    expectOk(used);
+    expectFailure(await api("GET", "/auth/me", { token: account.token }), 401, "unauthorized");
+    expectOk(await login(account.email, "reset password 1"));
+    const again = await api("POST", "/auth/password-reset", { body: { token: issued.token, new_password: "reset password 2" } });
+    expectFailure(again, 401, "unauthorized");
+    expectFailure(
+      await api("POST", "/auth/password-reset", { body: { token: "rgr_forged", new_password: "reset password 2" } }),
+      401,
+      "unauthorized",
+    );
+    expectInvalid(await api("POST", "/auth/password-reset", { body: { token: issued.token } }), "new_password");
+  });
+
+  it("refuses an expired link", async () => {
+    const op = await operator();
+    const account = await signUp();
+    const issued = expectOk(await api("POST", `/api/admin/users/${account.userId}/password-reset`, { token: op.token }), 201);
+    await env.DB.prepare("UPDATE password_resets SET expires_at = ? WHERE user_id = ?")
+      .bind(Date.now() - 1, account.userId)
+      .run();
+    expectFailure(
+      await api("POST", "/auth/password-reset", { body: { token: issued.token, new_password: "reset password 1" } }),
+      401,
+      "unauthorized",
+    );
+    expectOk(await login(account.email, account.password));
+  });
+});

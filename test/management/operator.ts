@@ -1,0 +1,17 @@
+// The deployment's first operator, made once per test file (D1 is fresh per file) through the
+// bootstrap secret the test configuration sets, exactly as a real deployment makes it.
+import { env } from "cloudflare:workers";
+import { type Account, api, signUp } from "../helpers/api";
+
+let first: Promise<Account> | undefined;
+
+/** The file's operator: bootstrapped on first use, the same account afterwards. */
+export function operator(): Promise<Account> {
+  first ??= (async () => {
+    const account = await signUp();
+    const res = await api("POST", "/api/admin/bootstrap", { token: account.token, body: { secret: env.OPERATOR_BOOTSTRAP_SECRET } });
+    if (res.status !== 200) throw new Error(`bootstrap failed: ${JSON.stringify(res.body)}`);
+    return account;
+  })();
+  return first;
+}

@@ -1,0 +1,143 @@
+// Operators: made once through the bootstrap secret (never by email), then by promotion; only they
+// reach /api/admin (each call audited); suspension refuses an organization's keys at the edge and
+// makes its API read-only; reset links. Happy, validation and cross-tenant cases per route.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Account, type ApiResult, api, signUp, tenant } from "../helpers/api";
+import { clockedApp } from "../helpers/clocked-app";
+import { expectFailure, expectInvalid, expectOk } from "./envelope";
+import { operator } from "./operator";
+
+let op: Account;
+beforeAll(async () => {
+  op = await operator();
+});
+
+const secret = () => env.OPERATOR_BOOTSTRAP_SECRET;
+
+describe("bootstrap", () => {
+  it("works once: after the first operator exists, the secret makes nobody else an operator", async () => {
+    const late = await signUp();
+    const again = await api("POST", "/api/admin/bootstrap", { token: late.token, body: { secret: secret() } });
+    expectFailure(again, 403, "forbidden");
+    expectFailure(await api("GET", "/api/admin/organizations", { token: late.token }), 403, "forbidden");
+  });
+
+  it("refuses a wrong secret, a missing one (400) and strangers (401)", async () => {
+    const someone = await signUp();
+    expectFailure(await api("POST", "/api/admin/bootstrap", { token: someone.token, body: { secret: "nope" } }), 403, "forbidden");
+    expectInvalid(await api("POST", "/api/admin/bootstrap", { token: someone.token, body: {} }), "secret");
+    expectFailure(await api("POST", "/api/admin/bootstrap", { body: { secret: secret() } }), 401, "unauthorized");
+  });
+});
+
+describe("only operators reach /api/admin", () => {
+  it("an owner gets 403 on every admin route and changes nothing", async () => {
+    const t = await tenant();
+    const token = t.account.token;
+    const calls = [
+      api("GET", "/api/admin/organizations", { token }),
+      api("PUT", `/api/admin/organizations/${t.orgId}/limits`, { token, body: { plan: "enterprise" } }),
+      api("POST", `/api/admin/organizations/${t.orgId}/suspend`, { token }),
+      api("POST", `/api/admin/organizations/${t.orgId}/resume`, { token }),
+      api("PUT", `/api/admin/operators/${t.account.userId}`, { token }),
+      api("DELETE", `/api/admin/operators/${op.userId}`, { token }),
+      api("POST", `/api/admin/users/${op.userId}/password-reset`, { token }),
+      api("GET", "/api/admin/audit-logs", { token }),
+    ];
+    for (const res of await Promise.all(calls)) expectFailure(res, 403, "forbidden");
+    expect(expectOk(await api("GET", `/api/organizations/${t.orgId}`, { token })).plan).toBe("free");
+  });
+});
+
+describe("operators", () => {
+  it("list every organization with plan, limits, members and today's usage", async () => {
+    const t = await tenant();
+    await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] });
+    const rows: { id: string }[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const res: ApiResult = await api("GET", `/api/admin/organizations?limit=100${cursor ? `&cursor=${cursor}` : ""}`, {
+        token: op.token,
+      });
+      rows.push(...expectOk(res));
+      cursor = res.body.pagination.next_cursor;
+    }
+    expect(rows.find((r) => r.id === t.orgId)).toMatchObject({
+      plan: "free",
+      suspended_at: null,
+      members: { owner: 1 },
+      usage_today: { requests: 1, commands: 1 },
+      limits: { max_requests_per_day: 100_000 },
+    });
+    expectInvalid(await api("GET", "/api/admin/organizations?limit=0", { token: op.token }), "limit");
+  });
+
+  it("set a plan and overrides, which owners then cannot exceed; 404 for an unknown organization", async () => {
+    const t = await tenant();
+    const set = await api("PUT", `/api/admin/organizations/${t.orgId}/limits`, {
+      token: op.token,
+      body: { plan: "pro", max_requests_per_day: 500 },
+    });
+    expect(expectOk(set)).toMatchObject({
+      plan: "pro",
+      limits: { max_requests_per_day: 500, rate_limit: { requests: 10_000, window_seconds: 1 } },
+    });
+    const owner = await api("PUT", `/api/organizations/${t.orgId}/limits`, { token: t.account.token, body: { max_requests_per_day: 501 } });
+    expectFailure(owner, 403, "forbidden");
+    expectInvalid(await api("PUT", `/api/admin/organizations/${t.orgId}/limits`, { token: op.token, body: { plan: "gold" } }), "plan");
+    const unknown = "org_" + "0".repeat(20);
+    expectFailure(
+      await api("PUT", `/api/admin/organizations/${unknown}/limits`, { token: op.token, body: { plan: "pro" } }),
+      404,
+      "not_found",
+    );
+    expectFailure(await api("POST", `/api/admin/organizations/${unknown}/suspend`, { token: op.token }), 404, "not_found");
+  });
+
+  it("suspend: the organization's keys get 403 at the edge and its API is read-only; resume undoes both", async () => {
+    const t = await tenant();
+    const other = await tenant();
+    const edge = clockedApp(Date.now());
+    expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
+    expect(expectOk(await api("POST", `/api/admin/organizations/${t.orgId}/suspend`, { token: op.token })).suspended_at).not.toBeNull();
+    edge.advance(11_000); // past the edge's instance cache window
+    const refused = await edge.redis(t.instance.id, t.key, ["PING"]);
+    expect(refused).toEqual({
+      status: 403,
+      body: { error: `ERR organization ${t.orgId} is suspended; contact the operator` },
+      headers: expect.anything(),
+    });
+    expect((await edge.redis(other.instance.id, other.key, ["PING"])).status).toBe(200);
+    const write = await api("PUT", `/api/organizations/${t.orgId}`, { token: t.account.token, body: { name: "renamed" } });
+    expectFailure(write, 403, "organization_suspended");
+    expectFailure(
+      await api("POST", `/api/organizations/${t.orgId}/api-keys`, { token: t.account.token, body: { name: "k", scopes: ["read"] } }),
+      403,
+      "organization_suspended",
+    );
+    expect(expectOk(await api("GET", `/api/organizations/${t.orgId}`, { token: t.account.token })).suspended).toBe(true);
+
+    expectOk(await api("POST", `/api/admin/organizations/${t.orgId}/resume`, { token: op.token }));
+    edge.advance(11_000);
+    expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
+    expectOk(await api("PUT", `/api/organizations/${t.orgId}`, { token: t.account.token, body: { name: "renamed" } }));
+  });
+
+  it("promote and demote operators, never the last one; every admin call is in the operators' audit stream", async () => {
+    const other = await signUp();
+    expect(expectOk(await api("PUT", `/api/admin/operators/${other.userId}`, { token: op.token }))).toMatchObject({ is_operator: true });
+    expectOk(await api("GET", "/api/admin/organizations", { token: other.token }));
+    expectOk(await api("DELETE", `/api/admin/operators/${other.userId}`, { token: op.token }));
+    expectFailure(await api("GET", "/api/admin/organizations", { token: other.token }), 403, "forbidden");
+    expectFailure(await api("DELETE", `/api/admin/operators/${op.userId}`, { token: op.token }), 409, "conflict");
+    expectFailure(await api("PUT", `/api/admin/operators/usr_${"0".repeat(20)}`, { token: op.token }), 404, "not_found");
+    const log = expectOk(await api("GET", "/api/admin/audit-logs?limit=100", { token: op.token }));
+    const actions = log.map((r: { action: string }) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(["operator.bootstrap", "operator.promote", "operator.demote", "organization.list"]));
+    expect(log.find((r: { action: string }) => r.action === "operator.demote")).toMatchObject({
+      actor_user_id: op.userId,
+      resource_type: "user",
+      resource_id: other.userId,
+    });
+  });
+});
