@@ -4,9 +4,9 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppBindings, AppVariables } from "../env";
 import { AppError } from "../errors";
-import { resolveSession } from "../services/accounts";
 import { createDb } from "../storage/db";
 import type { UserRow } from "../storage/users";
+import { resolveSession } from "./sessions";
 
 export type SessionEnv = {
   Bindings: AppBindings;

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { deleteCookie } from "hono/cookie";
 import { SESSION_COOKIE } from "../auth/middleware";
 import { changePassword, endAllSessions, endSession, listSessions, resetPassword } from "../services/account-lifecycle";
-import { createDb } from "../storage/db";
+import { openDb } from "../services/context";
 import type { ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute } from "./route";
@@ -67,7 +67,7 @@ defineRoute(
     body: ResetPasswordSchema,
   },
   async (c, { body }) => {
-    await resetPassword(createDb(c.env.DB), c.env.LOGIN_GUARD, body);
+    await resetPassword(openDb(c.env), c.env.LOGIN_GUARD, body);
     c.header("Cache-Control", "no-store");
     return c.json(ok(null, { message: "Password set. Sign in with the new one." }));
   },

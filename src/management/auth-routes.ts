@@ -2,10 +2,11 @@
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEVICE_COOKIE, SESSION_COOKIE, sessionToken } from "../auth/middleware";
+import { logout, SESSION_TTL_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { closeAccount } from "../services/account-closure";
-import { login, logout, presentUser, registerUser, SESSION_TTL_MS } from "../services/accounts";
-import { createDb } from "../storage/db";
+import { login, presentUser, registerUser } from "../services/accounts";
+import { openDb } from "../services/context";
 import { clientIp, type ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute } from "./route";
@@ -23,7 +24,7 @@ defineRoute(
     if (ip && !(await c.env.LOGIN_LIMITER.limit({ key: `register-ip:${ip}` })).success) {
       throw new AppError("rate_limited", "Too many sign-ups from this address. Try again in a minute.", undefined, { "Retry-After": "60" });
     }
-    const user = await registerUser(createDb(c.env.DB), body);
+    const user = await registerUser(openDb(c.env), body);
     return c.json(ok({ user }, { message: "Account created." }), 201);
   },
 );
@@ -39,7 +40,7 @@ defineRoute(
     body: LoginSchema,
   },
   async (c, { body }) => {
-    const session = await login(createDb(c.env.DB), c.env.LOGIN_GUARD, body, {
+    const session = await login(openDb(c.env), c.env.LOGIN_GUARD, body, {
       ip: clientIp(c),
       userAgent: c.req.header("user-agent") ?? null,
       deviceToken: getCookie(c, DEVICE_COOKIE) ?? null,
@@ -70,7 +71,7 @@ defineRoute(
   { method: "post", path: "/auth/logout", summary: "End the current session", tag: "auth", auth: false },
   async (c) => {
     const found = sessionToken(c.req.header("authorization"), getCookie(c, SESSION_COOKIE));
-    if (found) await logout(createDb(c.env.DB), found.token);
+    if (found) await logout(openDb(c.env), found.token);
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
     return c.json(ok(null, { message: "Signed out." }));
   },

@@ -1,9 +1,7 @@
 // The management face's Hono environment and the bridge from a request to a ServiceContext.
 import type { Context } from "hono";
 import type { SessionEnv } from "../auth/middleware";
-import { getConfig } from "../env";
-import type { ServiceContext } from "../services/context";
-import { createDb } from "../storage/db";
+import { createServiceContext, type ServiceContext } from "../services/context";
 
 export type ManagementEnv = SessionEnv;
 
@@ -12,16 +10,10 @@ export function clientIp(c: Context): string | null {
 }
 
 export function serviceContext(c: Context<ManagementEnv>): ServiceContext {
-  return {
-    db: createDb(c.env.DB),
-    kv: c.env.DIRECTORY,
-    meter: c.env.USAGE_METER,
-    config: getConfig(c.env),
-    actor: {
-      userId: c.get("user").id,
-      ip: clientIp(c),
-      userAgent: c.req.header("user-agent") ?? null,
-      requestId: c.get("requestId"),
-    },
-  };
+  return createServiceContext(c.env, {
+    userId: c.get("user").id,
+    ip: clientIp(c),
+    userAgent: c.req.header("user-agent") ?? null,
+    requestId: c.get("requestId"),
+  });
 }

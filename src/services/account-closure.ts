@@ -1,11 +1,10 @@
 // Closing an account: the user is disabled, signed out everywhere, removed from every organization,
 // and every live key they created is revoked (D1 and the KV markers the edge reads).
-import { eq } from "drizzle-orm";
-import { memberships, sessions, users } from "../../drizzle/schema";
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
 import { putRevocation } from "../storage/directory";
-import { assertOwnerRemainsStatement, countOwners, isNoOwnerLeft } from "../storage/organizations";
+import { assertOwnerRemainsStatement, countOwners, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
+import { disableUserStatements } from "../storage/users";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
 
@@ -15,7 +14,7 @@ import type { ServiceContext } from "./context";
  */
 export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: number }> {
   const userId = ctx.actor.userId;
-  const owned = await ctx.db.select().from(memberships).where(eq(memberships.userId, userId)).all();
+  const owned = await listMembershipsOfUser(ctx.db, userId);
   const stranded: string[] = [];
   for (const m of owned) if (m.role === "owner" && (await countOwners(ctx.db, m.organizationId)) <= 1) stranded.push(m.organizationId);
   if (stranded.length > 0) {
@@ -33,9 +32,7 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
   };
   await ctx.db
     .batch([
-      ctx.db.update(users).set({ disabledAt: now, updatedAt: now }).where(eq(users.id, userId)),
-      ctx.db.delete(sessions).where(eq(sessions.userId, userId)),
-      ctx.db.delete(memberships).where(eq(memberships.userId, userId)),
+      ...disableUserStatements(ctx.db, userId, now),
       ...keys.map((k) => revokeApiKeyStatement(ctx.db, k.organizationId, k.id, now)),
       ...orgIds.map((orgId) =>
         auditStatement(ctx, orgId, {

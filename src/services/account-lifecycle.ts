@@ -2,13 +2,13 @@
 // end sessions, and reset the password through an operator-issued one-time link (ends them all).
 import { forgetTrustedDevices, type LimiterNamespace } from "../auth/login-guard";
 import { hashPassword, verifyPassword } from "../auth/password";
+import { SESSION_IDLE_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import type { Db } from "../storage/db";
 import { findLivePasswordReset, markPasswordResetUsedStatement } from "../storage/password-resets";
 import { deleteUserSession, deleteUserSessionsStatement, listLiveSessions, updatePasswordStatement } from "../storage/sessions";
 import { findUserById } from "../storage/users";
-import { SESSION_IDLE_MS } from "./accounts";
 import type { ServiceContext } from "./context";
 import { RESET_PREFIX } from "./operators";
 

@@ -1,21 +1,15 @@
-// Accounts and sessions: registration, login (rate limited, constant-time), logout and resolving
-// a session token. Session tokens are random `rgs_` strings; D1 keeps only their SHA-256.
+// Accounts: registration and login (rate limited, constant-time), which opens a session. What a
+// session is, and how a token resolves to one, lives in auth/sessions.ts.
 
 import { checkLogin, type LimiterNamespace, recordLoginFailure, recordLoginSuccess } from "../auth/login-guard";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
+import { SESSION_PREFIX, SESSION_TTL_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
 import { type Db, isUniqueViolation } from "../storage/db";
-import { touchSession } from "../storage/sessions";
-import { deleteSession, findLiveSession, findUserByEmail, insertSession, insertUser, type UserRow } from "../storage/users";
+import { findUserByEmail, insertSession, insertUser, type UserRow } from "../storage/users";
 
-export const SESSION_PREFIX = "rgs_";
-export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-/** A session unused for this long is dead, whatever its absolute expiry. */
-export const SESSION_IDLE_MS = 24 * 60 * 60 * 1000;
-/** last_seen_at is written at most this often per session (not on every request). */
-const TOUCH_EVERY_MS = 5 * 60 * 1000;
 export const DEVICE_PREFIX = "rgd_";
 
 export function presentUser(user: UserRow) {
@@ -115,22 +109,4 @@ export async function login(
   const device = deviceToken ?? `${DEVICE_PREFIX}${randomToken(32)}`;
   await recordLoginSuccess(guard, who, await sha256Hex(device), now);
   return { token, user: presentUser(user), expiresAt, deviceToken: device };
-}
-
-/**
- * The user and session behind a live session token, or null for an unknown, expired, idle or
- * malformed one. Marks the session seen (at most every few minutes).
- */
-export async function resolveSession(db: Db, token: string, now = new Date()): Promise<{ user: UserRow; sessionId: string } | null> {
-  if (!token.startsWith(SESSION_PREFIX) || token.length > 200) return null;
-  const row = await findLiveSession(db, await sha256Hex(token), now, new Date(now.getTime() - SESSION_IDLE_MS));
-  if (!row) return null;
-  const seen = row.session.lastSeenAt ?? row.session.createdAt;
-  if (now.getTime() - seen.getTime() > TOUCH_EVERY_MS) await touchSession(db, row.session.id, now);
-  return { user: row.user, sessionId: row.session.id };
-}
-
-/** Ends a session; unknown tokens are ignored (logout is idempotent). */
-export async function logout(db: Db, token: string): Promise<void> {
-  await deleteSession(db, await sha256Hex(token));
 }

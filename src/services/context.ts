@@ -1,8 +1,9 @@
 // What every use-case receives: storage handles, parsed config and who is acting (for the audit log).
-import type { Config } from "../env";
+import type { AppBindings, Config } from "../env";
+import { getConfig } from "../env";
 import { AppError } from "../errors";
 import type { MeterNamespace } from "../meter/client";
-import { type Db, decodeCursor, encodeCursor } from "../storage/db";
+import { createDb, type Db, decodeCursor, encodeCursor } from "../storage/db";
 
 export type Actor = { userId: string; ip: string | null; userAgent: string | null; requestId: string };
 
@@ -15,6 +16,16 @@ export type ServiceContext = {
 };
 
 export type { Role } from "../auth/roles";
+
+/** The database handle for a request's bindings (faces never open D1 themselves). */
+export function openDb(env: Pick<AppBindings, "DB">): Db {
+  return createDb(env.DB);
+}
+
+/** Everything a use-case needs, for the Worker's bindings and the acting user. */
+export function createServiceContext(env: AppBindings, actor: Actor): ServiceContext {
+  return { db: openDb(env), kv: env.DIRECTORY, meter: env.USAGE_METER, config: getConfig(env), actor };
+}
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 

@@ -133,3 +133,8 @@ export function isNoOwnerLeft(error: unknown): boolean {
   }
   return false;
 }
+
+/** Every membership of one user, in any organization. */
+export async function listMembershipsOfUser(db: Db, userId: string) {
+  return db.select().from(memberships).where(eq(memberships.userId, userId)).all();
+}

@@ -1,6 +1,6 @@
 // D1 queries for users and their sessions. Session tokens are stored only as SHA-256 hashes.
 import { and, eq, gt, notExists } from "drizzle-orm";
-import { sessions, users } from "../../drizzle/schema";
+import { memberships, sessions, users } from "../../drizzle/schema";
 import type { Db } from "./db";
 
 export type UserRow = typeof users.$inferSelect;
@@ -64,4 +64,13 @@ export async function promoteFirstOperator(db: Db, userId: string): Promise<numb
 export async function countOperators(db: Db): Promise<number> {
   const rows = await db.select({ id: users.id }).from(users).where(eq(users.isOperator, true)).all();
   return rows.length;
+}
+
+/** Disables an account: marks the user disabled, ends every session, leaves every organization. */
+export function disableUserStatements(db: Db, userId: string, now: Date) {
+  return [
+    db.update(users).set({ disabledAt: now, updatedAt: now }).where(eq(users.id, userId)),
+    db.delete(sessions).where(eq(sessions.userId, userId)),
+    db.delete(memberships).where(eq(memberships.userId, userId)),
+  ] as const;
 }
