@@ -46,6 +46,14 @@ const NotFoundPage = () => (
   </AppShell>
 );
 
+// The dashboard's own error page: plain HTML with the request id, never the stack or the message.
+dashboard.onError((error, c) => {
+  const requestId = c.get("requestId");
+  console.error(JSON.stringify({ level: "error", face: "dashboard", requestId, message: (error as Error).message }));
+  const body = `<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1><p>Quote request ${requestId} if you report it.</p>`;
+  return c.html(body, 500, PAGE_HEADERS);
+});
+
 dashboard.get("/", (c) => render(c, <HomePage />));
 dashboard.get("/login", (c) => render(c, <LoginPage />));
 dashboard.get("/signup", (c) => render(c, <SignupPage />));
