@@ -131,13 +131,14 @@ const ConfigSchema = z.object({
   // Above Redis's default busy-reply-threshold (5 s), so a runaway script can be killed right after the deadline.
   UPSTREAM_TIMEOUT_MS: intVar(10_000, 100, 120_000),
   /**
-   * "true" lets a production deployment attach a `redis` instance to a server another organization
-   * already uses (DESIGN.md §5a: one server per organization is the boundary). Only "true"/"false".
+   * Whether a `redis` instance may use a server another organization already uses (DESIGN.md §5a:
+   * one server per organization is the boundary). "false" refuses it, "true" allows it with a
+   * warning; unset, production refuses and other environments warn. Only "true"/"false".
    */
   ALLOW_SHARED_UPSTREAM_SERVERS: z
     .enum(["true", "false"], { message: 'must be "true" or "false"' })
-    .default("false")
-    .transform((v) => v === "true"),
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true")),
   /** Optional: presented once by a signed-in account to become the first operator (README "Operators"). */
   OPERATOR_BOOTSTRAP_SECRET: z
     .string()
@@ -170,6 +171,11 @@ export function effectiveLimits(config: Config, overrides: Partial<Record<WorkLi
     out[name] = Math.min(overrides[name] ?? config.limits.defaults[name], config.limits.ceilings[name]);
   }
   return out;
+}
+
+/** Shared upstream servers are refused where the operator says so, and by default in production. */
+export function refusesSharedServers(config: Pick<Config, "ALLOW_SHARED_UPSTREAM_SERVERS" | "ENVIRONMENT">): boolean {
+  return !(config.ALLOW_SHARED_UPSTREAM_SERVERS ?? config.ENVIRONMENT !== "production");
 }
 
 const parsed = new WeakMap<object, Config>();

@@ -2,6 +2,7 @@
 // re-checked; the one-server-per-organization policy (refused in production, a warning elsewhere);
 // and the report as the API shows it, with other organizations' instances on the same server
 // counted when it is read, never named.
+import { refusesSharedServers } from "../env";
 import { AppError } from "../errors";
 import { countOtherOrganizationsOnServer, type InstanceRow, type ServerSharing } from "../storage/instances";
 import type { DriverName } from "../upstream/catalog";
@@ -42,7 +43,7 @@ async function sharingOf(ctx: ServiceContext, orgId: string, columns: IsolationC
  * server, unless the operator set ALLOW_SHARED_UPSTREAM_SERVERS=true.
  */
 export async function admitServer(ctx: ServiceContext, orgId: string, columns: IsolationColumns): Promise<void> {
-  if (ctx.config.ENVIRONMENT !== "production" || ctx.config.ALLOW_SHARED_UPSTREAM_SERVERS) return;
+  if (!refusesSharedServers(ctx.config)) return;
   const sharing = await sharingOf(ctx, orgId, columns);
   if (sharing.organizations === 0) return;
   const message = "this Redis server is already used by another organization";
@@ -74,9 +75,9 @@ function summarise(probes: ProbeFinding[]): string {
 
 function sharedWarning(ctx: ServiceContext, address: string, sharing: ServerSharing): string {
   const policy =
-    ctx.config.ENVIRONMENT !== "production"
-      ? "A production deployment refuses this unless its operator sets ALLOW_SHARED_UPSTREAM_SERVERS=true."
-      : "This deployment's operator allows shared servers (ALLOW_SHARED_UPSTREAM_SERVERS=true).";
+    ctx.config.ALLOW_SHARED_UPSTREAM_SERVERS === true
+      ? "This deployment's operator allows shared servers (ALLOW_SHARED_UPSTREAM_SERVERS=true)."
+      : "A production deployment refuses this unless its operator sets ALLOW_SHARED_UPSTREAM_SERVERS=true.";
   return (
     `The Redis server at ${address} is also used by ${sharing.organizations} other organization(s) ` +
     `(${sharing.instances} instance(s)). ${WHY_ONE_SERVER} ${policy}`

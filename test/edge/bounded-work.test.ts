@@ -4,6 +4,14 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, tenant, unique } from "../helpers/api";
+import { lift } from "../helpers/operator";
+
+/** A tenant on the enterprise plan: these tests are about work caps, not rate limits. */
+async function liftedTenant(instanceOverrides: Record<string, unknown> = {}) {
+  const made = await tenant({}, instanceOverrides);
+  await lift(made.orgId);
+  return made;
+}
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 let t: Tenant;
@@ -16,10 +24,9 @@ const tooLarge = (max: number, unit: "bytes" | "elements") =>
 
 // The free plan's per-key rate (1000 commands/s) would cut these batches short; rate limits have
 // tests of their own, so these keys carry a generous one.
-const GENEROUS = { rate_limit: { requests: 1_000_000, window_seconds: 1 } };
 
 beforeAll(async () => {
-  t = await tenant(GENEROUS);
+  t = await liftedTenant();
 });
 
 describe("commands per pipeline or transaction", () => {
@@ -53,7 +60,7 @@ describe("commands per pipeline or transaction", () => {
   });
 
   it("lets an instance raise the limit within the ceiling", async () => {
-    const big = await tenant(GENEROUS, { max_pipeline_commands: 1500 });
+    const big = await liftedTenant({ max_pipeline_commands: 1500 });
     expect(big.instance.max_pipeline_commands).toBe(1500);
     expect((await call(big, "/pipeline", pings(1500))).body).toHaveLength(1500);
     expect((await call(big, "/pipeline", pings(1501))).status).toBe(400);
@@ -187,7 +194,7 @@ describe("instance overrides", () => {
   });
 
   it("default when a directory record written before they existed lacks them", async () => {
-    const old = await tenant(GENEROUS);
+    const old = await liftedTenant();
     const record = JSON.parse((await env.DIRECTORY.get(`v1:instance:${old.instance.id}`)) as string);
     for (const name of Object.keys(record).filter((n) => /^max_(pipeline|reply|stream)/.test(n))) delete record[name];
     await env.DIRECTORY.put(`v1:instance:${old.instance.id}`, JSON.stringify(record));

@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type Account, api, freshIp, signUp } from "../helpers/api";
+import { operator } from "../helpers/operator";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
-import { operator } from "./operator";
 
 const login = (email: string, password: string) =>
   api("POST", "/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": freshIp(), "user-agent": "second-browser/2" } });

@@ -1,5 +1,8 @@
 // In production a redis instance on a server another organization already uses is refused (one
 // server per organization is the boundary) unless the operator sets ALLOW_SHARED_UPSTREAM_SERVERS.
+// A production Worker cannot reach loopback (src/env.ts refuses such a configuration), so these
+// apps keep the test environment and set the refusal explicitly, as an operator of a staging
+// deployment would; that production refuses by default is test/env.unit.test.ts.
 // This file's D1 is its own, so the first organization here is the first on the test server.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -8,8 +11,8 @@ import { clockedApp } from "../helpers/clocked-app";
 import { expectFailure, expectOk } from "./envelope";
 
 const port = new URL(env.TEST_REDIS_URL).port;
-const production = clockedApp(Date.now(), { ...env, ENVIRONMENT: "production" });
-const permissive = clockedApp(Date.now(), { ...env, ENVIRONMENT: "production", ALLOW_SHARED_UPSTREAM_SERVERS: "true" } as Env);
+const production = clockedApp(Date.now(), { ...env, ALLOW_SHARED_UPSTREAM_SERVERS: "false" } as Env);
+const permissive = clockedApp(Date.now(), { ...env, ALLOW_SHARED_UPSTREAM_SERVERS: "true" } as Env);
 
 type App = typeof production;
 
@@ -38,7 +41,7 @@ beforeAll(async () => {
   [firstOrg, secondOrg] = await Promise.all([createOrg(first), createOrg(second)]);
 });
 
-describe("ENVIRONMENT=production", () => {
+describe("where shared servers are refused (production's default)", () => {
   it("attaches the first organization's instances on a server nobody else uses, without warnings", async () => {
     const one = expectOk(await attach(production, first, firstOrg), 201);
     expect(one).toMatchObject({ warnings: [], isolation: { shared_server: { other_organizations: 0 } } });

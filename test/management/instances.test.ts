@@ -63,6 +63,7 @@ describe("POST …/redis-instances", () => {
       endpoint: plainEndpoint,
       credentials: null,
       disabled: false,
+      suspended: false,
       allow_admin: false,
       allow_scripts: true,
       max_request_bytes: null,

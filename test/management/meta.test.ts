@@ -44,6 +44,7 @@ const EXPECTED_ROUTES = [
   `put ${ORG}/redis-instances/{instanceId}`,
   `delete ${ORG}/redis-instances/{instanceId}`,
   `post ${ORG}/redis-instances/{instanceId}/isolation-check`,
+  `post ${ORG}/redis-instances/{instanceId}/console-key`,
   `get ${ORG}/audit-logs`,
   `get ${ORG}/usage`,
   `put ${ORG}/limits`,

@@ -5,8 +5,8 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, type ApiResult, api, signUp, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
+import { operator } from "../helpers/operator";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
-import { operator } from "./operator";
 
 let op: Account;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // The deployment's first operator, made once per test file (D1 is fresh per file) through the
 // bootstrap secret the test configuration sets, exactly as a real deployment makes it.
 import { env } from "cloudflare:workers";
-import { type Account, api, signUp } from "../helpers/api";
+import { type Account, api, signUp } from "./api";
 
 let first: Promise<Account> | undefined;
 
@@ -14,4 +14,14 @@ export function operator(): Promise<Account> {
     return account;
   })();
   return first;
+}
+
+/**
+ * Puts an organization on the enterprise plan (no quota, no rate limit) through the operator API,
+ * for tests whose subject is not limits (big pipelines, the compatibility suite).
+ */
+export async function lift(orgId: string): Promise<void> {
+  const op = await operator();
+  const res = await api("PUT", `/api/admin/organizations/${orgId}/limits`, { token: op.token, body: { plan: "enterprise" } });
+  if (res.status !== 200) throw new Error(`lifting limits failed: ${JSON.stringify(res.body)}`);
 }
