@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { DRIVER_NAMES } from "../src/upstream/catalog";
+import { LOCATION_HINTS, TRANSPORT_NAMES } from "../src/upstream/placement";
 
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -92,6 +93,10 @@ export const redisInstances = sqliteTable(
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     allowAdmin: integer("allow_admin", { mode: "boolean" }).notNull().default(false),
     maxRequestBytes: integer("max_request_bytes"),
+    /** The `redis` driver's transport: warm pooled connections (default) or one per request. */
+    transport: text("transport", { enum: TRANSPORT_NAMES }).notNull().default("pooled"),
+    /** Location hint for the instance's pool objects (near the Redis); null: wherever first used. */
+    region: text("region", { enum: LOCATION_HINTS }),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),

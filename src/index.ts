@@ -1,5 +1,6 @@
-// Worker entry: exports the app, and the Durable Object class the runtime must find here.
+// Worker entry: exports the app, and the Durable Object classes the runtime must find here.
 import { app } from "./app";
 
 export { UsageMeter } from "./meter/usage-meter";
+export { RedisPool } from "./upstream/redis/pool-object";
 export default app satisfies ExportedHandler<Env>;

@@ -106,7 +106,7 @@ export function createEdge(options: EdgeOptions = {}) {
     const match = url.pathname.match(/^\/redis\/([^/]*)(.*)$/);
     const instanceId = match?.[1] ?? "";
     const [instance, revoked] = await Promise.all([
-      INSTANCE_ID.test(instanceId) ? gate.instance(c.env.DIRECTORY, config, instanceId) : null,
+      INSTANCE_ID.test(instanceId) ? gate.instance(c.env.DIRECTORY, config, c.env.REDIS_POOL, instanceId) : null,
       gate.isRevoked(c.env.DIRECTORY, claims.sub),
     ]);
     if (revoked) return reply(401, "WRONGPASS this API key has been revoked");

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { SCOPES } from "../auth/api-key-token";
 import { DRIVER_NAMES } from "../upstream/catalog";
+import { LOCATION_HINTS, TRANSPORT_NAMES } from "../upstream/placement";
 
 const slug = z
   .string()
@@ -89,6 +90,8 @@ export const CreateInstanceSchema = z.strictObject({
   token: z.string().min(1).max(4096).optional(),
   allow_admin: z.boolean().optional(),
   max_request_bytes: maxRequestBytes.nullable().optional(),
+  transport: z.enum(TRANSPORT_NAMES).optional(),
+  region: z.enum(LOCATION_HINTS).nullable().optional(),
 });
 
 export const UpdateInstanceSchema = z
@@ -100,5 +103,7 @@ export const UpdateInstanceSchema = z
     disabled: z.boolean().optional(),
     allow_admin: z.boolean().optional(),
     max_request_bytes: maxRequestBytes.nullable().optional(),
+    transport: z.enum(TRANSPORT_NAMES).optional(),
+    region: z.enum(LOCATION_HINTS).nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");

@@ -24,6 +24,7 @@ import {
   updateInstanceStatement,
 } from "../storage/instances";
 import { type DriverName, parseEndpoint } from "../upstream/catalog";
+import type { LocationHint, TransportName } from "../upstream/placement";
 import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
@@ -41,6 +42,8 @@ export function presentInstance(row: InstanceRow) {
     disabled: row.disabled,
     allow_admin: row.allowAdmin,
     max_request_bytes: row.maxRequestBytes,
+    transport: row.transport,
+    region: row.region,
     created_by: row.createdBy,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -59,6 +62,8 @@ export function toInstanceRecord(row: InstanceRow): InstanceRecord {
     disabled: row.disabled,
     allow_admin: row.allowAdmin,
     max_request_bytes: row.maxRequestBytes,
+    transport: row.transport,
+    region: row.region,
     updated_at: row.updatedAt.toISOString(),
   };
 }
@@ -104,11 +109,24 @@ export type CreateInstanceInput = {
   token?: string | undefined;
   allow_admin?: boolean | undefined;
   max_request_bytes?: number | null | undefined;
+  transport?: TransportName | undefined;
+  region?: LocationHint | null | undefined;
 };
+
+/** Transport and region choose how the `redis` driver reaches its server; other drivers have neither. */
+function refusePlacement(driver: DriverName, input: { transport?: unknown; region?: unknown }): void {
+  if (driver === "redis") return;
+  const field = input.transport !== undefined ? "transport" : input.region !== undefined ? "region" : null;
+  if (field)
+    throw new AppError("invalid_request", `${field} is only for the redis driver.`, [
+      { path: field, message: "only for the redis driver" },
+    ]);
+}
 
 /** Attaches an upstream to the organization and publishes its directory record. */
 export async function createInstance(ctx: ServiceContext, access: OrgAccess, input: CreateInstanceInput): Promise<PublicInstance> {
   const orgId = access.organization.id;
+  refusePlacement(input.driver, input);
   const id = newId("rdb");
   const now = new Date();
   const row: InstanceRow = {
@@ -121,6 +139,8 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     disabled: false,
     allowAdmin: input.allow_admin ?? false,
     maxRequestBytes: input.max_request_bytes ?? null,
+    transport: input.transport ?? "pooled",
+    region: input.region ?? null,
     createdBy: ctx.actor.userId,
     createdAt: now,
     updatedAt: now,
@@ -167,6 +187,7 @@ export async function updateInstance(
   input: UpdateInstanceInput,
 ): Promise<PublicInstance> {
   const current = await getInstance(ctx, access, id);
+  refusePlacement(current.driver, input);
   const rotating = input.endpoint !== undefined || input.token !== undefined;
   const connection = rotating ? await resolveEndpoint(ctx, id, current.driver, input.endpoint ?? current.endpoint, input.token) : {};
   const patch: Partial<InstanceRow> = {
@@ -175,6 +196,8 @@ export async function updateInstance(
     ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
     ...(input.allow_admin !== undefined ? { allowAdmin: input.allow_admin } : {}),
     ...(input.max_request_bytes !== undefined ? { maxRequestBytes: input.max_request_bytes } : {}),
+    ...(input.transport !== undefined ? { transport: input.transport } : {}),
+    ...(input.region !== undefined ? { region: input.region } : {}),
     ...connection,
   };
   const changed = Object.keys(input).filter((k) => k !== "token" && k !== "endpoint");

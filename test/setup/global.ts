@@ -4,6 +4,7 @@
 // for the `upstash` driver.
 import { createServer, type Socket } from "node:net";
 import type { TestProject } from "vitest/node";
+import { startFaultProxyControl } from "../../scripts/fault-proxy.mjs";
 import { startRedisServer } from "../../scripts/redis-server.mjs";
 import { startPrivateStack } from "../../scripts/stack.mjs";
 import { startFaultServer } from "./fault-server";
@@ -14,6 +15,7 @@ declare module "vitest" {
     redisAclUrl: string;
     blackholeUrl: string;
     faultUrl: string;
+    faultProxyUrl: string;
     upstreamUrl: string;
     upstreamToken: string;
     upstreamBase: string;
@@ -48,6 +50,11 @@ export default async function setup(project: TestProject) {
     });
     const address = blackhole.address();
     project.provide("blackholeUrl", `redis://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`);
+
+    // Per-test TCP proxies to the redis-server that stall, cut and refuse on command (pool faults).
+    const proxies = await startFaultProxyControl(redis.port);
+    stops.push(proxies.stop);
+    project.provide("faultProxyUrl", proxies.url);
 
     const faults = await startFaultServer();
     stops.push(faults.stop);

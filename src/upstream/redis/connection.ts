@@ -1,12 +1,16 @@
 // One TCP (or TLS, for rediss://) connection to a Redis server through cloudflare:sockets, with a
-// deadline for the whole exchange. Workers cannot share sockets between requests, so each HTTP
-// request opens its own connection and closes it when done.
+// deadline for the whole exchange. A Worker cannot share sockets between requests, so the direct
+// transport opens one per request; the pool object (pool.ts) keeps these open and shares them.
 import { connect } from "cloudflare:sockets";
 import { type UpstreamTarget, upstreamFailureText } from "../driver";
 import { redisAddress } from "./endpoint";
 import { type Arg, encodeCommands, RespError, RespParser, type RespValue } from "./resp";
 
-export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol";
+/**
+ * `busy`: the pool's in-flight caps are reached (503 with Retry-After; nothing was sent);
+ * `too_large`: a reply too big to hand back from the pool object (400).
+ */
+export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol" | "busy" | "too_large";
 
 /** A transport-level failure; the message names the instance, never its credentials. */
 export class UpstreamFailure extends Error {

@@ -1,18 +1,22 @@
-// The `redis` driver: RESP2 over cloudflare:sockets to any Redis. It encodes replies itself
-// (JSON, base64, resp2) and issues a fresh upstash-sync-token on every response.
+// The `redis` driver: RESP2 to any Redis. It decides what to send and encodes replies itself (JSON,
+// base64, resp2, a fresh upstash-sync-token on every response); a RedisTransport (pooled or direct)
+// executes the exchanges. Streams always hold a connection of their own, outside any pool.
 import { nextSyncToken } from "../../lib/sync-token";
 import { type CallOptions, isRefused, type RefusedItem, type StreamKind, type UpstreamDriver, type UpstreamTarget } from "../driver";
 import { errorResponse, jsonTextResponse } from "../upstash-response";
-import { UpstreamFailure, withConnection } from "./connection";
+import { UpstreamFailure } from "./connection";
 import { eventStream } from "./event-stream";
 import { type Arg, encodeReply, RespError, type RespValue } from "./resp";
+import type { RedisTransport } from "./transport";
 import { replyItemJson } from "./upstash-json";
 
-const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502 } as const;
+const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502, busy: 503, too_large: 400 } as const;
 
 function failureResponse(error: unknown): Response {
-  if (error instanceof UpstreamFailure) return errorResponse(FAILURE_STATUS[error.kind], error.message);
-  throw error;
+  if (!(error instanceof UpstreamFailure)) throw error;
+  const response = errorResponse(FAILURE_STATUS[error.kind], error.message);
+  if (error.kind === "busy") response.headers.set("retry-after", "1");
+  return response;
 }
 
 function resp2Response(values: RespValue[], status: number): Response {
@@ -24,11 +28,18 @@ function resp2Response(values: RespValue[], status: number): Response {
 }
 
 export class RedisDriver implements UpstreamDriver {
-  constructor(private readonly target: UpstreamTarget) {}
+  /**
+   * @param transport executes exchanges (pooled or direct).
+   * @param streamTarget the opened target, for streams (a connection of their own, in this isolate).
+   */
+  constructor(
+    private readonly transport: RedisTransport,
+    private readonly streamTarget: () => Promise<UpstreamTarget>,
+  ) {}
 
   async command(command: Arg[], options: CallOptions): Promise<Response> {
     try {
-      const [reply] = await withConnection(this.target, (c) => c.exchange([command]));
+      const [reply] = await this.transport.exchange([command]);
       const value = reply as RespValue;
       const status = value instanceof RespError ? 400 : 200;
       if (options.format === "resp2") return resp2Response([value], status);
@@ -41,7 +52,7 @@ export class RedisDriver implements UpstreamDriver {
   async pipeline(items: (Arg[] | RefusedItem)[], options: CallOptions): Promise<Response> {
     const commands = items.filter((i): i is Arg[] => !isRefused(i));
     try {
-      const replies = commands.length ? await withConnection(this.target, (c) => c.exchange(commands)) : [];
+      const replies = commands.length ? await this.transport.exchange(commands) : [];
       let next = 0;
       const merged = items.map((item) => (isRefused(item) ? new RespError(item.refused) : (replies[next++] as RespValue)));
       if (options.format === "resp2") return resp2Response(merged, 200);
@@ -52,10 +63,10 @@ export class RedisDriver implements UpstreamDriver {
     }
   }
 
-  /** MULTI, the commands and EXEC in one write on a connection of its own (never shared). */
+  /** MULTI, the commands and EXEC as one contiguous write (nothing else interleaves on the wire). */
   async transaction(commands: Arg[][], options: CallOptions): Promise<Response> {
     try {
-      const replies = await withConnection(this.target, (c) => c.exchange([["MULTI"], ...commands, ["EXEC"]]));
+      const replies = await this.transport.exchange([["MULTI"], ...commands, ["EXEC"]]);
       const exec = replies.at(-1) as RespValue;
       if (!Array.isArray(exec)) {
         const queued = replies.slice(1, -1).findIndex((r) => r instanceof RespError);
@@ -73,7 +84,7 @@ export class RedisDriver implements UpstreamDriver {
   async stream(kind: StreamKind, targets: string[], _options: CallOptions): Promise<Response> {
     const command: Arg[] = kind === "monitor" ? ["MONITOR"] : [kind.toUpperCase(), ...targets];
     try {
-      return await eventStream(this.target, command, describeEvent);
+      return await eventStream(await this.streamTarget(), command, describeEvent);
     } catch (error) {
       return failureResponse(error);
     }
