@@ -20,10 +20,12 @@ try {
   console.log("transport   request            round trips/request   ms/request");
   for (const transport of /** @type {const} */ (["pooled", "direct"])) {
     const { url, proxy } = await rig.instance(transport, delayMs);
-    for (const [label, path, body] of [
+    /** @type {[string, string, string][]} */
+    const requests = [
       ["GET", "", get],
       ["pipeline x10", "/pipeline", pipeline],
-    ]) {
+    ];
+    for (const [label, path, body] of requests) {
       for (let i = 0; i < 4; i++) await (await fetch(`${url}${path}`, { method: "POST", headers, body })).arrayBuffer(); // warm
       const before = { ...proxy.stats };
       const started = performance.now();
