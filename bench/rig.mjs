@@ -49,7 +49,11 @@ export async function startRig() {
       for (const [pid, ppid] of rows) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
       const mine = new Set();
       const walk = (/** @type {string} */ pid) => {
-        for (const c of children.get(pid) ?? []) if (!mine.has(c)) mine.add(c), walk(c);
+        for (const c of children.get(pid) ?? []) {
+          if (mine.has(c)) continue;
+          mine.add(c);
+          walk(c);
+        }
       };
       walk(String(process.pid));
       return rows.filter(([pid, , , comm]) => mine.has(pid) && comm?.startsWith("workerd")).reduce((s, r) => s + Number(r[2]), 0);
