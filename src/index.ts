@@ -3,4 +3,5 @@ import { app } from "./app";
 
 export { StreamSlots } from "./meter/stream-slots";
 export { UsageMeter } from "./meter/usage-meter";
+export { RedisPool } from "./upstream/redis/pool-object";
 export default app satisfies ExportedHandler<Env>;

@@ -4,6 +4,7 @@ import { SCOPES } from "../auth/api-key-token";
 import { ROLES } from "../auth/roles";
 import { WORK_LIMITS, type WorkLimitName } from "../env";
 import { DRIVER_NAMES } from "../upstream/catalog";
+import { LOCATION_HINTS, TRANSPORT_NAMES } from "../upstream/placement";
 
 const slug = z
   .string()
@@ -98,6 +99,8 @@ export const CreateInstanceSchema = z.strictObject({
   allow_scripts: z.boolean().optional(),
   max_request_bytes: maxRequestBytes.nullable().optional(),
   ...workLimitFields,
+  transport: z.enum(TRANSPORT_NAMES).optional(),
+  region: z.enum(LOCATION_HINTS).nullable().optional(),
 });
 
 export const UpdateInstanceSchema = z
@@ -111,5 +114,7 @@ export const UpdateInstanceSchema = z
     allow_scripts: z.boolean().optional(),
     max_request_bytes: maxRequestBytes.nullable().optional(),
     ...workLimitFields,
+    transport: z.enum(TRANSPORT_NAMES).optional(),
+    region: z.enum(LOCATION_HINTS).nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");

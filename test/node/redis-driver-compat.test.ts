@@ -1,4 +1,5 @@
-// The compatibility suite through the `redis` driver, in every client mode, over real HTTP.
+// The compatibility suite through the `redis` driver (the default pooled transport), in every client
+// mode, over real HTTP; redis-driver-direct-compat.test.ts runs it on the direct transport.
 import { inject } from "vitest";
 import { defineCompatSuite } from "../compat/suite";
 

@@ -1,1 +1,0 @@
-ALTER TABLE `redis_instances` ADD `allow_scripts` integer DEFAULT true NOT NULL;
