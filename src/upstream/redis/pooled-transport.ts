@@ -1,10 +1,13 @@
 // The pooled transport (the default for `redis` instances): each exchange is an RPC to one of the
 // instance's RedisPool objects, named `${instanceId}:${region ?? "auto"}:${shard}` (a location hint
-// acts only on an object's first use, so the region is part of the name). Shard picked at random.
+// acts only on an object's first use, so the region is part of the name). Shard picked at random,
+// except that exchanges carrying scripts go to shard 0, so one object holds the instance's script
+// SHA1 map (SCRIPT LOAD then EVALSHA with the client's SHA1 works whatever the isolate).
 import type { SealedTarget } from "../driver";
 import { UpstreamFailure } from "./connection";
 import type { PoolOutcome, RedisPool } from "./pool-object";
 import { type Arg, RespParser, type RespValue } from "./resp";
+import { carriesScript } from "./script-flags";
 import { runawayKind } from "./script-kill";
 import type { RedisTransport } from "./transport";
 
@@ -45,7 +48,7 @@ export class PooledTransport implements RedisTransport {
   }
 
   async exchange(commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
-    const stub = this.stub(Math.floor(Math.random() * this.shards));
+    const stub = this.stub(carriesScript(commands) ? 0 : Math.floor(Math.random() * this.shards));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const backstop = new Promise<never>((_, reject) => {
       timer = setTimeout(
