@@ -1,6 +1,7 @@
 // The data plane's protections hold on the pooled transport's shared connections: the reply caps
 // count per request (an oversized reply is skipped, its caller gets the direct path's 400, the
-// connection stays in use), and the pool object translates Upstash script flags with one SHA1 map.
+// connection stays in use), and the pool object translates Upstash script flags with one SHA1 map
+// (the direct transport, in the isolate, likewise).
 import { describe, expect, it } from "vitest";
 import { api, tenant } from "../helpers/api";
 import { faultProxy } from "../helpers/fault-proxy";
@@ -57,17 +58,21 @@ describe("reply caps on a shared connection", () => {
   });
 });
 
-describe("Upstash script flags in the pool object", () => {
-  it("loads a flagged script, answers the client's SHA1, and runs EVALSHA with it every time", async () => {
-    const t = await tenant({ rate_limit: { requests: 1_000_000, window_seconds: 1 } });
-    expect(t.instance.transport).toBe("pooled");
-    const call = (body: unknown) => api("POST", `/redis/${t.instance.id}`, { token: t.key, body });
-    const script = `#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1]) -- ${crypto.randomUUID()}`;
-    const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(script));
-    const clientSha = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-    expect(await call(["SCRIPT", "LOAD", script])).toMatchObject({ status: 200, body: { result: clientSha } });
-    const key = `sha:${crypto.randomUUID()}`;
-    // Whichever isolate and shard would take a plain request, every EVALSHA finds the map.
-    for (let i = 1; i <= 12; i++) expect(await call(["EVALSHA", clientSha, "1", key])).toMatchObject({ status: 200, body: { result: i } });
-  });
+describe("Upstash script flags where the connection is held", () => {
+  it.each(["pooled", "direct"] as const)(
+    "loads a flagged script, answers the client's SHA1, and runs EVALSHA with it every time (%s)",
+    async (transport) => {
+      const t = await tenant({ rate_limit: { requests: 1_000_000, window_seconds: 1 } }, { transport });
+      expect(t.instance.transport).toBe(transport);
+      const call = (body: unknown) => api("POST", `/redis/${t.instance.id}`, { token: t.key, body });
+      const script = `#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1]) -- ${crypto.randomUUID()}`;
+      const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(script));
+      const clientSha = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      expect(await call(["SCRIPT", "LOAD", script])).toMatchObject({ status: 200, body: { result: clientSha } });
+      const key = `sha:${crypto.randomUUID()}`;
+      // Whichever isolate and shard would take a plain request, every EVALSHA finds the map.
+      for (let i = 1; i <= 12; i++)
+        expect(await call(["EVALSHA", clientSha, "1", key])).toMatchObject({ status: 200, body: { result: i } });
+    },
+  );
 });

@@ -3,4 +3,4 @@
 import { inject } from "vitest";
 import { defineCompatSuite } from "../compat/suite";
 
-defineCompatSuite("redis driver, direct transport", async () => ({ url: inject("stack").directUrl, token: inject("stack").key }));
+defineCompatSuite("redis driver, direct transport", async () => inject("stack").direct);

@@ -15,8 +15,8 @@ export type ProvidedStack = {
   instanceId: string;
   redisUrl: string;
   stateFile: string;
-  /** The edge URL of the instance on the direct transport (same Redis, same organization, same key). */
-  directUrl: string;
+  /** The instance on the direct transport (same Redis, same organization) and a key of its own. */
+  direct: { url: string; token: string };
 };
 
 declare module "vitest" {
@@ -31,8 +31,8 @@ export default async function setup(project: TestProject) {
   try {
     stack = await startPrivateStack({ redisUrl: redis.url });
     const { base, url, key, sessionToken, orgId, instanceId, redisUrl, stateFile } = stack;
-    const directUrl = await createDirectInstance(base, sessionToken, orgId, redisUrl);
-    project.provide("stack", { base, url, key, sessionToken, orgId, instanceId, redisUrl, stateFile, directUrl });
+    const direct = await createDirectInstance(base, sessionToken, orgId, redisUrl);
+    project.provide("stack", { base, url, key, sessionToken, orgId, instanceId, redisUrl, stateFile, direct });
   } catch (error) {
     await redis.stop();
     throw error;
@@ -43,8 +43,16 @@ export default async function setup(project: TestProject) {
   };
 }
 
-/** Attaches the stack's Redis again as an instance on the direct transport; its edge URL. */
-async function createDirectInstance(base: string, sessionToken: string, orgId: string, redisUrl: string): Promise<string> {
+/**
+ * Attaches the stack's Redis again as an instance on the direct transport; its edge URL and a key of
+ * its own (the two compat files run at once, and streams are counted per key).
+ */
+async function createDirectInstance(
+  base: string,
+  sessionToken: string,
+  orgId: string,
+  redisUrl: string,
+): Promise<{ url: string; token: string }> {
   const api = managementClient(base, sessionToken);
   const created = await api("POST", `/api/organizations/${orgId}/redis-instances`, {
     name: "Local Redis (direct)",
@@ -57,5 +65,11 @@ async function createDirectInstance(base: string, sessionToken: string, orgId: s
   if (created.status !== 201 || created.json.data.transport !== "direct") {
     throw new Error(`creating the direct-transport instance failed: ${created.status} ${JSON.stringify(created.json)}`);
   }
-  return `${base}/redis/${created.json.data.id}`;
+  const minted = await api("POST", `/api/organizations/${orgId}/api-keys`, {
+    name: "direct compat key",
+    scopes: ["admin"],
+    instance_ids: [created.json.data.id],
+  });
+  if (minted.status !== 201) throw new Error(`minting the direct-transport key failed: ${minted.status} ${JSON.stringify(minted.json)}`);
+  return { url: `${base}/redis/${created.json.data.id}`, token: minted.json.data.key };
 }
