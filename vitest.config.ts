@@ -43,12 +43,15 @@ export default defineConfig({
                 TEST_REDIS_BUSY_URL: inject("redisBusyUrl"),
                 TEST_BLACKHOLE_URL: inject("blackholeUrl"),
                 TEST_FAULT_URL: inject("faultUrl"),
+                TEST_FAULT_PROXY_URL: inject("faultProxyUrl"),
                 TEST_UPSTREAM_URL: inject("upstreamUrl"),
                 TEST_UPSTREAM_TOKEN: inject("upstreamToken"),
                 TEST_UPSTREAM_BASE: inject("upstreamBase"),
                 TEST_COUNTING_PROXY_URL: inject("countingProxyUrl"),
                 // Short, so the upstream-timeout tests do not wait 10 s.
                 UPSTREAM_TIMEOUT_MS: "2000",
+                // Low, so a test can fill a pool object and see its 503.
+                REDIS_POOL_MAX_REQUESTS: "40",
                 TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
               },
             },

@@ -5,6 +5,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import { ROLES } from "../src/auth/roles";
 import { DRIVER_NAMES } from "../src/upstream/catalog";
 import type { IsolationFindings } from "../src/upstream/isolation";
+import { LOCATION_HINTS, TRANSPORT_NAMES } from "../src/upstream/placement";
 
 const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -122,6 +123,10 @@ export const redisInstances = sqliteTable(
     /** What the isolation probes found (src/upstream/isolation.ts) and when; null for drivers without probes. */
     isolationReport: text("isolation_report", { mode: "json" }).$type<IsolationFindings>(),
     isolationCheckedAt: integer("isolation_checked_at", { mode: "timestamp_ms" }),
+    /** The `redis` driver's transport: warm pooled connections (default) or one per request. */
+    transport: text("transport", { enum: TRANSPORT_NAMES }).notNull().default("pooled"),
+    /** Location hint for the instance's pool objects (near the Redis); null: wherever first used. */
+    region: text("region", { enum: LOCATION_HINTS }),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),

@@ -7,6 +7,7 @@ declare namespace Cloudflare {
     TEST_REDIS_BUSY_URL: string;
     TEST_BLACKHOLE_URL: string;
     TEST_FAULT_URL: string;
+    TEST_FAULT_PROXY_URL: string;
     TEST_UPSTREAM_URL: string;
     TEST_UPSTREAM_TOKEN: string;
     TEST_UPSTREAM_BASE: string;

@@ -2,10 +2,10 @@
 // instances from the KV directory, each behind a bounded isolate cache. Never touches D1.
 import { type ApiKeyClaims, loadKeyRing, type VerifyFailure, verifyApiKey } from "../auth/api-key-token";
 import { type Config, effectiveLimits, type WorkLimits } from "../env";
-import { deriveAeadKey, open } from "../lib/aead";
 import { TtlCache } from "../lib/ttl-cache";
-import { CREDENTIALS_PURPOSE, getInstanceRecord, type InstanceRecord, isRevoked } from "../storage/directory";
-import type { UpstreamDriver, UpstreamTarget } from "../upstream/driver";
+import { getInstanceRecord, type InstanceRecord, isRevoked } from "../storage/directory";
+import { openTarget } from "../upstream/credentials";
+import type { DriverRuntime, SealedTarget, UpstreamDriver } from "../upstream/driver";
 import { createDriver } from "../upstream/table";
 
 /** Cache windows of DESIGN.md §2. */
@@ -56,31 +56,29 @@ export class EdgeGate {
   }
 
   /** The instance and a driver for it, or null when unknown (negative answers are cached too). */
-  async instance(kv: KVNamespace, config: Config, id: string): Promise<ResolvedInstance | null> {
+  async instance(kv: KVNamespace, config: Config, pools: DriverRuntime["pools"], id: string): Promise<ResolvedInstance | null> {
     const cached = this.instances.get(id);
     if (cached !== undefined) return cached;
     const record = await getInstanceRecord(kv, id, (detail) => console.error(JSON.stringify({ level: "error", message: detail })));
-    const resolved = record ? await resolve(record, config) : null;
+    const resolved = record ? await resolve(record, config, pools) : null;
     this.instances.set(id, resolved, INSTANCE_WINDOW_MS);
     return resolved;
   }
 }
 
-async function resolve(record: InstanceRecord, config: Config): Promise<ResolvedInstance> {
+async function resolve(record: InstanceRecord, config: Config, pools: DriverRuntime["pools"]): Promise<ResolvedInstance> {
   const limits = effectiveLimits(config, record);
-  let credentials: UpstreamTarget["credentials"] = null;
-  if (record.credentials) {
-    const key = await deriveAeadKey(config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
-    credentials = JSON.parse(await open(key, record.credentials, record.id)) as UpstreamTarget["credentials"];
-  }
-  const target: UpstreamTarget = {
+  const target: SealedTarget = {
     instanceId: record.id,
     endpoint: record.endpoint,
-    credentials,
+    sealedCredentials: record.credentials,
+    transport: record.transport,
+    region: record.region,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     heartbeatMs: SSE_HEARTBEAT_MS,
     maxReplyBytes: limits.max_reply_bytes,
     maxReplyElements: limits.max_reply_elements,
   };
-  return { record, limits, driver: createDriver(record.driver, target) };
+  const runtime: DriverRuntime = { pools, openTarget: (t) => openTarget(config.ENCRYPTION_KEY, t) };
+  return { record, limits, driver: await createDriver(record.driver, target, runtime) };
 }

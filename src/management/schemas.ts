@@ -4,6 +4,7 @@ import { SCOPES } from "../auth/api-key-token";
 import { ROLES } from "../auth/roles";
 import { WORK_LIMITS, type WorkLimitName } from "../env";
 import { DRIVER_NAMES } from "../upstream/catalog";
+import { LOCATION_HINTS, TRANSPORT_NAMES } from "../upstream/placement";
 import { PageQuerySchema } from "./route";
 
 const slug = z
@@ -127,6 +128,8 @@ export const CreateInstanceSchema = z.strictObject({
   allow_scripts: z.boolean().optional(),
   max_request_bytes: maxRequestBytes.nullable().optional(),
   ...workLimitFields,
+  transport: z.enum(TRANSPORT_NAMES).optional(),
+  region: z.enum(LOCATION_HINTS).nullable().optional(),
 });
 
 export const UpdateInstanceSchema = z
@@ -140,6 +143,8 @@ export const UpdateInstanceSchema = z
     allow_scripts: z.boolean().optional(),
     max_request_bytes: maxRequestBytes.nullable().optional(),
     ...workLimitFields,
+    transport: z.enum(TRANSPORT_NAMES).optional(),
+    region: z.enum(LOCATION_HINTS).nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 

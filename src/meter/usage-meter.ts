@@ -1,53 +1,54 @@
-// UsageMeter: one Durable Object per organization that admits edge requests (per-key rate limit,
-// daily command quota) and counts usage per key and per instance per UTC day. Limits are pushed to
-// it by the management side; key last-use times are written to D1 in batches by an alarm.
+// UsageMeter: one Durable Object per organization. It grants isolates leases (budgets of commands
+// per key, see leases.ts) against the per-key rate, the organization's daily quota and a key's own
+// daily quota, counts usage and refusals per key and instance per UTC day, and keeps keys' last use
+// durably (its own storage first, then D1 in batches by an alarm).
 import { DurableObject } from "cloudflare:workers";
 import type { AppBindings } from "../env";
 import { DAY_MS } from "../lib/time";
-import { dayOf, type Limits, lowerRate, PLANS, type Rate } from "./plans";
+import { recordApiKeysLastUsed } from "../storage/api-keys";
+import { effectiveRate, type KeyLimits, LEASE_MS, type LeaseGrant, type LeaseRequest, maxLeaseFor, type Refusal } from "./leases";
+import { dayOf, type Limits, PLANS, type Rate } from "./plans";
+import { buildUsageReport, reportDays, type UsageReport, type UsageRow } from "./usage-report";
 
-export type AdmitInput = { keyId: string; instanceId: string; commands: number; now: number };
-export type AdmitResult =
-  | { ok: true }
-  | { ok: false; reason: "rate_limited" | "quota_exceeded" | "key_quota_exceeded"; retryAfterSeconds: number; limit: number; used: number };
-
-/** One key's own limits; each applies under the organization's (the lower wins). */
-export type KeyLimits = { rate: Rate | null; maxRequestsPerDay: number | null };
-
-export type DailyUsage = { date: string; requests: number; commands: number };
-export type UsageReport = {
-  from: string;
-  to: string;
-  total: { requests: number; commands: number };
-  daily: DailyUsage[];
-  instances: { instance_id: string; requests: number; commands: number; daily: DailyUsage[] }[];
-  keys: { key_id: string; requests: number; commands: number; daily: DailyUsage[] }[];
-};
+export type { DailyUsage, UsageReport } from "./usage-report";
+export type AdmitResult = { ok: true } | Refusal;
 
 const FLUSH_DELAY_MS = 30_000;
+const SCHEMA = [
+  "CREATE TABLE IF NOT EXISTS usage (day TEXT, kind TEXT, id TEXT, requests INTEGER, commands INTEGER, PRIMARY KEY (day, kind, id))",
+  "CREATE TABLE IF NOT EXISTS config (name TEXT PRIMARY KEY, value TEXT)",
+  "CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, key_id TEXT, day TEXT, window_start INTEGER, budget INTEGER)",
+  "CREATE TABLE IF NOT EXISTS isolates (id TEXT PRIMARY KEY, seq INTEGER, seen INTEGER)",
+  "CREATE TABLE IF NOT EXISTS last_used (key_id TEXT PRIMARY KEY, at INTEGER, flushed INTEGER)",
+];
+const UPSERT_USAGE =
+  "INSERT INTO usage (day, kind, id, requests, commands, refused) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, kind, id) DO UPDATE SET requests = requests + excluded.requests, commands = commands + excluded.commands, refused = refused + excluded.refused";
 
 export class UsageMeter extends DurableObject<AppBindings> {
   private limits: Limits = PLANS.free;
   private keyLimits = new Map<string, KeyLimits>();
-  private keyToday = new Map<string, { day: string; commands: number }>();
-  private windows = new Map<string, { start: number; count: number }>();
-  private today = { day: "", commands: 0 };
-  private lastUsed = new Map<string, number>();
+  /** Commands granted per key in its current rate window (across every isolate). */
+  private windows = new Map<string, { start: number; granted: number }>();
   private orgId = "";
 
   constructor(ctx: DurableObjectState, env: AppBindings) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       const sql = ctx.storage.sql;
-      sql.exec(
-        `CREATE TABLE IF NOT EXISTS usage (day TEXT, kind TEXT, id TEXT, requests INTEGER, commands INTEGER, PRIMARY KEY (day, kind, id))`,
-      );
-      sql.exec(`CREATE TABLE IF NOT EXISTS config (name TEXT PRIMARY KEY, value TEXT)`);
+      for (const statement of SCHEMA) sql.exec(statement);
+      const columns = sql.exec<{ name: string }>("PRAGMA table_info(usage)").toArray();
+      if (!columns.some((c) => c.name === "refused")) sql.exec("ALTER TABLE usage ADD COLUMN refused INTEGER NOT NULL DEFAULT 0");
       for (const row of sql.exec<{ name: string; value: string }>("SELECT name, value FROM config")) {
         if (row.name === "limits") this.limits = JSON.parse(row.value) as Limits;
         else if (row.name === "org") this.orgId = row.value;
-        else if (row.name.startsWith("key:")) this.keyLimits.set(row.name.slice(4), readKeyLimits(row.value));
+        else if (row.name.startsWith("keylimits:")) this.keyLimits.set(row.name.slice(10), JSON.parse(row.value) as KeyLimits);
+        else if (row.name.startsWith("key:") && !this.keyLimits.has(row.name.slice(4))) {
+          this.keyLimits.set(row.name.slice(4), { rate: JSON.parse(row.value) as Rate | null, maxRequestsPerDay: null });
+        }
       }
+      // Last uses not yet in D1 survive a restart: make sure an alarm will carry them there.
+      const pending = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM last_used WHERE at > flushed").one();
+      if (pending.n > 0 && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
     });
   }
 
@@ -63,10 +64,10 @@ export class UsageMeter extends DurableObject<AppBindings> {
     this.saveConfig("limits", JSON.stringify(limits));
   }
 
-  /** Sets one key's own rate limit and daily quota (null: only the organization's applies). */
+  /** Sets one key's own limits (null fields: the organization's). Reaches isolates with their next lease. */
   setKeyLimits(keyId: string, limits: KeyLimits): void {
     this.keyLimits.set(keyId, limits);
-    this.saveConfig(`key:${keyId}`, JSON.stringify(limits));
+    this.saveConfig(`keylimits:${keyId}`, JSON.stringify(limits));
   }
 
   /** Sets (or clears, with null) one key's own rate limit, keeping its daily quota. */
@@ -74,142 +75,146 @@ export class UsageMeter extends DurableObject<AppBindings> {
     this.setKeyLimits(keyId, { rate, maxRequestsPerDay: this.keyLimits.get(keyId)?.maxRequestsPerDay ?? null });
   }
 
-  private keyCommandsOn(keyId: string, day: string): number {
-    const cached = this.keyToday.get(keyId);
-    if (cached && cached.day === day) return cached.commands;
-    const row = this.ctx.storage.sql
-      .exec<{ n: number }>("SELECT COALESCE(SUM(commands), 0) AS n FROM usage WHERE day = ? AND kind = 'key' AND id = ?", day, keyId)
-      .one();
+  private usedOn(day: string, keyId?: string): number {
+    const sql = this.ctx.storage.sql;
+    const row = keyId
+      ? sql
+          .exec<{ n: number }>("SELECT COALESCE(SUM(commands), 0) AS n FROM usage WHERE day = ? AND kind = 'key' AND id = ?", day, keyId)
+          .one()
+      : sql.exec<{ n: number }>("SELECT COALESCE(SUM(commands), 0) AS n FROM usage WHERE day = ? AND kind = 'key'", day).one();
     return row.n;
   }
 
-  private commandsOn(day: string): number {
-    if (this.today.day !== day) {
-      const row = this.ctx.storage.sql
-        .exec<{ n: number }>("SELECT COALESCE(SUM(commands), 0) AS n FROM usage WHERE day = ? AND kind = 'key'", day)
-        .one();
-      this.today = { day, commands: row.n };
+  private count(day: string, kind: "key" | "instance", id: string, requests: number, commands: number, refused = 0) {
+    this.ctx.storage.sql.exec(UPSERT_USAGE, day, kind, id, requests, commands, refused);
+  }
+
+  /** Applies expired leases' returns and the spend reports above this isolate's last seq. */
+  private applySync(request: LeaseRequest, day: string): void {
+    const sql = this.ctx.storage.sql;
+    for (const r of request.returns) {
+      const lease = sql
+        .exec<{ key_id: string; day: string; window_start: number; budget: number }>("SELECT * FROM leases WHERE id = ?", r.leaseId)
+        .toArray()[0];
+      if (!lease) continue; // returned already (a retried sync), or never granted
+      const unspent = Math.max(0, Math.min(lease.budget, r.unspent));
+      sql.exec("DELETE FROM leases WHERE id = ?", r.leaseId);
+      if (unspent > 0) this.count(lease.day, "key", lease.key_id, 0, -unspent);
+      const window = this.windows.get(lease.key_id);
+      if (window && window.start === lease.window_start) window.granted = Math.max(0, window.granted - unspent);
     }
-    return this.today.commands;
+    const last = sql.exec<{ seq: number }>("SELECT seq FROM isolates WHERE id = ?", request.isolateId).toArray()[0]?.seq ?? 0;
+    let seq = last;
+    for (const report of request.reports) {
+      if (report.seq <= seq) continue; // applied before: a sync is counted once
+      seq = report.seq;
+      this.count(day, "key", request.keyId, report.requests, 0, report.refused);
+      for (const i of report.instances) this.count(day, "instance", i.instanceId, i.requests, i.commands);
+    }
+    sql.exec("INSERT OR REPLACE INTO isolates (id, seq, seen) VALUES (?, ?, ?)", request.isolateId, seq, request.now);
   }
 
   /**
-   * Admits (and counts) one edge request of `commands` commands, or says why not. Pipelines count
-   * by command against both the key's rate and the daily quota; a refused request is not counted.
+   * Grants a lease of at least `need` commands (counted now, against every limit), or refuses
+   * (the refusal is counted). Also applies the isolate's returns and spend reports.
    */
-  admit(input: AdmitInput): AdmitResult {
-    const day = dayOf(input.now);
-    const used = this.commandsOn(day);
-    const quota = this.limits.maxRequestsPerDay;
-    if (quota !== null && used + input.commands > quota) {
-      const retry = Math.ceil((Date.parse(`${day}T00:00:00Z`) + DAY_MS - input.now) / 1000);
-      return { ok: false, reason: "quota_exceeded", retryAfterSeconds: Math.max(1, retry), limit: quota, used };
+  async lease(request: LeaseRequest): Promise<LeaseGrant> {
+    const day = dayOf(request.now);
+    this.applySync(request, day);
+    const key = this.keyLimits.get(request.keyId);
+    const dayEnd = Date.parse(`${day}T00:00:00Z`) + DAY_MS;
+    const untilTomorrow = Math.max(1, Math.ceil((dayEnd - request.now) / 1000));
+    let room = Number.POSITIVE_INFINITY;
+    for (const [quota, used, reason] of [
+      [this.limits.maxRequestsPerDay, () => this.usedOn(day), "quota_exceeded"],
+      [key?.maxRequestsPerDay ?? null, () => this.usedOn(day, request.keyId), "key_quota_exceeded"],
+    ] as const) {
+      if (quota === null) continue;
+      const spent = used();
+      if (spent + request.need > quota)
+        return this.refuse(request, day, { reason, retryAfterSeconds: untilTomorrow, limit: quota, used: spent });
+      room = Math.min(room, quota - spent);
     }
-    const own = this.keyLimits.get(input.keyId);
-    const keyUsed = this.keyCommandsOn(input.keyId, day);
-    if (own?.maxRequestsPerDay != null && keyUsed + input.commands > own.maxRequestsPerDay) {
-      const retry = Math.ceil((Date.parse(`${day}T00:00:00Z`) + DAY_MS - input.now) / 1000);
-      return {
-        ok: false,
-        reason: "key_quota_exceeded",
-        retryAfterSeconds: Math.max(1, retry),
-        limit: own.maxRequestsPerDay,
-        used: keyUsed,
-      };
-    }
-    // At the edge the lower of the key's own rate and the organization's applies.
-    const rate = lowerRate(own?.rate ?? null, this.limits.rate);
+    const rate = effectiveRate(this.limits, key);
+    let windowStart = 0;
+    let expiresAt = Math.min(request.now + LEASE_MS, dayEnd);
     if (rate) {
       const windowMs = rate.windowSeconds * 1000;
-      const start = Math.floor(input.now / windowMs) * windowMs;
-      const current = this.windows.get(input.keyId);
-      const count = current && current.start === start ? current.count : 0;
-      if (count + input.commands > rate.requests) {
-        return {
-          ok: false,
-          reason: "rate_limited",
-          retryAfterSeconds: Math.max(1, Math.ceil((start + windowMs - input.now) / 1000)),
-          limit: rate.requests,
-          used: count,
-        };
+      windowStart = Math.floor(request.now / windowMs) * windowMs;
+      const current = this.windows.get(request.keyId);
+      const granted = current && current.start === windowStart ? current.granted : 0;
+      if (granted + request.need > rate.requests) {
+        const retry = Math.max(1, Math.ceil((windowStart + windowMs - request.now) / 1000));
+        return this.refuse(request, day, { reason: "rate_limited", retryAfterSeconds: retry, limit: rate.requests, used: granted });
       }
-      this.windows.set(input.keyId, { start, count: count + input.commands });
+      room = Math.min(room, rate.requests - granted);
+      expiresAt = Math.min(expiresAt, windowStart + windowMs);
+    }
+    const budget = Math.max(request.need, Math.min(request.want, maxLeaseFor(rate), room));
+    if (rate) {
+      const current = this.windows.get(request.keyId);
+      const granted = current && current.start === windowStart ? current.granted : 0;
+      this.windows.set(request.keyId, { start: windowStart, granted: granted + budget });
       if (this.windows.size > 10_000) this.windows.delete(this.windows.keys().next().value as string);
     }
-    this.today.commands = used + input.commands;
-    this.keyToday.set(input.keyId, { day, commands: keyUsed + input.commands });
-    if (this.keyToday.size > 10_000) this.keyToday.delete(this.keyToday.keys().next().value as string);
-    const upsert =
-      "INSERT INTO usage (day, kind, id, requests, commands) VALUES (?, ?, ?, 1, ?) ON CONFLICT (day, kind, id) DO UPDATE SET requests = requests + 1, commands = commands + excluded.commands";
-    this.ctx.storage.sql.exec(upsert, day, "key", input.keyId, input.commands);
-    this.ctx.storage.sql.exec(upsert, day, "instance", input.instanceId, input.commands);
-    this.lastUsed.set(input.keyId, input.now);
-    void this.scheduleFlush();
-    return { ok: true };
+    const leaseId = `${request.isolateId}:${crypto.randomUUID()}`;
+    this.ctx.storage.sql.exec(
+      "INSERT INTO leases (id, key_id, day, window_start, budget) VALUES (?, ?, ?, ?, ?)",
+      leaseId,
+      request.keyId,
+      day,
+      windowStart,
+      budget,
+    );
+    this.count(day, "key", request.keyId, request.first ? 1 : 0, budget);
+    if (request.first) this.count(day, "instance", request.first.instanceId, 1, request.first.commands);
+    await this.touch(request.keyId, request.now);
+    return { ok: true, leaseId, budget, expiresAt };
   }
 
-  private async scheduleFlush() {
+  private refuse(request: LeaseRequest, day: string, refusal: Omit<Refusal, "ok">): Refusal {
+    if (request.first) this.count(day, "key", request.keyId, 0, 0, 1);
+    return { ok: false, ...refusal };
+  }
+
+  /** Stores the key's last use (durable before the grant is acknowledged) and schedules the flush. */
+  private async touch(keyId: string, at: number): Promise<void> {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO last_used (key_id, at, flushed) VALUES (?, ?, 0) ON CONFLICT (key_id) DO UPDATE SET at = MAX(at, excluded.at)",
+      keyId,
+      at,
+    );
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
   }
 
-  /** Writes keys' last-use times to D1 in one batch. */
+  /** Writes keys' last-use times to D1 in one batch; a failure leaves them for the retried alarm. */
   override async alarm(): Promise<void> {
     await this.flushLastUsed();
   }
 
   async flushLastUsed(): Promise<number> {
-    if (this.lastUsed.size === 0 || !this.orgId) return 0;
-    const entries = [...this.lastUsed];
-    this.lastUsed.clear();
-    const statement = this.env.DB.prepare(
-      "UPDATE api_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ? AND organization_id = ?",
+    const sql = this.ctx.storage.sql;
+    const rows = sql.exec<{ key_id: string; at: number }>("SELECT key_id, at FROM last_used WHERE at > flushed").toArray();
+    if (rows.length === 0 || !this.orgId) return 0;
+    await recordApiKeysLastUsed(
+      this.env.DB,
+      this.orgId,
+      rows.map((r) => [r.key_id, r.at]),
     );
-    await this.env.DB.batch(entries.map(([keyId, at]) => statement.bind(at, keyId, this.orgId)));
-    return entries.length;
+    for (const r of rows) sql.exec("UPDATE last_used SET flushed = ? WHERE key_id = ? AND flushed < ?", r.at, r.key_id, r.at);
+    return rows.length;
   }
 
   /** Usage for the `days` UTC days ending with the day of `now`, zero-filled. */
   usage(days: number, now: number): UsageReport {
-    const dates = Array.from({ length: days }, (_, i) => dayOf(now - (days - 1 - i) * DAY_MS));
-    const from = dates[0] as string;
-    const to = dates.at(-1) as string;
+    const dates = reportDays(days, now);
     const rows = this.ctx.storage.sql
-      .exec<{ day: string; kind: string; id: string; requests: number; commands: number }>(
-        "SELECT day, kind, id, requests, commands FROM usage WHERE day >= ? AND day <= ? ORDER BY day",
-        from,
-        to,
+      .exec<UsageRow>(
+        "SELECT day, kind, id, requests, commands, refused FROM usage WHERE day >= ? AND day <= ? ORDER BY day",
+        dates[0],
+        dates.at(-1),
       )
       .toArray();
-    const series = (kind: string, id?: string) =>
-      dates.map((date) => {
-        const matching = rows.filter((r) => r.day === date && r.kind === kind && (id === undefined || r.id === id));
-        return { date, requests: sum(matching, "requests"), commands: sum(matching, "commands") };
-      });
-    const ids = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => r.id))];
-    const daily = series("key");
-    const total = { requests: sum(daily, "requests"), commands: sum(daily, "commands") };
-    const entry = (kind: string, id: string) => {
-      const d = series(kind, id);
-      return { requests: sum(d, "requests"), commands: sum(d, "commands"), daily: d };
-    };
-    return {
-      from,
-      to,
-      total,
-      daily,
-      instances: ids("instance").map((id) => ({ instance_id: id, ...entry("instance", id) })),
-      keys: ids("key").map((id) => ({ key_id: id, ...entry("key", id) })),
-    };
+    return buildUsageReport(dates, rows);
   }
-}
-
-/** Reads a stored key entry: the old form was a bare rate (or null), the new one KeyLimits. */
-function readKeyLimits(value: string): KeyLimits {
-  const parsed = JSON.parse(value) as KeyLimits | Rate | null;
-  if (parsed !== null && "maxRequestsPerDay" in parsed) return parsed;
-  return { rate: parsed, maxRequestsPerDay: null };
-}
-
-function sum<T extends Record<K, number>, K extends string>(rows: T[], field: K): number {
-  return rows.reduce((total, r) => total + r[field], 0);
 }

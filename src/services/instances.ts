@@ -28,6 +28,7 @@ import {
 import { listSuspendedOrganizationIds } from "../storage/organization-limits";
 import { type DriverName, parseEndpoint, type UpstreamCredentials } from "../upstream/catalog";
 import type { UpstreamTarget } from "../upstream/driver";
+import type { LocationHint, TransportName } from "../upstream/placement";
 import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
@@ -87,6 +88,8 @@ export function presentInstance(row: InstanceRow) {
     allow_scripts: row.allowScripts,
     max_request_bytes: row.maxRequestBytes,
     ...limitFields(row),
+    transport: row.transport,
+    region: row.region,
     created_by: row.createdBy,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -115,6 +118,8 @@ export function toInstanceRecord(row: InstanceRow, suspended = false): InstanceR
     allow_scripts: row.allowScripts,
     max_request_bytes: row.maxRequestBytes,
     ...limitFields(row),
+    transport: row.transport,
+    region: row.region,
     updated_at: row.updatedAt.toISOString(),
   };
 }
@@ -191,12 +196,25 @@ export type CreateInstanceInput = {
   allow_admin?: boolean | undefined;
   allow_scripts?: boolean | undefined;
   max_request_bytes?: number | null | undefined;
+  transport?: TransportName | undefined;
+  region?: LocationHint | null | undefined;
 } & LimitOverrides;
+
+/** Transport and region choose how the `redis` driver reaches its server; other drivers have neither. */
+function refusePlacement(driver: DriverName, input: { transport?: unknown; region?: unknown }): void {
+  if (driver === "redis") return;
+  const field = input.transport !== undefined ? "transport" : input.region !== undefined ? "region" : null;
+  if (field)
+    throw new AppError("invalid_request", `${field} is only for the redis driver.`, [
+      { path: field, message: "only for the redis driver" },
+    ]);
+}
 
 /** Attaches an upstream to the organization and publishes its directory record. */
 export async function createInstance(ctx: ServiceContext, access: OrgAccess, input: CreateInstanceInput): Promise<InstanceDetail> {
   const orgId = access.organization.id;
   const limits = limitPatch(ctx.config, input);
+  refusePlacement(input.driver, input);
   const id = newId("rdb");
   const now = new Date();
   const row: InstanceRow = {
@@ -217,6 +235,8 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     maxStreamsPerInstance: null,
     maxStreamSeconds: null,
     ...limits,
+    transport: input.transport ?? "pooled",
+    region: input.region ?? null,
     createdBy: ctx.actor.userId,
     createdAt: now,
     updatedAt: now,
@@ -264,6 +284,7 @@ export async function updateInstance(
 ): Promise<InstanceDetail> {
   const current = await getInstance(ctx, access, id);
   const limits = limitPatch(ctx.config, input);
+  refusePlacement(current.driver, input);
   const rotating = input.endpoint !== undefined || input.token !== undefined;
   const connection = rotating
     ? await resolveEndpoint(ctx, access.organization.id, id, current.driver, input.endpoint ?? current.endpoint, input.token)
@@ -276,6 +297,8 @@ export async function updateInstance(
     ...(input.allow_scripts !== undefined ? { allowScripts: input.allow_scripts } : {}),
     ...(input.max_request_bytes !== undefined ? { maxRequestBytes: input.max_request_bytes } : {}),
     ...limits,
+    ...(input.transport !== undefined ? { transport: input.transport } : {}),
+    ...(input.region !== undefined ? { region: input.region } : {}),
     ...connection,
   };
   const changed = Object.keys(input).filter((k) => k !== "token" && k !== "endpoint");

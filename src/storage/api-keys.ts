@@ -82,3 +82,13 @@ export async function listRevokedUnexpiredApiKeys(db: Db, now: Date): Promise<Ap
     .where(and(isNotNull(apiKeys.revokedAt), gt(apiKeys.expiresAt, now)))
     .all();
 }
+
+/**
+ * Records keys' last-use times (milliseconds) for one organization in one batch; a time never
+ * moves backwards. Called by the organization's UsageMeter when it flushes.
+ */
+export async function recordApiKeysLastUsed(d1: D1Database, orgId: string, entries: [keyId: string, at: number][]): Promise<void> {
+  if (entries.length === 0) return;
+  const statement = d1.prepare("UPDATE api_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ? AND organization_id = ?");
+  await d1.batch(entries.map(([keyId, at]) => statement.bind(at, keyId, orgId)));
+}

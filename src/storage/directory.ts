@@ -8,10 +8,11 @@
 // context = instance id) and only opened inside the edge.
 import { z } from "zod";
 import { DRIVER_NAMES } from "../upstream/catalog";
+import { DEFAULT_TRANSPORT, LOCATION_HINTS, TRANSPORT_NAMES } from "../upstream/placement";
+
+export { CREDENTIALS_PURPOSE } from "../upstream/credentials";
 
 export const INSTANCE_RECORD_VERSION = 1;
-/** The aead purpose label under which upstream credentials are sealed (D1 and KV alike). */
-export const CREDENTIALS_PURPOSE = "upstream-credentials";
 
 const workLimit = z.number().int().positive().nullable().default(null);
 
@@ -37,9 +38,14 @@ export const InstanceRecordSchema = z.object({
   max_streams_per_key: workLimit,
   max_streams_per_instance: workLimit,
   max_stream_seconds: workLimit,
+  /** Absent in records written before transports existed: those parse as the defaults. */
+  transport: z.enum(TRANSPORT_NAMES).default(DEFAULT_TRANSPORT),
+  region: z.enum(LOCATION_HINTS).nullable().default(null),
   updated_at: z.string(),
 });
 export type InstanceRecord = z.infer<typeof InstanceRecordSchema>;
+/** What the management side writes (the defaulted fields may be given or not). */
+export type InstanceRecordInput = z.input<typeof InstanceRecordSchema>;
 
 const RevocationSchema = z.object({ revoked_at: z.string() });
 
@@ -47,7 +53,7 @@ export const instanceKey = (id: string) => `v1:instance:${id}`;
 export const revokedKey = (keyId: string) => `v1:revoked:${keyId}`;
 
 /** Writes (or replaces) an instance's record. */
-export async function putInstanceRecord(kv: KVNamespace, record: InstanceRecord): Promise<void> {
+export async function putInstanceRecord(kv: KVNamespace, record: InstanceRecordInput): Promise<void> {
   await kv.put(instanceKey(record.id), JSON.stringify(InstanceRecordSchema.parse(record)));
 }
 

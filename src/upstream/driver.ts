@@ -2,6 +2,7 @@
 // client's reply format; the driver answers with the complete HTTP response (Upstash's wire shape).
 // A new backend is a folder implementing UpstreamDriver plus a line in catalog.ts and table.ts.
 import type { UpstreamCredentials } from "./endpoint";
+import type { LocationHint, TransportName } from "./placement";
 
 /** One command argument: text, or raw bytes (a path-form body). */
 export type Arg = string | Uint8Array;
@@ -42,6 +43,24 @@ export type UpstreamTarget = {
   maxReplyBytes: number;
   /** ...and elements summed over every array header. Past either, the driver answers 400. */
   maxReplyElements: number;
+};
+
+/**
+ * What the edge holds for an instance: the target with its credentials still sealed, and how its
+ * traffic runs (the `redis` driver's transport and its pool's location hint; others ignore both).
+ */
+export type SealedTarget = Omit<UpstreamTarget, "credentials"> & {
+  sealedCredentials: string | null;
+  transport: TransportName;
+  region: LocationHint | null;
+};
+
+/** What a driver may use besides its target: opening credentials, and the pool objects. */
+export type DriverRuntime = {
+  /** Opens the sealed credentials (once per driver; the result is the plaintext target). */
+  openTarget(target: SealedTarget): Promise<UpstreamTarget>;
+  /** The `redis` driver's pool Durable Objects (binding REDIS_POOL). */
+  pools: DurableObjectNamespace<import("./redis/pool-object").RedisPool>;
 };
 
 /** The words every driver uses for transport failures: they name the instance, never its credentials. */

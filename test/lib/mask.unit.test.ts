@@ -5,7 +5,7 @@ import { maskSecret } from "../../src/lib/mask";
 describe("maskSecret", () => {
   it("shows the last four characters of a secret of 16 or more", () => {
     expect(maskSecret("0123456789abcdef")).toBe("••••cdef");
-    expect(maskSecret("x".repeat(200) + "tail")).toBe("••••tail");
+    expect(maskSecret(`${"x".repeat(200)}tail`)).toBe("••••tail");
   });
 
   it("shows nothing of a shorter secret", () => {

@@ -2,6 +2,7 @@
 // update (rename, disable, re-point, rotate credentials), delete — and the KV record each writes.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { getInstanceRecord } from "../../src/storage/directory";
 import { type Account, api, createInstance, createOrg, ORIGIN, signUp, unique } from "../helpers/api";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
 
@@ -47,6 +48,8 @@ describe("POST …/redis-instances", () => {
       max_streams_per_key: null,
       max_streams_per_instance: null,
       max_stream_seconds: null,
+      transport: "pooled",
+      region: null,
       created_by: owner.userId,
       created_at: expect.any(String),
       updated_at: expect.any(String),
@@ -73,8 +76,17 @@ describe("POST …/redis-instances", () => {
       max_streams_per_key: null,
       max_streams_per_instance: null,
       max_stream_seconds: null,
+      transport: "pooled",
+      region: null,
       updated_at: data.updated_at,
     });
+  });
+
+  it("reads directory records written before transports existed as pooled, without a region", async () => {
+    const data = expectOk(await create({ name: "Old", slug: unique("old") }), 201);
+    const { transport: _t, region: _r, ...old } = (await record(data.id)) as Record<string, unknown>;
+    await env.DIRECTORY.put(`v1:instance:${data.id}`, JSON.stringify(old));
+    expect(await getInstanceRecord(env.DIRECTORY, data.id)).toMatchObject({ transport: "pooled", region: null });
   });
 
   it("splits credentials out of a redis URL: masked hint in the answer, sealed in KV", async () => {

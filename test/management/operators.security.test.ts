@@ -85,7 +85,7 @@ describe("operators", () => {
     const owner = await api("PUT", `/api/organizations/${t.orgId}/limits`, { token: t.account.token, body: { max_requests_per_day: 501 } });
     expectFailure(owner, 403, "forbidden");
     expectInvalid(await api("PUT", `/api/admin/organizations/${t.orgId}/limits`, { token: op.token, body: { plan: "gold" } }), "plan");
-    const unknown = "org_" + "0".repeat(20);
+    const unknown = `org_${"0".repeat(20)}`;
     expectFailure(
       await api("PUT", `/api/admin/organizations/${unknown}/limits`, { token: op.token, body: { plan: "pro" } }),
       404,

@@ -1,4 +1,5 @@
-// The compatibility suite through the `redis` driver, in every client mode, over real HTTP. Each
+// The compatibility suite through the `redis` driver (the default pooled transport), in every client
+// mode, over real HTTP; redis-driver-direct-compat.test.ts runs it on the direct transport. Each
 // mode gets its own key, as separate applications would, so one mode's streams never count
 // against another's per-key stream limit.
 import { inject } from "vitest";

@@ -1,9 +1,10 @@
 // Global set-up of the node project: a real redis-server and one private `wrangler dev` stack on
 // it (scripts/stack.mjs), reached over real HTTP. The stack's bootstrap makes an account, an
-// organization on the enterprise plan, a redis-driver instance and an admin key.
+// organization on the enterprise plan, a redis-driver instance (pooled transport, the default) and
+// an admin key; this set-up adds a second instance on the same Redis with the direct transport.
 import type { TestProject } from "vitest/node";
 import { startRedisServer } from "../../scripts/redis-server.mjs";
-import { startPrivateStack } from "../../scripts/stack.mjs";
+import { managementClient, startPrivateStack } from "../../scripts/stack.mjs";
 
 export type ProvidedStack = {
   base: string;
@@ -14,6 +15,8 @@ export type ProvidedStack = {
   instanceId: string;
   redisUrl: string;
   stateFile: string;
+  /** The instance on the direct transport (same Redis, same organization) and a key of its own. */
+  direct: { url: string; token: string };
 };
 
 declare module "vitest" {
@@ -28,7 +31,8 @@ export default async function setup(project: TestProject) {
   try {
     stack = await startPrivateStack({ redisUrl: redis.url });
     const { base, url, key, sessionToken, orgId, instanceId, redisUrl, stateFile } = stack;
-    project.provide("stack", { base, url, key, sessionToken, orgId, instanceId, redisUrl, stateFile });
+    const direct = await createDirectInstance(base, sessionToken, orgId, redisUrl);
+    project.provide("stack", { base, url, key, sessionToken, orgId, instanceId, redisUrl, stateFile, direct });
   } catch (error) {
     await redis.stop();
     throw error;
@@ -37,4 +41,35 @@ export default async function setup(project: TestProject) {
     await stack?.stop();
     await redis.stop();
   };
+}
+
+/**
+ * Attaches the stack's Redis again as an instance on the direct transport; its edge URL and a key of
+ * its own (the two compat files run at once, and streams are counted per key).
+ */
+async function createDirectInstance(
+  base: string,
+  sessionToken: string,
+  orgId: string,
+  redisUrl: string,
+): Promise<{ url: string; token: string }> {
+  const api = managementClient(base, sessionToken);
+  const created = await api("POST", `/api/organizations/${orgId}/redis-instances`, {
+    name: "Local Redis (direct)",
+    slug: "local-redis-direct",
+    driver: "redis",
+    endpoint: redisUrl,
+    allow_admin: true,
+    transport: "direct",
+  });
+  if (created.status !== 201 || created.json.data.transport !== "direct") {
+    throw new Error(`creating the direct-transport instance failed: ${created.status} ${JSON.stringify(created.json)}`);
+  }
+  const minted = await api("POST", `/api/organizations/${orgId}/api-keys`, {
+    name: "direct compat key",
+    scopes: ["admin"],
+    instance_ids: [created.json.data.id],
+  });
+  if (minted.status !== 201) throw new Error(`minting the direct-transport key failed: ${minted.status} ${JSON.stringify(minted.json)}`);
+  return { url: `${base}/redis/${created.json.data.id}`, token: minted.json.data.key };
 }

@@ -4,6 +4,7 @@
 // for the `upstash` driver.
 import { createServer, type Socket } from "node:net";
 import type { TestProject } from "vitest/node";
+import { startFaultProxyControl } from "../../scripts/fault-proxy.mjs";
 import { startRedisServer } from "../../scripts/redis-server.mjs";
 import { startPrivateStack } from "../../scripts/stack.mjs";
 import { startBusyRedis } from "./busy-redis";
@@ -17,6 +18,7 @@ declare module "vitest" {
     redisBusyUrl: string;
     blackholeUrl: string;
     faultUrl: string;
+    faultProxyUrl: string;
     upstreamUrl: string;
     upstreamToken: string;
     upstreamBase: string;
@@ -57,6 +59,11 @@ export default async function setup(project: TestProject) {
     const busy = await startBusyRedis();
     stops.push(busy.stop);
     project.provide("redisBusyUrl", busy.url);
+
+    // Per-test TCP proxies to the redis-server that stall, cut and refuse on command (pool faults).
+    const proxies = await startFaultProxyControl(redis.port);
+    stops.push(proxies.stop);
+    project.provide("faultProxyUrl", proxies.url);
 
     const faults = await startFaultServer();
     stops.push(faults.stop);

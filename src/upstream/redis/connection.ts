@@ -1,13 +1,17 @@
 // One TCP (or TLS, for rediss://) connection to a Redis server through cloudflare:sockets, with a
-// deadline for the whole exchange. Workers cannot share sockets between requests, so each HTTP
-// request opens its own connection and closes it when done.
+// deadline for the whole exchange. A Worker cannot share sockets between requests, so the direct
+// transport opens one per request; the pool object (pool.ts) keeps these open and shares them.
 import { connect } from "cloudflare:sockets";
 import { type UpstreamTarget, upstreamFailureText } from "../driver";
 import { redisAddress } from "./endpoint";
 import { type Arg, encodeCommands, type ReplyBudget, RespError, RespParser, RespTooLarge, type RespValue } from "./resp";
 
-/** "too_large": a reply went past the request's budget; it was read and dropped, the connection is still in step. */
-export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol" | "too_large";
+/**
+ * `busy`: the pool's in-flight caps are reached (503 with Retry-After; nothing was sent);
+ * `too_large`: a reply went past the request's budget (400); it was read and dropped, so the
+ * connection is still in step.
+ */
+export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol" | "busy" | "too_large";
 
 /** A transport-level failure; the message names the instance, never its credentials. */
 export class UpstreamFailure extends Error {
@@ -99,6 +103,14 @@ export class RedisConnection {
     const over = replies.find((r) => r instanceof RespTooLarge);
     if (over) throw new UpstreamFailure("too_large", over.message);
     return replies;
+  }
+
+  /**
+   * Starts a budget for the replies that follow (null: unlimited); a shared connection sets one per
+   * exchange, as each exchange's first reply comes up.
+   */
+  setReplyBudget(budget: ReplyBudget | null): void {
+    this.parser.setBudget(budget);
   }
 
   /** Budgets each following reply on its own (a stream's messages), with the target's limits. */

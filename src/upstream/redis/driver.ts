@@ -1,21 +1,23 @@
-// The `redis` driver: RESP2 over cloudflare:sockets to any Redis. It encodes replies itself
-// (JSON, base64, resp2) and issues a fresh upstash-sync-token on every response. Scripts carrying
-// Upstash-only flags are translated on the way out (./script-flags.ts).
+// The `redis` driver: RESP2 to any Redis. It decides what to send and encodes replies itself (JSON,
+// base64, resp2, a fresh upstash-sync-token on every response); a RedisTransport (pooled or direct)
+// executes the exchanges and, holding the connection, translates Upstash script flags and stops
+// runaway scripts (./script-exchange.ts, ./script-kill.ts). Streams hold a connection of their own.
 import { nextSyncToken } from "../../lib/sync-token";
 import { type CallOptions, isRefused, type RefusedItem, type StreamKind, type UpstreamDriver, type UpstreamTarget } from "../driver";
 import { errorResponse, jsonTextResponse } from "../upstash-response";
-import { UpstreamFailure, withConnection } from "./connection";
+import { UpstreamFailure } from "./connection";
 import { eventStream } from "./event-stream";
 import { type Arg, encodeReply, RespError, type RespValue } from "./resp";
-import { type PreparedCommand, prepareScriptCommands, ScriptShaMap } from "./script-flags";
-import { runawayKind, runawayScriptText, stopRunawayScript } from "./script-kill";
+import type { RedisTransport } from "./transport";
 import { replyItemJson } from "./upstash-json";
 
-const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502, too_large: 400 } as const;
+const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502, busy: 503, too_large: 400 } as const;
 
 function failureResponse(error: unknown): Response {
-  if (error instanceof UpstreamFailure) return errorResponse(FAILURE_STATUS[error.kind], error.message);
-  throw error;
+  if (!(error instanceof UpstreamFailure)) throw error;
+  const response = errorResponse(FAILURE_STATUS[error.kind], error.message);
+  if (error.kind === "busy") response.headers.set("retry-after", "1");
+  return response;
 }
 
 function resp2Response(values: RespValue[], status: number): Response {
@@ -26,42 +28,19 @@ function resp2Response(values: RespValue[], status: number): Response {
   });
 }
 
-/** This isolate's client-to-server script SHA1s (the pool Durable Object will hold its own). */
-const ISOLATE_SCRIPT_SHAS = new ScriptShaMap();
-
-/** Each server reply as the client expects it (SCRIPT LOAD answers the client's own SHA1). */
-function restoreReplies(prepared: PreparedCommand[], replies: RespValue[]): RespValue[] {
-  return replies.map((r, i) => (prepared[i]?.reply ? (prepared[i].reply(r) as RespValue) : r));
-}
-
 export class RedisDriver implements UpstreamDriver {
+  /**
+   * @param transport executes exchanges (pooled or direct).
+   * @param streamTarget the opened target, for streams (a connection of their own, in this isolate).
+   */
   constructor(
-    private readonly target: UpstreamTarget,
-    private readonly scriptShas: ScriptShaMap = ISOLATE_SCRIPT_SHAS,
+    private readonly transport: RedisTransport,
+    private readonly streamTarget: () => Promise<UpstreamTarget>,
   ) {}
-
-  /** Sends commands on a fresh connection, with Upstash-only script flags translated. */
-  private async exchange(commands: Arg[][]): Promise<RespValue[]> {
-    const prepared = await prepareScriptCommands(commands, this.scriptShas);
-    const replies = await this.send(prepared.map((p) => p.command));
-    return restoreReplies(prepared, replies);
-  }
-
-  /** One exchange on a fresh connection; a script that outlives the deadline is stopped (./script-kill.ts). */
-  private async send(commands: Arg[][]): Promise<RespValue[]> {
-    try {
-      return await withConnection(this.target, (c) => c.exchange(commands));
-    } catch (error) {
-      const kind = error instanceof UpstreamFailure && error.kind === "timeout" ? runawayKind(commands) : null;
-      if (!kind) throw error;
-      const outcome = await stopRunawayScript(this.target, kind);
-      throw new UpstreamFailure("timeout", runawayScriptText(this.target, kind, outcome));
-    }
-  }
 
   async command(command: Arg[], options: CallOptions): Promise<Response> {
     try {
-      const [reply] = await this.exchange([command]);
+      const [reply] = await this.transport.exchange([command]);
       const value = reply as RespValue;
       const status = value instanceof RespError ? 400 : 200;
       if (options.format === "resp2") return resp2Response([value], status);
@@ -74,7 +53,7 @@ export class RedisDriver implements UpstreamDriver {
   async pipeline(items: (Arg[] | RefusedItem)[], options: CallOptions): Promise<Response> {
     const commands = items.filter((i): i is Arg[] => !isRefused(i));
     try {
-      const replies = commands.length ? await this.exchange(commands) : [];
+      const replies = commands.length ? await this.transport.exchange(commands) : [];
       let next = 0;
       const merged = items.map((item) => (isRefused(item) ? new RespError(item.refused) : (replies[next++] as RespValue)));
       if (options.format === "resp2") return resp2Response(merged, 200);
@@ -85,14 +64,11 @@ export class RedisDriver implements UpstreamDriver {
     }
   }
 
-  /** MULTI, the commands and EXEC in one write on a connection of its own (never shared). */
+  /** MULTI, the commands and EXEC as one contiguous write (nothing else interleaves on the wire). */
   async transaction(commands: Arg[][], options: CallOptions): Promise<Response> {
     try {
-      const prepared = await prepareScriptCommands(commands, this.scriptShas);
-      const sent = [["MULTI"], ...prepared.map((p) => p.command), ["EXEC"]];
-      const replies = await this.send(sent);
-      const executed = replies.at(-1) as RespValue;
-      const exec = Array.isArray(executed) ? restoreReplies(prepared, executed) : executed;
+      const replies = await this.transport.exchange([["MULTI"], ...commands, ["EXEC"]]);
+      const exec = replies.at(-1) as RespValue;
       if (!Array.isArray(exec)) {
         const queued = replies.slice(1, -1).findIndex((r) => r instanceof RespError);
         const cause = queued >= 0 ? ` (command ${queued + 1}: ${(replies[queued + 1] as RespError).message})` : "";
@@ -109,7 +85,7 @@ export class RedisDriver implements UpstreamDriver {
   async stream(kind: StreamKind, targets: string[], _options: CallOptions): Promise<Response> {
     const command: Arg[] = kind === "monitor" ? ["MONITOR"] : [kind.toUpperCase(), ...targets];
     try {
-      return await eventStream(this.target, command, describeEvent);
+      return await eventStream(await this.streamTarget(), command, describeEvent);
     } catch (error) {
       return failureResponse(error);
     }

@@ -119,6 +119,11 @@ export async function prepareScriptCommand(command: Arg[], shas: ScriptShaMap): 
   return { command: prepared, reply: (r) => (r instanceof Uint8Array ? clientShaBytes : r) };
 }
 
+/** True when a command carries script text or a SHA1: it reads or fills a ScriptShaMap. */
+export function carriesScript(commands: readonly (readonly Arg[])[]): boolean {
+  return commands.some((c) => scriptPosition(c) !== null);
+}
+
 /** prepareScriptCommand for many commands; replies are fixed up by index. */
 export async function prepareScriptCommands(commands: Arg[][], shas: ScriptShaMap): Promise<PreparedCommand[]> {
   return Promise.all(commands.map((c) => prepareScriptCommand(c, shas)));

@@ -67,6 +67,21 @@ export async function stopRunawayScript(target: UpstreamTarget, kind: ScriptKind
   }
 }
 
+/**
+ * Runs `send` (one exchange of `commands`); when it misses its deadline while a script runs, stops
+ * that script from a side connection (the shared or direct one is busy) and fails with the 504 text.
+ */
+export async function withScriptKill<T>(target: UpstreamTarget, commands: readonly (readonly Arg[])[], send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    const kind = error instanceof UpstreamFailure && error.kind === "timeout" ? runawayKind(commands) : null;
+    if (!kind) throw error;
+    const outcome = await stopRunawayScript(target, kind);
+    throw new UpstreamFailure("timeout", runawayScriptText(target, kind, outcome));
+  }
+}
+
 const LIMITS =
   "Redis reads no command while a script runs until its busy-reply-threshold (5 s by default) has passed, " +
   "and cannot stop a script that has already written (only SHUTDOWN NOSAVE can)";

@@ -1,0 +1,163 @@
+// An isolate's side of admission by lease: requests spend commands from leases the organization's
+// UsageMeter granted this isolate, locally; a request awaits the meter only when its key's lease has
+// run out, and a busy key's lease is renewed ahead of time in the background (waitUntil).
+import type { LeaseGrant, LeaseRequest, Refusal, SpendReport } from "./leases";
+import type { UsageMeter } from "./usage-meter";
+
+type Lease = { id: string; budget: number; spent: number; expiresAt: number };
+type Pending = { requests: number; refused: number; instances: Map<string, { requests: number; commands: number }> };
+type KeyState = {
+  leases: Lease[];
+  /** Expired leases not yet returned to the meter. */
+  returns: { leaseId: string; unspent: number }[];
+  /** Sent reports the meter has not acknowledged (kept with their seq, so never counted twice). */
+  unacked: SpendReport[];
+  pending: Pending;
+  renewing: Promise<LeaseGrant> | null;
+  lastGrant: number;
+  /** Requests of this key seen in the current second (the edge's clock): busy keys get bigger leases. */
+  second: { start: number; requests: number };
+};
+
+export type AdmitInput = { orgId: string; keyId: string; instanceId: string; commands: number; now: number };
+export type AdmitOutcome = { ok: true; awaited: boolean } | (Refusal & { awaited: true });
+export type MeterStub = DurableObjectStub<UsageMeter>;
+
+const MAX_KEYS = 10_000;
+/** A key with this many requests in a second is busy: its leases grow and renew ahead of time. */
+const BUSY_REQUESTS_PER_SECOND = 8;
+const emptyPending = (): Pending => ({ requests: 0, refused: 0, instances: new Map() });
+
+export class Admission {
+  /** Random per Admission, made on first use (the global scope may not generate random values). */
+  private isolate = "";
+  private seq = 0;
+  private readonly keys = new Map<string, KeyState>();
+
+  /**
+   * Admits one request of `input.commands` commands. `meter` yields this request's stub of the
+   * organization's meter; `background` keeps a renewal running after the response (waitUntil).
+   * @throws when the meter cannot be reached and the lease has run out (the edge answers 503).
+   */
+  async admit(meter: () => MeterStub, input: AdmitInput, background: (work: Promise<unknown>) => void): Promise<AdmitOutcome> {
+    const state = this.state(`${input.orgId}:${input.keyId}`);
+    const second = Math.floor(input.now / 1000) * 1000;
+    if (state.second.start !== second) state.second = { start: second, requests: 0 };
+    state.second.requests += 1;
+    const busy = state.second.requests >= BUSY_REQUESTS_PER_SECOND;
+    this.expire(state, input.now);
+    if (this.spend(state, input)) {
+      const left = state.leases.reduce((n, l) => n + l.budget - l.spent, 0);
+      if (busy && left < state.lastGrant / 2 && !state.renewing) {
+        const renewal = this.renew(meter, state, input, 0, Math.max(2, state.lastGrant * 2), false);
+        background(renewal.catch(() => {}));
+      }
+      return { ok: true, awaited: false };
+    }
+    if (state.renewing) {
+      await state.renewing.catch(() => {});
+      this.expire(state, input.now);
+      if (this.spend(state, input)) return { ok: true, awaited: true };
+    }
+    // A quiet key leases exactly what it spends (usage stays exact); a busy one leases ahead.
+    const want = busy ? Math.max(input.commands, state.lastGrant * 2) : input.commands;
+    const grant = await this.renew(meter, state, input, input.commands, want, true);
+    if (!grant.ok) return { ...grant, awaited: true };
+    return { ok: true, awaited: true };
+  }
+
+  private isolateId(): string {
+    this.isolate ||= crypto.randomUUID();
+    return this.isolate;
+  }
+
+  private state(id: string): KeyState {
+    let state = this.keys.get(id);
+    if (!state) {
+      if (this.keys.size >= MAX_KEYS) this.keys.delete(this.keys.keys().next().value as string);
+      state = {
+        leases: [],
+        returns: [],
+        unacked: [],
+        pending: emptyPending(),
+        renewing: null,
+        lastGrant: 0,
+        second: { start: 0, requests: 0 },
+      };
+      this.keys.set(id, state);
+    }
+    return state;
+  }
+
+  /** Moves expired leases to the returns (sent with the next sync). */
+  private expire(state: KeyState, now: number): void {
+    const live: Lease[] = [];
+    for (const l of state.leases) {
+      if (l.expiresAt > now) live.push(l);
+      else state.returns.push({ leaseId: l.id, unspent: l.budget - l.spent });
+    }
+    state.leases = live;
+  }
+
+  /** Spends from the oldest live lease that can pay for the whole request, and records it for the next sync. */
+  private spend(state: KeyState, input: AdmitInput): boolean {
+    const lease = state.leases.find((l) => l.budget - l.spent >= input.commands);
+    if (!lease) return false;
+    lease.spent += input.commands;
+    state.pending.requests += 1;
+    const i = state.pending.instances.get(input.instanceId) ?? { requests: 0, commands: 0 };
+    i.requests += 1;
+    i.commands += input.commands;
+    state.pending.instances.set(input.instanceId, i);
+    return true;
+  }
+
+  /** One sync with the meter: returns, reports, and a new lease (spent at once for `first`). */
+  private renew(
+    meter: () => MeterStub,
+    state: KeyState,
+    input: AdmitInput,
+    need: number,
+    want: number,
+    first: boolean,
+  ): Promise<LeaseGrant> {
+    const p = state.pending;
+    if (p.requests > 0 || p.refused > 0) {
+      const instances = [...p.instances].map(([instanceId, v]) => ({ instanceId, ...v }));
+      state.unacked.push({ seq: ++this.seq, requests: p.requests, refused: p.refused, instances });
+      state.pending = emptyPending();
+    }
+    const returns = state.returns.splice(0);
+    const request: LeaseRequest = {
+      isolateId: this.isolateId(),
+      keyId: input.keyId,
+      now: input.now,
+      need,
+      want: Math.max(need, want),
+      first: first ? { instanceId: input.instanceId, commands: input.commands } : null,
+      returns,
+      reports: [...state.unacked],
+    };
+    const sent = request.reports.length;
+    let call: Promise<LeaseGrant> | null = null;
+    call = (async () => {
+      try {
+        const grant = await meter().lease(request);
+        state.unacked.splice(0, sent);
+        if (grant.ok) {
+          // The meter counted the first request already; it is spent here without a report.
+          state.leases.push({ id: grant.leaseId, budget: grant.budget, spent: first ? input.commands : 0, expiresAt: grant.expiresAt });
+          state.lastGrant = grant.budget;
+        }
+        return grant;
+      } catch (error) {
+        state.returns.unshift(...returns);
+        throw error;
+      } finally {
+        if (state.renewing === call) state.renewing = null;
+      }
+    })();
+    state.renewing = call;
+    return call;
+  }
+}

@@ -1,0 +1,14 @@
+// Where and how a `redis` instance's traffic runs: the transport names and the location hints a
+// pool object may be placed by. Pure: zod schemas, drizzle and the dashboard import it.
+
+/** `pooled`: warm connections held by the instance's pool Durable Objects; `direct`: one per request. */
+export const TRANSPORT_NAMES = ["pooled", "direct"] as const;
+export type TransportName = (typeof TRANSPORT_NAMES)[number];
+export const DEFAULT_TRANSPORT: TransportName = "pooled";
+
+/**
+ * Durable Object location hints (best effort, by continent; they act only on an object's first use).
+ * @see https://developers.cloudflare.com/durable-objects/reference/data-location/
+ */
+export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
+export type LocationHint = (typeof LOCATION_HINTS)[number];

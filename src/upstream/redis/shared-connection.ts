@@ -1,0 +1,129 @@
+// One warm Redis connection shared by many exchanges (RESP pipelining): each exchange is one
+// contiguous write and its replies are the next N on the wire, so replies are matched in order.
+// A caller that gave up (deadline) keeps its place in line: its replies are read and discarded.
+// Each exchange has its own reply budget: a reply past it is skipped (never held) and that exchange
+// fails with too_large, while the connection stays in step for the next.
+import type { UpstreamTarget } from "../driver";
+import { type RedisConnection, UpstreamFailure } from "./connection";
+import { type Arg, type ReplyBudget, RespTooLarge, type RespValue } from "./resp";
+
+/** One exchange waiting for its replies on a connection. */
+type Waiter = {
+  expected: number;
+  replies: RespValue[];
+  budget: ReplyBudget | null;
+  sentAt: number;
+  /** Set when the caller stopped waiting (deadline): replies are still read, then dropped. */
+  abandoned: boolean;
+  settle(outcome: { replies: RespValue[] } | { error: UpstreamFailure }): void;
+};
+
+export class SharedConnection {
+  private readonly waiters: Waiter[] = [];
+  private lastRead = Date.now();
+  dead = false;
+  /** Set when the instance's endpoint or credentials changed: takes no new work, closes when drained. */
+  retired = false;
+  lastUsed = Date.now();
+
+  constructor(
+    private readonly connection: RedisConnection,
+    private readonly target: UpstreamTarget,
+    private readonly onDead: (c: SharedConnection) => void,
+  ) {
+    void this.readLoop();
+  }
+
+  /** Exchanges waiting on this connection (including abandoned ones still owed replies). */
+  get load(): number {
+    return this.waiters.length;
+  }
+
+  /** True when the oldest exchange here was abandoned: the server is slow on this connection. */
+  get stalled(): boolean {
+    return this.waiters[0]?.abandoned === true;
+  }
+
+  /** Queues the exchange and writes it; settles once with its replies or a failure. */
+  send(commands: readonly (readonly Arg[])[], budget: ReplyBudget | null = null): { done: Promise<RespValue[]>; abandon(): void } {
+    let waiter: Waiter | undefined;
+    const done = new Promise<RespValue[]>((resolve, reject) => {
+      waiter = {
+        expected: commands.length,
+        replies: [],
+        budget,
+        sentAt: Date.now(),
+        abandoned: false,
+        settle: (outcome) => ("error" in outcome ? reject(outcome.error) : resolve(outcome.replies)),
+      };
+    });
+    const w = waiter as Waiter;
+    this.waiters.push(w);
+    // The parser reads replies only when asked, so the head's budget is in place before its first reply.
+    if (this.waiters.length === 1) this.connection.setReplyBudget(w.budget);
+    this.lastUsed = Date.now();
+    // Writes are queued by the stream in call order, so the wire order is the waiters' order.
+    this.connection.write(commands).catch((error) => this.fail(error));
+    return { done, abandon: () => this.abandon(w) };
+  }
+
+  private abandon(waiter: Waiter): void {
+    waiter.abandoned = true;
+    // Silent: nothing read for twice the deadline while this exchange waited. Closing fails the
+    // exchanges still waiting here (never replayed); new ones get a fresh connection.
+    if (!this.dead && this.lastRead <= waiter.sentAt && Date.now() - this.lastRead >= 2 * this.target.timeoutMs) {
+      this.fail(new UpstreamFailure("unreachable", silentText(this.target)), true);
+    }
+    this.closeIfDrained();
+  }
+
+  private async readLoop(): Promise<void> {
+    try {
+      for (;;) {
+        const reply = await this.connection.nextReply();
+        if (reply === undefined) throw new UpstreamFailure("unreachable", lostText(this.target));
+        this.lastRead = Date.now();
+        const head = this.waiters[0];
+        if (!head) throw new UpstreamFailure("protocol", `ERR the upstream of instance ${this.target.instanceId} sent an unexpected reply`);
+        head.replies.push(reply);
+        if (head.replies.length === head.expected) {
+          this.waiters.shift();
+          this.connection.setReplyBudget(this.waiters[0]?.budget ?? null);
+          if (!head.abandoned) settleReplies(head);
+          this.closeIfDrained();
+        }
+      }
+    } catch (error) {
+      this.fail(error instanceof UpstreamFailure ? error : new UpstreamFailure("protocol", lostText(this.target)));
+    }
+  }
+
+  /** Closes the connection and fails every exchange still waiting on it (they are never replayed). */
+  fail(error: UpstreamFailure, keepText = false): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.connection.close();
+    const failure = keepText ? error : new UpstreamFailure(error.kind, lostText(this.target));
+    for (const w of this.waiters.splice(0)) if (!w.abandoned) w.settle({ error: failure });
+    this.onDead(this);
+  }
+
+  /** Closes a retired or idle connection once nothing waits on it. */
+  closeIfDrained(idleMs?: number): void {
+    if (this.dead || this.waiters.length > 0) return;
+    if (this.retired || (idleMs !== undefined && Date.now() - this.lastUsed >= idleMs)) {
+      this.fail(new UpstreamFailure("unreachable", lostText(this.target)));
+    }
+  }
+}
+
+/** Settles with the replies, or with too_large when one went past the exchange's budget. */
+function settleReplies(waiter: Waiter): void {
+  const over = waiter.replies.find((r) => r instanceof RespTooLarge);
+  waiter.settle(over ? { error: new UpstreamFailure("too_large", over.message) } : { replies: waiter.replies });
+}
+
+const lostText = (t: UpstreamTarget) =>
+  `ERR lost the connection to the upstream of instance ${t.instanceId}; the command may have run and was not retried`;
+const silentText = (t: UpstreamTarget) =>
+  `ERR the upstream of instance ${t.instanceId} stopped answering; the connection was closed and the command was not retried`;

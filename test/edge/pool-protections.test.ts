@@ -1,0 +1,78 @@
+// The data plane's protections hold on the pooled transport's shared connections: the reply caps
+// count per request (an oversized reply is skipped, its caller gets the direct path's 400, the
+// connection stays in use), and the pool object translates Upstash script flags with one SHA1 map
+// (the direct transport, in the isolate, likewise).
+import { describe, expect, it } from "vitest";
+import { api, tenant } from "../helpers/api";
+import { faultProxy } from "../helpers/fault-proxy";
+
+const tooLarge = (max: number, unit: "bytes" | "elements") =>
+  `ERR the reply is larger than this instance's limit of ${max} ${unit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
+
+async function capped(transport: "pooled" | "direct") {
+  const proxy = await faultProxy();
+  const t = await tenant(
+    { rate_limit: { requests: 1_000_000, window_seconds: 1 } },
+    { endpoint: proxy.url, transport, max_reply_bytes: 4096, max_reply_elements: 10 },
+  );
+  expect(t.instance).toMatchObject({ transport, max_reply_bytes: 4096, max_reply_elements: 10 });
+  const call = (body: unknown, path = "") => api("POST", `/redis/${t.instance.id}${path}`, { token: t.key, body });
+  return { ...t, proxy, call };
+}
+
+describe("reply caps on a shared connection", () => {
+  it.each(["pooled", "direct"] as const)("answers an oversized reply with 400 and the next request works (%s)", async (transport) => {
+    const t = await capped(transport);
+    const key = `cap:${crypto.randomUUID()}`;
+    expect((await t.call(["SET", `${key}:big`, "x".repeat(5000)])).status).toBe(200);
+    expect((await t.call(["RPUSH", `${key}:list`, ...Array.from({ length: 11 }, (_, i) => String(i))])).status).toBe(200);
+    expect(await t.call(["GET", `${key}:big`])).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+    expect(await t.call(["LRANGE", `${key}:list`, "0", "-1"])).toMatchObject({ status: 400, body: { error: tooLarge(10, "elements") } });
+    const twice = [
+      ["GETRANGE", `${key}:big`, "0", "2999"],
+      ["GETRANGE", `${key}:big`, "0", "2999"],
+    ];
+    expect(await t.call(twice, "/pipeline")).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+    expect(await t.call(twice, "/multi-exec")).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+    expect(await t.call(["STRLEN", `${key}:big`])).toMatchObject({ status: 200, body: { result: 5000 } });
+  });
+
+  it("skips the oversized reply among concurrent requests on the pool, answering every other one, on the same connections", async () => {
+    const t = await capped("pooled");
+    const key = `cap:${crypto.randomUUID()}`;
+    await t.call(["SET", `${key}:big`, "x".repeat(5000)]);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => t.call(["SET", `${key}:${i}`, String(i)])));
+    const [big, ...small] = await Promise.all([
+      t.call(["GET", `${key}:big`]),
+      ...Array.from({ length: 20 }, (_, i) => t.call(["GET", `${key}:${i}`])),
+    ]);
+    expect(big).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+    expect(small.map((r) => r.body)).toEqual(Array.from({ length: 20 }, (_, i) => ({ result: String(i) })));
+    for (let i = 0; i < 24; i++) expect((await t.call(["PING"])).status).toBe(200); // both shards warm
+    const before = await t.proxy.stats();
+    for (let i = 0; i < 4; i++)
+      expect(await t.call(["GET", `${key}:big`])).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+    for (let i = 0; i < 10; i++) expect(await t.call(["GET", `${key}:${i}`])).toMatchObject({ status: 200, body: { result: String(i) } });
+    // No connection was dropped for the oversized replies: one at a time, the pool opened none.
+    expect(await t.proxy.stats()).toMatchObject({ accepted: before.accepted });
+  });
+});
+
+describe("Upstash script flags where the connection is held", () => {
+  it.each(["pooled", "direct"] as const)(
+    "loads a flagged script, answers the client's SHA1, and runs EVALSHA with it every time (%s)",
+    async (transport) => {
+      const t = await tenant({ rate_limit: { requests: 1_000_000, window_seconds: 1 } }, { transport });
+      expect(t.instance.transport).toBe(transport);
+      const call = (body: unknown) => api("POST", `/redis/${t.instance.id}`, { token: t.key, body });
+      const script = `#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1]) -- ${crypto.randomUUID()}`;
+      const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(script));
+      const clientSha = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      expect(await call(["SCRIPT", "LOAD", script])).toMatchObject({ status: 200, body: { result: clientSha } });
+      const key = `sha:${crypto.randomUUID()}`;
+      // Whichever isolate and shard would take a plain request, every EVALSHA finds the map.
+      for (let i = 1; i <= 12; i++)
+        expect(await call(["EVALSHA", clientSha, "1", key])).toMatchObject({ status: 200, body: { result: i } });
+    },
+  );
+});

@@ -1,0 +1,160 @@
+// The pooled transport (the default for `redis` instances): warm connections shared by concurrent
+// requests through the instance's RedisPool objects, and what happens when the Redis misbehaves.
+// A TCP proxy per test counts connections and injects faults; the Redis behind it is real.
+import { describe, expect, it } from "vitest";
+import { api, createInstance, tenant } from "../helpers/api";
+import { faultProxy } from "../helpers/fault-proxy";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function pooledTenant(transport?: "pooled" | "direct") {
+  const proxy = await faultProxy();
+  const t = await tenant(
+    { rate_limit: { requests: 1_000_000, window_seconds: 1 } },
+    { endpoint: proxy.url, ...(transport ? { transport } : {}) },
+  );
+  const call = (body: unknown, path = "") => api("POST", `/redis/${t.instance.id}${path}`, { token: t.key, body });
+  // Connections the instance's creation opened (the connection check and the isolation probes).
+  const created = (await proxy.stats()).accepted;
+  return { ...t, proxy, call, created };
+}
+
+/** Enough sequential requests that both pool shards (picked at random) hold a warm connection. */
+async function warm(call: (body: unknown) => Promise<{ status: number }>) {
+  for (let i = 0; i < 24; i++) expect((await call(["PING"])).status).toBe(200);
+}
+
+describe("pooled transport", () => {
+  it("is the default, and a password-protected Redis is connected and authenticated once per shard, not per request", async () => {
+    const t = await pooledTenant();
+    expect(t.instance).toMatchObject({ transport: "pooled", region: null });
+    await warm(t.call);
+    const key = `pool:${crypto.randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => t.call(["SET", `${key}:${i}`, String(i)])));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const reads = await Promise.all(Array.from({ length: 30 }, (_, i) => t.call(["GET", `${key}:${i}`])));
+    expect(reads.map((r) => r.body)).toEqual(Array.from({ length: 30 }, (_, i) => ({ result: String(i) })));
+    // 2 shards × at most 4 connections each; the direct transport would have opened 84.
+    expect((await t.proxy.stats()).accepted - t.created).toBeLessThanOrEqual(8);
+  });
+
+  it("keeps a transaction contiguous on a shared connection", async () => {
+    const t = await pooledTenant();
+    const key = `pool:${crypto.randomUUID()}`;
+    const [tx, ...others] = await Promise.all([
+      t.call(
+        [
+          ["SET", key, "1"],
+          ["INCR", key],
+          ["GET", key],
+        ],
+        "/multi-exec",
+      ),
+      ...Array.from({ length: 10 }, () => t.call(["SET", key, "other"])),
+    ]);
+    expect(tx).toMatchObject({ status: 200, body: [{ result: "OK" }, { result: 2 }, { result: "2" }] });
+    expect(others.every((r) => r.status === 200)).toBe(true);
+  });
+
+  it("direct opens a fresh connection per request", async () => {
+    const t = await pooledTenant("direct");
+    expect(t.instance).toMatchObject({ transport: "direct" });
+    for (let i = 0; i < 5; i++) expect((await t.call(["PING"])).status).toBe(200);
+    expect((await t.proxy.stats()).accepted - t.created).toBe(5);
+  });
+
+  it("answers a stalled Redis with 504, keeps the shared connection, and discards the late reply", async () => {
+    const t = await pooledTenant();
+    await warm(t.call);
+    const before = await t.proxy.stats();
+    const key = `pool:${crypto.randomUUID()}`;
+    await t.proxy.stall();
+    const late = await t.call(["SET", key, "late"]);
+    expect(late).toMatchObject({
+      status: 504,
+      body: { error: `ERR the upstream of instance ${t.instance.id} did not answer within 2000 ms` },
+    });
+    await t.proxy.resume();
+    for (let i = 0; i < 10; i++) {
+      expect(await t.call(["SET", `${key}:${i}`, String(i)])).toMatchObject({ status: 200, body: { result: "OK" } });
+      expect(await t.call(["GET", `${key}:${i}`])).toMatchObject({ status: 200, body: { result: String(i) } });
+    }
+    expect(await t.call(["GET", key])).toMatchObject({ body: { result: "late" } }); // it ran; its caller got 504
+    expect(await t.proxy.stats()).toMatchObject({ accepted: before.accepted });
+  });
+
+  it("fails requests in flight on a dropped connection with 502, never replays them, and recovers", async () => {
+    const t = await pooledTenant();
+    await warm(t.call);
+    const key = `pool:${crypto.randomUUID()}`;
+    await t.proxy.stall();
+    const inFlight = Array.from({ length: 6 }, () => t.call(["INCR", key]));
+    await sleep(1_000); // the INCRs reach Redis; their replies are held by the stalled proxy
+    await t.proxy.cut();
+    await t.proxy.resume();
+    const results = await Promise.all(inFlight);
+    const lost = results.filter((r) => r.status !== 200);
+    expect(lost.length).toBeGreaterThan(0);
+    for (const r of lost) {
+      expect(r).toMatchObject({
+        status: 502,
+        body: {
+          error: `ERR lost the connection to the upstream of instance ${t.instance.id}; the command may have run and was not retried`,
+        },
+      });
+    }
+    // Every INCR ran exactly once: the failed ones reached Redis and were not replayed.
+    expect(await t.call(["GET", key])).toMatchObject({ status: 200, body: { result: "6" } });
+  });
+
+  it("answers 502 while the Redis is down and recovers as soon as it is back", async () => {
+    const t = await pooledTenant();
+    await warm(t.call);
+    await t.proxy.down();
+    const down = await t.call(["PING"]);
+    expect(down.status).toBe(502);
+    expect(down.body.error).toMatch(new RegExp(`^ERR (cannot reach|lost the connection to) the upstream of instance ${t.instance.id}`));
+    expect(await t.call(["PING"])).toMatchObject({
+      status: 502,
+      body: { error: `ERR cannot reach the upstream of instance ${t.instance.id}` },
+    });
+    await t.proxy.up();
+    expect(await t.call(["PING"])).toMatchObject({ status: 200, body: { result: "PONG" } });
+  });
+
+  it("answers 503 with Retry-After when a pool object's requests in flight are capped", async () => {
+    const t = await pooledTenant();
+    await warm(t.call);
+    await t.proxy.stall();
+    // 120 requests over 2 shards: one object gets at least 60, past the test cap of 40.
+    const pending = Array.from({ length: 120 }, () => t.call(["PING"]));
+    await sleep(500);
+    await t.proxy.resume();
+    const results = await Promise.all(pending);
+    const busy = results.filter((r) => r.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy[0]?.body).toEqual({
+      error: expect.stringMatching(/^ERR the connection pool of instance rdb_\w+ is full \(40 requests in flight\); retry shortly$/),
+    });
+    expect(busy[0]?.headers.get("retry-after")).toBe("1");
+    expect(results.every((r) => [200, 503, 504].includes(r.status))).toBe(true);
+  });
+});
+
+describe("instance transport and region fields", () => {
+  it("accepts a region hint and a transport for redis instances, and refuses them for upstash", async () => {
+    const t = await tenant();
+    const placed = await createInstance(t.account, t.orgId, { region: "weur", transport: "direct" });
+    expect(placed).toMatchObject({ region: "weur", transport: "direct" });
+    const moved = await api("PUT", `/api/organizations/${t.orgId}/redis-instances/${placed.id}`, {
+      token: t.account.token,
+      body: { transport: "pooled", region: null },
+    });
+    expect(moved.body.data).toMatchObject({ transport: "pooled", region: null });
+    const bad = await api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
+      token: t.account.token,
+      body: { name: "Up", slug: `up-${crypto.randomUUID().slice(0, 8)}`, driver: "redis", endpoint: "redis://127.0.0.1:1", region: "mars" },
+    });
+    expect(bad.status).toBe(400);
+  });
+});

@@ -1,0 +1,96 @@
+// Admission by lease: isolates spend leases the organization's UsageMeter granted, await the meter
+// only when a lease ran out, and usage is counted as granted, corrected on return, never twice.
+import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { LeaseRequest } from "../../src/meter/leases";
+import { api, tenant } from "../helpers/api";
+import { clockedApp } from "../helpers/clocked-app";
+
+const TODAY = new Date().toISOString().slice(0, 10);
+const NOON = Date.parse(`${TODAY}T12:00:00.250Z`);
+const meter = (orgId: string) => env.USAGE_METER.get(env.USAGE_METER.idFromName(orgId));
+const usage = async (t: { orgId: string; account: { token: string } }) =>
+  (await api("GET", `/api/organizations/${t.orgId}/usage?days=1`, { token: t.account.token })).body.data;
+const fromLease = (res: { headers: Headers }) => res.headers.get("server-timing")?.includes("desc=lease") ?? false;
+
+function leaseRequest(keyId: string, overrides: Partial<LeaseRequest> = {}): LeaseRequest {
+  return { isolateId: "iso-test", keyId, now: NOON, need: 1, want: 1, first: null, returns: [], reports: [], ...overrides };
+}
+
+describe("admission by lease", () => {
+  it("lets a 5-a-minute key through at most 5 times a minute, also through two edges sharing one meter", async () => {
+    const t = await tenant({ rate_limit: { requests: 5, window_seconds: 60 } });
+    const [a, b] = [clockedApp(NOON), clockedApp(NOON)];
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await (i % 2 ? a : b).redis(t.instance.id, t.key, ["PING"])).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
+    a.advance(60_000);
+    b.advance(60_000);
+    const next: number[] = [];
+    for (let i = 0; i < 8; i++) next.push((await (i % 2 ? a : b).redis(t.instance.id, t.key, ["PING"])).status);
+    expect(next.filter((s) => s === 200)).toHaveLength(5);
+    expect((await usage(t)).refused.total).toBe(10);
+  });
+
+  it("admits a busy key from its lease: few requests await the meter, and usage is exact once leases return", async () => {
+    const t = await tenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
+    const edge = clockedApp(NOON);
+    let local = 0;
+    for (let i = 0; i < 60; i++) {
+      const res = await edge.fetch(`/redis/${t.instance.id}`, { method: "POST", token: t.key, body: '["PING"]' });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      if (fromLease(res)) local += 1;
+    }
+    // Quiet at first (one awaited lease per request until the key is busy), then leases double ahead of time.
+    expect(local).toBeGreaterThanOrEqual(50);
+    const granted = await usage(t);
+    expect(granted.total.commands).toBeGreaterThanOrEqual(60); // counted as granted
+    edge.advance(10_000); // every lease expired: the next sync returns what was not spent
+    expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
+    expect((await usage(t)).total).toEqual({ requests: 61, commands: 61 });
+  });
+
+  it("sizes leases from the limits and counts a retried sync once", async () => {
+    const slow = await tenant({ rate_limit: { requests: 5, window_seconds: 60 } });
+    const grant = await meter(slow.orgId).lease(leaseRequest(slow.keyId, { want: 100 }));
+    expect(grant).toMatchObject({ ok: true, budget: 1 });
+    const fast = await tenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
+    const big = await meter(fast.orgId).lease(leaseRequest(fast.keyId, { want: 5_000 }));
+    expect(big).toMatchObject({ ok: true, budget: 1_000 });
+    if (!big.ok) return;
+    const report = { seq: 1, requests: 400, refused: 0, instances: [{ instanceId: fast.instance.id, requests: 400, commands: 400 }] };
+    const sync = leaseRequest(fast.keyId, { now: NOON + 6_000, returns: [{ leaseId: big.leaseId, unspent: 600 }], reports: [report] });
+    await meter(fast.orgId).lease(sync);
+    await meter(fast.orgId).lease(sync); // the same sync again (a retry): neither the report nor the return counts twice
+    const report2 = await usage(fast);
+    // 1,000 granted - 600 returned + 1 + 1 for the two new leases, which stay counted until returned.
+    expect(report2.total).toEqual({ requests: 400, commands: 402 });
+    expect(report2.instances).toEqual([expect.objectContaining({ instance_id: fast.instance.id, requests: 400, commands: 400 })]);
+  });
+
+  it("carries a key's own daily quota (setKeyLimits)", async () => {
+    const t = await tenant();
+    await meter(t.orgId).setKeyLimits(t.keyId, { rate: null, maxRequestsPerDay: 2 });
+    const edge = clockedApp(NOON);
+    expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
+    expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
+    expect(await edge.redis(t.instance.id, t.key, ["PING"])).toMatchObject({
+      status: 429,
+      body: { error: "ERR max daily request limit exceeded. Limit: 2, Usage: 2" },
+    });
+  });
+});
+
+describe("durable last use", () => {
+  it("reaches D1 even when the meter restarts between the use and the flush", async () => {
+    const t = await tenant();
+    expect((await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] })).status).toBe(200);
+    await abortAllDurableObjects(); // the meter loses its memory; what it acknowledged must survive
+    expect(await runDurableObjectAlarm(meter(t.orgId))).toBe(true);
+    const key = await api("GET", `/api/organizations/${t.orgId}/api-keys/${t.keyId}`, { token: t.account.token });
+    expect(Date.parse(key.body.data.last_used_at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+});
