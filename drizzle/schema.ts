@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ROLES } from "../src/auth/roles";
+import { PLAN_NAMES } from "../src/meter/plans";
 import { DRIVER_NAMES } from "../src/upstream/catalog";
 import type { IsolationFindings } from "../src/upstream/isolation";
 import { LOCATION_HINTS, TRANSPORT_NAMES } from "../src/upstream/placement";
@@ -52,9 +53,7 @@ export const organizations = sqliteTable(
     name: text("name").notNull(),
     slug: text("slug").notNull(),
     description: text("description"),
-    plan: text("plan", { enum: ["free", "pro", "enterprise"] })
-      .notNull()
-      .default("free"),
+    plan: text("plan", { enum: PLAN_NAMES }).notNull().default("free"),
     /** Overrides of the plan's limits; null means "the plan's value". See src/meter/plans.ts. */
     maxRequestsPerDay: integer("max_requests_per_day"),
     rateLimitRequests: integer("rate_limit_requests"),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { SCOPES } from "../auth/api-key-token";
 import { ROLES } from "../auth/roles";
 import { WORK_LIMITS, type WorkLimitName } from "../env";
+import { PLAN_NAMES, RATE_WINDOWS } from "../meter/plans";
 import { DRIVER_NAMES } from "../upstream/catalog";
 import { LOCATION_HINTS, TRANSPORT_NAMES } from "../upstream/placement";
 import { PageQuerySchema } from "./route";
@@ -61,7 +62,7 @@ export const UpdateMemberSchema = z.strictObject({ role });
 
 const rateLimit = z.strictObject({
   requests: z.number().int().min(1).max(1_000_000),
-  window_seconds: z.union([z.literal(1), z.literal(60)]),
+  window_seconds: z.union(RATE_WINDOWS.map((w) => z.literal(w))),
 });
 
 const keyQuota = z.number().int().min(1).max(1_000_000_000_000);
@@ -85,7 +86,7 @@ export const UpdateApiKeySchema = z
 
 export const UpdateLimitsSchema = z
   .strictObject({
-    plan: z.enum(["free", "pro", "enterprise"]).optional(),
+    plan: z.enum(PLAN_NAMES).optional(),
     max_requests_per_day: z.number().int().min(1).max(1_000_000_000_000).nullable().optional(),
     rate_limit: rateLimit.nullable().optional(),
   })
@@ -94,7 +95,7 @@ export const UpdateLimitsSchema = z
 /** An operator's plan and limit overrides for an organization (null: back to the plan's). */
 export const OperatorLimitsSchema = z
   .strictObject({
-    plan: z.enum(["free", "pro", "enterprise"]).optional(),
+    plan: z.enum(PLAN_NAMES).optional(),
     max_requests_per_day: z.number().int().min(1).max(1_000_000_000_000).nullable().optional(),
     rate_limit: rateLimit.nullable().optional(),
   })

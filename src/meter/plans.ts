@@ -2,8 +2,12 @@
 // ceiling); its owners may set lower limits under that ceiling; a key may carry its own rate limit
 // and daily quota, and wherever two limits meet, the lower applies. Pure.
 
-export type Rate = { requests: number; windowSeconds: 1 | 60 };
-export type PlanName = "free" | "pro" | "enterprise";
+/** The plans, declared once: drizzle's column, the API's enums and PLANS derive from it. */
+export const PLAN_NAMES = ["free", "pro", "enterprise"] as const;
+export type PlanName = (typeof PLAN_NAMES)[number];
+/** The rate-limit windows a limit may use, in seconds. */
+export const RATE_WINDOWS = [1, 60] as const;
+export type Rate = { requests: number; windowSeconds: (typeof RATE_WINDOWS)[number] };
 export type Limits = { maxRequestsPerDay: number | null; rate: Rate | null };
 
 /** Commands per day and per-key request rate of each plan (null: unlimited). */
