@@ -98,6 +98,49 @@ async function pushKeyLimits(ctx: ServiceContext, row: ApiKeyRow): Promise<void>
   });
 }
 
+export type MintedKeySpec = Pick<
+  ApiKeyRow,
+  "name" | "scopes" | "instanceIds" | "expiresAt" | "rateLimitRequests" | "rateLimitWindowSeconds" | "maxRequestsPerDay" | "kind"
+>;
+
+/**
+ * Signs a key for the acting user in `orgId` and builds its row (only the key's SHA-256 is kept).
+ * The one place keys are minted: the keys page and the console's short-lived keys both use it.
+ */
+export async function mintKey(
+  ctx: ServiceContext,
+  ring: KeyRing,
+  orgId: string,
+  spec: MintedKeySpec,
+  now = new Date(),
+): Promise<{ key: string; row: ApiKeyRow }> {
+  const id = newId("key");
+  const { key, kid } = await signApiKey(ring, {
+    keyId: id,
+    organizationId: orgId,
+    userId: ctx.actor.userId,
+    scopes: spec.scopes as Scope[],
+    instanceIds: spec.instanceIds,
+    issuedAt: now,
+    expiresAt: spec.expiresAt,
+    issuer: ctx.config.JWT_ISSUER,
+    audience: ctx.config.JWT_AUDIENCE,
+  });
+  const row: ApiKeyRow = {
+    ...spec,
+    id,
+    organizationId: orgId,
+    keyPrefix: `rg_…${key.slice(-8)}`,
+    keyHash: await sha256Hex(key),
+    kid,
+    createdBy: ctx.actor.userId,
+    createdAt: now,
+    revokedAt: null,
+    lastUsedAt: null,
+  };
+  return { key, row };
+}
+
 /**
  * Mints a key. Members may mint read/write keys; the admin scope needs the admin role. Every
  * listed instance must belong to the organization (else 404, as for any foreign id).
@@ -119,39 +162,25 @@ export async function issueApiKey(
     if (!(await findInstance(ctx.db, orgId, instanceId))) throw new AppError("not_found", `Redis instance ${instanceId} not found.`);
   }
   const now = new Date();
-  const id = newId("key");
   const expiresAt = resolveExpiry(input.expires_at, now);
   const scopes = [...new Set(input.scopes)];
-  const { key, kid } = await signApiKey(ring, {
-    keyId: id,
-    organizationId: orgId,
-    userId: ctx.actor.userId,
-    scopes,
-    instanceIds,
-    issuedAt: now,
-    expiresAt,
-    issuer: ctx.config.JWT_ISSUER,
-    audience: ctx.config.JWT_AUDIENCE,
-  });
-  const row: ApiKeyRow = {
-    id,
-    organizationId: orgId,
-    name: input.name,
-    keyPrefix: `rg_…${key.slice(-8)}`,
-    keyHash: await sha256Hex(key),
-    kid,
-    scopes,
-    instanceIds,
-    createdBy: ctx.actor.userId,
-    createdAt: now,
-    expiresAt,
-    revokedAt: null,
-    lastUsedAt: null,
-    rateLimitRequests: input.rate_limit?.requests ?? null,
-    rateLimitWindowSeconds: input.rate_limit?.window_seconds ?? null,
-    kind: "user",
-    maxRequestsPerDay: input.max_requests_per_day ?? null,
-  };
+  const { key, row } = await mintKey(
+    ctx,
+    ring,
+    orgId,
+    {
+      name: input.name,
+      scopes,
+      instanceIds,
+      expiresAt,
+      rateLimitRequests: input.rate_limit?.requests ?? null,
+      rateLimitWindowSeconds: input.rate_limit?.window_seconds ?? null,
+      maxRequestsPerDay: input.max_requests_per_day ?? null,
+      kind: "user",
+    },
+    now,
+  );
+  const { id, kid } = row;
   await ctx.db.batch([
     insertApiKeyStatement(ctx.db, row),
     auditStatement(ctx, orgId, {

@@ -1,12 +1,11 @@
 // Console sessions: the dashboard's console runs on the signed-in person's session by minting a
 // five-minute API key limited to one instance and to the person's role. The key is an ordinary JWT
 // API key (the edge needs nothing new); its row is kind "console" (never listed) and each is audited.
-import { type KeyRing, type Scope, signApiKey } from "../auth/api-key-token";
+import type { KeyRing, Scope } from "../auth/api-key-token";
 import { AppError } from "../errors";
-import { sha256Hex } from "../lib/encoding";
-import { newId } from "../lib/ids";
-import { type ApiKeyRow, insertApiKeyStatement } from "../storage/api-keys";
+import { insertApiKeyStatement } from "../storage/api-keys";
 import { findInstance } from "../storage/instances";
+import { mintKey } from "./api-keys";
 import { auditStatement } from "./audit";
 import type { Role, ServiceContext } from "./context";
 import type { OrgAccess } from "./organizations";
@@ -37,37 +36,15 @@ export async function issueConsoleKey(ctx: ServiceContext, access: OrgAccess, ri
   const now = new Date();
   // The JWT's exp has whole seconds; the row names the same instant.
   const expiresAt = new Date(Math.floor((now.getTime() + CONSOLE_KEY_LIFETIME_MS) / 1000) * 1000);
-  const id = newId("key");
-  const { key, kid } = await signApiKey(ring, {
-    keyId: id,
-    organizationId: orgId,
-    userId: ctx.actor.userId,
-    scopes: [scope],
-    instanceIds: [instanceId],
-    issuedAt: now,
-    expiresAt,
-    issuer: ctx.config.JWT_ISSUER,
-    audience: ctx.config.JWT_AUDIENCE,
-  });
-  const row: ApiKeyRow = {
-    id,
-    organizationId: orgId,
-    name: "Console session",
-    keyPrefix: `rg_…${key.slice(-8)}`,
-    keyHash: await sha256Hex(key),
-    kid,
-    scopes: [scope],
-    instanceIds: [instanceId],
-    createdBy: ctx.actor.userId,
-    createdAt: now,
-    expiresAt,
-    revokedAt: null,
-    lastUsedAt: null,
-    rateLimitRequests: null,
-    rateLimitWindowSeconds: null,
-    maxRequestsPerDay: null,
-    kind: "console",
-  };
+  const spec = { name: "Console session", scopes: [scope], instanceIds: [instanceId], expiresAt, kind: "console" as const };
+  const { key, row } = await mintKey(
+    ctx,
+    ring,
+    orgId,
+    { ...spec, rateLimitRequests: null, rateLimitWindowSeconds: null, maxRequestsPerDay: null },
+    now,
+  );
+  const id = row.id;
   await ctx.db.batch([
     insertApiKeyStatement(ctx.db, row),
     auditStatement(ctx, orgId, {
