@@ -3,15 +3,16 @@
 // connection stays in use), and the pool object translates Upstash script flags with one SHA1 map
 // (the direct transport, in the isolate, likewise).
 import { describe, expect, it } from "vitest";
-import { api, tenant } from "../helpers/api";
+import { api } from "../helpers/api";
 import { faultProxy } from "../helpers/fault-proxy";
+import { liftedTenant } from "../helpers/operator";
 
 const tooLarge = (max: number, unit: "bytes" | "elements") =>
   `ERR the reply is larger than this instance's limit of ${max} ${unit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
 
 async function capped(transport: "pooled" | "direct") {
   const proxy = await faultProxy();
-  const t = await tenant(
+  const t = await liftedTenant(
     { rate_limit: { requests: 1_000_000, window_seconds: 1 } },
     { endpoint: proxy.url, transport, max_reply_bytes: 4096, max_reply_elements: 10 },
   );
@@ -62,7 +63,7 @@ describe("Upstash script flags where the connection is held", () => {
   it.each(["pooled", "direct"] as const)(
     "loads a flagged script, answers the client's SHA1, and runs EVALSHA with it every time (%s)",
     async (transport) => {
-      const t = await tenant({ rate_limit: { requests: 1_000_000, window_seconds: 1 } }, { transport });
+      const t = await liftedTenant({ rate_limit: { requests: 1_000_000, window_seconds: 1 } }, { transport });
       expect(t.instance.transport).toBe(transport);
       const call = (body: unknown) => api("POST", `/redis/${t.instance.id}`, { token: t.key, body });
       const script = `#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1]) -- ${crypto.randomUUID()}`;

@@ -4,12 +4,13 @@
 import { describe, expect, it } from "vitest";
 import { api, createInstance, tenant } from "../helpers/api";
 import { faultProxy } from "../helpers/fault-proxy";
+import { liftedTenant } from "../helpers/operator";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function pooledTenant(transport?: "pooled" | "direct") {
   const proxy = await faultProxy();
-  const t = await tenant(
+  const t = await liftedTenant(
     { rate_limit: { requests: 1_000_000, window_seconds: 1 } },
     { endpoint: proxy.url, ...(transport ? { transport } : {}) },
   );

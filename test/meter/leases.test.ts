@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { LeaseRequest } from "../../src/meter/leases";
 import { api, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
+import { liftedTenant } from "../helpers/operator";
 
 const TODAY = new Date().toISOString().slice(0, 10);
 const NOON = Date.parse(`${TODAY}T12:00:00.250Z`);
@@ -35,7 +36,7 @@ describe("admission by lease", () => {
   });
 
   it("admits a busy key from its lease: few requests await the meter, and usage is exact once leases return", async () => {
-    const t = await tenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
+    const t = await liftedTenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
     const edge = clockedApp(NOON);
     let local = 0;
     for (let i = 0; i < 60; i++) {
@@ -57,7 +58,7 @@ describe("admission by lease", () => {
     const slow = await tenant({ rate_limit: { requests: 5, window_seconds: 60 } });
     const grant = await meter(slow.orgId).lease(leaseRequest(slow.keyId, { want: 100 }));
     expect(grant).toMatchObject({ ok: true, budget: 1 });
-    const fast = await tenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
+    const fast = await liftedTenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
     const big = await meter(fast.orgId).lease(leaseRequest(fast.keyId, { want: 5_000 }));
     expect(big).toMatchObject({ ok: true, budget: 1_000 });
     if (!big.ok) return;
@@ -79,7 +80,7 @@ describe("admission by lease", () => {
     expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
     expect(await edge.redis(t.instance.id, t.key, ["PING"])).toMatchObject({
       status: 429,
-      body: { error: "ERR max daily request limit exceeded. Limit: 2, Usage: 2" },
+      body: { error: "ERR max daily request limit exceeded for this key. Limit: 2, Usage: 2" },
     });
   });
 });
