@@ -109,7 +109,6 @@ function isolationPanel(report: PublicIsolation | null, warnings: string[]): Nod
     table(
       ["Probe", "Sent", "Outcome", "What it means"],
       report.probes.map((p) => [p.name, code(p.command, "wrap"), badge(p.outcome, p.outcome === "allowed" ? "off" : "on"), p.risk]),
-      "stack",
     ),
     h("p", { class: "hint" }, `Checked ${formatWhen(report.checked_at)}.`),
   );
