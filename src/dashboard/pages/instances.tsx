@@ -88,11 +88,6 @@ export const InstancePage: FC<{ orgId: string; instanceId: string }> = ({ orgId,
                 Rename
               </button>
             </form>
-            <h3>Isolation check</h3>
-            <p class="hint">Probe again what these credentials reach, and which other organizations share the server.</p>
-            <button type="button" id="recheck-isolation" class="button">
-              Re-run the isolation check
-            </button>
             <h3>Rotate credentials</h3>
             <form id="rotate-form" method="post" autocomplete="off">
               <div id="rotate-redis" hidden>

@@ -2,7 +2,7 @@
 // connection panel (REST URL, @upstash/redis snippet, curl) and rename / rotate / disable / delete.
 // Credentials typed into a form are cleared once sent.
 import { api, must } from "../api";
-import type { InstanceDetail, PublicInstance, PublicIsolation } from "../api-types";
+import type { PublicInstance } from "../api-types";
 import { $, badge, code, h, input, select, table } from "../elements";
 import { codeBlock, confirmAction, say, state, toast } from "../feedback";
 import { formatWhen } from "../format";
@@ -86,35 +86,6 @@ export function connectionSnippets(restUrl: string): { sdk: string; curl: string
   return { sdk, curl };
 }
 
-/**
- * What the instance's credentials reach beyond their own database, and which other organizations'
- * instances share its server (counted when the page loads), as the API's isolation report says.
- */
-function isolationPanel(report: PublicIsolation | null, warnings: string[]): Node[] {
-  const out: Node[] = [h("h3", null, "Isolation")];
-  for (const warning of warnings) out.push(h("p", { class: "warning", role: "status" }, warning));
-  if (!report) {
-    out.push(h("p", { class: "hint" }, "No isolation report: this driver has no probes, or the check has not run yet."));
-    return out;
-  }
-  const shared = report.shared_server;
-  out.push(
-    h("p", null, report.summary),
-    h(
-      "p",
-      { class: "hint" },
-      `Server ${report.server.address}${report.server.redis_version ? ` (Redis ${report.server.redis_version})` : ""}: ` +
-        `${shared.other_organizations} other organization(s) with ${shared.other_instances} instance(s) use it. ${shared.note}`,
-    ),
-    table(
-      ["Probe", "Sent", "Outcome", "What it means"],
-      report.probes.map((p) => [p.name, code(p.command, "wrap"), badge(p.outcome, p.outcome === "allowed" ? "off" : "on"), p.risk]),
-    ),
-    h("p", { class: "hint" }, `Checked ${formatWhen(report.checked_at)}.`),
-  );
-  return out;
-}
-
 export async function instancePage() {
   const org = await loadOrg();
   if (!org) return;
@@ -122,7 +93,7 @@ export async function instancePage() {
   const path = `/api/organizations/${org.id}/redis-instances/${id}`;
   const view = $("#instance-view");
   state(view, "loading", "Loading the instance…");
-  const found = await api<PublicInstance & Partial<Pick<InstanceDetail, "isolation" | "warnings">>>("GET", path);
+  const found = await api<PublicInstance>("GET", path);
   if (!found.ok) return state(view, "error", found.message);
   let instance = found.data;
   const facts = (pairs: [string, Node | string][]) =>
@@ -139,7 +110,6 @@ export async function instancePage() {
         ["Upstream", code(instance.endpoint, "wrap")],
         ["Credentials", instance.credential_hint ?? "none"],
         ["Admin commands", instance.allow_admin ? "allowed for admin keys" : "refused"],
-        ["Scripts", instance.allow_scripts ? "allowed for write keys" : "refused"],
         ["Instance id", code(instance.id, "wrap")],
       ]),
       h("h3", null, "Connect"),
@@ -147,7 +117,6 @@ export async function instancePage() {
       codeBlock("REST URL", instance.rest_url),
       codeBlock("@upstash/redis snippet", sdk),
       codeBlock("curl command", curl),
-      ...isolationPanel(instance.isolation ?? null, instance.warnings ?? []),
     );
     const rename = document.querySelector<HTMLFormElement>("#rename-form");
     if (rename) input("[name=name]", rename).value = instance.name;
@@ -159,14 +128,8 @@ export async function instancePage() {
     if (redis) redis.hidden = instance.driver !== "redis";
   }
 
-  document.getElementById("recheck-isolation")?.addEventListener("click", async () => {
-    instance = (await must<typeof instance>("POST", `${path}/isolation-check`)).data;
-    render();
-    toast("Isolation check done.");
-  });
-
   async function update(body: Record<string, unknown>, done: string) {
-    instance = (await must<typeof instance>("PUT", path, body)).data;
+    instance = (await must<PublicInstance>("PUT", path, body)).data;
     render();
     toast(done);
   }
