@@ -4,14 +4,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, tenant, unique } from "../helpers/api";
-import { lift } from "../helpers/operator";
+import { liftedTenant } from "../helpers/operator";
 
-/** A tenant on the enterprise plan: these tests are about work caps, not rate limits. */
-async function liftedTenant(instanceOverrides: Record<string, unknown> = {}) {
-  const made = await tenant({}, instanceOverrides);
-  await lift(made.orgId);
-  return made;
-}
+// Tenants on the enterprise plan (liftedTenant): these tests are about work caps, not rate limits.
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 let t: Tenant;
@@ -60,7 +55,7 @@ describe("commands per pipeline or transaction", () => {
   });
 
   it("lets an instance raise the limit within the ceiling", async () => {
-    const big = await liftedTenant({ max_pipeline_commands: 1500 });
+    const big = await liftedTenant({}, { max_pipeline_commands: 1500 });
     expect(big.instance.max_pipeline_commands).toBe(1500);
     expect((await call(big, "/pipeline", pings(1500))).body).toHaveLength(1500);
     expect((await call(big, "/pipeline", pings(1501))).status).toBe(400);

@@ -86,9 +86,15 @@ export async function mintKey(
 }
 
 /** One tenant with a `redis`-driver instance on the test redis-server and a write key for it. */
-export async function tenant(keyBody: Record<string, unknown> = {}, instanceOverrides: Record<string, unknown> = {}) {
+export async function tenant(
+  keyBody: Record<string, unknown> = {},
+  instanceOverrides: Record<string, unknown> = {},
+  /** Runs on the new organization before anything is made in it (e.g. lifting its limits). */
+  prepare: (orgId: string) => Promise<void> = async () => {},
+) {
   const account = await signUp();
   const orgId = await createOrg(account);
+  await prepare(orgId);
   const instance = await createInstance(account, orgId, instanceOverrides);
   const minted = await mintKey(account, orgId, keyBody);
   return { account, orgId, instance, key: minted.key, keyId: minted.api_key.id, url: `${ORIGIN}/redis/${instance.id}` };

@@ -1,7 +1,7 @@
 // The deployment's first operator, made once per test file (D1 is fresh per file) through the
 // bootstrap secret the test configuration sets, exactly as a real deployment makes it.
 import { env } from "cloudflare:workers";
-import { type Account, api, createInstance, createOrg, mintKey, ORIGIN, signUp } from "./api";
+import { type Account, api, signUp, tenant } from "./api";
 
 let first: Promise<Account> | undefined;
 
@@ -27,11 +27,6 @@ export async function lift(orgId: string): Promise<void> {
 }
 
 /** A tenant (as `tenant()`) whose organization is lifted before its key is minted, so the key may carry any rate. */
-export async function liftedTenant(keyBody: Record<string, unknown> = {}, instanceOverrides: Record<string, unknown> = {}) {
-  const account = await signUp();
-  const orgId = await createOrg(account);
-  await lift(orgId);
-  const instance = await createInstance(account, orgId, instanceOverrides);
-  const minted = await mintKey(account, orgId, keyBody);
-  return { account, orgId, instance, key: minted.key, keyId: minted.api_key.id, url: `${ORIGIN}/redis/${instance.id}` };
+export function liftedTenant(keyBody: Record<string, unknown> = {}, instanceOverrides: Record<string, unknown> = {}) {
+  return tenant(keyBody, instanceOverrides, lift);
 }
