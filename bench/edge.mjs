@@ -3,7 +3,8 @@
 // single GET and a 100-command pipeline through the `redis` driver, and the same two through the
 // `upstash` driver (edge → edge → Redis), so the hop's added cost shows. Prints req/s, p50/p99 and
 // each route's throughput as a share of /health's.
-import { managementClient, startPrivateStack } from "../scripts/stack.mjs";
+import { managementClient } from "../scripts/bootstrap.mjs";
+import { startPrivateStack } from "../scripts/stack.mjs";
 import { formatRow, measure } from "./load.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);

@@ -1,7 +1,8 @@
 // @ts-check
 // `node bench/revocation.mjs`: how long after `DELETE …/api-keys/:id` the edge refuses the key, in
 // the local stack (one colo, so the bound is the isolate cache window of 10 s). Prints seconds.
-import { managementClient, startPrivateStack } from "../scripts/stack.mjs";
+import { managementClient } from "../scripts/bootstrap.mjs";
+import { startPrivateStack } from "../scripts/stack.mjs";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const stack = await startPrivateStack();

@@ -3,9 +3,10 @@
 // RedisGate stack (wrangler dev) and helpers to attach `redis` instances through a fault proxy.
 // Loopback only.
 import { execFileSync } from "node:child_process";
+import { managementClient } from "../scripts/bootstrap.mjs";
 import { startFaultProxy } from "../scripts/fault-proxy.mjs";
 import { startRedisServer } from "../scripts/redis-server.mjs";
-import { managementClient, startPrivateStack } from "../scripts/stack.mjs";
+import { startPrivateStack } from "../scripts/stack.mjs";
 
 export async function startRig() {
   const redis = await startRedisServer({ quiet: true });

@@ -4,7 +4,8 @@
 // the dev key is written to .dev-token so the printed commands work when pasted.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEV_ACCOUNT, startStack } from "./stack.mjs";
+import { DEV_ACCOUNT } from "./bootstrap.mjs";
+import { startStack } from "./stack.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const TOKEN_FILE = join(ROOT, ".dev-token");

@@ -1,9 +1,10 @@
 // @ts-check
-// Starts and stops a throwaway redis-server on a free loopback port, for `npm run dev`, the test
+// Finds, installs, starts and stops a redis-server on a loopback port, for `npm run dev`, the test
 // setup and the benchmarks. Node-side only; the Worker never imports this.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
+import { stackError } from "./stack-error.mjs";
 
 /** @returns {string | null} absolute path of redis-server on PATH, or null */
 export function findRedisServer() {
@@ -112,4 +113,31 @@ export async function startRedisServer(options = {}) {
       await exited;
     },
   };
+}
+
+/** Installs redis-server where that can be done without asking (Debian as root or with sudo -n, Homebrew). */
+export function installRedisServer(log = console.log) {
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const hasApt = spawnSync("sh", ["-c", "command -v apt-get"]).status === 0;
+  const sudoOk = !isRoot && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0;
+  if (hasApt && (isRoot || sudoOk)) {
+    log("redis-server is not installed; installing it with apt-get ...");
+    const run = (/** @type {string[]} */ args) => {
+      const [command, ...rest] = isRoot ? args : ["sudo", "-n", ...args];
+      spawnSync(/** @type {string} */ (command), rest, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    };
+    run(["apt-get", "update", "-qq"]);
+    run(["apt-get", "install", "-y", "-qq", "redis-server"]);
+  } else if (process.platform === "darwin" && spawnSync("sh", ["-c", "command -v brew"]).status === 0) {
+    log("redis-server is not installed; installing it with Homebrew ...");
+    spawnSync("brew", ["install", "redis"], { stdio: "inherit" });
+  }
+  if (!findRedisServer()) {
+    throw stackError(
+      "redis-server is required. Install it, then run the command again:\n" +
+        "  Debian/Ubuntu: sudo apt-get install -y redis-server\n" +
+        "  macOS:         brew install redis\n" +
+        "Or point the stack at a running Redis: REDIS_URL=redis://127.0.0.1:6379 npm run dev",
+    );
+  }
 }

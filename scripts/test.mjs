@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { QUIET_ENV } from "./stack.mjs";
+import { QUIET_ENV } from "./wrangler.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const bin = (/** @type {string} */ name) => join(ROOT, "node_modules", ".bin", name);

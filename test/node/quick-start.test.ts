@@ -2,7 +2,7 @@
 // from a plain Node program with the official @upstash/redis client and the printed url and token.
 import { Redis } from "@upstash/redis";
 import { describe, expect, inject, it } from "vitest";
-import { bootstrap } from "../../scripts/stack.mjs";
+import { bootstrap } from "../../scripts/bootstrap.mjs";
 
 describe("the dev stack from Node with @upstash/redis", () => {
   const stack = inject("stack");

@@ -3,8 +3,9 @@
 // organization on the enterprise plan, a redis-driver instance (pooled transport, the default) and
 // an admin key; this set-up adds a second instance on the same Redis with the direct transport.
 import type { TestProject } from "vitest/node";
+import { managementClient } from "../../scripts/bootstrap.mjs";
 import { startRedisServer } from "../../scripts/redis-server.mjs";
-import { managementClient, startPrivateStack } from "../../scripts/stack.mjs";
+import { startPrivateStack } from "../../scripts/stack.mjs";
 
 export type ProvidedStack = {
   base: string;
