@@ -80,7 +80,7 @@ export async function startStack(options = {}) {
   try {
     await waitForHealth(base, 60_000, () => child.exitCode === null);
     const boot = await bootstrap(base, redisUrl, options.stateFile ?? join(stateDir, "dev-state.json"), envFile);
-    return { base, url: `${base}/redis/${boot.instanceId}`, redisUrl, ...boot, stop, output: () => output };
+    return { base, url: `${base}/redis/${boot.instanceId}`, redisUrl, inspectorPort: inspector, ...boot, stop, output: () => output };
   } catch (error) {
     await stop();
     if (output) log(output.slice(-4000));
