@@ -5,7 +5,8 @@
 //            test/setup/global.ts starts;
 // - node:    real clients (@upstash/redis) over real HTTP against `wrangler dev` stacks that
 //            test/node/setup.ts starts: the wire-compatibility suite and the quick start;
-// - browser: the dashboard in Debian's Chromium (test/e2e), selected with --project browser.
+// - browser: the dashboard in Debian's Chromium (test/e2e) against its own `wrangler dev` stack;
+//            `npm test` runs it after the other three (`vitest run --project browser`).
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
@@ -75,6 +76,17 @@ export default defineConfig({
           exclude: [UNIT],
           globalSetup: ["./test/node/setup.ts"],
           testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test/e2e/**/*.e2e.test.mjs"],
+          globalSetup: ["./test/e2e/setup.mjs"],
+          // A scenario drives several pages and waits on the UI with its own deadlines.
+          testTimeout: 180_000,
           hookTimeout: 60_000,
         },
       },

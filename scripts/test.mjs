@@ -91,5 +91,14 @@ step("dashboard client bundle", "node", ["scripts/build-client.mjs"]);
 typesCurrent();
 drizzleDrift();
 step("wrangler deploy --dry-run (bundle)", bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist/worker"]);
-step("vitest: unit, workerd (D1, KV, DOs, redis-server), node (real HTTP)", bin("vitest"), ["run"]);
-if (existsSync(join(ROOT, "test", "e2e", "run.mjs"))) step("dashboard in Chromium", "node", ["test/e2e/run.mjs"]);
+step("vitest: unit, workerd (D1, KV, DOs, redis-server), node (real HTTP)", bin("vitest"), [
+  "run",
+  "--project",
+  "unit",
+  "--project",
+  "workerd",
+  "--project",
+  "node",
+]);
+// Alone, after the rest: its scenarios wait on a real browser and must not share the two cores with workerd's.
+step("vitest: browser (the dashboard in Chromium)", bin("vitest"), ["run", "--project", "browser"]);

@@ -1,0 +1,37 @@
+// @ts-check
+// Global set-up of the browser project: its own local stack (wrangler dev on a free port, its own
+// redis-server, state and secrets in a temp folder, never the developer's), with the Redis user the
+// instance-settings scenario attaches and rotates to (attaching checks the credentials work).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, sendRedisCommand } from "../../scripts/redis-server.mjs";
+import { startStack } from "../../scripts/stack.mjs";
+
+/** @param {import("vitest/node").TestProject} project */
+export default async function setup(project) {
+  const persistTo = mkdtempSync(join(tmpdir(), "redisgate-e2e-"));
+  /** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
+  let stack;
+  try {
+    stack = await startStack({
+      port: await freePort(),
+      persistTo,
+      envFile: join(persistTo, "secrets.env"),
+      stateFile: join(persistTo, "dev-state.json"),
+      log: () => {},
+    });
+    const secrets = [">upstream-secret-one", ">upstream-secret-two"];
+    await sendRedisCommand(Number(new URL(stack.redisUrl).port), ["ACL", "SETUSER", "app", "on", ...secrets, "~*", "&*", "+@all"]);
+  } catch (error) {
+    await stack?.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+    throw error;
+  }
+  const running = stack;
+  project.provide("e2e", { base: running.base, redisUrl: running.redisUrl });
+  return async () => {
+    await running.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+}
