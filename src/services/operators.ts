@@ -71,6 +71,8 @@ async function presentForOperator(ctx: ServiceContext, org: OrganizationRow, now
   };
 }
 
+export type OperatorOrganization = Awaited<ReturnType<typeof presentForOperator>>;
+
 /** Every organization with plan, limits, members per role and today's usage, oldest first. */
 export async function listEveryOrganizationForOperator(ctx: ServiceContext, limit: number, cursor?: string, now = Date.now()) {
   const rows = await listEveryOrganization(ctx.db, limit + 1, parseCursor(cursor));
@@ -89,6 +91,8 @@ function presentAccount(user: UserRow) {
     created_at: user.createdAt.toISOString(),
   };
 }
+
+export type OperatorAccount = ReturnType<typeof presentAccount>;
 
 /** Every account (or the one with `email`), oldest first, so an operator can issue a reset link or promote it. */
 export async function listAccountsForOperator(ctx: ServiceContext, limit: number, cursor?: string, email?: string) {
@@ -142,11 +146,13 @@ export async function setSuspension(ctx: ServiceContext, orgId: string, suspende
   return presentForOperator(ctx, { ...org, suspendedAt: at }, Date.now());
 }
 
+export type IssuedReset = { user_id: string; token: string; reset_path: string; expires_at: string };
+
 /**
  * Issues a one-time password-reset link for an account: valid for an hour, used once, stored as a
  * SHA-256. The token is returned once; the operator passes it on.
  */
-export async function issuePasswordReset(ctx: ServiceContext, userId: string) {
+export async function issuePasswordReset(ctx: ServiceContext, userId: string): Promise<IssuedReset> {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw new AppError("not_found", "Account not found.");
   const token = `${RESET_PREFIX}${randomToken(32)}`;
