@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, sendRedisCommand } from "../../scripts/redis-server.mjs";
 import { startStack } from "../../scripts/stack.mjs";
+import { accountScenarios } from "./account.e2e.mjs";
 import { launchBrowser, SCREENSHOTS } from "./browser.mjs";
 import { consoleScenarios } from "./console.e2e.mjs";
 import { dataScenarios } from "./data.e2e.mjs";
@@ -15,7 +16,9 @@ import { pageScenarios } from "./pages.e2e.mjs";
 
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? "") : (process.env.E2E_ONLY ?? "");
-const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios].filter(([name]) => name.includes(only));
+const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios, ...accountScenarios].filter(([name]) =>
+  name.includes(only),
+);
 
 const SCENARIO_TIMEOUT_MS = 180_000;
 const RUN_TIMEOUT_MS = 480_000;
