@@ -74,6 +74,11 @@ export const accountScenarios = [
       await waitForText(ownerView.page.locator("#org-quota"), /^10,000,000 commands per day$/);
       await waitForText(ownerView.page.locator("#org-rate"), /^10,000 requests per second per key$/);
       await waitForText(ownerView.page.locator("#suspended-banner"), /suspended/);
+      await screenshot(ownerView.page, "settings-suspended-desktop");
+      check(
+        await ownerView.page.getByRole("button", { name: "Save limits" }).isDisabled(),
+        "a suspended organization's limits form can be sent",
+      );
       check(!(await ownerView.page.locator("#operator-link").isVisible()), "an owner who is no operator sees the operator link");
       await visit(ownerView.page, env, `/o/${orgId}/keys`);
       await waitForText(ownerView.page.locator("#suspended-banner"), /suspended/);

@@ -89,11 +89,11 @@ function orgRow(org: OperatorOrganization, actions: { plan: () => void; suspend:
   const lowered = org.limits.max_requests_per_day !== org.plan_limits.max_requests_per_day ? " (lowered by its owners)" : "";
   return [
     h("span", { class: "wrap" }, org.name, h("br"), code(org.slug, "id")),
-    badge(org.plan),
+    h("span", null, badge(org.plan)), // a bare badge would stretch across a phone's card
     `${describeQuota(org.plan_limits.max_requests_per_day)}${lowered}; ${describeLimitRate(org.plan_limits.rate_limit)}`,
     describeMembers(org.members),
     `${formatCount(org.usage_today.commands)} commands${quota ? ` of ${formatCount(quota)}` : ""}`,
-    org.suspended ? badge("suspended", "off") : badge("active", "on"),
+    h("span", null, org.suspended ? badge("suspended", "off") : badge("active", "on")),
     h(
       "div",
       { class: "actions" },

@@ -98,16 +98,17 @@ function wireRename(form: HTMLFormElement, org: PublicOrganization, show: (org: 
 async function wireDelete(form: HTMLFormElement, org: PublicOrganization) {
   const button = $<HTMLButtonElement>("button[type=submit]", form);
   const typed = $<HTMLInputElement>("[name=slug]", form);
-  typed.placeholder = org.slug;
   typed.addEventListener("input", () => {
     button.disabled = typed.value.trim() !== org.slug;
   });
   const instances = await listInstances();
+  const consequences = $("#delete-consequences");
   if (instances.length > 0) {
-    $("#delete-consequences").textContent =
+    consequences.textContent =
       `Its ${instances.length} Redis instance${instances.length === 1 ? " is" : "s are"} detached (the data in your Redis is not touched), ` +
       "its API keys are revoked at once and its members lose access. This cannot be undone.";
   }
+  consequences.append(" To confirm, type its slug: ", code(org.slug, "wrap"));
   onSubmit(form, async () => {
     if (typed.value.trim() !== org.slug) throw new Error(`Type ${org.slug} exactly to confirm.`);
     await must("DELETE", `/api/organizations/${org.id}${instances.length > 0 ? "?force=true" : ""}`);
@@ -151,4 +152,9 @@ export async function settingsPage() {
 
   const remove = document.querySelector<HTMLFormElement>("#delete-form");
   if (remove) await wireDelete(remove, org);
+  // A suspended organization is read-only (the banner says why): its forms stay visible but cannot be sent.
+  if (org.suspended) {
+    const controls = document.querySelectorAll<HTMLInputElement | HTMLButtonElement>("main form :is(input, select, textarea, button)");
+    for (const control of Array.from(controls)) control.disabled = true;
+  }
 }
