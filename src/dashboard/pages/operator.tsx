@@ -60,7 +60,7 @@ export const OperatorPage: FC = () => (
     </section>
     <section class="card" aria-labelledby="op-accounts-title">
       <h2 id="op-accounts-title">Accounts</h2>
-      <form id="op-account-search" method="post" class="row">
+      <form id="op-account-search" method="post" class="row search-row">
         <Field id="op-account-email" label="Find an account by email" name="email" type="email" autocomplete="off" />
         <div class="button-field">
           <button type="submit" class="button">
