@@ -5,6 +5,7 @@
 import { type Context, Hono } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { AppEnv } from "../env";
+import { RESET_PAGE_PATH } from "../services/operators";
 import { assetManifest } from "./assets";
 import { AppShell, AssetsContext, PageHead } from "./layout";
 import type { SectionName } from "./page-names";
@@ -14,6 +15,9 @@ import { ConsolePage, DataPage } from "./pages/console";
 import { InstancePage, InstancesPage } from "./pages/instances";
 import { KeysPage } from "./pages/keys";
 import { MembersPage } from "./pages/members";
+import { OperatorPage } from "./pages/operator";
+import { AccountPage, ResetPasswordPage } from "./pages/profile";
+import { SettingsPage } from "./pages/settings";
 
 export const dashboard = new Hono<AppEnv>();
 
@@ -58,6 +62,10 @@ dashboard.get("/", (c) => render(c, <HomePage />));
 dashboard.get("/login", (c) => render(c, <LoginPage />));
 dashboard.get("/signup", (c) => render(c, <SignupPage />));
 dashboard.get("/orgs", (c) => render(c, <OrgsPage />));
+dashboard.get("/account", (c) => render(c, <AccountPage />));
+dashboard.get("/operator", (c) => render(c, <OperatorPage />));
+// Where an operator's reset link lands; the token is in the fragment, so it never reaches this route.
+dashboard.get(RESET_PAGE_PATH, (c) => render(c, <ResetPasswordPage />));
 
 const SECTIONS = {
   instances: InstancesPage,
@@ -67,6 +75,7 @@ const SECTIONS = {
   usage: UsagePage,
   members: MembersPage,
   audit: AuditPage,
+  settings: SettingsPage,
 } as const satisfies Partial<Record<SectionName, unknown>>;
 
 dashboard.get("/o/:orgId", (c) => {

@@ -83,6 +83,12 @@ export const AppShell: FC<PropsWithChildren<{ info: PageInfo }>> = ({ info, chil
       </label>
       <div class="user">
         <span id="user-email" />
+        <a class="topbar-link" href="/operator" id="operator-link" hidden>
+          Operator
+        </a>
+        <a class="topbar-link" href="/account" aria-current={info.page === "account" ? "page" : undefined}>
+          Account
+        </a>
         <button type="button" id="sign-out" class="button small ghost">
           Sign out
         </button>
@@ -137,6 +143,7 @@ type FieldProps = {
   autocomplete?: string;
   placeholder?: string;
   pattern?: string;
+  inputmode?: "numeric" | "text" | "email";
   minlength?: number;
   maxlength?: number;
   value?: string;

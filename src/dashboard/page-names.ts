@@ -14,6 +14,10 @@ export const PAGE_NAMES = [
   "usage",
   "members",
   "audit",
+  "settings",
+  "account",
+  "operator",
+  "reset",
   "missing",
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
@@ -27,6 +31,6 @@ export const SECTIONS = [
   { section: "usage", label: "Usage" },
   { section: "members", label: "Members" },
   { section: "audit", label: "Audit log" },
-  // Next: { section: "settings", label: "Settings" } once the organization settings page exists.
+  { section: "settings", label: "Settings" },
 ] as const satisfies readonly { section: PageName; label: string }[];
 export type SectionName = (typeof SECTIONS)[number]["section"];

@@ -1,15 +1,9 @@
-// /api/admin: the operators' routes (every call audited in the operators' stream), and the
-// one-time bootstrap through which a signed-in account becomes the first operator.
+// /api/admin: the operators' routes on organizations and their audit stream (every call audited
+// there), and the one-time bootstrap through which a signed-in account becomes the first operator.
+// The operators' routes on accounts are in admin-account-routes.ts.
 import { Hono } from "hono";
 import { listOperatorAuditLog } from "../services/operator-audit";
-import {
-  bootstrapOperator,
-  issuePasswordReset,
-  listEveryOrganizationForOperator,
-  setOperator,
-  setOrganizationCeiling,
-  setSuspension,
-} from "../services/operators";
+import { bootstrapOperator, listEveryOrganizationForOperator, setOrganizationCeiling, setSuspension } from "../services/operators";
 import type { ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute, PageQuerySchema } from "./route";
@@ -90,42 +84,6 @@ for (const [action, suspended] of [
     },
   );
 }
-
-for (const [method, promote] of [
-  ["put", true],
-  ["delete", false],
-] as const) {
-  defineRoute(
-    adminRoutes,
-    {
-      method,
-      path: "/api/admin/operators/:userId",
-      summary: promote ? "Make an account an operator (operator)" : "Demote an operator (operator; never the last)",
-      tag,
-      auth: true,
-      operator: { audit: promote ? "operator.promote" : "operator.demote" },
-    },
-    async (c, { ctx, params }) => {
-      return c.json(ok(await setOperator(ctx, params.userId, promote), { message: promote ? "Operator added." : "Operator removed." }));
-    },
-  );
-}
-
-defineRoute(
-  adminRoutes,
-  {
-    method: "post",
-    path: "/api/admin/users/:userId/password-reset",
-    summary: "Issue a one-time password-reset link for an account, valid for an hour (operator)",
-    tag,
-    auth: true,
-    operator: { audit: "account.password_reset_issue" },
-    status: 201,
-  },
-  async (c, { ctx, params }) => {
-    return c.json(ok(await issuePasswordReset(ctx, params.userId), { message: "Reset link issued; pass it on." }), 201);
-  },
-);
 
 defineRoute(
   adminRoutes,

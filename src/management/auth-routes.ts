@@ -77,9 +77,14 @@ defineRoute(
   },
 );
 
-defineRoute(authRoutes, { method: "get", path: "/auth/me", summary: "The signed-in user", tag: "auth", auth: true }, async (c) => {
-  return c.json(ok({ user: presentUser(c.get("user")) }));
-});
+defineRoute(
+  authRoutes,
+  { method: "get", path: "/auth/me", summary: "The signed-in user, and whether they operate the deployment", tag: "auth", auth: true },
+  async (c) => {
+    const user = c.get("user");
+    return c.json(ok({ user: presentUser(user), is_operator: user.isOperator }));
+  },
+);
 
 defineRoute(
   authRoutes,

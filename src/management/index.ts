@@ -1,6 +1,7 @@
 // The management face: /auth/*, /api/*, /health, /version and the JWKS. Sessions guard /api/*.
 import { Hono } from "hono";
 import { accountRoutes } from "./account-routes";
+import { adminAccountRoutes } from "./admin-account-routes";
 import { adminRoutes } from "./admin-routes";
 import { apiKeyRoutes } from "./api-key-routes";
 import { auditRoutes } from "./audit-routes";
@@ -26,3 +27,4 @@ management.route("/", auditRoutes);
 management.route("/", consoleRoutes);
 management.route("/", usageRoutes);
 management.route("/", adminRoutes);
+management.route("/", adminAccountRoutes);

@@ -103,6 +103,9 @@ export const OperatorLimitsSchema = z
 
 export const BootstrapOperatorSchema = z.strictObject({ secret: z.string().min(1).max(512) });
 
+/** The operators' account list: a page, or the one account with `email`. */
+export const AccountListQuerySchema = PageQuerySchema.extend({ email: z.email().max(254).optional() });
+
 export const UsageQuerySchema = z.strictObject({
   days: z.coerce.number().int().min(1).max(90).default(30),
 });

@@ -27,6 +27,8 @@ export async function listSessions(ctx: ServiceContext, currentSessionId: string
   }));
 }
 
+export type PublicSession = Awaited<ReturnType<typeof listSessions>>[number];
+
 /** Ends one of the acting user's sessions. @throws not_found for any other id (someone else's too). */
 export async function endSession(ctx: ServiceContext, sessionId: string): Promise<void> {
   if ((await deleteUserSession(ctx.db, ctx.actor.userId, sessionId)) === 0) throw new AppError("not_found", "Session not found.");

@@ -17,7 +17,7 @@ import {
 } from "../storage/organization-limits";
 import type { OrganizationRow } from "../storage/organizations";
 import { insertPasswordResetStatement } from "../storage/password-resets";
-import { countOperators, findUserById, promoteFirstOperator, setOperatorStatement } from "../storage/users";
+import { countOperators, findUserById, listUsers, promoteFirstOperator, setOperatorStatement, type UserRow } from "../storage/users";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import { toInstanceRecord } from "./instances";
 import { recordOperatorAction } from "./operator-audit";
@@ -25,6 +25,11 @@ import { presentOrganization } from "./organizations";
 
 export const RESET_PREFIX = "rgr_";
 export const RESET_TTL_MS = 60 * 60 * 1000;
+/**
+ * The dashboard page a reset link opens. The token rides in the fragment, which browsers never send
+ * to the server, so it stays out of request logs and Referer headers.
+ */
+export const RESET_PAGE_PATH = "/reset-password";
 
 /**
  * Makes the signed-in account the first operator when `secret` matches OPERATOR_BOOTSTRAP_SECRET.
@@ -66,12 +71,33 @@ async function presentForOperator(ctx: ServiceContext, org: OrganizationRow, now
   };
 }
 
+export type OperatorOrganization = Awaited<ReturnType<typeof presentForOperator>>;
+
 /** Every organization with plan, limits, members per role and today's usage, oldest first. */
 export async function listEveryOrganizationForOperator(ctx: ServiceContext, limit: number, cursor?: string, now = Date.now()) {
   const rows = await listEveryOrganization(ctx.db, limit + 1, parseCursor(cursor));
   const page = toPage(rows, limit, (row) => row);
   const items = await Promise.all(page.items.map((row) => presentForOperator(ctx, row, now)));
   return { items, nextCursor: page.nextCursor } satisfies Page<unknown>;
+}
+
+function presentAccount(user: UserRow) {
+  return {
+    id: user.id,
+    email: user.email,
+    username: user.username,
+    is_operator: user.isOperator,
+    disabled: user.disabledAt !== null,
+    created_at: user.createdAt.toISOString(),
+  };
+}
+
+export type OperatorAccount = ReturnType<typeof presentAccount>;
+
+/** Every account (or the one with `email`), oldest first, so an operator can issue a reset link or promote it. */
+export async function listAccountsForOperator(ctx: ServiceContext, limit: number, cursor?: string, email?: string) {
+  const rows = await listUsers(ctx.db, limit + 1, parseCursor(cursor), email?.toLowerCase());
+  return toPage(rows, limit, presentAccount);
 }
 
 async function requireOrganization(ctx: ServiceContext, orgId: string): Promise<OrganizationRow> {
@@ -120,11 +146,13 @@ export async function setSuspension(ctx: ServiceContext, orgId: string, suspende
   return presentForOperator(ctx, { ...org, suspendedAt: at }, Date.now());
 }
 
+export type IssuedReset = { user_id: string; token: string; reset_path: string; expires_at: string };
+
 /**
  * Issues a one-time password-reset link for an account: valid for an hour, used once, stored as a
  * SHA-256. The token is returned once; the operator passes it on.
  */
-export async function issuePasswordReset(ctx: ServiceContext, userId: string) {
+export async function issuePasswordReset(ctx: ServiceContext, userId: string): Promise<IssuedReset> {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw new AppError("not_found", "Account not found.");
   const token = `${RESET_PREFIX}${randomToken(32)}`;
@@ -138,5 +166,5 @@ export async function issuePasswordReset(ctx: ServiceContext, userId: string) {
     createdAt: now,
     expiresAt,
   });
-  return { user_id: userId, token, reset_path: `/auth/password-reset?token=${token}`, expires_at: expiresAt.toISOString() };
+  return { user_id: userId, token, reset_path: `${RESET_PAGE_PATH}#token=${token}`, expires_at: expiresAt.toISOString() };
 }

@@ -1,5 +1,5 @@
 // D1 queries for users and their sessions. Session tokens are stored only as SHA-256 hashes.
-import { and, eq, gt, notExists } from "drizzle-orm";
+import { and, asc, eq, gt, notExists, or } from "drizzle-orm";
 import { memberships, sessions, users } from "../../drizzle/schema";
 import type { Db } from "./db";
 
@@ -73,4 +73,21 @@ export function disableUserStatements(db: Db, userId: string, now: Date) {
     db.delete(sessions).where(eq(sessions.userId, userId)),
     db.delete(memberships).where(eq(memberships.userId, userId)),
   ] as const;
+}
+
+/**
+ * Accounts oldest first, keyset-paginated, optionally only the one with `email` (stored lower-cased),
+ * for the operators' account list.
+ */
+export async function listUsers(db: Db, limit: number, after?: { createdAt: Date; id: string }, email?: string) {
+  const page = after
+    ? or(gt(users.createdAt, after.createdAt), and(eq(users.createdAt, after.createdAt), gt(users.id, after.id)))
+    : undefined;
+  return db
+    .select()
+    .from(users)
+    .where(and(page, email === undefined ? undefined : eq(users.email, email)))
+    .orderBy(asc(users.createdAt), asc(users.id))
+    .limit(limit)
+    .all();
 }

@@ -1,6 +1,7 @@
 // @ts-check
 // Sign-up through the forms, then every page at a phone's width (390 px) without sideways
 // scrolling and on a desktop, with a screenshot of each; the navigation shows every section.
+import { makeOperator } from "./account.e2e.mjs";
 import { check, DESKTOP, fitsViewport, newContext, open, PHONE, ready, screenshot, waitForText } from "./browser.mjs";
 import { call, newOrg, signedInPage, visit } from "./world.mjs";
 
@@ -39,6 +40,7 @@ export const pageScenarios = [
     "every page fits 390 px without sideways scrolling; screenshots on phone and desktop",
     async (env) => {
       const { owner, orgId, instanceId } = await newOrg(env, "Organization with a rather long name for phones");
+      await makeOperator(env, owner.userId); // so the operator page is among the pages
       // Realistic, long names: keys, instance and usage rows must wrap, not widen the page.
       const long = "checkout-service-production-eu-west-1-primary-writer";
       const minted = await call(env, "POST", `/api/organizations/${orgId}/api-keys`, { name: long, scopes: ["write"] }, owner.token);
@@ -55,9 +57,12 @@ export const pageScenarios = [
         usage: `/o/${orgId}/usage`,
         members: `/o/${orgId}/members`,
         audit: `/o/${orgId}/audit`,
+        settings: `/o/${orgId}/settings`,
+        account: "/account",
+        operator: "/operator",
         missing: `/o/${orgId}/nothing-here`,
       };
-      const anonymous = { login: "/login", signup: "/signup" };
+      const anonymous = { login: "/login", signup: "/signup", reset: `/reset-password#token=rgr_${"x".repeat(43)}` };
       const problems = [];
       for (const { viewport, label } of [
         { viewport: PHONE, label: "phone" },
@@ -67,6 +72,7 @@ export const pageScenarios = [
         for (const [name, path] of Object.entries(paths)) {
           await visit(page, env, path);
           if (name === "usage") await waitForText(page.locator("#usage-view"), /commands today/);
+          if (name === "operator") await page.locator("#op-account-list tbody tr").first().waitFor();
           if (name === "data") await page.locator("#key-table tbody tr").first().waitFor();
           if (name === "console") {
             await page.getByLabel("Command", { exact: true }).fill("INFO memory");
@@ -78,7 +84,7 @@ export const pageScenarios = [
         }
         if (label === "phone") {
           await visit(page, env, paths.keys);
-          for (const section of ["Instances", "API keys", "Console", "Data browser", "Usage", "Members", "Audit log"]) {
+          for (const section of ["Instances", "API keys", "Console", "Data browser", "Usage", "Members", "Audit log", "Settings"]) {
             if (!(await page.getByRole("navigation").getByRole("link", { name: section, exact: true }).isVisible())) {
               problems.push(`the ${section} tab is not visible at 390 px`);
             }

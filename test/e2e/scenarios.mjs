@@ -1,10 +1,11 @@
 // @ts-check
 // Every browser scenario, in the order they run. A new area adds its `*.e2e.mjs` module here; each
 // scenario builds its own account and organization, so any subset runs alone (`vitest -t`).
+import { accountScenarios } from "./account.e2e.mjs";
 import { consoleScenarios } from "./console.e2e.mjs";
 import { dataScenarios } from "./data.e2e.mjs";
 import { keyScenarios } from "./keys.e2e.mjs";
 import { pageScenarios } from "./pages.e2e.mjs";
 
 /** @type {import("./world.mjs").Scenario[]} */
-export const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios];
+export const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios, ...accountScenarios];

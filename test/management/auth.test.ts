@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, createOrg, freshIp, mintKey, signUp, unique } from "../helpers/api";
+import { operator } from "../helpers/operator";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
 
 const PASSWORD = "correct horse battery";
@@ -225,6 +226,12 @@ describe("GET /auth/me and POST /auth/logout", () => {
     const data = expectOk(await api("GET", "/auth/me", { token: account.token }));
     expect(data.user).toMatchObject({ id: account.userId, email: account.email, username: account.username });
     expect(Object.keys(data.user).sort()).toEqual(["created_at", "email", "first_name", "id", "last_name", "username"]);
+    expect(data.is_operator).toBe(false);
+  });
+
+  it("/auth/me says whether the account is an operator (the dashboard shows the operator page to them only)", async () => {
+    const op = await operator();
+    expect(expectOk(await api("GET", "/auth/me", { token: op.token })).is_operator).toBe(true);
   });
 
   it("/auth/me works with the session cookie", async () => {

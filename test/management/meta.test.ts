@@ -55,6 +55,7 @@ const EXPECTED_ROUTES = [
   "post /api/admin/organizations/{orgId}/resume",
   "put /api/admin/operators/{userId}",
   "delete /api/admin/operators/{userId}",
+  "get /api/admin/users",
   "post /api/admin/users/{userId}/password-reset",
   "get /api/admin/audit-logs",
 ];

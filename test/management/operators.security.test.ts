@@ -43,6 +43,7 @@ describe("only operators reach /api/admin", () => {
       api("PUT", `/api/admin/operators/${t.account.userId}`, { token }),
       api("DELETE", `/api/admin/operators/${op.userId}`, { token }),
       api("POST", `/api/admin/users/${op.userId}/password-reset`, { token }),
+      api("GET", "/api/admin/users", { token }),
       api("GET", "/api/admin/audit-logs", { token }),
     ];
     for (const res of await Promise.all(calls)) expectFailure(res, 403, "forbidden");
@@ -139,5 +140,40 @@ describe("operators", () => {
       resource_type: "user",
       resource_id: other.userId,
     });
+  });
+});
+
+describe("operators find accounts", () => {
+  it("list every account page by page, or the one with ?email= (any case); bad input is a 400", async () => {
+    const someone = await signUp();
+    const rows: { id: string }[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const res: ApiResult = await api("GET", `/api/admin/users?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: op.token });
+      rows.push(...expectOk(res));
+      cursor = res.body.pagination.next_cursor;
+    }
+    expect(rows.find((r) => r.id === op.userId)).toMatchObject({ is_operator: true, disabled: false });
+    const found = expectOk(
+      await api("GET", `/api/admin/users?email=${encodeURIComponent(someone.email.toUpperCase())}`, { token: op.token }),
+    );
+    expect(found).toEqual([
+      {
+        id: someone.userId,
+        email: someone.email,
+        username: someone.username,
+        is_operator: false,
+        disabled: false,
+        created_at: expect.any(String),
+      },
+    ]);
+    expect(expectOk(await api("GET", "/api/admin/users?email=nobody%40example.test", { token: op.token }))).toEqual([]);
+    expectInvalid(await api("GET", "/api/admin/users?email=not-an-email", { token: op.token }), "email");
+    expectFailure(await api("GET", "/api/admin/users?cursor=%25%25", { token: op.token }), 400, "invalid_request");
+  });
+
+  it("a reset link opens the dashboard's reset page with the token in the fragment (never sent to a server)", async () => {
+    const someone = await signUp();
+    const issued = expectOk(await api("POST", `/api/admin/users/${someone.userId}/password-reset`, { token: op.token }), 201);
+    expect(issued.reset_path).toBe(`/reset-password#token=${issued.token}`);
   });
 });

@@ -3,10 +3,12 @@
 export type { Scope } from "../../auth/api-key-token";
 export type { InstanceResponse as PublicInstance } from "../../management/instance-routes";
 export type { DailyUsage, UsageReport } from "../../meter/usage-meter";
+export type { PublicSession } from "../../services/account-lifecycle";
 export type { PublicUser } from "../../services/accounts";
 export type { PublicApiKey } from "../../services/api-keys";
 export type { PublicAuditEntry } from "../../services/audit";
 export type { ConsoleKey } from "../../services/console-keys";
 export type { Role } from "../../services/context";
 export type { PublicMember } from "../../services/members";
+export type { IssuedReset, OperatorAccount, OperatorOrganization } from "../../services/operators";
 export type { PublicOrganization } from "../../services/organizations";

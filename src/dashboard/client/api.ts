@@ -22,7 +22,8 @@ function describe(body: Envelope<unknown> | null, status: number): { message: st
   return { message: detail ? `${base} (${detail})` : base, code };
 }
 
-const AUTH_PAGES = new Set(["login", "signup"]);
+// Pages for people who are not signed in: a 401 there is the form's answer, not a lost session.
+const AUTH_PAGES = new Set(["login", "signup", "reset"]);
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: "application/json" };

@@ -9,7 +9,10 @@ import { dataPage } from "./pages/data";
 import { instancePage, instancesPage } from "./pages/instances";
 import { keysPage } from "./pages/keys";
 import { membersPage } from "./pages/members";
+import { operatorPage } from "./pages/operator";
+import { accountPage, resetPage } from "./pages/profile";
 import { homePage, loginPage, orgsPage, signupPage } from "./pages/session";
+import { settingsPage } from "./pages/settings";
 import { usagePage } from "./pages/usage";
 import { startShell } from "./shell";
 
@@ -26,6 +29,10 @@ const PAGES: Record<PageName, () => Promise<void> | void> = {
   usage: usagePage,
   members: membersPage,
   audit: auditPage,
+  settings: settingsPage,
+  account: accountPage,
+  operator: operatorPage,
+  reset: resetPage,
   missing: () => {},
 };
 

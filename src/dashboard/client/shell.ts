@@ -1,6 +1,7 @@
 // The signed-in frame around every organization page: who is signed in, sign-out, the organization
-// switcher, the person's role, and role gates: elements with `data-min-role` (rendered hidden) are
-// shown to that role and above and removed for lower roles, so viewers never meet forms they cannot use.
+// switcher, the operator link (operators only), the person's role, the suspended banner, and role
+// gates: elements with `data-min-role` (rendered hidden) are shown to that role and above and
+// removed for lower roles, so viewers never meet forms they cannot use.
 import { api } from "./api";
 import type { PublicInstance, PublicOrganization, PublicUser, Role } from "./api-types";
 import { $, h } from "./elements";
@@ -34,6 +35,16 @@ function fillSwitcher(select: HTMLSelectElement, orgs: PublicOrganization[], cur
   });
 }
 
+/** Every organization page says so when an operator has suspended the organization. */
+function suspendedBanner(): HTMLElement {
+  return h(
+    "p",
+    { class: "status status-error banner", id: "suspended-banner", role: "status" },
+    h("strong", null, "This organization is suspended. "),
+    "An operator suspended it: its API keys are refused at the edge and nothing here can be changed until it is resumed. Contact your RedisGate operator.",
+  );
+}
+
 /** Loads the organization in the URL with the person's role and applies the role gates; null (with an error shown) when it cannot. */
 export async function loadOrg(): Promise<PublicOrganization | null> {
   if (!orgId) return null;
@@ -51,6 +62,7 @@ export async function loadOrg(): Promise<PublicOrganization | null> {
   }
   currentRole = org.data.role;
   document.body.dataset.role = org.data.role;
+  if (org.data.suspended) $("#main").prepend(suspendedBanner());
   localStorage.setItem("rg.org", org.data.id); // an organization id, not a secret: where "/" goes next time
   applyRoleGates(org.data.role);
   return org.data;
@@ -71,9 +83,11 @@ export function startShell() {
     localStorage.removeItem("rg.org");
     location.assign("/login");
   });
-  api<{ user: PublicUser }>("GET", "/auth/me").then((me) => {
+  api<{ user: PublicUser; is_operator: boolean }>("GET", "/auth/me").then((me) => {
     const slot = document.getElementById("user-email");
     if (slot && me.ok) slot.textContent = me.data.user.email;
+    const operatorLink = document.getElementById("operator-link");
+    if (operatorLink && me.ok && me.data.is_operator) operatorLink.hidden = false;
   });
   const select = document.querySelector<HTMLSelectElement>("#org-switch");
   if (select && !orgId) {

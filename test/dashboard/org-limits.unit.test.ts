@@ -1,0 +1,64 @@
+// The settings and operator pages' limit arithmetic: words, form parsing within the plan's ceiling,
+// member counts and the reset link's token.
+import { describe, expect, it } from "vitest";
+import {
+  describeLimitRate,
+  describeMembers,
+  describeQuota,
+  parseLimitRate,
+  parseQuota,
+  readResetToken,
+} from "../../src/dashboard/client/org-limits";
+
+describe("org limits", () => {
+  it("describes quotas and rates, including none", () => {
+    expect(describeQuota(100_000)).toBe("100,000 commands per day");
+    expect(describeQuota(null)).toBe("no daily quota");
+    expect(describeLimitRate({ requests: 1000, window_seconds: 1 })).toBe("1,000 requests per second per key");
+    expect(describeLimitRate({ requests: 30, window_seconds: 60 })).toBe("30 requests per minute per key");
+    expect(describeLimitRate(null)).toBe("no rate limit");
+  });
+
+  it("reads a quota with separators; empty means the plan's; refuses junk, zero and more than the ceiling", () => {
+    expect(parseQuota("")).toEqual({ ok: true, value: null });
+    expect(parseQuota(" 50,000 ", 100_000)).toEqual({ ok: true, value: 50_000 });
+    expect(parseQuota("100 000", 100_000)).toEqual({ ok: true, value: 100_000 });
+    expect(parseQuota("1_000_000")).toEqual({ ok: true, value: 1_000_000 });
+    expect(parseQuota("100001", 100_000)).toEqual({
+      ok: false,
+      message: "The plan allows at most 100,000 commands per day; only an operator can raise it.",
+    });
+    expect(parseQuota("5000000000", null)).toEqual({ ok: true, value: 5_000_000_000 });
+    for (const bad of ["0", "-5", "1.5", "lots", "1e6", "1000000000001"]) expect(parseQuota(bad).ok, bad).toBe(false);
+  });
+
+  it("reads a rate per second or minute and compares windows by requests per second", () => {
+    const ceiling = { requests: 1000, window_seconds: 1 };
+    expect(parseLimitRate("", "1", ceiling)).toEqual({ ok: true, value: null });
+    expect(parseLimitRate("500", "1", ceiling)).toEqual({ ok: true, value: { requests: 500, window_seconds: 1 } });
+    expect(parseLimitRate("60000", "60", ceiling)).toEqual({ ok: true, value: { requests: 60_000, window_seconds: 60 } });
+    expect(parseLimitRate("60001", "60", ceiling)).toEqual({
+      ok: false,
+      message: "The plan allows at most 1,000 requests per second per key; only an operator can raise it.",
+    });
+    expect(parseLimitRate("5000", "1", null)).toEqual({ ok: true, value: { requests: 5000, window_seconds: 1 } });
+    expect(parseLimitRate("5000", "1")).toEqual({ ok: true, value: { requests: 5000, window_seconds: 1 } });
+    for (const bad of ["0", "x", "1000001", "2.5"]) expect(parseLimitRate(bad, "1").ok, bad).toBe(false);
+  });
+
+  it("summarises members per role, owners first", () => {
+    expect(describeMembers({ viewer: 3, owner: 1, member: 1 })).toBe("1 owner, 1 member, 3 viewers");
+    expect(describeMembers({ admin: 2 })).toBe("2 admins");
+    expect(describeMembers({})).toBe("nobody");
+  });
+
+  it("reads the token from a reset link's fragment, and nothing else", () => {
+    const token = `rgr_${"A1b2_-".repeat(7)}`;
+    expect(readResetToken(`#token=${token}`)).toBe(token);
+    expect(readResetToken(`token=${token}`)).toBe(token);
+    expect(readResetToken("")).toBeNull();
+    expect(readResetToken("#token=")).toBeNull();
+    expect(readResetToken("#token=rgs_sessiontokennotareset")).toBeNull();
+    expect(readResetToken(`#token=${token}<script>`)).toBeNull();
+  });
+});
