@@ -3,7 +3,7 @@
 // suspends (the owner's settings page shows both), a reset link sets a new password, a password
 // change signs the other browser out, and the settings page lowers a limit and deletes with the
 // slug typed, showing each role only the forms it may use.
-import { DEV_ACCOUNT } from "../../scripts/stack.mjs";
+import { DEV_ACCOUNT } from "../../scripts/bootstrap.mjs";
 import { check, newContext, open, screenshot, until, waitForText } from "./browser.mjs";
 import { call, newAccount, newOrg, signedInPage, visit } from "./world.mjs";
 
