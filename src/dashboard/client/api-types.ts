@@ -8,5 +8,8 @@ export type { PublicApiKey } from "../../services/api-keys";
 export type { PublicAuditEntry } from "../../services/audit";
 export type { ConsoleKey } from "../../services/console-keys";
 export type { Role } from "../../services/context";
+export type { InstanceHealth } from "../../services/instance-health";
+export type { PublicIsolation } from "../../services/instance-isolation";
+export type { InstanceDetail } from "../../services/instances";
 export type { PublicMember } from "../../services/members";
 export type { PublicOrganization } from "../../services/organizations";
