@@ -13,12 +13,18 @@ import { dataScenarios } from "./data.e2e.mjs";
 import { instanceScenarios } from "./instance.e2e.mjs";
 import { keyScenarios } from "./keys.e2e.mjs";
 import { pageScenarios } from "./pages.e2e.mjs";
+import { usageScenarios } from "./usage.e2e.mjs";
 
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? "") : (process.env.E2E_ONLY ?? "");
-const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios, ...instanceScenarios].filter(([name]) =>
-  name.includes(only),
-);
+const scenarios = [
+  ...pageScenarios,
+  ...consoleScenarios,
+  ...dataScenarios,
+  ...keyScenarios,
+  ...instanceScenarios,
+  ...usageScenarios,
+].filter(([name]) => name.includes(only));
 
 const SCENARIO_TIMEOUT_MS = 180_000;
 const RUN_TIMEOUT_MS = 480_000;
