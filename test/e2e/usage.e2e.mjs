@@ -10,7 +10,9 @@ export const usageScenarios = [
     "usage: refused requests (429) per day and per key",
     async (env) => {
       const { owner, orgId, instanceId } = await newOrg(env);
-      const body = { name: "one-a-minute", scopes: ["write"], rate_limit: { requests: 1, window_seconds: 60 } };
+      // A key's own daily quota of one: the next two requests are refused whatever the clock says
+      // (a per-minute rate could reopen between two requests).
+      const body = { name: "one-a-day", scopes: ["write"], max_requests_per_day: 1 };
       const minted = await call(env, "POST", `/api/organizations/${orgId}/api-keys`, body, owner.token);
       check(minted.status === 201, `mint: ${JSON.stringify(minted.json)}`);
       const statuses = [];
@@ -25,8 +27,8 @@ export const usageScenarios = [
         await visit(page, env, `/o/${orgId}/usage`);
         await waitForText(page.locator("#usage-refused"), /^2$/);
         await waitForText(page.locator("#usage-refusals"), new RegExp(`${today}\\s*2(?!\\d)`));
-        const byKey = page.locator("tr", { hasText: "one-a-minute" });
-        await waitForText(byKey, /one-a-minute\s*1\s*1\s*2$/);
+        const byKey = page.locator("tr", { hasText: "one-a-day" });
+        await waitForText(byKey, /one-a-day\s*1\s*1\s*2$/);
         if (label === "phone") check(await fitsViewport(page), `the usage page scrolls sideways at ${PHONE.width} px`);
         await screenshot(page, `${label}-usage-refusals`);
         await context.close();
