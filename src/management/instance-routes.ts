@@ -1,5 +1,7 @@
-// /api/organizations/:orgId/redis-instances: attach, list, read, update, delete, re-run the isolation check.
+// /api/organizations/:orgId/redis-instances: attach, list, read, update, delete, re-run the isolation
+// check, and PING the upstream now (health).
 import { Hono } from "hono";
+import { checkInstanceHealth } from "../services/instance-health";
 import {
   createInstance,
   deleteInstance,
@@ -86,6 +88,21 @@ defineRoute(
   async (c, { ctx, access, params }) => {
     const instance = await recheckIsolation(ctx, access, params.instanceId);
     return c.json(ok(withRestUrl(c.req.url, instance), { message: "Isolation check done." }));
+  },
+);
+
+defineRoute(
+  instanceRoutes,
+  {
+    method: "get",
+    path: `${BASE}/:instanceId/health`,
+    summary: "PING the upstream now: { ok, latency_ms, checked_at, error? }; an upstream that does not answer is ok:false, still a 200",
+    tag,
+    auth: true,
+    role: "viewer",
+  },
+  async (c, { ctx, access, params }) => {
+    return c.json(ok(await checkInstanceHealth(ctx, access, params.instanceId)));
   },
 );
 

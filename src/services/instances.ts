@@ -150,6 +150,14 @@ function upstreamTarget(
   };
 }
 
+/** The stored upstream of an instance with its credentials opened, for a check run by the management side. */
+export async function openStoredTarget(ctx: ServiceContext, row: InstanceRow): Promise<UpstreamTarget> {
+  const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
+  const sealed = row.credentialsCiphertext;
+  const credentials = sealed ? (JSON.parse(await open(key, sealed, row.id)) as UpstreamCredentials) : null;
+  return upstreamTarget(ctx, row.id, row.endpoint, credentials);
+}
+
 /** Runs the driver's creation check. @throws AppError unprocessable_entity with the upstream's reason. */
 async function checkUpstream(driver: DriverName, target: UpstreamTarget): Promise<void> {
   const check = await DRIVERS[driver].check?.(target);
@@ -330,10 +338,7 @@ export async function recheckIsolation(ctx: ServiceContext, access: OrgAccess, i
       "unprocessable_entity",
       `The ${current.driver} driver has no isolation probes: its upstream is a database of its own.`,
     );
-  const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
-  const sealed = current.credentialsCiphertext;
-  const credentials = sealed ? (JSON.parse(await open(key, sealed, id)) as UpstreamCredentials) : null;
-  const target = upstreamTarget(ctx, id, current.endpoint, credentials);
+  const target = await openStoredTarget(ctx, current);
   await checkUpstream(current.driver, target);
   const isolation = await probeIsolation(current.driver, target);
   await ctx.db.batch([

@@ -39,6 +39,8 @@ export const pageScenarios = [
   [
     "every page fits 390 px without sideways scrolling; screenshots on phone and desktop",
     async (env) => {
+      // A second organization on the same server: the instance page then carries the isolation report's shared-server warning.
+      await newOrg(env, "Neighbour on the same server");
       const { owner, orgId, instanceId } = await newOrg(env, "Organization with a rather long name for phones");
       await makeOperator(env, owner.userId); // so the operator page is among the pages
       // Realistic, long names: keys, instance and usage rows must wrap, not widen the page.
@@ -73,6 +75,7 @@ export const pageScenarios = [
           await visit(page, env, path);
           if (name === "usage") await waitForText(page.locator("#usage-view"), /commands today/);
           if (name === "operator") await page.locator("#op-account-list tbody tr").first().waitFor();
+          if (name === "instance") await waitForText(page.locator("#isolation-view"), /also used by [1-9]\d* other organization/);
           if (name === "data") await page.locator("#key-table tbody tr").first().waitFor();
           if (name === "console") {
             await page.getByLabel("Command", { exact: true }).fill("INFO memory");

@@ -4,8 +4,18 @@
 import { accountScenarios } from "./account.e2e.mjs";
 import { consoleScenarios } from "./console.e2e.mjs";
 import { dataScenarios } from "./data.e2e.mjs";
+import { instanceScenarios } from "./instance.e2e.mjs";
 import { keyScenarios } from "./keys.e2e.mjs";
 import { pageScenarios } from "./pages.e2e.mjs";
+import { usageScenarios } from "./usage.e2e.mjs";
 
 /** @type {import("./world.mjs").Scenario[]} */
-export const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios, ...accountScenarios];
+export const scenarios = [
+  ...pageScenarios,
+  ...consoleScenarios,
+  ...dataScenarios,
+  ...keyScenarios,
+  ...accountScenarios,
+  ...instanceScenarios,
+  ...usageScenarios,
+];

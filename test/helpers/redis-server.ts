@@ -1,6 +1,6 @@
 // Direct access to the test redis-server from inside workerd, for what the API must not do for a
 // tenant: creating ACL users, changing a password behind an instance's back, moving a directory
-// record to an upstream that has since gone away.
+// record or an instance's row to an upstream that has since gone away.
 import { env } from "cloudflare:workers";
 import { getInstanceRecord, putInstanceRecord } from "../../src/storage/directory";
 import { withConnection } from "../../src/upstream/redis/connection";
@@ -39,4 +39,13 @@ export async function moveDirectoryRecord(instanceId: string, endpoint: string):
   const record = await getInstanceRecord(env.DIRECTORY, instanceId);
   if (!record) throw new Error(`no directory record for ${instanceId}`);
   await putInstanceRecord(env.DIRECTORY, { ...record, endpoint });
+}
+
+/**
+ * Points an instance's D1 row (what the management side checks) at another endpoint, as if its
+ * server had gone away after the instance was attached; the sealed credentials stay as they were.
+ */
+export async function moveInstanceRow(instanceId: string, endpoint: string): Promise<void> {
+  const result = await env.DB.prepare("UPDATE redis_instances SET endpoint = ? WHERE id = ?").bind(endpoint, instanceId).run();
+  if (result.meta.changes !== 1) throw new Error(`no instance row ${instanceId}`);
 }

@@ -44,6 +44,7 @@ const EXPECTED_ROUTES = [
   `put ${ORG}/redis-instances/{instanceId}`,
   `delete ${ORG}/redis-instances/{instanceId}`,
   `post ${ORG}/redis-instances/{instanceId}/isolation-check`,
+  `get ${ORG}/redis-instances/{instanceId}/health`,
   `post ${ORG}/redis-instances/{instanceId}/console-key`,
   `get ${ORG}/audit-logs`,
   `get ${ORG}/usage`,

@@ -1,5 +1,6 @@
-// Instance pages: the list with the attach form, and one instance with its connection panel and
-// settings (rename, rotate credentials, disable, delete). Markup only; client/instances.ts fills it.
+// Instance pages: the list with the attach form, and one instance with its connection panel (facts,
+// health, snippets), its isolation report and settings (rename, command settings, rotate
+// credentials, re-run the isolation check, disable, delete). Markup only; client/instances.ts fills it.
 import type { FC } from "hono/jsx";
 import { DRIVER_NAMES, driverSummary } from "../../upstream/catalog";
 import { AppShell, Field, ForRole, PageHead, SlugField, Status } from "../layout";
@@ -88,6 +89,19 @@ export const InstancePage: FC<{ orgId: string; instanceId: string }> = ({ orgId,
                 Rename
               </button>
             </form>
+            <h3>Commands</h3>
+            <form id="permissions-form" method="post">
+              <label class="check">
+                <input type="checkbox" name="allow_admin" /> Allow admin commands (CONFIG, DEBUG, SAVE…) for admin keys
+              </label>
+              <label class="check">
+                <input type="checkbox" name="allow_scripts" /> Allow scripts (EVAL, EVALSHA, FCALL, FUNCTION, SCRIPT) for write keys
+              </label>
+              <Status />
+              <button type="submit" class="button">
+                Save command settings
+              </button>
+            </form>
             <h3>Rotate credentials</h3>
             <form id="rotate-form" method="post" autocomplete="off">
               <div id="rotate-redis" hidden>
@@ -126,5 +140,20 @@ export const InstancePage: FC<{ orgId: string; instanceId: string }> = ({ orgId,
         </section>
       </ForRole>
     </div>
+    <section class="card isolation" aria-labelledby="isolation-title">
+      <h2 id="isolation-title">Isolation</h2>
+      <p class="hint">What this instance's credentials can reach beyond its own database, probed when it was attached or last checked.</p>
+      <div id="isolation-view" />
+      <ForRole minimum="admin">
+        <form id="isolation-form" method="post">
+          <div id="isolation-actions">
+            <Status />
+            <button type="submit" class="button">
+              Re-run the isolation check
+            </button>
+          </div>
+        </form>
+      </ForRole>
+    </section>
   </AppShell>
 );

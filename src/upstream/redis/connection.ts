@@ -54,6 +54,8 @@ export class RedisConnection {
         { hostname: endpoint.hostname, port: endpoint.port },
         { secureTransport: endpoint.tls ? "on" : "off", allowHalfOpen: false },
       );
+      // `closed` rejects too when the connection fails; unobserved, that is an uncaught rejection.
+      socket.closed.catch(() => {});
       await socket.opened;
     } catch {
       throw new UpstreamFailure("unreachable", upstreamFailureText.unreachable(target));

@@ -1,13 +1,17 @@
-// Redis instances in the browser: the list with its attach form, and one instance's page with the
-// connection panel (REST URL, @upstash/redis snippet, curl) and rename / rotate / disable / delete.
+// Redis instances in the browser: the list with its attach form, and one instance's page with its
+// facts, health, connection snippets and isolation report, and rename / command settings / rotate /
+// re-check / disable / delete.
 // Credentials typed into a form are cleared once sent.
 import { api, must } from "../api";
-import type { PublicInstance } from "../api-types";
+import type { InstanceDetail, PublicInstance } from "../api-types";
 import { $, badge, code, h, input, select, table } from "../elements";
 import { codeBlock, confirmAction, say, state, toast } from "../feedback";
 import { formatWhen } from "../format";
 import { deriveSlug, field, onSubmit } from "../forms";
 import { loadOrg } from "../shell";
+import { connectionSnippets } from "../snippets";
+import { healthBox } from "./instance-health";
+import { isolationPanel } from "./instance-isolation";
 
 const statusBadge = (i: PublicInstance) => (i.disabled ? badge("disabled", "off") : badge("active", "on"));
 
@@ -73,18 +77,10 @@ export async function instancesPage() {
   );
 }
 
-/** The snippets that connect to an instance; `TOKEN` stands for an API key from the keys page. */
-export function connectionSnippets(restUrl: string): { sdk: string; curl: string } {
-  const sdk = [
-    "// npm i @upstash/redis",
-    'import { Redis } from "@upstash/redis";',
-    "",
-    `const redis = new Redis({ url: "${restUrl}", token: process.env.REDISGATE_TOKEN });`,
-    'await redis.set("greeting", "hello");',
-  ].join("\n");
-  const curl = `export REDISGATE_TOKEN=<an API key from the API keys page>\ncurl -X POST ${restUrl} -H "Authorization: Bearer $REDISGATE_TOKEN" -d '["PING"]'`;
-  return { sdk, curl };
-}
+type InstanceView = PublicInstance & Pick<InstanceDetail, "isolation" | "warnings">;
+
+const facts = (pairs: [string, Node | string][]) =>
+  h("dl", { class: "facts" }, ...pairs.flatMap(([k, v]) => [h("dt", null, k), h("dd", null, v)]));
 
 export async function instancePage() {
   const org = await loadOrg();
@@ -92,15 +88,19 @@ export async function instancePage() {
   const id = document.body.dataset.instance ?? "";
   const path = `/api/organizations/${org.id}/redis-instances/${id}`;
   const view = $("#instance-view");
+  const isolation = $("#isolation-view");
   state(view, "loading", "Loading the instance…");
-  const found = await api<PublicInstance>("GET", path);
-  if (!found.ok) return state(view, "error", found.message);
+  state(isolation, "loading", "Loading the isolation report…");
+  const health = healthBox(`${path}/health`);
+  const checked = health.check();
+  const found = await api<InstanceView>("GET", path);
+  if (!found.ok) {
+    state(isolation, "error", found.message);
+    return state(view, "error", found.message);
+  }
   let instance = found.data;
-  const facts = (pairs: [string, Node | string][]) =>
-    h("dl", { class: "facts" }, ...pairs.flatMap(([k, v]) => [h("dt", null, k), h("dd", null, v)]));
 
   function render() {
-    const { sdk, curl } = connectionSnippets(instance.rest_url);
     document.title = `${instance.name} · RedisGate`;
     $("#instance-name").textContent = instance.name;
     view.replaceChildren(
@@ -110,39 +110,75 @@ export async function instancePage() {
         ["Upstream", code(instance.endpoint, "wrap")],
         ["Credentials", instance.credential_hint ?? "none"],
         ["Admin commands", instance.allow_admin ? "allowed for admin keys" : "refused"],
+        ["Scripts", instance.allow_scripts ? "allowed for write keys (EVAL, FCALL…)" : "refused"],
         ["Instance id", code(instance.id, "wrap")],
       ]),
+      h("h3", null, "Health"),
+      health.box,
       h("h3", null, "Connect"),
-      h("p", { class: "hint" }, "Use an API key from the API keys page as the token; keys are shown once, when minted."),
+      h("p", { class: "hint" }, "Set REDISGATE_TOKEN to an API key from the API keys page; keys are shown once, when minted."),
       codeBlock("REST URL", instance.rest_url),
-      codeBlock("@upstash/redis snippet", sdk),
-      codeBlock("curl command", curl),
+      ...connectionSnippets(instance.rest_url).map((s) => codeBlock(s.label, s.code)),
     );
+    isolation.replaceChildren(...isolationPanel(instance));
     const rename = document.querySelector<HTMLFormElement>("#rename-form");
     if (rename) input("[name=name]", rename).value = instance.name;
+    const permissions = document.querySelector<HTMLFormElement>("#permissions-form");
+    if (permissions) {
+      input("[name=allow_admin]", permissions).checked = instance.allow_admin;
+      input("[name=allow_scripts]", permissions).checked = instance.allow_scripts;
+    }
     const toggle = document.getElementById("toggle-instance");
     if (toggle) toggle.textContent = instance.disabled ? "Enable instance" : "Disable instance";
     const upstash = document.getElementById("rotate-upstash");
     if (upstash) upstash.hidden = instance.driver !== "upstash";
     const redis = document.getElementById("rotate-redis");
     if (redis) redis.hidden = instance.driver !== "redis";
-  }
-
-  async function update(body: Record<string, unknown>, done: string) {
-    instance = (await must<PublicInstance>("PUT", path, body)).data;
-    render();
-    toast(done);
+    const recheck = document.getElementById("isolation-actions");
+    if (recheck) recheck.hidden = instance.isolation === null && instance.warnings.length === 0;
   }
 
   render();
-  const rename = document.querySelector<HTMLFormElement>("#rename-form");
-  if (!rename) return; // below admin: the settings are not on the page
+  const page: InstanceState = {
+    path,
+    current: () => instance,
+    show: (next) => {
+      instance = next;
+      render();
+    },
+  };
+  if (document.querySelector("#rename-form")) {
+    wireSettings(page);
+    wireAvailability(page, `/o/${org.id}/instances`);
+  }
+  await checked; // `data-ready` waits for the health line too
+}
+
+/** What the admin forms share: the instance as shown, and how to show a new version of it. */
+type InstanceState = { path: string; current: () => InstanceView; show: (next: InstanceView) => void };
+
+/** Rename, command settings, credential rotation and the isolation re-check (admins only). */
+function wireSettings(page: InstanceState) {
+  const update = async (body: Record<string, unknown>, done: string) => {
+    page.show((await must<InstanceView>("PUT", page.path, body)).data);
+    toast(done);
+  };
+  const rename = $<HTMLFormElement>("#rename-form");
   onSubmit(rename, () => update({ name: field(rename, "name").trim() }, "Instance renamed."));
+  const permissions = $<HTMLFormElement>("#permissions-form");
+  const checked = (name: string) => input(`[name=${name}]`, permissions).checked;
+  onSubmit(permissions, () =>
+    update({ allow_admin: checked("allow_admin"), allow_scripts: checked("allow_scripts") }, "Command settings saved."),
+  );
+  onSubmit($<HTMLFormElement>("#isolation-form"), async () => {
+    page.show((await must<InstanceView>("POST", `${page.path}/isolation-check`)).data);
+    toast("Isolation check done.");
+  });
   const rotate = $<HTMLFormElement>("#rotate-form");
   onSubmit(rotate, async () => {
     try {
       const body: Record<string, unknown> = {};
-      if (instance.driver === "redis") body.endpoint = field(rotate, "redis_url").trim();
+      if (page.current().driver === "redis") body.endpoint = field(rotate, "redis_url").trim();
       else {
         body.token = field(rotate, "token");
         if (field(rotate, "upstash_url").trim()) body.endpoint = field(rotate, "upstash_url").trim();
@@ -154,24 +190,29 @@ export async function instancePage() {
       for (const secret of Array.from(rotate.querySelectorAll("input"))) secret.value = "";
     }
   });
+}
+
+/** Disable / enable and delete (admins only). */
+function wireAvailability(page: InstanceState, listUrl: string) {
   const section = $("#instance-actions");
   $("#toggle-instance").addEventListener("click", async () => {
+    const instance = page.current();
     const disabling = !instance.disabled;
     const sure =
       !disabling ||
       (await confirmAction(`Disable ${instance.name}?`, "Every request to it is refused (403) until you enable it again.", "Disable"));
     if (!sure) return;
-    const result = await api<PublicInstance>("PUT", path, { disabled: disabling });
+    const result = await api<InstanceView>("PUT", page.path, { disabled: disabling });
     if (!result.ok) return say(section, result.message);
-    instance = result.data;
-    render();
+    page.show(result.data);
     toast(disabling ? "Instance disabled." : "Instance enabled.");
   });
   $("#delete-instance").addEventListener("click", async () => {
+    const instance = page.current();
     const body = "RedisGate forgets this instance; the data in Redis itself is not touched.";
     if (!(await confirmAction(`Delete ${instance.name}?`, body, "Delete"))) return;
-    const result = await api("DELETE", path);
+    const result = await api("DELETE", page.path);
     if (!result.ok) return say(section, result.message);
-    location.assign(`/o/${org.id}/instances`);
+    location.assign(listUrl);
   });
 }

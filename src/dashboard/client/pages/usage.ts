@@ -1,5 +1,6 @@
 // Usage in the browser: today's commands against the daily quota, requests and commands per day as
-// an inline SVG chart (chart-scale.ts does the arithmetic), and totals per instance and per key.
+// an inline SVG chart (chart-scale.ts does the arithmetic), requests refused with 429 per day, and
+// totals per instance and per key.
 import { api } from "../api";
 import type { DailyUsage, PublicApiKey, UsageReport } from "../api-types";
 import { type ChartBox, fillDays, niceMax, quotaPercent, scaleY, slots } from "../chart-scale";
@@ -79,6 +80,27 @@ function quotaMeter(used: number, quota: number | null): HTMLElement {
   );
 }
 
+/** Requests the edge refused with 429 (rate limit or daily quota): the days that had any, newest first. */
+function refusals(usage: UsageReport): HTMLElement {
+  const days = usage.refused.daily.filter((d) => d.requests > 0).reverse();
+  const hint = h(
+    "p",
+    { class: "hint" },
+    "Requests answered 429 because a key's rate limit or a daily quota (the organization's or the key's) was reached.",
+  );
+  if (days.length === 0)
+    return h("div", { id: "usage-refusals" }, h("p", { class: "state state-empty" }, "No request was refused in this period."), hint);
+  return h(
+    "div",
+    { id: "usage-refusals" },
+    table(
+      ["Date", "Refused (429)"],
+      days.map((d) => [d.date, formatCount(d.requests)]),
+    ),
+    hint,
+  );
+}
+
 export async function usagePage() {
   const org = await loadOrg();
   if (!org) return;
@@ -95,6 +117,7 @@ export async function usagePage() {
     const today = usage.daily.find((d) => d.date === usage.to)?.commands ?? 0;
     const meter = quotaMeter(today, org?.limits.max_requests_per_day ?? null);
     const points = fillDays(usage.from, usage.to, usage.daily);
+    const refusedOn = new Map(usage.refused.daily.map((d) => [d.date, d.requests]));
     view.replaceChildren(
       meter,
       h(
@@ -102,6 +125,7 @@ export async function usagePage() {
         { class: "figures" },
         h("div", null, h("span", { class: "figure-value", id: "usage-requests" }, formatCount(usage.total.requests)), " requests"),
         h("div", null, h("span", { class: "figure-value" }, formatCount(usage.total.commands)), " commands"),
+        h("div", null, h("span", { class: "figure-value", id: "usage-refused" }, formatCount(usage.refused.total)), " refused (429)"),
         h("div", null, `${usage.from} → ${usage.to}`),
       ),
       chart(points, "all instances and keys", view.clientWidth || 720),
@@ -118,10 +142,12 @@ export async function usagePage() {
         null,
         h("summary", null, "Show the numbers"),
         table(
-          ["Date", "Requests", "Commands"],
-          points.map((p) => [p.date, formatCount(p.requests), formatCount(p.commands)]),
+          ["Date", "Requests", "Commands", "Refused (429)"],
+          points.map((p) => [p.date, formatCount(p.requests), formatCount(p.commands), formatCount(refusedOn.get(p.date) ?? 0)]),
         ),
       ),
+      h("h3", null, "Refused requests (429) per day"),
+      refusals(usage),
       h("h3", null, "By instance"),
       usage.instances.length
         ? table(
@@ -136,12 +162,14 @@ export async function usagePage() {
       h("h3", null, "By key"),
       usage.keys.length
         ? table(
-            ["Key", "Requests", "Commands"],
+            ["Key", "Requests", "Commands", "Refused (429)"],
             usage.keys.map((k) => [
               h("span", { class: "wrap" }, keyName.get(k.key_id) ?? (k.key_id.startsWith("key_") ? "console session" : k.key_id)),
               formatCount(k.requests),
               formatCount(k.commands),
+              formatCount(k.refused),
             ]),
+            "stack",
           )
         : h("p", { class: "state state-empty" }, "No key was used in this period."),
     );
