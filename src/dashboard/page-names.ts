@@ -14,6 +14,7 @@ export const PAGE_NAMES = [
   "usage",
   "members",
   "audit",
+  "invitation",
   "missing",
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];

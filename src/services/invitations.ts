@@ -202,3 +202,6 @@ export async function acceptInvitation(ctx: ServiceContext, user: Invitee, token
     });
   return presentOrganization(organization, invitation.role);
 }
+
+export type CreatedInvitation = Awaited<ReturnType<typeof createInvitation>>;
+export type InvitationPreview = Awaited<ReturnType<typeof previewInvitation>>;

@@ -10,12 +10,15 @@ import { startStack } from "../../scripts/stack.mjs";
 import { launchBrowser, SCREENSHOTS } from "./browser.mjs";
 import { consoleScenarios } from "./console.e2e.mjs";
 import { dataScenarios } from "./data.e2e.mjs";
+import { invitationScenarios } from "./invitations.e2e.mjs";
 import { keyScenarios } from "./keys.e2e.mjs";
 import { pageScenarios } from "./pages.e2e.mjs";
 
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? "") : (process.env.E2E_ONLY ?? "");
-const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios].filter(([name]) => name.includes(only));
+const scenarios = [...pageScenarios, ...consoleScenarios, ...dataScenarios, ...keyScenarios, ...invitationScenarios].filter(([name]) =>
+  name.includes(only),
+);
 
 const SCENARIO_TIMEOUT_MS = 180_000;
 const RUN_TIMEOUT_MS = 480_000;

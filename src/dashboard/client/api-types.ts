@@ -8,5 +8,6 @@ export type { PublicApiKey } from "../../services/api-keys";
 export type { PublicAuditEntry } from "../../services/audit";
 export type { ConsoleKey } from "../../services/console-keys";
 export type { Role } from "../../services/context";
+export type { CreatedInvitation, InvitationPreview, PublicInvitation } from "../../services/invitations";
 export type { PublicMember } from "../../services/members";
 export type { PublicOrganization } from "../../services/organizations";

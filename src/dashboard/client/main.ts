@@ -7,6 +7,7 @@ import { auditPage } from "./pages/audit";
 import { consolePage } from "./pages/console";
 import { dataPage } from "./pages/data";
 import { instancePage, instancesPage } from "./pages/instances";
+import { invitationPage } from "./pages/invitations";
 import { keysPage } from "./pages/keys";
 import { membersPage } from "./pages/members";
 import { homePage, loginPage, orgsPage, signupPage } from "./pages/session";
@@ -26,6 +27,7 @@ const PAGES: Record<PageName, () => Promise<void> | void> = {
   usage: usagePage,
   members: membersPage,
   audit: auditPage,
+  invitation: invitationPage,
   missing: () => {},
 };
 
