@@ -82,7 +82,7 @@ function drizzleDrift() {
   }
 }
 
-step("biome (format + lint)", bin("biome"), ["check", "."]);
+step("biome (format + lint)", bin("biome"), ["check", "--error-on-warnings", "."]);
 if (!existsSync(join(ROOT, ".wrangler", "types", "runtime.d.ts"))) step("workerd runtime types", "npm", ["run", "types:runtime"]);
 for (const project of ["tsconfig.json", "tsconfig.test.json", "tsconfig.node.json"]) step(`tsc -p ${project}`, bin("tsc"), ["-p", project]);
 step("dashboard client types (DOM)", "node", ["scripts/typecheck-client.mjs"]);

@@ -1,6 +1,6 @@
-// The dashboard face: HTML pages under /, /login, /signup, /orgs and /o/:orgId/…; the browser bundle
-// under /assets/ is served by Workers static assets. Pages carry no data and no secrets; the browser
-// fetches /auth and /api.
+// The dashboard face: HTML pages under /, /login, /signup, /orgs, /invitations/accept and
+// /o/:orgId/…; the browser bundle under /assets/ is served by Workers static assets. Pages carry no
+// data and no secrets; the browser fetches /auth and /api.
 // It must never register a route that shadows /api, /auth, /redis, /health, /version or /.well-known.
 import { type Context, Hono } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
@@ -13,6 +13,7 @@ import { HomePage, LoginPage, OrgsPage, SignupPage } from "./pages/account";
 import { AuditPage, UsagePage } from "./pages/activity";
 import { ConsolePage, DataPage } from "./pages/console";
 import { InstancePage, InstancesPage } from "./pages/instances";
+import { AcceptInvitationPage } from "./pages/invitations";
 import { KeysPage } from "./pages/keys";
 import { MembersPage } from "./pages/members";
 import { OperatorPage } from "./pages/operator";
@@ -66,6 +67,7 @@ dashboard.get("/account", (c) => render(c, <AccountPage />));
 dashboard.get("/operator", (c) => render(c, <OperatorPage />));
 // Where an operator's reset link lands; the token is in the fragment, so it never reaches this route.
 dashboard.get(RESET_PAGE_PATH, (c) => render(c, <ResetPasswordPage />));
+dashboard.get("/invitations/accept", (c) => render(c, <AcceptInvitationPage />));
 
 const SECTIONS = {
   instances: InstancesPage,

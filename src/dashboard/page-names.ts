@@ -18,6 +18,7 @@ export const PAGE_NAMES = [
   "account",
   "operator",
   "reset",
+  "invitation",
   "missing",
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];

@@ -1,7 +1,7 @@
-// /api/organizations and their members.
+// /api/organizations and their members (who join by invitation: ./invitation-routes.ts).
 import { Hono } from "hono";
 import { AppError } from "../errors";
-import { addMember, changeMemberRole, listOrganizationMembers, removeMember } from "../services/members";
+import { changeMemberRole, listOrganizationMembers, removeMember } from "../services/members";
 import {
   createOrganization,
   deleteOrganization,
@@ -12,13 +12,7 @@ import {
 import type { ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute, PageQuerySchema } from "./route";
-import {
-  AddMemberSchema,
-  CreateOrganizationSchema,
-  DeleteOrganizationQuerySchema,
-  UpdateMemberSchema,
-  UpdateOrganizationSchema,
-} from "./schemas";
+import { CreateOrganizationSchema, DeleteOrganizationQuerySchema, UpdateMemberSchema, UpdateOrganizationSchema } from "./schemas";
 
 export const organizationRoutes = new Hono<ManagementEnv>();
 const ORG = "/api/organizations/:orgId";
@@ -91,23 +85,6 @@ defineRoute(
   { method: "get", path: `${ORG}/members`, summary: "List members", tag, auth: true, role: "viewer" },
   async (c, { ctx, access }) => {
     return c.json(ok(await listOrganizationMembers(ctx, access)));
-  },
-);
-
-defineRoute(
-  organizationRoutes,
-  {
-    method: "post",
-    path: `${ORG}/members`,
-    summary: "Add an existing user by email (owner)",
-    tag,
-    auth: true,
-    role: "owner",
-    body: AddMemberSchema,
-    status: 201,
-  },
-  async (c, { ctx, access, body }) => {
-    return c.json(ok(await addMember(ctx, access, body), { message: "Member added." }), 201);
   },
 );
 

@@ -4,6 +4,7 @@ import { SCOPES } from "../auth/api-key-token";
 import { ROLES } from "../auth/roles";
 import { WORK_LIMITS, type WorkLimitName } from "../env";
 import { PLAN_NAMES, RATE_WINDOWS } from "../meter/plans";
+import { INVITATION_STATUSES, INVITATION_TOKEN } from "../services/invitations";
 import { DRIVER_NAMES } from "../upstream/catalog";
 import { LOCATION_HINTS, TRANSPORT_NAMES } from "../upstream/placement";
 import { PageQuerySchema } from "./route";
@@ -57,7 +58,15 @@ export const DeleteOrganizationQuerySchema = z.strictObject({
   force: z.enum(["true", "false"]).optional(),
 });
 
-export const AddMemberSchema = z.strictObject({ email: z.email().max(254), role });
+export const InviteSchema = z.strictObject({ email: z.email().max(254), role });
+
+/** `?status=` of the invitation list: pending (the default), accepted, revoked or expired. */
+export const InvitationListQuerySchema = PageQuerySchema.extend({ status: z.enum(INVITATION_STATUSES).default("pending") });
+
+/** An invitation token as issued: `rgi_` and 32 random bytes in base64url. */
+export const InvitationTokenSchema = z.strictObject({
+  token: z.string().max(200).regex(INVITATION_TOKEN, "is not an invitation token (rgi_ and 43 characters)"),
+});
 export const UpdateMemberSchema = z.strictObject({ role });
 
 const rateLimit = z.strictObject({

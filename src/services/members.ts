@@ -1,21 +1,18 @@
-// Memberships: owners add existing users by email, change roles and remove members. The last
-// owner can be neither demoted nor removed.
+// Memberships: owners change roles and remove members (people join by invitation: ./invitations.ts).
+// The last owner can be neither demoted nor removed.
 import { hasRole } from "../auth/roles";
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
-import { isUniqueViolation } from "../storage/db";
 import { putRevocation } from "../storage/directory";
 import {
   assertOwnerRemainsStatement,
   countOwners,
   deleteMembershipStatement,
   findMembership,
-  insertMembershipStatement,
   isNoOwnerLeft,
   listMembers,
   updateMembershipStatement,
 } from "../storage/organizations";
-import { findUserByEmail } from "../storage/users";
 import { auditStatement } from "./audit";
 import type { Role, ServiceContext } from "./context";
 import type { OrgAccess } from "./organizations";
@@ -42,26 +39,6 @@ async function memberView(ctx: ServiceContext, orgId: string, userId: string) {
   const found = (await listMembers(ctx.db, orgId)).find((m) => m.userId === userId);
   if (!found) throw new AppError("not_found", "Member not found.");
   return presentMember(found);
-}
-
-/**
- * Adds an existing user (by email) with a role.
- * @throws AppError not_found (no such user), conflict (already a member).
- */
-export async function addMember(ctx: ServiceContext, access: OrgAccess, input: { email: string; role: Role }) {
-  const orgId = access.organization.id;
-  const user = await findUserByEmail(ctx.db, input.email.toLowerCase());
-  if (!user || user.disabledAt) throw new AppError("not_found", "No account with this email exists. Ask them to sign up first.");
-  await ctx.db
-    .batch([
-      insertMembershipStatement(ctx.db, orgId, user.id, input.role),
-      auditStatement(ctx, orgId, { action: "member.add", resourceType: "member", resourceId: user.id, metadata: { role: input.role } }),
-    ])
-    .catch((error: unknown) => {
-      if (isUniqueViolation(error)) throw new AppError("conflict", "This user is already a member of the organization.");
-      throw error;
-    });
-  return memberView(ctx, orgId, user.id);
 }
 
 async function requireMember(ctx: ServiceContext, orgId: string, userId: string) {

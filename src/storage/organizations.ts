@@ -89,10 +89,6 @@ export async function countOwners(db: Db, orgId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-export function insertMembershipStatement(db: Db, orgId: string, userId: string, role: Role) {
-  return db.insert(memberships).values({ organizationId: orgId, userId, role });
-}
-
 export function updateMembershipStatement(db: Db, orgId: string, userId: string, role: Role) {
   return db
     .update(memberships)

@@ -2,7 +2,7 @@
 // The console on the session: no pasted key, readable replies, the key kept out of storage and
 // markup, console use in the audit log; a viewer sees data only when the organization allows it.
 import { check, screenshot, until, waitForText } from "./browser.mjs";
-import { call, newAccount, newOrg, runCommand, signedInPage, visit } from "./world.mjs";
+import { addMember, call, newAccount, newOrg, runCommand, signedInPage, visit } from "./world.mjs";
 
 /** @type {import("./world.mjs").Scenario[]} */
 export const consoleScenarios = [
@@ -55,11 +55,7 @@ export const consoleScenarios = [
     async (env) => {
       const { owner, orgId, instanceId } = await newOrg(env);
       const viewer = await newAccount(env, "viewer");
-      check(
-        (await call(env, "POST", `/api/organizations/${orgId}/members`, { email: viewer.email, role: "viewer" }, owner.token)).status ===
-          201,
-        "add viewer",
-      );
+      await addMember(env, owner, orgId, viewer, "viewer");
       const key = await call(env, "POST", `/api/organizations/${orgId}/redis-instances/${instanceId}/console-key`, undefined, owner.token);
       await call(env, "POST", `/redis/${instanceId}`, ["SET", `viewer-visible-${orgId}`, "hello viewer"], key.json.data.key);
       const { context, page } = await signedInPage(env, viewer);

@@ -5,6 +5,7 @@ import { accountScenarios } from "./account.e2e.mjs";
 import { consoleScenarios } from "./console.e2e.mjs";
 import { dataScenarios } from "./data.e2e.mjs";
 import { instanceScenarios } from "./instance.e2e.mjs";
+import { invitationScenarios } from "./invitations.e2e.mjs";
 import { keyScenarios } from "./keys.e2e.mjs";
 import { pageScenarios } from "./pages.e2e.mjs";
 import { usageScenarios } from "./usage.e2e.mjs";
@@ -18,4 +19,5 @@ export const scenarios = [
   ...accountScenarios,
   ...instanceScenarios,
   ...usageScenarios,
+  ...invitationScenarios,
 ];

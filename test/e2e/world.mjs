@@ -67,6 +67,17 @@ export async function newOrg(env, name = `Acme ${rand()}`) {
 }
 
 /**
+ * Makes `account` a member with `role` the only way there is: `inviter` invites, `account` accepts.
+ * @param {Env} env @param {Account} inviter @param {string} orgId @param {Account} account @param {string} role
+ */
+export async function addMember(env, inviter, orgId, account, role) {
+  const invited = await call(env, "POST", `/api/organizations/${orgId}/invitations`, { email: account.email, role }, inviter.token);
+  if (invited.status !== 201) throw new Error(`invite: ${JSON.stringify(invited.json)}`);
+  const accepted = await call(env, "POST", "/api/invitations/accept", { token: invited.json.data.token }, account.token);
+  if (accepted.status !== 200) throw new Error(`accept: ${JSON.stringify(accepted.json)}`);
+}
+
+/**
  * A page signed in as `account` (the API's session token as the rg_session cookie).
  * @param {Env} env @param {Account} account @param {{ width: number, height: number }} [viewport]
  */

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { REVOCATION_WINDOW_MS } from "../../src/edge/gate";
 import { api, createInstance, mintKey, signUp, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
+import { addMember } from "../helpers/invitations";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 let t: Tenant;
@@ -72,7 +73,7 @@ describe("revocation by cascade", () => {
   it("closing an account revokes every key its user created, and signs them out", async () => {
     const edge = clockedApp();
     const member = await signUp();
-    await api("POST", `/api/organizations/${t.orgId}/members`, { token: t.account.token, body: { email: member.email, role: "member" } });
+    await addMember(t.account, t.orgId, member, "member");
     const theirs = await mintKey(member, t.orgId);
     expect((await edge.redis(t.instance.id, theirs.key, ["PING"])).status).toBe(200);
 
@@ -96,7 +97,7 @@ describe("removing a member", () => {
     const x = await tenant();
     const edge = clockedApp();
     const member = await signUp();
-    await api("POST", `/api/organizations/${x.orgId}/members`, { token: x.account.token, body: { email: member.email, role: "member" } });
+    await addMember(x.account, x.orgId, member, "member");
     const theirs = await mintKey(member, x.orgId);
     expect((await edge.redis(x.instance.id, theirs.key, ["PING"])).status).toBe(200);
     const removed = await api("DELETE", `/api/organizations/${x.orgId}/members/${member.userId}`, { token: x.account.token });

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, type ApiResult, api, createOrg, mintKey, signUp, unique } from "../helpers/api";
+import { addMember } from "../helpers/invitations";
 import { expectFailure, expectOk } from "./envelope";
 import { type Team, team } from "./team";
 
@@ -55,7 +56,25 @@ describe("every mutation writes an audit row", () => {
     await send("PUT", base, "organization.update", "organization", { name: "Audited" });
     await send("PUT", `${base}/limits`, "organization.limits_update", "organization", { max_requests_per_day: 5000 }, () => orgId);
     const friend = await signUp();
-    await send("POST", `${base}/members`, "member.add", "member", { email: friend.email, role: "viewer" }, () => friend.userId);
+    const invitationId = (res: ApiResult) => res.body.data.invitation.id as string;
+    const other = await send(
+      "POST",
+      `${base}/invitations`,
+      "invitation.create",
+      "invitation",
+      { email: "x@example.test", role: "viewer" },
+      invitationId,
+    );
+    await send("DELETE", `${base}/invitations/${invitationId(other)}`, "invitation.revoke", "invitation");
+    const invited = await send(
+      "POST",
+      `${base}/invitations`,
+      "invitation.create",
+      "invitation",
+      { email: friend.email, role: "viewer" },
+      invitationId,
+    );
+    expectOk(await api("POST", "/api/invitations/accept", { token: friend.token, body: { token: invited.body.data.token } })); // member.join, by the friend
     await send("PUT", `${base}/members/${friend.userId}`, "member.role_change", "member", { role: "admin" });
     await send("DELETE", `${base}/members/${friend.userId}`, "member.remove", "member");
     const instance = await send(
@@ -120,7 +139,8 @@ describe("every mutation writes an audit row", () => {
       ]);
       expect(Math.abs(Date.parse(rows[0]?.created_at ?? "") - Date.parse(res.body.timestamp))).toBeLessThan(5000);
     }
-    expect(log.length).toBe(expected.length + 1);
+    expect(log.find((r) => r.action === "member.join")).toMatchObject({ actor_user_id: friend.userId, resource_id: friend.userId });
+    expect(log.length).toBe(expected.length + 2); // plus organization.create and the friend's member.join
   });
 
   it("organization deletion writes its row before the organization disappears", async () => {
@@ -143,10 +163,7 @@ describe("every mutation writes an audit row", () => {
     const leaver = await signUp();
     const [a, b] = [await createOrg(t.owner), await createOrg(t.owner)];
     for (const orgId of [a, b]) {
-      expectOk(
-        await api("POST", `/api/organizations/${orgId}/members`, { token: t.owner.token, body: { email: leaver.email, role: "member" } }),
-        201,
-      );
+      await addMember(t.owner, orgId, leaver, "member");
     }
     const key = await mintKey(leaver, a);
     const res = await api("DELETE", "/auth/me", { token: leaver.token, headers: CLIENT });
@@ -163,7 +180,10 @@ describe("every mutation writes an audit row", () => {
     const refused = [
       await api("PUT", `/api/organizations/${orgId}`, { token: t.owner.token, body: { slug: "NOT OK" } }),
       await api("PUT", `/api/organizations/${orgId}`, { token: t.viewer.token, body: { name: "viewer" } }),
-      await api("POST", `/api/organizations/${orgId}/members`, { token: t.owner.token, body: { email: t.admin.email, role: "viewer" } }),
+      await api("POST", `/api/organizations/${orgId}/invitations`, {
+        token: t.owner.token,
+        body: { email: t.admin.email, role: "viewer" },
+      }),
       await api("PUT", `/api/organizations/${orgId}/members/${t.owner.userId}`, { token: t.owner.token, body: { role: "viewer" } }),
       await api("DELETE", `/api/organizations/${orgId}/api-keys/key_00000000000000000000`, { token: t.owner.token }),
       await api("POST", `/api/organizations/${orgId}/api-keys`, { token: t.member.token, body: { name: "x", scopes: ["admin"] } }),

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type Account, api, createOrg, freshIp, ORIGIN, signUp, unique } from "../helpers/api";
+import { addMember } from "../helpers/invitations";
 import { expectFailure, expectOk } from "./envelope";
 
 async function sha256Hex(text: string): Promise<string> {
@@ -277,10 +278,7 @@ describe("closing an account", { timeout: 60_000 }, () => {
       Array.from({ length: 4 }, async () => {
         const [first, second] = [await signUp(), await signUp()];
         const orgId = await createOrg(first);
-        expectOk(
-          await api("POST", `/api/organizations/${orgId}/members`, { token: first.token, body: { email: second.email, role: "owner" } }),
-          201,
-        );
+        await addMember(first, orgId, second, "owner");
         return { orgId, first, second };
       }),
     );

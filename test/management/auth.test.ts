@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, createOrg, freshIp, mintKey, signUp, unique } from "../helpers/api";
+import { addMember } from "../helpers/invitations";
 import { operator } from "../helpers/operator";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
 
@@ -261,10 +262,7 @@ describe("DELETE /auth/me (close the account)", () => {
   it("disables the account, signs out everywhere, leaves every organization and revokes the user's keys", async () => {
     const [owner, leaver] = [await signUp(), await signUp()];
     const orgId = await createOrg(owner);
-    expectOk(
-      await api("POST", `/api/organizations/${orgId}/members`, { token: owner.token, body: { email: leaver.email, role: "member" } }),
-      201,
-    );
+    await addMember(owner, orgId, leaver, "member");
     const mine = await mintKey(leaver, orgId);
     const theirs = await mintKey(owner, orgId);
     const second = expectOk(await login(leaver.email, leaver.password));

@@ -1,6 +1,7 @@
-// /api/organizations/:orgId/members: list, add by email, change role, remove, leave.
+// /api/organizations/:orgId/members: list, change role, remove, leave (joining: invitations.test.ts).
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, api, createOrg, signUp } from "../helpers/api";
+import { addMember, type Role } from "../helpers/invitations";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
 
 let owner: Account;
@@ -11,15 +12,14 @@ beforeAll(async () => {
 });
 
 const members = (path = "") => `/api/organizations/${orgId}/members${path}`;
-const add = (email: unknown, role: unknown, id = orgId) =>
-  api("POST", `/api/organizations/${id}/members`, { token: owner.token, body: { email, role } });
+const add = (account: Account, role: Role, id = orgId) => addMember(owner, id, account, role);
 const list = async (id = orgId) => expectOk(await api("GET", `/api/organizations/${id}/members`, { token: owner.token }));
 
 describe("GET …/members", () => {
   it("lists members with their roles and public profile only, oldest first", async () => {
     const id = await createOrg(owner);
     const viewer = await signUp();
-    expectOk(await add(viewer.email, "viewer", id), 201);
+    await add(viewer, "viewer", id);
     expect(await list(id)).toEqual([
       {
         user_id: owner.userId,
@@ -35,84 +35,10 @@ describe("GET …/members", () => {
   });
 });
 
-describe("POST …/members", () => {
-  it.each(["owner", "admin", "member", "viewer"] as const)("adds an existing user as %s", async (role) => {
-    const user = await signUp();
-    const res = await add(user.email, role);
-    expect(expectOk(res, 201)).toEqual(expect.objectContaining({ user_id: user.userId, email: user.email, role }));
-    expect(res.body.message).toBe("Member added.");
-    expect(await list()).toContainEqual(expect.objectContaining({ user_id: user.userId, role }));
-    const seen = expectOk(await api("GET", `/api/organizations/${orgId}`, { token: user.token }));
-    expect(seen.role).toBe(role);
-  });
-
-  it("finds the user whatever the case of the email", async () => {
-    const user = await signUp();
-    expect(expectOk(await add(user.email.toUpperCase(), "member"), 201).user_id).toBe(user.userId);
-  });
-
-  it("answers 404 for an email without an account", async () => {
-    const res = await add("nobody-here@example.test", "member");
-    expectFailure(res, 404, "not_found");
-    expect(res.body.message).toMatch(/sign up/);
-  });
-
-  it("answers 404 for a closed account, as for one that never existed", async () => {
-    const closed = await signUp();
-    expectOk(await api("DELETE", "/auth/me", { token: closed.token }));
-    const res = await add(closed.email, "admin");
-    expectFailure(res, 404, "not_found");
-    expect(res.body.message).toBe((await add("never-registered@example.test", "admin")).body.message);
-  });
-
-  it("refuses an existing member with 409 and keeps their role", async () => {
-    const user = await signUp();
-    expectOk(await add(user.email, "viewer"), 201);
-    expectFailure(await add(user.email, "admin"), 409, "conflict");
-    expect(await list()).toContainEqual(expect.objectContaining({ user_id: user.userId, role: "viewer" }));
-  });
-
-  it.each([
-    ["a malformed email", "not-an-email", "member", "email"],
-    ["a numeric email", 42, "member", "email"],
-    ["an unknown role", "someone@example.test", "superuser", "role"],
-    ["a missing role", "someone@example.test", undefined, "role"],
-    ["an upper-case role", "someone@example.test", "ADMIN", "role"],
-  ])("rejects %s", async (_label, email, role, path) => {
-    expectInvalid(await add(email, role), path);
-  });
-
-  it("rejects unknown fields, malformed JSON, non-JSON and oversize bodies", async () => {
-    const user = await signUp();
-    const token = owner.token;
-    expectFailure(
-      await api("POST", members(), { token, body: { email: user.email, role: "member", user_id: "x" } }),
-      400,
-      "invalid_request",
-    );
-    expectFailure(
-      await api("POST", members(), { token, rawBody: "{", headers: { "content-type": "application/json" } }),
-      400,
-      "invalid_request",
-    );
-    expectFailure(
-      await api("POST", members(), { token, rawBody: JSON.stringify({ email: user.email, role: "member" }) }),
-      415,
-      "unsupported_media_type",
-    );
-    expectFailure(
-      await api("POST", members(), { token, body: { email: user.email, role: "member", pad: "x".repeat(70_000) } }),
-      413,
-      "payload_too_large",
-    );
-    expect((await list()).map((m: { user_id: string }) => m.user_id)).not.toContain(user.userId);
-  });
-});
-
 describe("PUT …/members/:userId", () => {
   it("changes a role", async () => {
     const user = await signUp();
-    expectOk(await add(user.email, "viewer"), 201);
+    await add(user, "viewer");
     const res = await api("PUT", members(`/${user.userId}`), { token: owner.token, body: { role: "admin" } });
     expect(expectOk(res)).toEqual(expect.objectContaining({ user_id: user.userId, role: "admin" }));
     expect(res.body.message).toBe("Role changed.");
@@ -121,7 +47,7 @@ describe("PUT …/members/:userId", () => {
 
   it("setting the same role is a no-op 200", async () => {
     const user = await signUp();
-    expectOk(await add(user.email, "member"), 201);
+    await add(user, "member");
     expect(expectOk(await api("PUT", members(`/${user.userId}`), { token: owner.token, body: { role: "member" } })).role).toBe("member");
   });
 
@@ -141,14 +67,14 @@ describe("PUT …/members/:userId", () => {
     ["an unknown field", { role: "admin", email: "x@example.test" }, "(root)"],
   ])("rejects %s", async (_label, body, path) => {
     const user = await signUp();
-    expectOk(await add(user.email, "viewer"), 201);
+    await add(user, "viewer");
     expectInvalid(await api("PUT", members(`/${user.userId}`), { token: owner.token, body }), path);
     expect(await list()).toContainEqual(expect.objectContaining({ user_id: user.userId, role: "viewer" }));
   });
 
   it("rejects a non-JSON body with 415", async () => {
     const user = await signUp();
-    expectOk(await add(user.email, "viewer"), 201);
+    await add(user, "viewer");
     expectFailure(
       await api("PUT", members(`/${user.userId}`), { token: owner.token, rawBody: '{"role":"admin"}' }),
       415,
@@ -160,7 +86,7 @@ describe("PUT …/members/:userId", () => {
 describe("DELETE …/members/:userId", () => {
   it("removes a member", async () => {
     const user = await signUp();
-    expectOk(await add(user.email, "member"), 201);
+    await add(user, "member");
     const res = await api("DELETE", members(`/${user.userId}`), { token: owner.token });
     expect(expectOk(res)).toBeNull();
     expect(res.body.message).toBe("Member removed.");
@@ -174,7 +100,7 @@ describe("DELETE …/members/:userId", () => {
 
   it.each(["admin", "member", "viewer"] as const)("lets a %s leave on their own", async (role) => {
     const user = await signUp();
-    expectOk(await add(user.email, role), 201);
+    await add(user, role);
     expectOk(await api("DELETE", members(`/${user.userId}`), { token: user.token }));
     expect((await list()).map((m: { user_id: string }) => m.user_id)).not.toContain(user.userId);
   });
@@ -182,7 +108,7 @@ describe("DELETE …/members/:userId", () => {
   it("lets an owner leave once another owner exists", async () => {
     const id = await createOrg(owner);
     const second = await signUp();
-    expectOk(await add(second.email, "owner", id), 201);
+    await add(second, "owner", id);
     expectOk(await api("DELETE", `/api/organizations/${id}/members/${owner.userId}`, { token: owner.token }));
     const remaining = expectOk(await api("GET", `/api/organizations/${id}/members`, { token: second.token }));
     expect(remaining).toEqual([expect.objectContaining({ user_id: second.userId, role: "owner" })]);

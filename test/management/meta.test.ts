@@ -30,9 +30,13 @@ const EXPECTED_ROUTES = [
   `put ${ORG}`,
   `delete ${ORG}`,
   `get ${ORG}/members`,
-  `post ${ORG}/members`,
   `put ${ORG}/members/{userId}`,
   `delete ${ORG}/members/{userId}`,
+  `get ${ORG}/invitations`,
+  `post ${ORG}/invitations`,
+  `delete ${ORG}/invitations/{invitationId}`,
+  "post /api/invitations/preview",
+  "post /api/invitations/accept",
   `get ${ORG}/api-keys`,
   `post ${ORG}/api-keys`,
   `get ${ORG}/api-keys/{keyId}`,
@@ -100,7 +104,7 @@ describe("GET /api/openapi.json", () => {
         expect(declared, `${method} ${path}`).toEqual(names);
         const isPublic = path.startsWith("/auth/")
           ? ["/auth/register", "/auth/login", "/auth/logout", "/auth/password-reset"].includes(path)
-          : !/^\/api\/(organizations|admin)/.test(path);
+          : !/^\/api\/(organizations|admin|invitations)/.test(path);
         expect(op.security, `${method} ${path}`).toEqual(isPublic ? [] : [{ session: [] }, { cookie: [] }]);
       }
     }

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, api, createInstance, createOrg, ORIGIN, signUp } from "../helpers/api";
+import { addMember } from "../helpers/invitations";
 import { expectFailure, expectOk } from "./envelope";
 import { type Team, team } from "./team";
 
@@ -49,10 +50,7 @@ describe("cross-tenant access", () => {
   it("a removed member loses access (404)", async () => {
     const [owner, leaver] = [await signUp(), await signUp()];
     const orgId = await createOrg(owner);
-    expectOk(
-      await api("POST", `/api/organizations/${orgId}/members`, { token: owner.token, body: { email: leaver.email, role: "admin" } }),
-      201,
-    );
+    await addMember(owner, orgId, leaver, "admin");
     expectOk(await read(leaver, orgId));
     expectOk(await api("DELETE", `/api/organizations/${orgId}/members/${leaver.userId}`, { token: owner.token }));
     expectFailure(await read(leaver, orgId), 404, "not_found");
@@ -75,10 +73,7 @@ describe("roles", () => {
   it("an admin can update", async () => {
     const orgId = await createOrg(t.owner);
     const admin = await signUp();
-    expectOk(
-      await api("POST", `/api/organizations/${orgId}/members`, { token: t.owner.token, body: { email: admin.email, role: "admin" } }),
-      201,
-    );
+    await addMember(t.owner, orgId, admin, "admin");
     expect(expectOk(await api("PUT", `/api/organizations/${orgId}`, { token: admin.token, body: { name: "By admin" } })).name).toBe(
       "By admin",
     );

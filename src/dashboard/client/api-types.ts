@@ -12,6 +12,7 @@ export type { Role } from "../../services/context";
 export type { InstanceHealth } from "../../services/instance-health";
 export type { PublicIsolation } from "../../services/instance-isolation";
 export type { InstanceDetail } from "../../services/instances";
+export type { CreatedInvitation, InvitationPreview, PublicInvitation } from "../../services/invitations";
 export type { PublicMember } from "../../services/members";
 export type { IssuedReset, OperatorAccount, OperatorOrganization } from "../../services/operators";
 export type { PublicOrganization } from "../../services/organizations";

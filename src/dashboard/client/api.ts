@@ -41,7 +41,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     // not JSON: described by its status below
   }
   if (res.status === 401 && !AUTH_PAGES.has(document.body.dataset.page ?? "")) {
-    location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    // The fragment rides along outside `next` (an invitation link keeps its token; no server sees it).
+    location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}${location.hash}`);
   }
   if (!res.ok || json?.success !== true) return { ok: false, status: res.status, ...describe(json, res.status) };
   return {

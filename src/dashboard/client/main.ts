@@ -7,6 +7,7 @@ import { auditPage } from "./pages/audit";
 import { consolePage } from "./pages/console";
 import { dataPage } from "./pages/data";
 import { instancePage, instancesPage } from "./pages/instances";
+import { invitationPage } from "./pages/invitations";
 import { keysPage } from "./pages/keys";
 import { membersPage } from "./pages/members";
 import { operatorPage } from "./pages/operator";
@@ -33,6 +34,7 @@ const PAGES: Record<PageName, () => Promise<void> | void> = {
   account: accountPage,
   operator: operatorPage,
   reset: resetPage,
+  invitation: invitationPage,
   missing: () => {},
 };
 

@@ -1,12 +1,12 @@
-// The members page in the browser: list members, add an existing user by email with a role,
-// change roles and remove members (owners only; the API enforces it too).
-import { api, must } from "../api";
+// The members page in the browser: list members, change roles and remove members (owners only; the
+// API enforces it too); inviting is ./invitations.ts.
+import { api } from "../api";
 import type { PublicMember, PublicUser, Role } from "../api-types";
 import { $, h, table } from "../elements";
 import { confirmAction, say, state, toast } from "../feedback";
 import { formatWhen } from "../format";
-import { field, onSubmit } from "../forms";
 import { can, loadOrg } from "../shell";
+import { wireInvitations } from "./invitations";
 
 const ROLES: Role[] = ["viewer", "member", "admin", "owner"];
 
@@ -73,16 +73,6 @@ export async function membersPage() {
     );
   }
 
-  const form = document.querySelector<HTMLFormElement>("#member-form");
-  if (form) {
-    onSubmit(form, async () => {
-      const email = field(form, "email").trim();
-      await must("POST", base, { email, role: field(form, "role") });
-      form.reset();
-      say(form, `${email} was added.`, "ok");
-      await load();
-    });
-  }
   state(list, "loading", "Loading members…");
-  await load();
+  await Promise.all([load(), wireInvitations(org)]);
 }

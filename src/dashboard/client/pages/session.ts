@@ -11,24 +11,34 @@ export function safeNext(next: string): string {
   return /^\/(?!\/)[\w\-/?=&.]*$/.test(next) ? next : "/";
 }
 
+/** `?next=` (checked) and the fragment (e.g. an invitation's token), carried between sign-in and sign-up. */
+function comeBack(otherPage: "/login" | "/signup") {
+  const raw = new URLSearchParams(location.search).get("next");
+  const next = safeNext(raw ?? "");
+  const other = document.querySelector<HTMLAnchorElement>(`a[href="${otherPage}"]`);
+  if (other && raw) other.href = `${otherPage}?next=${encodeURIComponent(next)}${location.hash}`;
+  return raw ? next + location.hash : null;
+}
+
 export function loginPage() {
   const form = $<HTMLFormElement>("#login-form");
-  const next = safeNext(new URLSearchParams(location.search).get("next") ?? "");
+  const next = comeBack("/signup");
   onSubmit(form, async () => {
     await must("POST", "/auth/login", { email: field(form, "email").trim(), password: field(form, "password") });
-    location.assign(next);
+    location.assign(next ?? "/");
   });
 }
 
 export function signupPage() {
   const form = $<HTMLFormElement>("#signup-form");
+  const next = comeBack("/login");
   onSubmit(form, async () => {
     const email = field(form, "email").trim();
     const password = field(form, "password");
     if (password !== field(form, "password_confirm")) throw new Error("The two passwords do not match.");
     await must("POST", "/auth/register", { email, username: field(form, "username").trim(), password });
     await must("POST", "/auth/login", { email, password });
-    location.assign("/orgs");
+    location.assign(next ?? "/orgs");
   });
 }
 

@@ -1,0 +1,207 @@
+// Invitations: the only way into an organization besides creating it. An admin invites an email with
+// a role and passes the one-time link on; only a signed-in account with that email, presenting the
+// token, becomes a member. Tokens are shown once and stored as SHA-256; nothing here says whether an
+// account exists for an email.
+import { hasRole, type Role } from "../auth/roles";
+import { AppError } from "../errors";
+import { sha256Hex, timingSafeEqualStrings } from "../lib/encoding";
+import { newId, randomToken } from "../lib/ids";
+import { isUniqueViolation } from "../storage/db";
+import {
+  acceptInvitationStatements,
+  findInvitation,
+  findLiveInvitationByTokenHash,
+  type InvitationRow,
+  type InvitationStatus,
+  insertInvitationStatement,
+  invitationStatus,
+  isInvitationUnchanged,
+  isMemberByEmail,
+  listInvitations,
+  listLiveInvitationIdsFor,
+  revokeInvitationStatements,
+  revokeLiveInvitationsForStatement,
+} from "../storage/invitations";
+import { auditStatement } from "./audit";
+import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
+import { type OrgAccess, presentOrganization } from "./organizations";
+
+export { INVITATION_STATUSES, type InvitationStatus } from "../storage/invitations";
+
+export const INVITATION_PREFIX = "rgi_";
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** The token's shape: the prefix and 32 random bytes as base64url. */
+export const INVITATION_TOKEN = /^rgi_[A-Za-z0-9_-]{43}$/;
+
+/** One answer for unknown, used, revoked and expired links (and a token that is not one): no oracle. */
+const unusable = () => new AppError("not_found", "This invitation link is not valid: it may have been used, revoked or have expired.");
+
+export function presentInvitation(row: InvitationRow, now = new Date()) {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    invited_by: row.invitedBy,
+    created_at: row.createdAt.toISOString(),
+    expires_at: row.expiresAt.toISOString(),
+    status: invitationStatus(row, now),
+  };
+}
+export type PublicInvitation = ReturnType<typeof presentInvitation>;
+
+/**
+ * Invites an email with a role. The answer is the same whether or not an account has that email; a
+ * usable invitation for the same email is revoked (replaced). The token is returned once.
+ * @throws forbidden when a non-owner invites an owner; conflict when that email is already a member.
+ */
+export async function createInvitation(ctx: ServiceContext, access: OrgAccess, input: { email: string; role: Role }, origin: string) {
+  if (input.role === "owner" && !hasRole(access.role, "owner")) {
+    throw new AppError("forbidden", "Only an owner can invite an owner.");
+  }
+  const orgId = access.organization.id;
+  const email = input.email.trim().toLowerCase();
+  if (await isMemberByEmail(ctx.db, orgId, email))
+    throw new AppError("conflict", "This email already belongs to a member of the organization.");
+  const now = new Date();
+  const replaced = await listLiveInvitationIdsFor(ctx.db, orgId, email, now);
+  const token = `${INVITATION_PREFIX}${randomToken(32)}`;
+  const row: InvitationRow = {
+    id: newId("inv"),
+    organizationId: orgId,
+    email,
+    role: input.role,
+    tokenHash: await sha256Hex(token),
+    invitedBy: ctx.actor.userId,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+    acceptedAt: null,
+    acceptedBy: null,
+    revokedAt: null,
+  };
+  await ctx.db.batch([
+    revokeLiveInvitationsForStatement(ctx.db, orgId, email, now),
+    insertInvitationStatement(ctx.db, row),
+    auditStatement(ctx, orgId, {
+      action: "invitation.create",
+      resourceType: "invitation",
+      resourceId: row.id,
+      metadata: { email, role: input.role, expires_at: row.expiresAt.toISOString(), replaced },
+    }),
+  ]);
+  // In the fragment: browsers never send it, so the token reaches no server or proxy log.
+  return { invitation: presentInvitation(row, now), token, accept_url: `${origin}/invitations/accept#token=${token}` };
+}
+
+/** An organization's invitations in one status (the route defaults to pending), newest first. */
+export async function listOrganizationInvitations(
+  ctx: ServiceContext,
+  access: OrgAccess,
+  status: InvitationStatus,
+  limit: number,
+  cursor?: string,
+): Promise<Page<PublicInvitation>> {
+  const now = new Date();
+  const rows = await listInvitations(ctx.db, access.organization.id, { status, now, limit: limit + 1, after: parseCursor(cursor) });
+  return toPage(rows, limit, (row) => presentInvitation(row, now));
+}
+
+/**
+ * Revokes a pending invitation; its link stops working at once.
+ * @throws not_found (unknown here, or another organization's); conflict when it is no longer pending.
+ */
+export async function revokeInvitation(ctx: ServiceContext, access: OrgAccess, id: string) {
+  const orgId = access.organization.id;
+  const row = await findInvitation(ctx.db, orgId, id);
+  if (!row) throw new AppError("not_found", "Invitation not found.");
+  const now = new Date();
+  const notPending = () => new AppError("conflict", `This invitation is no longer pending (${invitationStatus(row, now)}).`);
+  if (invitationStatus(row, now) !== "pending") throw notPending();
+  await ctx.db
+    .batch([
+      ...revokeInvitationStatements(ctx.db, orgId, id, now),
+      auditStatement(ctx, orgId, {
+        action: "invitation.revoke",
+        resourceType: "invitation",
+        resourceId: id,
+        metadata: { email: row.email },
+      }),
+    ])
+    .catch((error: unknown) => {
+      // Accepted (or revoked) in the meantime: the batch rolled back, audit row included.
+      throw isInvitationUnchanged(error) ? new AppError("conflict", "This invitation is no longer pending.") : error;
+    });
+  return presentInvitation({ ...row, revokedAt: now }, now);
+}
+
+/** The usable invitation a token names; the stored hash is compared in constant time as well. */
+async function findByToken(ctx: ServiceContext, token: string, now: Date) {
+  if (!INVITATION_TOKEN.test(token)) throw unusable();
+  const hash = await sha256Hex(token);
+  const found = await findLiveInvitationByTokenHash(ctx.db, hash, now);
+  if (!found || !timingSafeEqualStrings(found.invitation.tokenHash, hash)) throw unusable();
+  return found;
+}
+
+/** The signed-in account (the session middleware resolved it). */
+export type Invitee = { id: string; email: string };
+
+const displayName = (p: { username: string; firstName: string | null; lastName: string | null } | null) => {
+  if (!p) return null;
+  const full = [p.firstName, p.lastName].filter(Boolean).join(" ");
+  return full || p.username;
+};
+
+/**
+ * What a link would do, for the signed-in account: the organization, role, inviter and expiry, and
+ * whether the account's email is the invited one. The invited email itself is not shown.
+ * @throws not_found for an unknown, used, revoked or expired token (one answer).
+ */
+export async function previewInvitation(ctx: ServiceContext, user: Invitee, token: string) {
+  const found = await findByToken(ctx, token, new Date());
+  return {
+    organization_name: found.organization.name,
+    role: found.invitation.role,
+    inviter_name: displayName(found.inviter?.username ? found.inviter : null),
+    expires_at: found.invitation.expiresAt.toISOString(),
+    email_matches: user.email === found.invitation.email,
+  };
+}
+
+/**
+ * Joins the organization with the invited role, once: the claim and the membership are one batch.
+ * @throws not_found (token unknown/used/revoked/expired, also when lost to a concurrent accept);
+ *   forbidden when the signed-in account's email is not the invited one; organization_suspended;
+ *   conflict when the account is already a member.
+ */
+export async function acceptInvitation(ctx: ServiceContext, user: Invitee, token: string) {
+  const now = new Date();
+  const found = await findByToken(ctx, token, now);
+  const { invitation, organization } = found;
+  if (user.email !== invitation.email) {
+    // The preview already tells the token's holder that it is not theirs, so a 404 here would hide
+    // nothing; saying so lets the person sign in with the right account. The email is never named.
+    throw new AppError("forbidden", "This invitation is for another account. Sign in with the invited email address to accept it.");
+  }
+  if (organization.suspendedAt) {
+    throw new AppError("organization_suspended", "This organization is suspended by the operator: it is read-only until resumed.");
+  }
+  await ctx.db
+    .batch([
+      ...acceptInvitationStatements(ctx.db, invitation, user, now),
+      auditStatement(ctx, organization.id, {
+        action: "member.join",
+        resourceType: "member",
+        resourceId: user.id,
+        metadata: { invitation_id: invitation.id, role: invitation.role, invited_by: invitation.invitedBy },
+      }),
+    ])
+    .catch((error: unknown) => {
+      if (isInvitationUnchanged(error)) throw unusable();
+      if (isUniqueViolation(error)) throw new AppError("conflict", "You are already a member of this organization.");
+      throw error;
+    });
+  return presentOrganization(organization, invitation.role);
+}
+
+export type CreatedInvitation = Awaited<ReturnType<typeof createInvitation>>;
+export type InvitationPreview = Awaited<ReturnType<typeof previewInvitation>>;
