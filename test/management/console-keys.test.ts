@@ -15,7 +15,7 @@ beforeAll(async () => {
   otherInstanceId = (await createInstance(t.owner, t.orgId)).id;
 });
 
-const keyPath = (orgId: string, id: string) => `/api/organizations/${orgId}/redis-instances/${id}/console-key`;
+const keyPath = (orgId: string, id: string) => `/api/organizations/${orgId}/redis-instances/${id}/console-key` as const;
 const mint = (who: Account, orgId = t.orgId, id = instanceId) => api("POST", keyPath(orgId, id), { token: who.token });
 const edge = (id: string, key: string, command: string[]) => api("POST", `/redis/${id}`, { token: key, body: command });
 
@@ -98,17 +98,13 @@ describe("console keys", () => {
       resource_id: instanceId,
       metadata: { key_id, scope: "write" },
     });
-    expect(
-      log.every(
-        (row: { action: string; actor_user_id: string }) => row.action === "console.session" && row.actor_user_id === t.member.userId,
-      ),
-    ).toBe(true);
+    expect(log.every((row) => row.action === "console.session" && row.actor_user_id === t.member.userId)).toBe(true);
   });
 });
 
 describe("audit log filters", () => {
   it("filter by actor, action and resource; all given filters must match", async () => {
-    const path = (q: string) => `/api/organizations/${t.orgId}/audit-logs?limit=100&${q}`;
+    const path = (q: string) => `/api/organizations/${t.orgId}/audit-logs?limit=100&${q}` as const;
     const byResource = expectOk(await api("GET", path(`resource=${otherInstanceId}`), { token: t.viewer.token }));
     expect(byResource.map((r: { action: string }) => r.action)).toEqual(["instance.create"]);
     const none = expectOk(await api("GET", path(`resource=${otherInstanceId}&actor=${t.member.userId}`), { token: t.viewer.token }));

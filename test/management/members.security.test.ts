@@ -12,7 +12,11 @@ beforeAll(async () => {
   t = await team();
 });
 
-const path = (orgId: string, userId = "") => `/api/organizations/${orgId}/members${userId ? `/${userId}` : ""}`;
+function path(orgId: string): `/api/organizations/${string}/members`;
+function path(orgId: string, userId: string): `/api/organizations/${string}/members/${string}`;
+function path(orgId: string, userId?: string) {
+  return `/api/organizations/${orgId}/members${userId ? `/${userId}` : ""}`;
+}
 const roleOf = async (orgId: string, userId: string, as: Account) => {
   const list = expectOk(await api("GET", path(orgId), { token: as.token }));
   return list.find((m: { user_id: string }) => m.user_id === userId)?.role ?? null;

@@ -10,7 +10,7 @@ beforeAll(async () => {
   orgId = await createOrg(owner);
 });
 
-const members = (path = "") => `/api/organizations/${orgId}/members${path}`;
+const members = <const S extends string = "">(path = "" as S) => `/api/organizations/${orgId}/members${path}` as const;
 const add = (email: unknown, role: unknown, id = orgId) =>
   api("POST", `/api/organizations/${id}/members`, { token: owner.token, body: { email, role } });
 const list = async (id = orgId) => expectOk(await api("GET", `/api/organizations/${id}/members`, { token: owner.token }));

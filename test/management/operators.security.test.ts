@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, type ApiResult, api, signUp, tenant } from "../helpers/api";
+import type { ResponseOf } from "../helpers/api-types";
 import { clockedApp } from "../helpers/clocked-app";
 import { operator } from "../helpers/operator";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
@@ -56,9 +57,13 @@ describe("operators", () => {
     await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] });
     const rows: { id: string }[] = [];
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const res: ApiResult = await api("GET", `/api/admin/organizations?limit=100${cursor ? `&cursor=${cursor}` : ""}`, {
-        token: op.token,
-      });
+      const res: ApiResult<ResponseOf<"GET", "/api/admin/organizations">> = await api(
+        "GET",
+        `/api/admin/organizations?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
+        {
+          token: op.token,
+        },
+      );
       rows.push(...expectOk(res));
       cursor = res.body.pagination.next_cursor;
     }

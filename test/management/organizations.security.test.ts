@@ -160,7 +160,7 @@ describe("limits and usage", () => {
 
   it("a cookie session needs the same Origin to change limits", async () => {
     const orgId = await createOrg(t.owner);
-    const path = `/api/organizations/${orgId}/limits`;
+    const path = `/api/organizations/${orgId}/limits` as const;
     const body = { max_requests_per_day: 500 };
     expectFailure(await api("PUT", path, { headers: { cookie: `rg_session=${t.owner.token}` }, body }), 403, "forbidden");
     expect(expectOk(await read(t.owner, orgId)).limits.max_requests_per_day).toBe(100_000);

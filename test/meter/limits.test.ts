@@ -128,7 +128,7 @@ describe("usage", () => {
     const stub = env.USAGE_METER.get(env.USAGE_METER.idFromName(t.orgId));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const after = await api("GET", `/api/organizations/${t.orgId}/api-keys/${t.keyId}`, { token: t.account.token });
-    expect(Date.parse(after.body.data.last_used_at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(after.body.data.last_used_at ?? "")).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("is a 404 for another organization", async () => {
