@@ -179,7 +179,7 @@ describe("cross-tenant access", () => {
 
   it("another organization's key id under the outsider's own organization is 404, like a missing id", async () => {
     const token = t.outsider.token;
-    const own = (path: string) => keys(path, t.outsiderOrgId);
+    const own = <const S extends string>(path: S) => keys(path, t.outsiderOrgId);
     const foreign = await api("GET", own(`/${victim.api_key.id}`), { token });
     const missing = await api("GET", own("/key_00000000000000000000"), { token });
     expectFailure(foreign, 404, "not_found");
@@ -190,7 +190,7 @@ describe("cross-tenant access", () => {
     expect(expectOk(await api("GET", keys(`/${victim.api_key.id}`), { token: t.owner.token })).name).toBe("Victim key");
     await expectNotRevoked(victim.api_key.id);
     const listed = expectOk(await api("GET", keys("", t.outsiderOrgId), { token }));
-    expect(listed.map((k: { id: string }) => k.id)).not.toContain(victim.api_key.id);
+    expect(listed.map((k) => k.id)).not.toContain(victim.api_key.id);
   });
 
   it("a key may not name another organization's instance (404), and nothing is minted", async () => {

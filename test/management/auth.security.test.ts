@@ -124,7 +124,7 @@ describe("CSRF on cookie sessions", () => {
     const slug = unique("csrf");
     expectFailure(await create(account, {}, slug), 403, "forbidden");
     const list = expectOk(await api("GET", "/api/organizations", { token: account.token }));
-    expect(list.map((o: { slug: string }) => o.slug)).not.toContain(slug);
+    expect(list.map((o) => o.slug)).not.toContain(slug);
   });
 
   it.each([

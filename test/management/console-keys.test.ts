@@ -84,8 +84,8 @@ describe("console keys", () => {
   it("is audited as console.session and never listed among the organization's keys", async () => {
     const { key_id } = expectOk(await mint(t.member), 201);
     const listed = expectOk(await api("GET", `/api/organizations/${t.orgId}/api-keys?limit=100`, { token: t.owner.token }));
-    expect(listed.map((k: { id: string }) => k.id)).not.toContain(key_id);
-    expect(listed.every((k: { kind: string }) => k.kind === "user")).toBe(true);
+    expect(listed.map((k) => k.id)).not.toContain(key_id);
+    expect(listed.every((k) => k.kind === "user")).toBe(true);
     const log = expectOk(
       await api("GET", `/api/organizations/${t.orgId}/audit-logs?action=console.session&actor=${t.member.userId}`, {
         token: t.owner.token,
@@ -106,7 +106,7 @@ describe("audit log filters", () => {
   it("filter by actor, action and resource; all given filters must match", async () => {
     const path = (q: string) => `/api/organizations/${t.orgId}/audit-logs?limit=100&${q}` as const;
     const byResource = expectOk(await api("GET", path(`resource=${otherInstanceId}`), { token: t.viewer.token }));
-    expect(byResource.map((r: { action: string }) => r.action)).toEqual(["instance.create"]);
+    expect(byResource.map((r) => r.action)).toEqual(["instance.create"]);
     const none = expectOk(await api("GET", path(`resource=${otherInstanceId}&actor=${t.member.userId}`), { token: t.viewer.token }));
     expect(none).toEqual([]);
     const tooLong = await api("GET", path(`action=${"x".repeat(65)}`), { token: t.viewer.token });

@@ -170,9 +170,7 @@ describe("roles", () => {
   it.each(["owner", "admin", "member", "viewer"] as const)("a %s can list and read instances", async (role) => {
     const created = await createInstance(t.owner, t.orgId);
     expect(expectOk(await api("GET", instances(`/${created.id}`), { token: t[role].token }))).toEqual(created);
-    expect(expectOk(await api("GET", `${instances()}?limit=100`, { token: t[role].token })).map((i: { id: string }) => i.id)).toContain(
-      created.id,
-    );
+    expect(expectOk(await api("GET", `${instances()}?limit=100`, { token: t[role].token })).map((i) => i.id)).toContain(created.id);
   });
 
   it.each(["member", "viewer"] as const)("a %s cannot create, update or delete (403), and nothing changes", async (role) => {

@@ -142,7 +142,7 @@ describe("POST …/redis-instances", () => {
     const slug = unique("bad");
     expectInvalid(await create({ slug, ...overrides }), path);
     const list = expectOk(await api("GET", `${instances()}?limit=100`, { token: owner.token }));
-    expect(list.map((i: { slug: string }) => i.slug)).not.toContain(slug);
+    expect(list.map((i) => i.slug)).not.toContain(slug);
   });
 
   it("rejects unknown fields, malformed JSON, non-JSON and oversize bodies", async () => {
@@ -304,6 +304,6 @@ describe("DELETE …/redis-instances/:instanceId", () => {
   it("frees the slug", async () => {
     const created = await createInstance(owner, orgId);
     expectOk(await api("DELETE", instances(`/${created.id}`), { token: owner.token }));
-    expectOk(await create({ slug: created.slug as string }), 201);
+    expectOk(await create({ slug: created.slug }), 201);
   });
 });

@@ -105,7 +105,7 @@ describe("POST …/members", () => {
       413,
       "payload_too_large",
     );
-    expect((await list()).map((m: { user_id: string }) => m.user_id)).not.toContain(user.userId);
+    expect((await list()).map((m) => m.user_id)).not.toContain(user.userId);
   });
 });
 
@@ -164,7 +164,7 @@ describe("DELETE …/members/:userId", () => {
     const res = await api("DELETE", members(`/${user.userId}`), { token: owner.token });
     expect(expectOk(res)).toBeNull();
     expect(res.body.message).toBe("Member removed.");
-    expect((await list()).map((m: { user_id: string }) => m.user_id)).not.toContain(user.userId);
+    expect((await list()).map((m) => m.user_id)).not.toContain(user.userId);
   });
 
   it("answers 404 for a user who is not a member", async () => {
@@ -176,7 +176,7 @@ describe("DELETE …/members/:userId", () => {
     const user = await signUp();
     expectOk(await add(user.email, role), 201);
     expectOk(await api("DELETE", members(`/${user.userId}`), { token: user.token }));
-    expect((await list()).map((m: { user_id: string }) => m.user_id)).not.toContain(user.userId);
+    expect((await list()).map((m) => m.user_id)).not.toContain(user.userId);
   });
 
   it("lets an owner leave once another owner exists", async () => {

@@ -137,9 +137,9 @@ describe("operators", () => {
     expectFailure(await api("DELETE", `/api/admin/operators/${op.userId}`, { token: op.token }), 409, "conflict");
     expectFailure(await api("PUT", `/api/admin/operators/usr_${"0".repeat(20)}`, { token: op.token }), 404, "not_found");
     const log = expectOk(await api("GET", "/api/admin/audit-logs?limit=100", { token: op.token }));
-    const actions = log.map((r: { action: string }) => r.action);
+    const actions = log.map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["operator.bootstrap", "operator.promote", "operator.demote", "organization.list"]));
-    expect(log.find((r: { action: string }) => r.action === "operator.demote")).toMatchObject({
+    expect(log.find((r) => r.action === "operator.demote")).toMatchObject({
       actor_user_id: op.userId,
       resource_type: "user",
       resource_id: other.userId,

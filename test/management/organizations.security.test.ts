@@ -36,7 +36,7 @@ describe("cross-tenant access", () => {
   });
 
   it("another organization never appears in the outsider's list", async () => {
-    const ids = expectOk(await api("GET", "/api/organizations", { token: t.outsider.token })).map((o: { id: string }) => o.id);
+    const ids = expectOk(await api("GET", "/api/organizations", { token: t.outsider.token })).map((o) => o.id);
     expect(ids).toEqual([t.outsiderOrgId]);
   });
 

@@ -54,7 +54,7 @@ describe("creating an upstash instance", () => {
     expect(res.body.error?.code).toBe("unprocessable_entity");
     expect(res.body.message).toMatch(/did not accept a PING.*rejected its stored credentials|WRONGPASS/);
     const list = await api("GET", `/api/organizations/${orgId}/redis-instances?limit=100`, { token: account.token });
-    expect(list.body.data.map((i: { slug: string }) => i.slug)).not.toContain(slug);
+    expect(list.body.data.map((i) => i.slug)).not.toContain(slug);
   });
 
   it("needs a token and refuses credentials in the URL", async () => {
@@ -190,7 +190,7 @@ describe("transport failures", () => {
       token: "fault-token-1234567890",
     });
     expect(res.status).toBe(201);
-    return res.body.data.id as string;
+    return res.body.data.id;
   };
 
   it("answers 502 when the upstream is down", async () => {
@@ -236,7 +236,7 @@ describe("redirects are never followed", () => {
       token: "fault-token-1234567890",
     });
     expect(res.status).toBe(201);
-    const id = res.body.data.id as string;
+    const id = res.body.data.id;
     for (const path of ["", "/pipeline", "/multi-exec"]) {
       const body = path ? [["GET", "secret"]] : ["GET", "secret"];
       expect(await api("POST", `/redis/${id}${path}`, { token: key, body })).toMatchObject({
