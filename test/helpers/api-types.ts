@@ -11,8 +11,10 @@
 // A route missing here still compiles: its body is `Unmapped` (an envelope whose data is `unknown`),
 // so a test may assert the whole body (`toMatchObject`) but must add the route to read its fields.
 import type { KeyRing } from "../../src/auth/api-key-token";
+import type { Config } from "../../src/env";
 import type { Failure, ok, Pagination } from "../../src/management/envelope";
 import type { InstanceResponse } from "../../src/management/instance-routes";
+import type { VERSION } from "../../src/management/meta-routes";
 import type { buildOpenApiDocument } from "../../src/management/openapi";
 import type { listSessions } from "../../src/services/account-lifecycle";
 import type { PublicUser } from "../../src/services/accounts";
@@ -71,7 +73,7 @@ export type RestBatch = RestReply[] & { error?: string };
 export type Routes = {
   // meta
   "GET /health": Reply<{ status: string }>;
-  "GET /version": Reply<{ name: string; version: string; environment: string }>;
+  "GET /version": Reply<{ name: string; version: typeof VERSION; environment: Config["ENVIRONMENT"] }>;
   "GET /.well-known/jwks.json": { keys: KeyRing["publicJwks"] };
   "GET /api/openapi.json": ReturnType<typeof buildOpenApiDocument>;
 
