@@ -1,12 +1,14 @@
 // Test factories that go through the real Worker (exports.default.fetch): every account,
 // organization, instance and key a test uses is made by the same HTTP API users call.
 import { env, exports } from "cloudflare:workers";
-import type { PublicApiKey } from "../../src/services/api-keys";
-import type { InstanceDetailResponse, ResponseOf } from "./api-types";
+import type { ResponseOf, Routes } from "./api-types";
 
 export const ORIGIN = "https://redisgate.test";
 
-/** A response as the tests read it: the body parsed as JSON (kept as text when it is not JSON); `unknown` when only the status or the raw body matters. */
+/**
+ * A response as the tests read it: the body parsed as JSON (kept as text when it is not JSON).
+ * `ApiResult` alone (body `unknown`) suits code that reads only the status, headers or raw body.
+ */
 export type ApiResult<Body = unknown> = { status: number; body: Body; headers: Headers };
 
 let ipCounter = 0;
@@ -68,7 +70,7 @@ export async function createInstance(
   account: Account,
   orgId: string,
   overrides: Record<string, unknown> = {},
-): Promise<InstanceDetailResponse> {
+): Promise<Routes["POST /api/organizations/:orgId/redis-instances"]["data"]> {
   const res = await api("POST", `/api/organizations/${orgId}/redis-instances`, {
     token: account.token,
     body: { name: "Cache", slug: unique("db"), driver: "redis", endpoint: env.TEST_REDIS_URL, ...overrides },
@@ -81,7 +83,7 @@ export async function mintKey(
   account: Account,
   orgId: string,
   body: Record<string, unknown> = {},
-): Promise<{ key: string; api_key: PublicApiKey }> {
+): Promise<Routes["POST /api/organizations/:orgId/api-keys"]["data"]> {
   const res = await api("POST", `/api/organizations/${orgId}/api-keys`, {
     token: account.token,
     body: { name: "test key", scopes: ["write"], ...body },
