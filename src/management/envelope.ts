@@ -5,22 +5,30 @@ import { requireUser } from "../auth/middleware";
 import { AppError } from "../errors";
 import { registeredRoutes } from "./route";
 
+/** A list route's page: its limit, and the cursor of the next page (null on the last). */
+export type Pagination = { limit: number; next_cursor: string | null };
+
 /** A successful envelope: `{ success, data, message?, timestamp }` plus optional extras (pagination). */
-export function ok<T>(data: T, extra: { message?: string; pagination?: unknown } = {}) {
+export function ok<T>(data: T, extra: { message?: string; pagination?: Pagination } = {}) {
   return { success: true as const, data, ...extra, timestamp: new Date().toISOString() };
 }
 
-/** Renders an AppError as the seed's failure envelope. */
-export function renderError(c: Context, error: AppError): Response {
-  const requestId = (c.get("requestId") as string | undefined) ?? "req_unknown";
-  const body = {
+/** The failure envelope of an AppError: `{ success: false, data: null, message, error, timestamp }`. */
+export function failure(error: AppError, requestId: string) {
+  return {
     success: false as const,
     data: null,
     message: error.message,
     error: { code: error.code, requestId, ...(error.issues ? { issues: error.issues } : {}) },
     timestamp: new Date().toISOString(),
   };
-  return c.json(body, error.status, { "Cache-Control": "no-store", ...error.headers });
+}
+export type Failure = ReturnType<typeof failure>;
+
+/** Renders an AppError as the seed's failure envelope. */
+export function renderError(c: Context, error: AppError): Response {
+  const requestId = (c.get("requestId") as string | undefined) ?? "req_unknown";
+  return c.json(failure(error, requestId), error.status, { "Cache-Control": "no-store", ...error.headers });
 }
 
 /** The management face's error handler: AppErrors as themselves, anything else as a logged 500. */

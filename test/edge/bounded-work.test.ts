@@ -11,8 +11,10 @@ import { liftedTenant } from "../helpers/operator";
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 let t: Tenant;
 const k = (name: string) => `bound:${crypto.randomUUID()}:${name}`;
-const call = (who: Tenant, path: string, body: unknown) => api("POST", `/redis/${who.instance.id}${path}`, { token: who.key, body });
-const raw = (who: Tenant, path: string, rawBody: string) => api("POST", `/redis/${who.instance.id}${path}`, { token: who.key, rawBody });
+const call = <const P extends string>(who: Tenant, path: P, body: unknown) =>
+  api("POST", `/redis/${who.instance.id}${path}`, { token: who.key, body });
+const raw = <const P extends string>(who: Tenant, path: P, rawBody: string) =>
+  api("POST", `/redis/${who.instance.id}${path}`, { token: who.key, rawBody });
 const pings = (n: number) => Array.from({ length: n }, () => ["PING"]);
 const tooLarge = (max: number, unit: "bytes" | "elements") =>
   `ERR the reply is larger than this instance's limit of ${max} ${unit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
@@ -156,7 +158,7 @@ describe("reply size", () => {
 });
 
 describe("instance overrides", () => {
-  const base = () => `/api/organizations/${t.orgId}/redis-instances/${t.instance.id}`;
+  const base = () => `/api/organizations/${t.orgId}/redis-instances/${t.instance.id}` as const;
 
   it("are returned, set and cleared through the instance API", async () => {
     expect(t.instance).toMatchObject({
@@ -176,13 +178,13 @@ describe("instance overrides", () => {
   it("refuses values below the floor or above the operator's ceiling with 400 naming the field", async () => {
     const below = await api("PUT", base(), { token: t.account.token, body: { max_pipeline_commands: 999 } });
     expect(below.status).toBe(400);
-    expect(below.body.error.issues).toEqual([expect.objectContaining({ path: "max_pipeline_commands" })]);
+    expect(below.body.error?.issues).toEqual([expect.objectContaining({ path: "max_pipeline_commands" })]);
     const above = await api("PUT", base(), {
       token: t.account.token,
       body: { max_pipeline_commands: 20_000, max_reply_bytes: 32 * 1024 * 1024 },
     });
     expect(above.status).toBe(400);
-    expect(above.body.error.issues).toEqual([
+    expect(above.body.error?.issues).toEqual([
       { path: "max_pipeline_commands", message: "must be at most 10000 (this deployment's MAX_PIPELINE_COMMANDS_CEILING)" },
       { path: "max_reply_bytes", message: "must be at most 16777216 (this deployment's MAX_REPLY_BYTES_CEILING)" },
     ]);

@@ -5,9 +5,9 @@ import { api, tenant } from "../helpers/api";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 let t: Tenant;
-let base: string;
+let base: `/redis/${string}`;
 const k = (name: string) => `rest:${crypto.randomUUID()}:${name}`;
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+const post = <const P extends string>(path: P, body: unknown, headers: Record<string, string> = {}) =>
   api("POST", `${base}${path}`, { token: t.key, body, headers });
 
 beforeAll(async () => {
@@ -239,7 +239,7 @@ describe("pipelines and transactions", () => {
       ),
     );
     for (const r of runs) expect(r.status).toBe(200);
-    const list: string[] = (await post("", ["LRANGE", key, 0, -1])).body.result;
+    const list = (await post("", ["LRANGE", key, 0, -1])).body.result as string[];
     for (let i = 0; i < 8; i++) expect(list.indexOf(`b${i}`)).toBe(list.indexOf(`a${i}`) + 1);
   });
 });

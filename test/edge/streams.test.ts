@@ -48,7 +48,8 @@ const redis = (token: string, body: unknown, instanceId = t.instance.id) => api(
 
 async function numsub(channel: string): Promise<number> {
   const res = await redis(t.key, ["PUBSUB", "NUMSUB", channel]);
-  return Number(res.body.result[1]);
+  const [, count] = res.body.result as [string, unknown]; // PUBSUB NUMSUB: [channel, subscribers]
+  return Number(count);
 }
 
 describe("subscribe", () => {

@@ -1,11 +1,15 @@
 // Test factories that go through the real Worker (exports.default.fetch): every account,
 // organization, instance and key a test uses is made by the same HTTP API users call.
 import { env, exports } from "cloudflare:workers";
+import type { ResponseOf, Routes } from "./api-types";
 
 export const ORIGIN = "https://redisgate.test";
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes and assert them
-export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
+/**
+ * A response as the tests read it: the body parsed as JSON (kept as text when it is not JSON).
+ * `ApiResult` alone (body `unknown`) suits code that reads only the status, headers or raw body.
+ */
+export type ApiResult<Body = unknown> = { status: number; body: Body; headers: Headers };
 
 let ipCounter = 0;
 /** A distinct client IP per call site, so login rate limits of one test never hit another. */
@@ -14,12 +18,15 @@ export function freshIp(): string {
   return `10.${Math.floor(Math.random() * 250)}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes and assert them
-export async function api<T = any>(
-  method: string,
-  path: string,
+/**
+ * Calls the Worker. The body's type follows from the method and the path (./api-types.ts): pass a
+ * literal or a template literal (a path helper should return one: `as const`), not a `string`.
+ */
+export async function api<const M extends string, const P extends string>(
+  method: M,
+  path: P,
   options: { body?: unknown; rawBody?: BodyInit; token?: string; headers?: Record<string, string> } = {},
-): Promise<ApiResult<T>> {
+): Promise<ApiResult<ResponseOf<M, P>>> {
   const headers = new Headers(options.headers);
   if (options.token) headers.set("authorization", `Bearer ${options.token}`);
   let body: BodyInit | undefined = options.rawBody;
@@ -35,7 +42,7 @@ export async function api<T = any>(
   } catch {
     // not JSON: keep the text
   }
-  return { status: response.status, body: parsed as T, headers: response.headers };
+  return { status: response.status, body: parsed as ResponseOf<M, P>, headers: response.headers };
 }
 
 export const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
@@ -63,7 +70,7 @@ export async function createInstance(
   account: Account,
   orgId: string,
   overrides: Record<string, unknown> = {},
-): Promise<{ id: string; rest_url: string; [k: string]: unknown }> {
+): Promise<Routes["POST /api/organizations/:orgId/redis-instances"]["data"]> {
   const res = await api("POST", `/api/organizations/${orgId}/redis-instances`, {
     token: account.token,
     body: { name: "Cache", slug: unique("db"), driver: "redis", endpoint: env.TEST_REDIS_URL, ...overrides },
@@ -76,7 +83,7 @@ export async function mintKey(
   account: Account,
   orgId: string,
   body: Record<string, unknown> = {},
-): Promise<{ key: string; api_key: { id: string; [k: string]: unknown } }> {
+): Promise<Routes["POST /api/organizations/:orgId/api-keys"]["data"]> {
   const res = await api("POST", `/api/organizations/${orgId}/api-keys`, {
     token: account.token,
     body: { name: "test key", scopes: ["write"], ...body },

@@ -3,7 +3,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createApp } from "../../src/app";
-import { ORIGIN } from "./api";
+import { type ApiResult, ORIGIN } from "./api";
+import type { ResponseOf } from "./api-types";
 
 export function clockedApp(start = Date.now(), bindings: Env = env) {
   const clock = { now: start };
@@ -16,11 +17,15 @@ export function clockedApp(start = Date.now(), bindings: Env = env) {
     await waitOnExecutionContext(ctx);
     return res;
   };
-  /** POSTs a JSON command (or batch) to an instance through this app's edge. */
-  const redis = async (instanceId: string, token: string, body: unknown, path = "") => {
-    const res = await fetchApp(`/redis/${instanceId}${path}`, { method: "POST", token, body: JSON.stringify(body) });
-    // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies of many shapes and assert them
-    return { status: res.status, body: (await res.json()) as any, headers: res.headers };
+  /** POSTs a JSON command (or, with `path` "/pipeline" or "/multi-exec", a batch) to an instance through this app's edge. */
+  const redis = async <const P extends string = "">(
+    instanceId: string,
+    token: string,
+    body: unknown,
+    path?: P,
+  ): Promise<ApiResult<ResponseOf<"POST", `/redis/${string}${P}`>>> => {
+    const res = await fetchApp(`/redis/${instanceId}${path ?? ""}`, { method: "POST", token, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json(), headers: res.headers };
   };
   return { clock, fetch: fetchApp, redis, advance: (ms: number) => (clock.now += ms) };
 }

@@ -62,19 +62,19 @@ describe("/auth/sessions", () => {
     const other = await secondSession(account);
     const list = expectOk(await api("GET", "/auth/sessions", { token: account.token }));
     expect(list).toHaveLength(2);
-    const second = list.find((s: { current: boolean }) => !s.current);
+    const second = list.find((s) => !s.current);
     expect(second).toMatchObject({
       id: expect.stringMatching(/^ses_/),
       user_agent: "second-browser/2",
       ip: expect.stringMatching(/^10\./),
     });
-    expect(list.find((s: { current: boolean }) => s.current)).toMatchObject({
+    expect(list.find((s) => s.current)).toMatchObject({
       last_seen_at: expect.any(String),
       created_at: expect.any(String),
     });
-    expectOk(await api("DELETE", `/auth/sessions/${second.id}`, { token: account.token }));
+    expectOk(await api("DELETE", `/auth/sessions/${second?.id}`, { token: account.token }));
     expectFailure(await api("GET", "/auth/me", { token: other }), 401, "unauthorized");
-    expectFailure(await api("DELETE", `/auth/sessions/${second.id}`, { token: account.token }), 404, "not_found");
+    expectFailure(await api("DELETE", `/auth/sessions/${second?.id}`, { token: account.token }), 404, "not_found");
     expectFailure(await api("DELETE", "/auth/sessions/not-an-id", { token: account.token }), 404, "not_found");
     await secondSession(account);
     expectOk(await api("DELETE", "/auth/sessions", { token: account.token }));
@@ -84,10 +84,10 @@ describe("/auth/sessions", () => {
   it("cannot end another account's session (404) and does not list it", async () => {
     const [mine, theirs] = await Promise.all([signUp(), signUp()]);
     const theirSessions = expectOk(await api("GET", "/auth/sessions", { token: theirs.token }));
-    expectFailure(await api("DELETE", `/auth/sessions/${theirSessions[0].id}`, { token: mine.token }), 404, "not_found");
+    expectFailure(await api("DELETE", `/auth/sessions/${theirSessions[0]?.id}`, { token: mine.token }), 404, "not_found");
     expectOk(await api("GET", "/auth/me", { token: theirs.token }));
-    const ids = expectOk(await api("GET", "/auth/sessions", { token: mine.token })).map((s: { id: string }) => s.id);
-    expect(ids).not.toContain(theirSessions[0].id);
+    const ids = expectOk(await api("GET", "/auth/sessions", { token: mine.token })).map((s) => s.id);
+    expect(ids).not.toContain(theirSessions[0]?.id);
   });
 
   it("a session idle for a day is dead even before its absolute expiry", async () => {

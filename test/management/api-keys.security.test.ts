@@ -16,7 +16,7 @@ beforeAll(async () => {
   t = await team();
 });
 
-const keys = (path = "", orgId = t.orgId) => `/api/organizations/${orgId}/api-keys${path}`;
+const keys = <const S extends string = "">(path = "" as S, orgId = t.orgId) => `/api/organizations/${orgId}/api-keys${path}` as const;
 
 async function expectNotRevoked(keyId: string) {
   const row = await env.DB.prepare("SELECT revoked_at FROM api_keys WHERE id = ?").bind(keyId).first<{ revoked_at: number | null }>();
@@ -40,8 +40,9 @@ describe("the key is shown exactly once", () => {
     const res = await api("POST", keys(), { token: t.owner.token, body: { name: "Once", scopes: ["write"] } });
     const { key, api_key } = expectOk(res, 201);
     expect(res.headers.get("cache-control")).toBe("no-store");
+    const list = await api("GET", keys(), { token: t.owner.token });
     const later = [
-      await api("GET", keys(), { token: t.owner.token }),
+      list,
       await api("GET", keys(`/${api_key.id}`), { token: t.owner.token }),
       await api("PUT", keys(`/${api_key.id}`), { token: t.owner.token, body: { name: "Renamed" } }),
       await api("GET", `/api/organizations/${t.orgId}/audit-logs`, { token: t.owner.token }),
@@ -52,13 +53,13 @@ describe("the key is shown exactly once", () => {
       expect(r.status).toBe(200);
       expectNoSecret(r, key);
     }
-    expect(expectOk(later[0] as ApiResult).some((k: { id: string }) => k.id === api_key.id)).toBe(true);
+    expect(expectOk(list).some((k) => k.id === api_key.id)).toBe(true);
   });
 
   it("the list shows only a short key_prefix, never a key field", async () => {
     const { key, api_key } = await mintKey(t.owner, t.orgId);
-    const listed = expectOk(await api("GET", keys(), { token: t.owner.token })).find((k: { id: string }) => k.id === api_key.id);
-    expect(listed.key_prefix).toBe(`rg_…${key.slice(-8)}`);
+    const listed = expectOk(await api("GET", keys(), { token: t.owner.token })).find((k) => k.id === api_key.id);
+    expect(listed?.key_prefix).toBe(`rg_…${key.slice(-8)}`);
     expect(listed).not.toHaveProperty("key");
     expect(listed).not.toHaveProperty("key_hash");
   });
@@ -178,7 +179,7 @@ describe("cross-tenant access", () => {
 
   it("another organization's key id under the outsider's own organization is 404, like a missing id", async () => {
     const token = t.outsider.token;
-    const own = (path: string) => keys(path, t.outsiderOrgId);
+    const own = <const S extends string>(path: S) => keys(path, t.outsiderOrgId);
     const foreign = await api("GET", own(`/${victim.api_key.id}`), { token });
     const missing = await api("GET", own("/key_00000000000000000000"), { token });
     expectFailure(foreign, 404, "not_found");
@@ -189,7 +190,7 @@ describe("cross-tenant access", () => {
     expect(expectOk(await api("GET", keys(`/${victim.api_key.id}`), { token: t.owner.token })).name).toBe("Victim key");
     await expectNotRevoked(victim.api_key.id);
     const listed = expectOk(await api("GET", keys("", t.outsiderOrgId), { token }));
-    expect(listed.map((k: { id: string }) => k.id)).not.toContain(victim.api_key.id);
+    expect(listed.map((k) => k.id)).not.toContain(victim.api_key.id);
   });
 
   it("a key may not name another organization's instance (404), and nothing is minted", async () => {

@@ -1,7 +1,7 @@
 // /api/organizations/:orgId/api-keys: mint (a jose-verifiable JWT shown once), list, read, rename,
 // revoke (D1 and the KV marker), and the public JWKS that verifies the keys.
 import { env } from "cloudflare:workers";
-import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, api, createInstance, createOrg, mintKey, signUp } from "../helpers/api";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
@@ -15,11 +15,11 @@ beforeAll(async () => {
   orgId = await createOrg(owner);
 });
 
-const keys = (path = "", id = orgId) => `/api/organizations/${id}/api-keys${path}`;
+const keys = <const S extends string = "">(path = "" as S, id = orgId) => `/api/organizations/${id}/api-keys${path}` as const;
 const mint = (body: unknown) => api("POST", keys(), { token: owner.token, body });
 
 async function verify(key: string) {
-  const jwks = (await api<JSONWebKeySet>("GET", "/.well-known/jwks.json")).body;
+  const jwks = (await api("GET", "/.well-known/jwks.json")).body;
   return jwtVerify(key.slice(3), createLocalJWKSet(jwks), {
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
@@ -80,7 +80,7 @@ describe("POST …/api-keys", () => {
     const { key, api_key } = await mintKey(owner, orgId);
     const { payload } = await verify(key);
     expect(payload).not.toHaveProperty("instances");
-    expect((payload.exp ?? 0) * 1000).toBe(Date.parse(api_key.expires_at as string));
+    expect((payload.exp ?? 0) * 1000).toBe(Date.parse(api_key.expires_at));
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(365 * 86_400);
   });
 
@@ -156,12 +156,12 @@ describe("GET …/api-keys and …/api-keys/:keyId", () => {
     for (let i = 0; i < 3; i++) minted.push((await mintKey(owner, id, { name: `k${i}` })).api_key.id);
     const first = await api("GET", `${keys("", id)}?limit=2`, { token: owner.token });
     const page1 = expectOk(first);
-    expect(page1.map((k: { id: string }) => k.id)).toEqual([minted[2], minted[1]]);
+    expect(page1.map((k) => k.id)).toEqual([minted[2], minted[1]]);
     expect(first.body.pagination).toEqual({ limit: 2, next_cursor: expect.any(String) });
-    const second = await api("GET", `${keys("", id)}?limit=2&cursor=${encodeURIComponent(first.body.pagination.next_cursor)}`, {
+    const second = await api("GET", `${keys("", id)}?limit=2&cursor=${encodeURIComponent(first.body.pagination.next_cursor ?? "")}`, {
       token: owner.token,
     });
-    expect(expectOk(second).map((k: { id: string }) => k.id)).toEqual([minted[0]]);
+    expect(expectOk(second).map((k) => k.id)).toEqual([minted[0]]);
     expect(second.body.pagination.next_cursor).toBeNull();
   });
 
@@ -249,15 +249,13 @@ describe("DELETE …/api-keys/:keyId", () => {
     const data = expectOk(res);
     expect(res.body.message).toBe("API key revoked.");
     expect(data).toEqual({ ...api_key, revoked_at: expect.any(String) });
-    const revokedAt = Date.parse(data.revoked_at);
+    const revokedAt = Date.parse(data.revoked_at ?? "");
     expect(Date.now() - revokedAt).toBeLessThan(60_000);
     const row = await env.DB.prepare("SELECT revoked_at FROM api_keys WHERE id = ?").bind(api_key.id).first<{ revoked_at: number }>();
     expect(row?.revoked_at).toBe(revokedAt);
     expect(await env.DIRECTORY.get(`v1:revoked:${api_key.id}`, "json")).toEqual({ revoked_at: data.revoked_at });
     const listed = await env.DIRECTORY.list({ prefix: `v1:revoked:${api_key.id}` });
-    expect(listed.keys).toEqual([
-      { name: `v1:revoked:${api_key.id}`, expiration: Math.ceil(Date.parse(api_key.expires_at as string) / 1000) },
-    ]);
+    expect(listed.keys).toEqual([{ name: `v1:revoked:${api_key.id}`, expiration: Math.ceil(Date.parse(api_key.expires_at) / 1000) }]);
     expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: owner.token })).revoked_at).toBe(data.revoked_at);
   });
 
@@ -290,6 +288,6 @@ describe("GET /.well-known/jwks.json", () => {
       });
     }
     const { key } = await mintKey(owner, orgId);
-    expect(res.body.keys.map((k: { kid: string }) => k.kid)).toContain(decodeProtectedHeader(key.slice(3)).kid);
+    expect(res.body.keys.map((k) => k.kid)).toContain(decodeProtectedHeader(key.slice(3)).kid);
   });
 });

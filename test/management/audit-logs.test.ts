@@ -2,33 +2,25 @@
 // resource, when, from where, which request); refused mutations write none; keyset pagination.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { PublicAuditEntry } from "../../src/services/audit";
+import type { CreatedInvitation } from "../../src/services/invitations";
 import { type Account, type ApiResult, api, createOrg, mintKey, signUp, unique } from "../helpers/api";
+import type { Reply, ResponseOf, Unmapped } from "../helpers/api-types";
 import { addMember } from "../helpers/invitations";
 import { expectFailure, expectOk } from "./envelope";
 import { type Team, team } from "./team";
 
 const CLIENT = { "cf-connecting-ip": "203.0.113.77", "user-agent": "audit-test/1.0" };
 
-type AuditRow = {
-  id: string;
-  organization_id: string;
-  actor_user_id: string;
-  action: string;
-  resource_type: string;
-  resource_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string;
-  metadata: Record<string, unknown>;
-  created_at: string;
-};
+/** A row as the API answers it. */
+type AuditRow = PublicAuditEntry;
 
 let t: Team;
 beforeAll(async () => {
   t = await team();
 });
 
-const logPath = (orgId: string, query = "") => `/api/organizations/${orgId}/audit-logs${query}`;
+const logPath = <const Q extends string = "">(orgId: string, query = "" as Q) => `/api/organizations/${orgId}/audit-logs${query}` as const;
 
 async function readAll(orgId: string, as: Account): Promise<AuditRow[]> {
   return expectOk(await api("GET", logPath(orgId, "?limit=100"), { token: as.token }));
@@ -43,20 +35,28 @@ describe("every mutation writes an audit row", () => {
   it("records actor, action, resource, client IP, user agent and request id for each route", async () => {
     const owner = t.owner;
     const orgId = await createOrg(owner);
-    const expected: { res: ApiResult; action: string; type: string; id: () => string }[] = [];
-    const send = async (method: string, path: string, action: string, type: string, body?: unknown, id?: (res: ApiResult) => string) => {
+    const expected: { res: ApiResult<Unmapped>; action: string; type: string; id: () => string }[] = [];
+    const send = async <const M extends string, const P extends string>(
+      method: M,
+      path: P,
+      action: string,
+      type: string,
+      body?: unknown,
+      id?: (res: ApiResult<ResponseOf<M, P>>) => string,
+    ) => {
       const res = await api(method, path, { token: owner.token, body, headers: CLIENT });
       expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-      expected.push({ res, action, type, id: () => (id ? id(res) : (path.split("/").at(-1) as string)) });
+      // Every path sent here is a management route: its body is the envelope, whatever its data.
+      expected.push({ res: res as ApiResult<Unmapped>, action, type, id: () => (id ? id(res) : (path.split("/").at(-1) as string)) });
       return res;
     };
-    const base = `/api/organizations/${orgId}`;
-    const dataId = (res: ApiResult) => res.body.data.id as string;
+    const base = `/api/organizations/${orgId}` as const;
+    const dataId = (res: ApiResult<Reply<{ id: string }>>) => res.body.data.id;
 
     await send("PUT", base, "organization.update", "organization", { name: "Audited" });
     await send("PUT", `${base}/limits`, "organization.limits_update", "organization", { max_requests_per_day: 5000 }, () => orgId);
     const friend = await signUp();
-    const invitationId = (res: ApiResult) => res.body.data.invitation.id as string;
+    const invitationId = (res: ApiResult<Reply<CreatedInvitation>>) => res.body.data.invitation.id;
     const other = await send(
       "POST",
       `${base}/invitations`,
@@ -103,7 +103,7 @@ describe("every mutation writes an audit row", () => {
       { name: "k", scopes: ["read"] },
       (r) => r.body.data.api_key.id,
     );
-    const keyId = key.body.data.api_key.id as string;
+    const keyId = key.body.data.api_key.id;
     await send("PUT", `${base}/api-keys/${keyId}`, "api_key.update", "api_key", { name: "renamed" });
     await send("PUT", `${base}/api-keys/${keyId}`, "api_key.limits_update", "api_key", {
       rate_limit: { requests: 10, window_seconds: 60 },
@@ -219,9 +219,9 @@ describe("pagination", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const query: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : "?limit=2";
+      const query: `?limit=2${string}` = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : "?limit=2";
       const res = await api("GET", logPath(orgId, query), { token: t.owner.token });
-      walked.push(...expectOk(res).map((r: AuditRow) => r.id));
+      walked.push(...expectOk(res).map((r) => r.id));
       expect(res.body.pagination.limit).toBe(2);
       cursor = res.body.pagination.next_cursor;
       pages += 1;

@@ -275,7 +275,7 @@ describe("DELETE /auth/me (close the account)", () => {
     for (const token of [leaver.token, second.token]) expectFailure(await api("GET", "/auth/me", { token }), 401, "unauthorized");
     expectFailure(await login(leaver.email, leaver.password), 401, "unauthorized");
     const members = expectOk(await api("GET", `/api/organizations/${orgId}/members`, { token: owner.token }));
-    expect(members.map((m: { user_id: string }) => m.user_id)).toEqual([owner.userId]);
+    expect(members.map((m) => m.user_id)).toEqual([owner.userId]);
     expect(
       expectOk(await api("GET", `/api/organizations/${orgId}/api-keys/${mine.api_key.id}`, { token: owner.token })).revoked_at,
     ).not.toBeNull();

@@ -15,7 +15,7 @@ beforeAll(async () => {
   otherInstanceId = (await createInstance(t.owner, t.orgId)).id;
 });
 
-const keyPath = (orgId: string, id: string) => `/api/organizations/${orgId}/redis-instances/${id}/console-key`;
+const keyPath = (orgId: string, id: string) => `/api/organizations/${orgId}/redis-instances/${id}/console-key` as const;
 const mint = (who: Account, orgId = t.orgId, id = instanceId) => api("POST", keyPath(orgId, id), { token: who.token });
 const edge = (id: string, key: string, command: string[]) => api("POST", `/redis/${id}`, { token: key, body: command });
 
@@ -84,8 +84,8 @@ describe("console keys", () => {
   it("is audited as console.session and never listed among the organization's keys", async () => {
     const { key_id } = expectOk(await mint(t.member), 201);
     const listed = expectOk(await api("GET", `/api/organizations/${t.orgId}/api-keys?limit=100`, { token: t.owner.token }));
-    expect(listed.map((k: { id: string }) => k.id)).not.toContain(key_id);
-    expect(listed.every((k: { kind: string }) => k.kind === "user")).toBe(true);
+    expect(listed.map((k) => k.id)).not.toContain(key_id);
+    expect(listed.every((k) => k.kind === "user")).toBe(true);
     const log = expectOk(
       await api("GET", `/api/organizations/${t.orgId}/audit-logs?action=console.session&actor=${t.member.userId}`, {
         token: t.owner.token,
@@ -98,19 +98,15 @@ describe("console keys", () => {
       resource_id: instanceId,
       metadata: { key_id, scope: "write" },
     });
-    expect(
-      log.every(
-        (row: { action: string; actor_user_id: string }) => row.action === "console.session" && row.actor_user_id === t.member.userId,
-      ),
-    ).toBe(true);
+    expect(log.every((row) => row.action === "console.session" && row.actor_user_id === t.member.userId)).toBe(true);
   });
 });
 
 describe("audit log filters", () => {
   it("filter by actor, action and resource; all given filters must match", async () => {
-    const path = (q: string) => `/api/organizations/${t.orgId}/audit-logs?limit=100&${q}`;
+    const path = (q: string) => `/api/organizations/${t.orgId}/audit-logs?limit=100&${q}` as const;
     const byResource = expectOk(await api("GET", path(`resource=${otherInstanceId}`), { token: t.viewer.token }));
-    expect(byResource.map((r: { action: string }) => r.action)).toEqual(["instance.create"]);
+    expect(byResource.map((r) => r.action)).toEqual(["instance.create"]);
     const none = expectOk(await api("GET", path(`resource=${otherInstanceId}&actor=${t.member.userId}`), { token: t.viewer.token }));
     expect(none).toEqual([]);
     const tooLong = await api("GET", path(`action=${"x".repeat(65)}`), { token: t.viewer.token });

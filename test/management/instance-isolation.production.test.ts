@@ -6,7 +6,8 @@
 // This file's D1 is its own, so the first organization here is the first on the test server.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Account, api, createOrg, signUp, unique } from "../helpers/api";
+import { type Account, type ApiResult, api, createOrg, signUp, unique } from "../helpers/api";
+import type { ResponseOf } from "../helpers/api-types";
 import { clockedApp } from "../helpers/clocked-app";
 import { expectFailure, expectOk } from "./envelope";
 
@@ -16,14 +17,21 @@ const permissive = clockedApp(Date.now(), { ...env, ALLOW_SHARED_UPSTREAM_SERVER
 
 type App = typeof production;
 
-async function call(app: App, method: string, path: string, token: string, body?: unknown) {
+async function call<const M extends string, const P extends string>(
+  app: App,
+  method: M,
+  path: P,
+  token: string,
+  body?: unknown,
+): Promise<ApiResult<ResponseOf<M, P>>> {
   const init =
     body === undefined ? { method, token } : { method, token, body: JSON.stringify(body), headers: { "content-type": "application/json" } };
   const res = await app.fetch(path, init);
-  return { status: res.status, body: await res.json<Record<string, unknown>>(), headers: res.headers };
+  return { status: res.status, body: await res.json(), headers: res.headers };
 }
 
-const instances = (orgId: string, path = "") => `/api/organizations/${orgId}/redis-instances${path}`;
+const instances = <const S extends string = "">(orgId: string, path = "" as S) =>
+  `/api/organizations/${orgId}/redis-instances${path}` as const;
 const attach = (app: App, who: Account, orgId: string, endpoint = env.TEST_REDIS_URL) =>
   call(app, "POST", instances(orgId), who.token, { name: "Cache", slug: unique("db"), driver: "redis", endpoint });
 
@@ -81,7 +89,7 @@ describe("where shared servers are refused (production's default)", () => {
 
   it("attaches it when the operator sets ALLOW_SHARED_UPSTREAM_SERVERS=true, with a warning that says so", async () => {
     const data = expectOk(await attach(permissive, second, secondOrg), 201);
-    expect(data.isolation.shared_server).toMatchObject({ other_organizations: 1 });
+    expect(data.isolation?.shared_server).toMatchObject({ other_organizations: 1 });
     expect(data.warnings).toEqual([
       `The Redis server at 127.0.0.1:${port} is also used by 1 other organization(s) (2 instance(s)). One Redis server per organization is the ` +
         "isolation boundary: Redis ACLs cannot confine a user to a database number, and Lua scripts, KEYS/SCAN, FLUSHDB, functions and pub/sub " +

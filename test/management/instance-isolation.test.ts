@@ -3,6 +3,7 @@
 // organizations share the server, counted when the report is read. Real redis-server, real ACLs.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PublicIsolation } from "../../src/services/instance-isolation";
 import { type Account, api, createInstance, createOrg, signUp, unique } from "../helpers/api";
 import { aclUser, redisCommand } from "../helpers/redis-server";
 import { expectFailure, expectOk } from "./envelope";
@@ -42,10 +43,16 @@ afterAll(async () => {
   for (const name of users) await redisCommand(["ACL", "DELUSER", name]);
 });
 
-const instances = (path = "", id = orgId) => `/api/organizations/${id}/redis-instances${path}`;
+const instances = <const S extends string = "">(path = "" as S, id = orgId) => `/api/organizations/${id}/redis-instances${path}` as const;
 const create = (body: Record<string, unknown>, as = owner, org = orgId) =>
   api("POST", instances("", org), { token: as.token, body: { name: "Cache", slug: unique("db"), driver: "redis", ...body } });
 const read = async (id: string, as = owner, org = orgId) => expectOk(await api("GET", instances(`/${id}`, org), { token: as.token }));
+
+/** The isolation report a `redis`-driver instance carries (null only for drivers without probes). */
+function report(instance: { isolation: PublicIsolation | null }): PublicIsolation {
+  if (!instance.isolation) throw new Error(`instance has no isolation report: ${JSON.stringify(instance)}`);
+  return instance.isolation;
+}
 
 /** Asserts the 422 of a failed connection check and that nothing was stored. */
 async function expectCheckFailure(res: Awaited<ReturnType<typeof create>>, reason: string) {
@@ -149,7 +156,7 @@ describe("the isolation report", () => {
 
   it("probes another database than the instance's own", async () => {
     const data = expectOk(await create({ endpoint: `${env.TEST_REDIS_URL}/1` }), 201);
-    const select = data.isolation.probes.find((p: { name: string }) => p.name === "select_other_database");
+    const select = report(data).probes.find((p) => p.name === "select_other_database");
     expect(select).toMatchObject({ command: "SELECT 0", outcome: "allowed" });
   });
 
@@ -167,7 +174,7 @@ describe("the isolation report", () => {
       reaches_beyond_database: false,
       summary: "The server refused every probe. The probes cannot see key-pattern overlaps, module commands or a server behind a proxy.",
     });
-    expect(data.isolation.probes).toEqual([
+    expect(report(data).probes).toEqual([
       refused("server_info", "INFO server", "NOPERM this user has no permissions to run the 'info' command"),
       refused("admin_command", "CONFIG GET maxmemory", "NOPERM this user has no permissions to run the 'config|get' command"),
       refused(
@@ -196,14 +203,14 @@ describe("other organizations on the same server, counted when the report is rea
   it("counts another organization's instance created after ours, by host:port, without naming it", async () => {
     // INFO is refused to confined users, so only the address matches: "localhost" is this test's alone.
     const a = expectOk(await create({ endpoint: await confinedUrl("localhost") }), 201);
-    expect(a.isolation.shared_server).toEqual({
+    expect(report(a).shared_server).toEqual({
       other_organizations: 0,
       other_instances: 0,
       matched_by: "the same host:port",
       note: "Counts only: other organizations' names and instance ids are never shown.",
     });
     expect(a.warnings).toEqual([]);
-    expect(expectOk(await create({ endpoint: await confinedUrl("localhost") }), 201).isolation.shared_server.other_organizations).toBe(0);
+    expect(report(expectOk(await create({ endpoint: await confinedUrl("localhost") }), 201)).shared_server.other_organizations).toBe(0);
 
     const other = await signUp();
     const otherOrg = await createOrg(other);
@@ -215,23 +222,23 @@ describe("other organizations on the same server, counted when the report is rea
     expect(b.warnings).toEqual([warning]);
 
     const later = await read(a.id);
-    expect(later.isolation.shared_server).toMatchObject({ other_organizations: 1, other_instances: 1 });
-    expect(later.isolation.checked_at).toBe(a.isolation.checked_at);
+    expect(report(later).shared_server).toMatchObject({ other_organizations: 1, other_instances: 1 });
+    expect(report(later).checked_at).toBe(report(a).checked_at);
     expect(later.warnings).toEqual([warning.replace("(2 instance(s))", "(1 instance(s))")]);
     expect(JSON.stringify(later)).not.toContain(b.id);
     expect(JSON.stringify(later)).not.toContain(otherOrg);
 
     await api("DELETE", instances(`/${b.id}`, otherOrg), { token: other.token });
-    expect((await read(a.id)).isolation.shared_server).toMatchObject({ other_organizations: 0, other_instances: 0 });
+    expect(report(await read(a.id)).shared_server).toMatchObject({ other_organizations: 0, other_instances: 0 });
   });
 
   it("matches the same server under another name by its Redis run_id", async () => {
     const c = expectOk(await create({ endpoint: `redis://localhost:${port}` }), 201);
-    const before = c.isolation.shared_server.other_organizations;
+    const before = report(c).shared_server.other_organizations;
     const other = await signUp();
     const otherOrg = await createOrg(other);
     await create({ endpoint: env.TEST_REDIS_URL }, other, otherOrg);
-    expect((await read(c.id)).isolation.shared_server.other_organizations).toBe(before + 1);
+    expect(report(await read(c.id)).shared_server.other_organizations).toBe(before + 1);
   });
 });
 
@@ -239,22 +246,20 @@ describe("POST …/redis-instances/:id/isolation-check", () => {
   it("re-runs the probes with the stored credentials after the server's ACL changed", async () => {
     const url = await confinedUrl();
     const created = expectOk(await create({ endpoint: url }), 201);
-    expect(created.isolation.reaches_beyond_database).toBe(false);
+    expect(report(created).reaches_beyond_database).toBe(false);
     await redisCommand(["ACL", "SETUSER", new URL(url).username, "+select"]);
     const res = await api("POST", instances(`/${created.id}/isolation-check`), { token: owner.token });
     const data = expectOk(res);
     expect(res.body.message).toBe("Isolation check done.");
-    expect(data.isolation.reaches_beyond_database).toBe(true);
-    expect(data.isolation.probes.find((p: { name: string }) => p.name === "select_other_database")).toMatchObject({
+    expect(report(data).reaches_beyond_database).toBe(true);
+    expect(report(data).probes.find((p) => p.name === "select_other_database")).toMatchObject({
       outcome: "allowed",
       reply: "OK",
     });
-    expect(Date.parse(data.isolation.checked_at)).toBeGreaterThanOrEqual(Date.parse(created.isolation.checked_at));
+    expect(Date.parse(report(data).checked_at)).toBeGreaterThanOrEqual(Date.parse(report(created).checked_at));
     expect((await read(created.id)).isolation).toEqual(data.isolation);
     const audit = expectOk(await api("GET", `/api/organizations/${orgId}/audit-logs?limit=100`, { token: owner.token }));
-    expect(audit.map((e: { action: string; resource_id: string }) => `${e.action}:${e.resource_id}`)).toContain(
-      `instance.isolation_check:${created.id}`,
-    );
+    expect(audit.map((e) => `${e.action}:${e.resource_id}`)).toContain(`instance.isolation_check:${created.id}`);
   });
 
   it("answers 422 when the upstream no longer accepts the stored credentials", async () => {

@@ -15,7 +15,8 @@ beforeAll(async () => {
 
 const PASSWORD = decodeURIComponent(new URL(env.TEST_REDIS_ACL_URL).password);
 const TOKEN = env.TEST_UPSTREAM_TOKEN;
-const instances = (path = "", orgId = t.orgId) => `/api/organizations/${orgId}/redis-instances${path}`;
+const instances = <const S extends string = "">(path = "" as S, orgId = t.orgId) =>
+  `/api/organizations/${orgId}/redis-instances${path}` as const;
 const kvRecord = (id: string) => env.DIRECTORY.get(`v1:instance:${id}`);
 const d1Row = (id: string) => env.DB.prepare("SELECT * FROM redis_instances WHERE id = ?").bind(id).first<Record<string, unknown>>();
 
@@ -169,9 +170,7 @@ describe("roles", () => {
   it.each(["owner", "admin", "member", "viewer"] as const)("a %s can list and read instances", async (role) => {
     const created = await createInstance(t.owner, t.orgId);
     expect(expectOk(await api("GET", instances(`/${created.id}`), { token: t[role].token }))).toEqual(created);
-    expect(expectOk(await api("GET", `${instances()}?limit=100`, { token: t[role].token })).map((i: { id: string }) => i.id)).toContain(
-      created.id,
-    );
+    expect(expectOk(await api("GET", `${instances()}?limit=100`, { token: t[role].token })).map((i) => i.id)).toContain(created.id);
   });
 
   it.each(["member", "viewer"] as const)("a %s cannot create, update or delete (403), and nothing changes", async (role) => {
@@ -219,7 +218,7 @@ describe("cross-tenant access", () => {
     const victim = await createInstance(t.owner, t.orgId);
     const kvBefore = await kvRecord(victim.id);
     const token = t.outsider.token;
-    const own = (path: string) => instances(path, t.outsiderOrgId);
+    const own = <const S extends string>(path: S) => instances(path, t.outsiderOrgId);
     const foreign = await api("GET", own(`/${victim.id}`), { token });
     const missing = await api("GET", own("/rdb_00000000000000000000"), { token });
     expectFailure(foreign, 404, "not_found");
@@ -230,7 +229,7 @@ describe("cross-tenant access", () => {
     expect(expectOk(await api("GET", instances(`/${victim.id}`), { token: t.owner.token }))).toEqual(victim);
     expect(await kvRecord(victim.id)).toBe(kvBefore);
     const listed = expectOk(await api("GET", own(""), { token }));
-    expect(listed.map((i: { id: string }) => i.id)).not.toContain(victim.id);
+    expect(listed.map((i) => i.id)).not.toContain(victim.id);
   });
 });
 

@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 const redisUrl = new URL(env.TEST_REDIS_URL);
 const plainEndpoint = `redis://${redisUrl.hostname}:${redisUrl.port}`;
-const instances = (path = "", id = orgId) => `/api/organizations/${id}/redis-instances${path}`;
+const instances = <const S extends string = "">(path = "" as S, id = orgId) => `/api/organizations/${id}/redis-instances${path}` as const;
 const create = (body: Record<string, unknown>) =>
   api("POST", instances(), {
     token: owner.token,
@@ -142,7 +142,7 @@ describe("POST …/redis-instances", () => {
     const slug = unique("bad");
     expectInvalid(await create({ slug, ...overrides }), path);
     const list = expectOk(await api("GET", `${instances()}?limit=100`, { token: owner.token }));
-    expect(list.map((i: { slug: string }) => i.slug)).not.toContain(slug);
+    expect(list.map((i) => i.slug)).not.toContain(slug);
   });
 
   it("rejects unknown fields, malformed JSON, non-JSON and oversize bodies", async () => {
@@ -180,11 +180,11 @@ describe("GET …/redis-instances and …/:instanceId", () => {
     for (let i = 0; i < 3; i++) made.push((await createInstance(owner, id)).id);
     const first = await api("GET", `${instances("", id)}?limit=2`, { token: owner.token });
     const page1 = expectOk(first);
-    expect(page1.map((i: { id: string }) => i.id)).toEqual([made[2], made[1]]);
-    expect(page1[0].rest_url).toBe(`${ORIGIN}/redis/${made[2]}`);
-    const cursor = encodeURIComponent(first.body.pagination.next_cursor);
+    expect(page1.map((i) => i.id)).toEqual([made[2], made[1]]);
+    expect(page1[0]?.rest_url).toBe(`${ORIGIN}/redis/${made[2]}`);
+    const cursor = encodeURIComponent(first.body.pagination.next_cursor ?? "");
     const second = await api("GET", `${instances("", id)}?limit=2&cursor=${cursor}`, { token: owner.token });
-    expect(expectOk(second).map((i: { id: string }) => i.id)).toEqual([made[0]]);
+    expect(expectOk(second).map((i) => i.id)).toEqual([made[0]]);
     expect(second.body.pagination).toEqual({ limit: 2, next_cursor: null });
   });
 
@@ -304,6 +304,6 @@ describe("DELETE …/redis-instances/:instanceId", () => {
   it("frees the slug", async () => {
     const created = await createInstance(owner, orgId);
     expectOk(await api("DELETE", instances(`/${created.id}`), { token: owner.token }));
-    expectOk(await create({ slug: created.slug as string }), 201);
+    expectOk(await create({ slug: created.slug }), 201);
   });
 });

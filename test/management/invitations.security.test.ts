@@ -14,7 +14,7 @@ beforeAll(async () => {
   t = await team();
 });
 
-const base = (orgId: string) => `/api/organizations/${orgId}/invitations`;
+const base = (orgId: string) => `/api/organizations/${orgId}/invitations` as const;
 const accept = (as: Account, token: string) => api("POST", "/api/invitations/accept", { token: as.token, body: { token } });
 const preview = (as: Account, token: string) => api("POST", "/api/invitations/preview", { token: as.token, body: { token } });
 const roleIn = async (orgId: string, as: Account) => {

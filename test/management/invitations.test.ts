@@ -2,6 +2,7 @@
 // rows, and precise answers to bad input.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { PublicInvitation } from "../../src/services/invitations";
 import { type Account, api, createOrg, ORIGIN, signUp } from "../helpers/api";
 import { invite } from "../helpers/invitations";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
@@ -13,9 +14,11 @@ beforeAll(async () => {
   orgId = await createOrg(owner);
 });
 
-const base = (id = orgId) => `/api/organizations/${id}/invitations`;
+const base = (id = orgId) => `/api/organizations/${id}/invitations` as const;
 const create = (body: unknown, as = owner, id = orgId) => api("POST", base(id), { token: as.token, body });
-const pending = async (id = orgId, as = owner, query = "") => expectOk(await api("GET", `${base(id)}${query}`, { token: as.token }));
+/** An organization's invitations (pending unless `query` asks for another status). */
+const pending = async (id = orgId, as = owner, query: `?${string}` | "" = ""): Promise<PublicInvitation[]> =>
+  expectOk(await api("GET", `${base(id)}${query}`, { token: as.token }));
 const accept = (as: Account, token: unknown) => api("POST", "/api/invitations/accept", { token: as.token, body: { token } });
 const preview = (as: Account, token: unknown) => api("POST", "/api/invitations/preview", { token: as.token, body: { token } });
 const roleIn = async (id: string, as: Account) => {
@@ -71,8 +74,8 @@ describe("POST …/invitations", () => {
     const first = await invite(owner, orgId, "twice@example.test", "viewer");
     const second = await invite(owner, orgId, "TWICE@example.test", "admin");
     const list = await pending();
-    expect(list.map((i: { id: string }) => i.id)).toContain(second.invitation.id);
-    expect(list.map((i: { id: string }) => i.id)).not.toContain(first.invitation.id);
+    expect(list.map((i) => i.id)).toContain(second.invitation.id);
+    expect(list.map((i) => i.id)).not.toContain(first.invitation.id);
     const revoked = await pending(orgId, owner, "?status=revoked");
     expect(revoked).toContainEqual(expect.objectContaining({ id: first.invitation.id, status: "revoked" }));
   });
@@ -110,8 +113,8 @@ describe("GET …/invitations", () => {
     const joiner = await signUp();
     const d = await invite(owner, id, joiner.email, "viewer");
     expectOk(await accept(joiner, d.token));
-    expect((await pending(id)).map((i: { id: string }) => i.id)).toEqual([b.invitation.id, a.invitation.id]);
-    expect((await pending(id, owner, "?status=revoked")).map((i: { id: string }) => i.id)).toEqual([c.invitation.id]);
+    expect((await pending(id)).map((i) => i.id)).toEqual([b.invitation.id, a.invitation.id]);
+    expect((await pending(id, owner, "?status=revoked")).map((i) => i.id)).toEqual([c.invitation.id]);
     expect(await pending(id, owner, "?status=accepted")).toEqual([expect.objectContaining({ id: d.invitation.id, status: "accepted" })]);
     expect(await pending(id, owner, "?status=expired")).toEqual([]);
     const page = await api("GET", `${base(id)}?limit=1`, { token: owner.token });

@@ -13,7 +13,7 @@ const NOON = Date.parse(`${TODAY}T12:00:00.250Z`);
 describe("owners cannot raise their own plan or limits", () => {
   it("refuses a plan change and a quota above the plan (403), and nothing changes", async () => {
     const t = await tenant();
-    const path = `/api/organizations/${t.orgId}/limits`;
+    const path = `/api/organizations/${t.orgId}/limits` as const;
     const raise = await api("PUT", path, { token: t.account.token, body: { plan: "enterprise", max_requests_per_day: 1e12 } });
     expectFailure(raise, 403, "forbidden");
     expect(raise.body.message).toBe("Only an operator can change the plan.");
@@ -31,7 +31,7 @@ describe("owners cannot raise their own plan or limits", () => {
 
   it("lets an owner lower the limits and clear them back to the plan's", async () => {
     const t = await tenant();
-    const path = `/api/organizations/${t.orgId}/limits`;
+    const path = `/api/organizations/${t.orgId}/limits` as const;
     const lowered = expectOk(await api("PUT", path, { token: t.account.token, body: { max_requests_per_day: 50 } }));
     expect(lowered.limits.max_requests_per_day).toBe(50);
     expect(lowered.plan_limits.max_requests_per_day).toBe(100_000);
@@ -47,7 +47,7 @@ describe("a key never outruns its organization", () => {
       token: t.owner.token,
       body: { rate_limit: { requests: 5, window_seconds: 60 } },
     });
-    const keys = `/api/organizations/${t.orgId}/api-keys`;
+    const keys = `/api/organizations/${t.orgId}/api-keys` as const;
     const fast = { name: "fast", scopes: ["write"], rate_limit: { requests: 1_000_000, window_seconds: 1 } };
     const minted = await api("POST", keys, { token: t.member.token, body: fast });
     expectFailure(minted, 422, "unprocessable_entity");
@@ -60,7 +60,7 @@ describe("a key never outruns its organization", () => {
     expectFailure(raised, 422, "unprocessable_entity");
     const quota = await api("POST", keys, { token: t.member.token, body: { name: "q", scopes: ["write"], max_requests_per_day: 100_001 } });
     expectFailure(quota, 422, "unprocessable_entity");
-    expect(quota.body.error.issues).toEqual([{ path: "max_requests_per_day", message: "may not exceed the organization's 100000" }]);
+    expect(quota.body.error?.issues).toEqual([{ path: "max_requests_per_day", message: "may not exceed the organization's 100000" }]);
   });
 
   it("applies the lower of the key's rate and the organization's at the edge", async () => {

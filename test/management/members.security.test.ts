@@ -13,10 +13,14 @@ beforeAll(async () => {
   t = await team();
 });
 
-const path = (orgId: string, userId = "") => `/api/organizations/${orgId}/members${userId ? `/${userId}` : ""}`;
+function path(orgId: string): `/api/organizations/${string}/members`;
+function path(orgId: string, userId: string): `/api/organizations/${string}/members/${string}`;
+function path(orgId: string, userId?: string) {
+  return `/api/organizations/${orgId}/members${userId ? `/${userId}` : ""}`;
+}
 const roleOf = async (orgId: string, userId: string, as: Account) => {
   const list = expectOk(await api("GET", path(orgId), { token: as.token }));
-  return list.find((m: { user_id: string }) => m.user_id === userId)?.role ?? null;
+  return list.find((m) => m.user_id === userId)?.role ?? null;
 };
 
 describe("cross-tenant access", () => {
@@ -53,7 +57,7 @@ describe("cross-tenant access", () => {
 describe("roles", () => {
   it.each(["admin", "member", "viewer"] as const)("a %s can list members", async (role) => {
     const list = expectOk(await api("GET", path(t.orgId), { token: t[role].token }));
-    expect(list.map((m: { role: string }) => m.role).sort()).toEqual(["admin", "member", "owner", "viewer"]);
+    expect(list.map((m) => m.role).sort()).toEqual(["admin", "member", "owner", "viewer"]);
   });
 
   it.each(["admin", "member", "viewer"] as const)("a %s cannot change another member's role (403)", async (role) => {
@@ -137,7 +141,7 @@ describe("the last owner under concurrency", { timeout: 60_000 }, () => {
   };
 
   const owners = async (orgId: string, as: Account) =>
-    expectOk(await api("GET", path(orgId), { token: as.token })).filter((m: { role: string }) => m.role === "owner");
+    expectOk(await api("GET", path(orgId), { token: as.token })).filter((m) => m.role === "owner");
 
   it("two owners demoting themselves at once: exactly one succeeds, one owner remains", async () => {
     const orgs = await Promise.all(Array.from({ length: 5 }, twoOwners));

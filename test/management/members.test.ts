@@ -11,7 +11,7 @@ beforeAll(async () => {
   orgId = await createOrg(owner);
 });
 
-const members = (path = "") => `/api/organizations/${orgId}/members${path}`;
+const members = <const S extends string = "">(path = "" as S) => `/api/organizations/${orgId}/members${path}` as const;
 const add = (account: Account, role: Role, id = orgId) => addMember(owner, id, account, role);
 const list = async (id = orgId) => expectOk(await api("GET", `/api/organizations/${id}/members`, { token: owner.token }));
 
@@ -90,7 +90,7 @@ describe("DELETE …/members/:userId", () => {
     const res = await api("DELETE", members(`/${user.userId}`), { token: owner.token });
     expect(expectOk(res)).toBeNull();
     expect(res.body.message).toBe("Member removed.");
-    expect((await list()).map((m: { user_id: string }) => m.user_id)).not.toContain(user.userId);
+    expect((await list()).map((m) => m.user_id)).not.toContain(user.userId);
   });
 
   it("answers 404 for a user who is not a member", async () => {
@@ -102,7 +102,7 @@ describe("DELETE …/members/:userId", () => {
     const user = await signUp();
     await add(user, role);
     expectOk(await api("DELETE", members(`/${user.userId}`), { token: user.token }));
-    expect((await list()).map((m: { user_id: string }) => m.user_id)).not.toContain(user.userId);
+    expect((await list()).map((m) => m.user_id)).not.toContain(user.userId);
   });
 
   it("lets an owner leave once another owner exists", async () => {

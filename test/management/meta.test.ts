@@ -6,7 +6,9 @@ import { expectFailure, expectOk } from "./envelope";
 const ORG = "/api/organizations/{orgId}";
 
 type Parameter = { name: string; in: string };
-type Operation = { parameters: Parameter[]; security: unknown[] };
+type Schema = { required?: string[]; properties?: Record<string, { minLength?: number }>; additionalProperties?: boolean };
+/** The parts of an OpenAPI operation these tests read (the document types its operations as `unknown`). */
+type Operation = { parameters: Parameter[]; security: unknown[]; requestBody?: { content: Record<string, { schema: Schema }> } };
 
 /** Every route of the management face (DESIGN.md §6 and issue 2), as the OpenAPI document names it. */
 const EXPECTED_ROUTES = [
@@ -112,11 +114,12 @@ describe("GET /api/openapi.json", () => {
 
   it("generates request schemas from the validators (strict objects, the password rule)", async () => {
     const { body } = await api("GET", "/api/openapi.json");
-    const register = body.paths["/auth/register"].post.requestBody.content["application/json"].schema;
-    expect(register.required).toEqual(expect.arrayContaining(["email", "username", "password"]));
-    expect(register.properties.password.minLength).toBe(8);
-    expect(register.additionalProperties).toBe(false);
-    const listKeys = body.paths[`${ORG}/api-keys`].get.parameters.map((p: Parameter) => p.name);
+    const paths = body.paths as Record<string, Record<string, Operation>>;
+    const register = paths["/auth/register"]?.post?.requestBody?.content["application/json"]?.schema;
+    expect(register?.required).toEqual(expect.arrayContaining(["email", "username", "password"]));
+    expect(register?.properties?.password?.minLength).toBe(8);
+    expect(register?.additionalProperties).toBe(false);
+    const listKeys = paths[`${ORG}/api-keys`]?.get?.parameters.map((p) => p.name);
     expect(listKeys).toEqual(["orgId", "limit", "cursor"]);
   });
 });

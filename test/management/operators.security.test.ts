@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, type ApiResult, api, signUp, tenant } from "../helpers/api";
+import type { ResponseOf } from "../helpers/api-types";
 import { clockedApp } from "../helpers/clocked-app";
 import { operator } from "../helpers/operator";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
@@ -57,9 +58,13 @@ describe("operators", () => {
     await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] });
     const rows: { id: string }[] = [];
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const res: ApiResult = await api("GET", `/api/admin/organizations?limit=100${cursor ? `&cursor=${cursor}` : ""}`, {
-        token: op.token,
-      });
+      const res: ApiResult<ResponseOf<"GET", "/api/admin/organizations">> = await api(
+        "GET",
+        `/api/admin/organizations?limit=100${cursor ? `&cursor=${cursor}` : ""}`,
+        {
+          token: op.token,
+        },
+      );
       rows.push(...expectOk(res));
       cursor = res.body.pagination.next_cursor;
     }
@@ -133,9 +138,9 @@ describe("operators", () => {
     expectFailure(await api("DELETE", `/api/admin/operators/${op.userId}`, { token: op.token }), 409, "conflict");
     expectFailure(await api("PUT", `/api/admin/operators/usr_${"0".repeat(20)}`, { token: op.token }), 404, "not_found");
     const log = expectOk(await api("GET", "/api/admin/audit-logs?limit=100", { token: op.token }));
-    const actions = log.map((r: { action: string }) => r.action);
+    const actions = log.map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["operator.bootstrap", "operator.promote", "operator.demote", "organization.list"]));
-    expect(log.find((r: { action: string }) => r.action === "operator.demote")).toMatchObject({
+    expect(log.find((r) => r.action === "operator.demote")).toMatchObject({
       actor_user_id: op.userId,
       resource_type: "user",
       resource_id: other.userId,
@@ -148,7 +153,11 @@ describe("operators find accounts", () => {
     const someone = await signUp();
     const rows: { id: string }[] = [];
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const res: ApiResult = await api("GET", `/api/admin/users?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: op.token });
+      const res: ApiResult<ResponseOf<"GET", "/api/admin/users">> = await api(
+        "GET",
+        `/api/admin/users?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        { token: op.token },
+      );
       rows.push(...expectOk(res));
       cursor = res.body.pagination.next_cursor;
     }

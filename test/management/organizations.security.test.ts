@@ -37,7 +37,7 @@ describe("cross-tenant access", () => {
   });
 
   it("another organization never appears in the outsider's list", async () => {
-    const ids = expectOk(await api("GET", "/api/organizations", { token: t.outsider.token })).map((o: { id: string }) => o.id);
+    const ids = expectOk(await api("GET", "/api/organizations", { token: t.outsider.token })).map((o) => o.id);
     expect(ids).toEqual([t.outsiderOrgId]);
   });
 
@@ -155,7 +155,7 @@ describe("limits and usage", () => {
 
   it("a cookie session needs the same Origin to change limits", async () => {
     const orgId = await createOrg(t.owner);
-    const path = `/api/organizations/${orgId}/limits`;
+    const path = `/api/organizations/${orgId}/limits` as const;
     const body = { max_requests_per_day: 500 };
     expectFailure(await api("PUT", path, { headers: { cookie: `rg_session=${t.owner.token}` }, body }), 403, "forbidden");
     expect(expectOk(await read(t.owner, orgId)).limits.max_requests_per_day).toBe(100_000);

@@ -77,7 +77,7 @@ describe("daily quota", () => {
     const org = await api("GET", `/api/organizations/${t.orgId}`, { token: t.account.token });
     expect(org.body.data).toMatchObject({ plan: "free", limits: { max_requests_per_day: 700 } });
     const audit = await api("GET", `/api/organizations/${t.orgId}/audit-logs`, { token: t.account.token });
-    expect(audit.body.data.map((r: { action: string }) => r.action)).toContain("organization.limits_update");
+    expect(audit.body.data.map((r) => r.action)).toContain("organization.limits_update");
   });
 });
 
@@ -110,13 +110,9 @@ describe("usage", () => {
     expect(report.daily).toHaveLength(7);
     expect(report.total).toEqual({ requests: 4, commands: 6 });
     expect(report.daily.at(-1)).toEqual({ date: today, requests: 4, commands: 6 });
-    const byKey = Object.fromEntries(
-      report.keys.map((k: { key_id: string; requests: number; commands: number }) => [k.key_id, [k.requests, k.commands]]),
-    );
+    const byKey = Object.fromEntries(report.keys.map((k) => [k.key_id, [k.requests, k.commands]]));
     expect(byKey).toEqual({ [t.keyId]: [2, 4], [read.api_key.id]: [2, 2] });
-    const byInstance = Object.fromEntries(
-      report.instances.map((i: { instance_id: string; requests: number; commands: number }) => [i.instance_id, [i.requests, i.commands]]),
-    );
+    const byInstance = Object.fromEntries(report.instances.map((i) => [i.instance_id, [i.requests, i.commands]]));
     expect(byInstance).toEqual({ [t.instance.id]: [2, 4], [second.id]: [2, 2] });
   });
 
@@ -128,7 +124,7 @@ describe("usage", () => {
     const stub = env.USAGE_METER.get(env.USAGE_METER.idFromName(t.orgId));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const after = await api("GET", `/api/organizations/${t.orgId}/api-keys/${t.keyId}`, { token: t.account.token });
-    expect(Date.parse(after.body.data.last_used_at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(after.body.data.last_used_at ?? "")).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("is a 404 for another organization", async () => {
