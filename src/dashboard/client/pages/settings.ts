@@ -3,12 +3,12 @@
 // rename; owners lower limits and delete with the slug typed).
 import { api, must } from "../api";
 import type { PublicOrganization, UsageReport } from "../api-types";
-import { quotaPercent } from "../chart-scale";
 import { $, badge, code, h } from "../elements";
 import { say, state, toast } from "../feedback";
 import { formatCount, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
 import { describeLimitRate, describeQuota, parseLimitRate, parseQuota } from "../org-limits";
+import { quotaMeter } from "../quota-meter";
 import { listInstances, loadOrg } from "../shell";
 
 const facts = (...pairs: [string, Node | string][]) =>
@@ -27,24 +27,7 @@ function generalView(org: PublicOrganization): HTMLElement {
 
 function usedToday(used: number | null, quota: number | null): HTMLElement {
   if (used === null) return h("p", { class: "hint" }, "Today's usage could not be loaded.");
-  const percent = quotaPercent(used, quota);
-  const text =
-    quota === null
-      ? `${formatCount(used)} commands today; no daily quota.`
-      : `${formatCount(used)} of ${formatCount(quota)} commands today (${percent} %).`;
-  return h(
-    "div",
-    { class: "quota", id: "settings-quota" },
-    h("p", null, text),
-    percent === null
-      ? null
-      : h("progress", {
-          class: percent >= 90 ? "quota-bar high" : "quota-bar",
-          max: "100",
-          value: String(percent),
-          "aria-label": "Daily quota used",
-        }),
-  );
+  return quotaMeter(used, quota, "settings-quota");
 }
 
 function planView(org: PublicOrganization, used: number | null): HTMLElement[] {

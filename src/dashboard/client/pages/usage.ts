@@ -3,10 +3,11 @@
 // totals per instance and per key.
 import { api } from "../api";
 import type { DailyUsage, PublicApiKey, UsageReport } from "../api-types";
-import { type ChartBox, fillDays, niceMax, quotaPercent, scaleY, slots } from "../chart-scale";
+import { type ChartBox, fillDays, niceMax, scaleY, slots } from "../chart-scale";
 import { $, h, select, svg, table } from "../elements";
 import { state } from "../feedback";
 import { formatCount } from "../format";
+import { quotaMeter } from "../quota-meter";
 import { listInstances, loadOrg } from "../shell";
 
 function chart(points: DailyUsage[], label: string, width: number): SVGElement {
@@ -58,28 +59,6 @@ function chart(points: DailyUsage[], label: string, width: number): SVGElement {
   );
 }
 
-function quotaMeter(used: number, quota: number | null): HTMLElement {
-  const percent = quotaPercent(used, quota);
-  const text =
-    quota === null
-      ? `${formatCount(used)} commands today; this plan has no daily quota.`
-      : `${formatCount(used)} of ${formatCount(quota)} commands today (${percent} %).`;
-  return h(
-    "div",
-    { class: "quota", id: "usage-quota" },
-    h("p", null, text),
-    percent === null
-      ? null
-      : h("progress", {
-          class: percent >= 90 ? "quota-bar high" : "quota-bar",
-          max: "100",
-          value: String(percent),
-          "aria-label": "Daily quota used",
-        }),
-    h("p", { class: "hint" }, "The quota counts commands per UTC day; past it the edge answers 429 until midnight UTC."),
-  );
-}
-
 /** Requests the edge refused with 429 (rate limit or daily quota): the days that had any, newest first. */
 function refusals(usage: UsageReport): HTMLElement {
   const days = usage.refused.daily.filter((d) => d.requests > 0).reverse();
@@ -115,7 +94,12 @@ export async function usagePage() {
 
   function render(usage: UsageReport) {
     const today = usage.daily.find((d) => d.date === usage.to)?.commands ?? 0;
-    const meter = quotaMeter(today, org?.limits.max_requests_per_day ?? null);
+    const meter = quotaMeter(
+      today,
+      org?.limits.max_requests_per_day ?? null,
+      "usage-quota",
+      h("p", { class: "hint" }, "The quota counts commands per UTC day; past it the edge answers 429 until midnight UTC."),
+    );
     const points = fillDays(usage.from, usage.to, usage.daily);
     const refusedOn = new Map(usage.refused.daily.map((d) => [d.date, d.requests]));
     view.replaceChildren(
