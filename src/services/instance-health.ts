@@ -4,7 +4,8 @@
 import { AppError } from "../errors";
 import { DRIVERS } from "../upstream/table";
 import type { ServiceContext } from "./context";
-import { getInstance, openStoredTarget } from "./instances";
+import { openStoredTarget } from "./instance-upstream";
+import { getInstance } from "./instances";
 import type { OrgAccess } from "./organizations";
 
 export type InstanceHealth = {

@@ -1,20 +1,8 @@
-// Redis instances: attach an upstream (redis or upstash driver), read, update, rotate credentials,
-// disable, delete. D1 first, then the KV directory record the edge reads. Credentials are sealed
-// before they reach D1 or KV and are never returned again.
-import { type Config, WORK_LIMIT_NAMES, WORK_LIMITS, type WorkLimitName } from "../env";
 import { AppError } from "../errors";
-import { deriveAeadKey, open, seal } from "../lib/aead";
 import { newId } from "../lib/ids";
 import { listRevokedUnexpiredApiKeys } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
-import {
-  CREDENTIALS_PURPOSE,
-  deleteInstanceRecord,
-  INSTANCE_RECORD_VERSION,
-  type InstanceRecord,
-  putInstanceRecord,
-  putRevocation,
-} from "../storage/directory";
+import { deleteInstanceRecord, INSTANCE_RECORD_VERSION, type InstanceRecord, putInstanceRecord, putRevocation } from "../storage/directory";
 import {
   deleteInstanceStatement,
   findInstance,
@@ -26,53 +14,15 @@ import {
   updateIsolationStatement,
 } from "../storage/instances";
 import { listSuspendedOrganizationIds } from "../storage/organization-limits";
-import { type DriverName, parseEndpoint, type UpstreamCredentials } from "../upstream/catalog";
-import type { UpstreamTarget } from "../upstream/driver";
+import type { DriverName } from "../upstream/catalog";
 import type { LocationHint, TransportName } from "../upstream/placement";
 import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
-import { admitServer, describeIsolation, probeIsolation } from "./instance-isolation";
+import { describeIsolation } from "./instance-isolation";
+import { type LimitOverrides, limitFields, limitPatch } from "./instance-limits";
+import { recheckStoredUpstream, refusePlacement, resolveEndpoint } from "./instance-upstream";
 import type { OrgAccess } from "./organizations";
-
-/** The row column behind each work-limit field. */
-const LIMIT_COLUMNS = {
-  max_pipeline_commands: "maxPipelineCommands",
-  max_reply_bytes: "maxReplyBytes",
-  max_reply_elements: "maxReplyElements",
-  max_streams_per_key: "maxStreamsPerKey",
-  max_streams_per_instance: "maxStreamsPerInstance",
-  max_stream_seconds: "maxStreamSeconds",
-} as const satisfies Record<WorkLimitName, keyof InstanceRow>;
-
-export type LimitOverrides = { [K in WorkLimitName]?: number | null | undefined };
-
-/** The instance's work-limit overrides as API fields (null: the deployment's default). */
-function limitFields(row: InstanceRow): Record<WorkLimitName, number | null> {
-  const out = {} as Record<WorkLimitName, number | null>;
-  for (const name of WORK_LIMIT_NAMES) out[name] = row[LIMIT_COLUMNS[name]];
-  return out;
-}
-
-/**
- * The row patch for the overrides the input sets (null clears one).
- * @throws AppError invalid_request naming each field above the operator's ceiling.
- */
-function limitPatch(config: Config, input: LimitOverrides): Partial<InstanceRow> {
-  const patch: Partial<InstanceRow> = {};
-  const issues: { path: string; message: string }[] = [];
-  for (const name of WORK_LIMIT_NAMES) {
-    const value = input[name];
-    if (value === undefined) continue;
-    const ceiling = config.limits.ceilings[name];
-    if (value !== null && value > ceiling) {
-      issues.push({ path: name, message: `must be at most ${ceiling} (this deployment's ${WORK_LIMITS[name].env}_CEILING)` });
-    }
-    patch[LIMIT_COLUMNS[name]] = value;
-  }
-  if (issues.length > 0) throw new AppError("invalid_request", "A work limit is above what this deployment allows.", issues);
-  return patch;
-}
 
 export function presentInstance(row: InstanceRow) {
   return {
@@ -133,68 +83,6 @@ function slugConflict(error: unknown): never {
   throw error;
 }
 
-function upstreamTarget(
-  ctx: ServiceContext,
-  instanceId: string,
-  endpoint: string,
-  credentials: UpstreamCredentials | null,
-): UpstreamTarget {
-  return {
-    instanceId,
-    endpoint,
-    credentials,
-    timeoutMs: ctx.config.UPSTREAM_TIMEOUT_MS,
-    heartbeatMs: 0,
-    maxReplyBytes: ctx.config.limits.defaults.max_reply_bytes,
-    maxReplyElements: ctx.config.limits.defaults.max_reply_elements,
-  };
-}
-
-/** The stored upstream of an instance with its credentials opened, for a check run by the management side. */
-export async function openStoredTarget(ctx: ServiceContext, row: InstanceRow): Promise<UpstreamTarget> {
-  const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
-  const sealed = row.credentialsCiphertext;
-  const credentials = sealed ? (JSON.parse(await open(key, sealed, row.id)) as UpstreamCredentials) : null;
-  return upstreamTarget(ctx, row.id, row.endpoint, credentials);
-}
-
-/** Runs the driver's creation check. @throws AppError unprocessable_entity with the upstream's reason. */
-async function checkUpstream(driver: DriverName, target: UpstreamTarget): Promise<void> {
-  const check = await DRIVERS[driver].check?.(target);
-  if (check && !check.ok) {
-    throw new AppError("unprocessable_entity", `The upstream did not accept a PING with these credentials: ${check.reason}`, [
-      { path: "endpoint", message: check.reason },
-    ]);
-  }
-}
-
-/**
- * Validates, checks and probes a new endpoint, applies the shared-server policy, and seals the
- * credentials: everything an attached or re-pointed instance stores about its upstream.
- */
-async function resolveEndpoint(
-  ctx: ServiceContext,
-  orgId: string,
-  instanceId: string,
-  driver: DriverName,
-  endpoint: string,
-  token?: string,
-) {
-  const parsed = parseEndpoint(driver, endpoint, token, {
-    allowedHosts: ctx.config.ALLOWED_UPSTREAM_HOSTS,
-    allowPlainHttp: ctx.config.ENVIRONMENT !== "production",
-  });
-  if (!parsed.ok)
-    throw new AppError("invalid_request", `${parsed.path} ${parsed.message}.`, [{ path: parsed.path, message: parsed.message }]);
-  const target = upstreamTarget(ctx, instanceId, parsed.endpoint, parsed.credentials);
-  await checkUpstream(driver, target);
-  const isolation = await probeIsolation(driver, target);
-  await admitServer(ctx, orgId, isolation);
-  const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
-  const ciphertext = parsed.credentials ? await seal(key, JSON.stringify(parsed.credentials), instanceId) : null;
-  return { endpoint: parsed.endpoint, credentialsCiphertext: ciphertext, credentialHint: parsed.hint, ...isolation };
-}
-
 export type CreateInstanceInput = {
   name: string;
   slug: string;
@@ -207,16 +95,6 @@ export type CreateInstanceInput = {
   transport?: TransportName | undefined;
   region?: LocationHint | null | undefined;
 } & LimitOverrides;
-
-/** Transport and region choose how the `redis` driver reaches its server; other drivers have neither. */
-function refusePlacement(driver: DriverName, input: { transport?: unknown; region?: unknown }): void {
-  if (driver === "redis") return;
-  const field = input.transport !== undefined ? "transport" : input.region !== undefined ? "region" : null;
-  if (field)
-    throw new AppError("invalid_request", `${field} is only for the redis driver.`, [
-      { path: field, message: "only for the redis driver" },
-    ]);
-}
 
 /** Attaches an upstream to the organization and publishes its directory record. */
 export async function createInstance(ctx: ServiceContext, access: OrgAccess, input: CreateInstanceInput): Promise<InstanceDetail> {
@@ -338,9 +216,7 @@ export async function recheckIsolation(ctx: ServiceContext, access: OrgAccess, i
       "unprocessable_entity",
       `The ${current.driver} driver has no isolation probes: its upstream is a database of its own.`,
     );
-  const target = await openStoredTarget(ctx, current);
-  await checkUpstream(current.driver, target);
-  const isolation = await probeIsolation(current.driver, target);
+  const isolation = await recheckStoredUpstream(ctx, current);
   await ctx.db.batch([
     updateIsolationStatement(ctx.db, access.organization.id, id, isolation),
     auditStatement(ctx, access.organization.id, {
