@@ -51,6 +51,8 @@ export default defineConfig({
                 TEST_COUNTING_PROXY_URL: inject("countingProxyUrl"),
                 // Short, so the upstream-timeout tests do not wait 10 s.
                 UPSTREAM_TIMEOUT_MS: "2000",
+                // Short, so a vanished stream client is noticed (and its Redis connection closed) quickly.
+                SSE_HEARTBEAT_MS: "200",
                 // Low, so a test can fill a pool object and see its 503.
                 REDIS_POOL_MAX_REQUESTS: "40",
                 TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),

@@ -15,10 +15,12 @@ import { DEV_VARS, QUIET_ENV, ROOT, WRANGLER, waitForHealth, wranglerSync } from
 /**
  * Starts the whole local stack and resolves once it is bootstrapped.
  * @param {{ port?: number, persistTo?: string, log?: (line: string) => void, inheritOutput?: boolean,
- *   redisUrl?: string, envFile?: string, stateFile?: string, redisPort?: number, redisDataDir?: string }} [options]
+ *   redisUrl?: string, envFile?: string, stateFile?: string, redisPort?: number, redisDataDir?: string,
+ *   vars?: Record<string, string> }} [options]
  *   redisUrl: use this Redis instead of REDIS_URL or a new redis-server; envFile: secrets file for
  *   wrangler dev instead of .dev.vars; stateFile: where the dev key is remembered between runs;
- *   redisPort/redisDataDir: a fixed port and a data folder for the started redis-server (npm run dev).
+ *   redisPort/redisDataDir: a fixed port and a data folder for the started redis-server (npm run dev);
+ *   vars: more `wrangler dev --var`s on top of DEV_VARS.
  */
 export async function startStack(options = {}) {
   const log = options.log ?? console.log;
@@ -58,7 +60,7 @@ export async function startStack(options = {}) {
       "--env-file",
       envFile,
       "--show-interactive-dev-session=false",
-      ...Object.entries(DEV_VARS).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+      ...Object.entries({ ...DEV_VARS, ...options.vars }).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     {
       cwd: ROOT,
@@ -91,7 +93,7 @@ export async function startStack(options = {}) {
 /**
  * A throwaway stack on a free port with its own state, secrets and dev-key file in a temp folder,
  * for tests and benchmarks: it never touches the developer's `.dev.vars`, state or dev key.
- * @param {{ redisUrl?: string }} [options]
+ * @param {{ redisUrl?: string, vars?: Record<string, string> }} [options]
  */
 export async function startPrivateStack(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), "redisgate-stack-"));

@@ -130,6 +130,8 @@ const ConfigSchema = z.object({
   MAX_REQUEST_BYTES: intVar(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   // Above Redis's default busy-reply-threshold (5 s), so a runaway script can be killed right after the deadline.
   UPSTREAM_TIMEOUT_MS: intVar(10_000, 100, 120_000),
+  /** Interval of a stream's SSE heartbeat comment; a vanished client is noticed at the next one. */
+  SSE_HEARTBEAT_MS: intVar(2_000, 100, 60_000),
   /**
    * Whether a `redis` instance may use a server another organization already uses (DESIGN.md §5a:
    * one server per organization is the boundary). "false" refuses it, "true" allows it with a

@@ -12,7 +12,6 @@ import { createDriver } from "../upstream/table";
 export const CLAIMS_WINDOW_MS = 60_000;
 export const REVOCATION_WINDOW_MS = 10_000;
 export const INSTANCE_WINDOW_MS = 10_000;
-export const SSE_HEARTBEAT_MS = 2_000;
 
 /** An instance as the edge uses it: its record, its effective work limits and a driver. */
 export type ResolvedInstance = { record: InstanceRecord; limits: WorkLimits; driver: UpstreamDriver };
@@ -75,7 +74,7 @@ async function resolve(record: InstanceRecord, config: Config, pools: DriverRunt
     transport: record.transport,
     region: record.region,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-    heartbeatMs: SSE_HEARTBEAT_MS,
+    heartbeatMs: config.SSE_HEARTBEAT_MS,
     maxReplyBytes: limits.max_reply_bytes,
     maxReplyElements: limits.max_reply_elements,
   };

@@ -30,7 +30,9 @@ export default async function setup(project: TestProject) {
   const redis = await startRedisServer({ quiet: true });
   let stack: Awaited<ReturnType<typeof startPrivateStack>> | undefined;
   try {
-    stack = await startPrivateStack({ redisUrl: redis.url });
+    // A short SSE heartbeat: the pub/sub tests wait until Redis sees an aborted subscriber gone, which
+    // the edge notices at the stream's next heartbeat.
+    stack = await startPrivateStack({ redisUrl: redis.url, vars: { SSE_HEARTBEAT_MS: "200" } });
     const { base, url, key, sessionToken, orgId, instanceId, redisUrl, stateFile } = stack;
     const direct = await createDirectInstance(base, sessionToken, orgId, redisUrl);
     project.provide("stack", { base, url, key, sessionToken, orgId, instanceId, redisUrl, stateFile, direct });
