@@ -5,7 +5,7 @@
 // slug typed, showing each role only the forms it may use.
 import { DEV_ACCOUNT } from "../../scripts/bootstrap.mjs";
 import { check, newContext, open, screenshot, until, waitForText } from "./browser.mjs";
-import { call, newAccount, newOrg, signedInPage, visit } from "./world.mjs";
+import { addMember, call, newAccount, newOrg, signedInPage, visit } from "./world.mjs";
 
 /**
  * Makes `userId` an operator. The stack's dev account became the first operator through the
@@ -167,7 +167,7 @@ export const accountScenarios = [
       const org = (await call(env, "GET", `/api/organizations/${orgId}`, undefined, owner.token)).json.data;
       for (const role of ["viewer", "admin"]) {
         const person = await newAccount(env, role);
-        await call(env, "POST", `/api/organizations/${orgId}/members`, { email: person.email, role }, owner.token);
+        await addMember(env, owner, orgId, person, role);
         const { context, page } = await signedInPage(env, person);
         await visit(page, env, `/o/${orgId}/settings`);
         await waitForText(page.locator("#org-quota"), /100,000 commands per day/);

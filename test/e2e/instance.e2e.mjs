@@ -4,7 +4,7 @@
 // connection snippets with a placeholder for the key, and all of it inside 390 px.
 import { startRedisServer } from "../../scripts/redis-server.mjs";
 import { check, DESKTOP, fitsViewport, PHONE, screenshot, waitForText } from "./browser.mjs";
-import { call, newAccount, newOrg, signedInPage, visit } from "./world.mjs";
+import { addMember, call, newAccount, newOrg, signedInPage, visit } from "./world.mjs";
 
 /**
  * What sticks out past the viewport, for the failure message: elements whose box or content is
@@ -97,8 +97,7 @@ export const instanceScenarios = [
       check(attached.status === 201, `attach: ${JSON.stringify(attached.json)}`);
       await doomed.stop();
       const viewer = await newAccount(env, "viewer");
-      const added = await call(env, "POST", `/api/organizations/${orgId}/members`, { email: viewer.email, role: "viewer" }, owner.token);
-      check(added.status === 201, `add viewer: ${JSON.stringify(added.json)}`);
+      await addMember(env, owner, orgId, viewer, "viewer");
       const { context, page } = await signedInPage(env, viewer, PHONE);
       await visit(page, env, `/o/${orgId}/instances/${attached.json.data.id}`);
       await waitForText(
