@@ -3,7 +3,7 @@
 // the layer rules), types of each target (server, tests, Node programs, the browser client), the
 // dashboard bundle, generated Env types, schema/migration drift, a real Worker bundle, the vitest
 // projects (unit, workerd, node) and the dashboard's browser tests.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,36 @@ function step(title, command, args) {
     process.exit(result.status || 1);
   }
   console.log(`✔ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * Runs independent checks two at a time (the machine this targets has 2 cores); each one's output
+ * is printed whole when it ends, and the first failure stops `npm test` once the others have ended.
+ * @param {[title: string, command: string, args: string[]][]} checks
+ */
+async function stepsTogether(checks, width = 2) {
+  const queue = [...checks];
+  /** @type {string[]} */
+  const failed = [];
+  const run = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [title, command, args] = next;
+      const started = Date.now();
+      const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      const code = await new Promise((resolve) => child.on("close", resolve));
+      console.log(`\n▶ ${title}${output ? `\n${output.trimEnd()}` : ""}`);
+      if (code === 0) console.log(`✔ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      else {
+        console.error(`✖ ${title} failed (exit ${code}).`);
+        failed.push(title);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: width }, run));
+  if (failed.length > 0) process.exit(1);
 }
 
 /**
@@ -84,8 +114,12 @@ function drizzleDrift() {
 
 step("biome (format + lint)", bin("biome"), ["check", "--error-on-warnings", "."]);
 if (!existsSync(join(ROOT, ".wrangler", "types", "runtime.d.ts"))) step("workerd runtime types", "npm", ["run", "types:runtime"]);
-for (const project of ["tsconfig.json", "tsconfig.test.json", "tsconfig.node.json"]) step(`tsc -p ${project}`, bin("tsc"), ["-p", project]);
-step("dashboard client types (DOM)", "node", ["scripts/typecheck-client.mjs"]);
+await stepsTogether([
+  ...["tsconfig.test.json", "tsconfig.json", "tsconfig.node.json"].map(
+    (project) => /** @type {[string, string, string[]]} */ ([`tsc -p ${project}`, bin("tsc"), ["-p", project]]),
+  ),
+  ["dashboard client types (DOM)", "node", ["scripts/typecheck-client.mjs"]],
+]);
 // The vitest pool ignores wrangler's [build] and refuses a missing assets folder: build it first.
 step("dashboard client bundle", "node", ["scripts/build-client.mjs"]);
 typesCurrent();
