@@ -69,7 +69,8 @@ export default async function setup(project: TestProject) {
     stops.push(faults.stop);
     project.provide("faultUrl", faults.url);
 
-    const upstream = await startPrivateStack({ redisUrl: redis.url });
+    // Its streams beat every 200 ms, so an aborted subscriber is noticed (and its Redis connection closed) quickly.
+    const upstream = await startPrivateStack({ redisUrl: redis.url, vars: { SSE_HEARTBEAT_MS: "200" } });
     stops.push(upstream.stop);
     project.provide("upstreamUrl", upstream.url);
     project.provide("upstreamToken", upstream.key);
