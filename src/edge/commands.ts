@@ -80,6 +80,21 @@ function argText(arg: Arg | undefined): string {
   return (typeof arg === "string" ? arg : new TextDecoder().decode(arg)).toUpperCase();
 }
 
+/**
+ * Whether an XREAD or XREADGROUP asks to block, read as Redis reads it: options come before
+ * STREAMS (GROUP takes two values, COUNT and BLOCK one); what follows STREAMS are keys and ids,
+ * so a key named "block" does not block. An unknown option makes Redis refuse the command.
+ */
+function blocksStreamRead(command: readonly Arg[]): boolean {
+  for (let i = 1; i < command.length; ) {
+    const option = argText(command[i]);
+    if (option === "STREAMS") return false;
+    if (option === "BLOCK") return true;
+    i += option === "GROUP" ? 3 : option === "COUNT" ? 2 : 1;
+  }
+  return false;
+}
+
 export type Classification = { name: string; class: CommandClass; reason?: string };
 
 /** Classifies one command (name plus arguments; some classes depend on an argument). */
@@ -89,7 +104,7 @@ export function classifyCommand(command: readonly Arg[]): Classification {
   if (refused) return { name, class: "refused", reason: refused };
   const blocking = BLOCKING[name];
   if (blocking) return { name, class: "refused", reason: blocking };
-  if ((name === "XREAD" || name === "XREADGROUP") && command.some((a, i) => i > 0 && argText(a) === "BLOCK")) {
+  if ((name === "XREAD" || name === "XREADGROUP") && blocksStreamRead(command)) {
     return { name, class: "refused", reason: `${HOLDS_CONNECTION}; drop BLOCK and poll with ${name} instead` };
   }
   if (ADMIN.has(name)) return { name, class: "admin" };

@@ -112,6 +112,17 @@ describe("classifyCommand", () => {
     expect(cls("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">")).toBe("write");
   });
 
+  it("reads BLOCK only where Redis does, among the options before STREAMS: keys and ids named block are fine", () => {
+    expect(cls("XREAD", "STREAMS", "block", "0")).toBe("read");
+    expect(cls("XREAD", "COUNT", "1", "STREAMS", "BLOCK", "s", "0", "0")).toBe("read");
+    expect(cls("XREADGROUP", "GROUP", "block", "block", "STREAMS", "s", ">")).toBe("write");
+    // A group or consumer named STREAMS does not end the options: the BLOCK after it still counts.
+    expect(cls("XREADGROUP", "GROUP", "STREAMS", "c", "BLOCK", "0", "STREAMS", "s", ">")).toBe("refused");
+    expect(cls("XREADGROUP", "GROUP", "g", "STREAMS", "NOACK", "BLOCK", "0", "STREAMS", "s", ">")).toBe("refused");
+    // COUNT takes the next word as its value, as Redis does (which then refuses the non-integer).
+    expect(cls("XREAD", "COUNT", "BLOCK", "STREAMS", "s", "0")).toBe("read");
+  });
+
   it("classes XGROUP HELP as a read and other XGROUP subcommands as writes", () => {
     expect(cls("XGROUP", "help")).toBe("read");
     expect(cls("XGROUP", "CREATE", "s", "g", "$")).toBe("write");
