@@ -5,7 +5,7 @@ import type { LeaseGrant, LeaseRequest, Refusal, SpendReport } from "./leases";
 import type { UsageMeter } from "./usage-meter";
 
 type Lease = { id: string; budget: number; spent: number; expiresAt: number };
-type Pending = { requests: number; refused: number; instances: Map<string, { requests: number; commands: number }> };
+type Pending = { requests: number; instances: Map<string, { requests: number; commands: number }> };
 type KeyState = {
   leases: Lease[];
   /** Expired leases not yet returned to the meter. */
@@ -26,7 +26,7 @@ export type MeterStub = DurableObjectStub<UsageMeter>;
 const MAX_KEYS = 10_000;
 /** A key with this many requests in a second is busy: its leases grow and renew ahead of time. */
 const BUSY_REQUESTS_PER_SECOND = 8;
-const emptyPending = (): Pending => ({ requests: 0, refused: 0, instances: new Map() });
+const emptyPending = (): Pending => ({ requests: 0, instances: new Map() });
 
 export class Admission {
   /** Random per Admission, made on first use (the global scope may not generate random values). */
@@ -122,9 +122,9 @@ export class Admission {
     first: boolean,
   ): Promise<LeaseGrant> {
     const p = state.pending;
-    if (p.requests > 0 || p.refused > 0) {
+    if (p.requests > 0) {
       const instances = [...p.instances].map(([instanceId, v]) => ({ instanceId, ...v }));
-      state.unacked.push({ seq: ++this.seq, requests: p.requests, refused: p.refused, instances });
+      state.unacked.push({ seq: ++this.seq, requests: p.requests, instances });
       state.pending = emptyPending();
     }
     const returns = state.returns.splice(0);

@@ -16,8 +16,6 @@ export const MAX_LEASE = 1_000;
 export type SpendReport = {
   seq: number;
   requests: number;
-  /** Requests refused locally on a refusal the meter gave to another request of this isolate. */
-  refused: number;
   instances: { instanceId: string; requests: number; commands: number }[];
 };
 

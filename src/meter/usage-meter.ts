@@ -108,7 +108,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
     for (const report of request.reports) {
       if (report.seq <= seq) continue; // applied before: a sync is counted once
       seq = report.seq;
-      this.count(day, "key", request.keyId, report.requests, 0, report.refused);
+      this.count(day, "key", request.keyId, report.requests, 0);
       for (const i of report.instances) this.count(day, "instance", i.instanceId, i.requests, i.commands);
     }
     sql.exec("INSERT OR REPLACE INTO isolates (id, seq, seen) VALUES (?, ?, ?)", request.isolateId, seq, request.now);

@@ -62,7 +62,7 @@ describe("admission by lease", () => {
     const big = await meter(fast.orgId).lease(leaseRequest(fast.keyId, { want: 5_000 }));
     expect(big).toMatchObject({ ok: true, budget: 1_000 });
     if (!big.ok) return;
-    const report = { seq: 1, requests: 400, refused: 0, instances: [{ instanceId: fast.instance.id, requests: 400, commands: 400 }] };
+    const report = { seq: 1, requests: 400, instances: [{ instanceId: fast.instance.id, requests: 400, commands: 400 }] };
     const sync = leaseRequest(fast.keyId, { now: NOON + 6_000, returns: [{ leaseId: big.leaseId, unspent: 600 }], reports: [report] });
     await meter(fast.orgId).lease(sync);
     await meter(fast.orgId).lease(sync); // the same sync again (a retry): neither the report nor the return counts twice
