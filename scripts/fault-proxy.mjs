@@ -98,8 +98,10 @@ export async function startFaultProxyControl(targetPort) {
   const { createServer: createHttpServer } = await import("node:http");
   const server = createHttpServer(async (req, res) => {
     const [, root, id, action] = (req.url ?? "").split("/");
+    // `connection: close`: tests call this now and then, and a kept-alive socket that Node closes
+    // after its idle timeout just as workerd reuses it fails the call ("Network connection lost").
     const send = (/** @type {number} */ status, /** @type {unknown} */ body) =>
-      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      res.writeHead(status, { "content-type": "application/json", connection: "close" }).end(JSON.stringify(body));
     if (root !== "proxies") return send(404, { error: "unknown path" });
     if (!id && req.method === "POST") {
       const proxy = await startFaultProxy({ targetPort });

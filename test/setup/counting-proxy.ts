@@ -34,6 +34,9 @@ export async function startCountingProxy(upstream: string) {
       res.writeHead(502).end();
     }
   });
+  // Longer than any pause between tests: Node closing an idle kept-alive socket just as workerd
+  // reuses it would fail a request for a reason no test is about.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;

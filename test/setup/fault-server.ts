@@ -37,6 +37,7 @@ export async function startFaultServer() {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
+  server.keepAliveTimeout = 120_000; // as in ./counting-proxy.ts
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   port = typeof address === "object" && address ? address.port : 0;
