@@ -129,7 +129,12 @@ describe("pooled transport", () => {
     await t.proxy.stall();
     // 120 requests over 2 shards: one object gets at least 60, past the test cap of 40.
     const pending = Array.from({ length: 120 }, () => t.call(["PING"]));
-    await sleep(500);
+    // Resume once the cap has refused one (a refusal answers at once), not after a fixed pause: on a
+    // busy machine the requests reach the pool object more slowly than any pause assumes.
+    const firstRefusal = new Promise<void>((resolve) => {
+      for (const p of pending) void p.then((r) => r.status === 503 && resolve());
+    });
+    await Promise.race([firstRefusal, sleep(5_000)]);
     await t.proxy.resume();
     const results = await Promise.all(pending);
     const busy = results.filter((r) => r.status === 503);
