@@ -22,12 +22,6 @@ const UNIT = "test/**/*.unit.test.ts";
 
 export default defineConfig({
   test: {
-    // Test files wait far more than they compute (Redis round trips, wrangler dev over HTTP, busy
-    // thresholds, stream heartbeats), and vitest's default on 2 cores is one file at a time. Every
-    // file makes its own accounts, organizations, keys and Redis keys (and ACL users), and the
-    // servers whose state a test changes (the busy Redis, fault proxies) are its own, so files run
-    // side by side.
-    maxWorkers: 3,
     projects: [
       {
         test: { name: "unit", environment: "node", include: [UNIT] },
