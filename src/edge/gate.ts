@@ -67,7 +67,14 @@ export class EdgeGate {
 
 async function resolve(record: InstanceRecord, config: Config, pools: DriverRuntime["pools"]): Promise<ResolvedInstance> {
   const limits = effectiveLimits(config, record);
-  const target: SealedTarget = {
+  const target = sealedTarget(record, config, limits);
+  const runtime: DriverRuntime = { pools, openTarget: (t) => openTarget(config.ENCRYPTION_KEY, t) };
+  return { record, limits, driver: await createDriver(record.driver, target, runtime) };
+}
+
+/** What a driver (and a pool object, over RPC) is given for an instance: credentials still sealed. */
+export function sealedTarget(record: InstanceRecord, config: Config, limits: WorkLimits = effectiveLimits(config, record)): SealedTarget {
+  return {
     instanceId: record.id,
     endpoint: record.endpoint,
     sealedCredentials: record.credentials,
@@ -78,6 +85,4 @@ async function resolve(record: InstanceRecord, config: Config, pools: DriverRunt
     maxReplyBytes: limits.max_reply_bytes,
     maxReplyElements: limits.max_reply_elements,
   };
-  const runtime: DriverRuntime = { pools, openTarget: (t) => openTarget(config.ENCRYPTION_KEY, t) };
-  return { record, limits, driver: await createDriver(record.driver, target, runtime) };
 }
