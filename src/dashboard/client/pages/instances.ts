@@ -92,7 +92,8 @@ export async function instancePage() {
   state(view, "loading", "Loading the instance…");
   state(isolation, "loading", "Loading the isolation report…");
   const health = healthBox(`${path}/health`);
-  const checked = health.check();
+  // Not awaited: the page is ready (wired) before the PING answers; the line fills in when it does.
+  void health.check();
   const found = await api<InstanceView>("GET", path);
   if (!found.ok) {
     state(isolation, "error", found.message);
@@ -151,7 +152,6 @@ export async function instancePage() {
     wireSettings(page);
     wireAvailability(page, `/o/${org.id}/instances`);
   }
-  await checked; // `data-ready` waits for the health line too
 }
 
 /** What the admin forms share: the instance as shown, and how to show a new version of it. */
