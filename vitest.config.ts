@@ -22,6 +22,13 @@ const UNIT = "test/**/*.unit.test.ts";
 
 export default defineConfig({
   test: {
+    // Test files wait far more than they compute (Redis round trips, wrangler dev over HTTP, busy
+    // thresholds, stream heartbeats), and vitest's default on 2 cores is one file at a time. Every
+    // file makes its own accounts, organizations, keys and Redis keys (and ACL users), and the
+    // servers whose state a test changes (the busy Redis, fault proxies) are its own, so files run
+    // side by side. A test must not depend on how fast the machine is: one that needs N requests at
+    // the same place at once puts them there itself (see the pool cap test), not through the edge.
+    maxWorkers: 3,
     projects: [
       {
         test: { name: "unit", environment: "node", include: [UNIT] },
