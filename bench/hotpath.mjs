@@ -3,13 +3,14 @@
 // upstream round trips per request (GET, 10-command pipeline) through a proxy adding DELAY_MS each
 // way in front of a password-protected Redis; edge GET throughput as a share of the bare /health
 // route; and how many requests awaited the UsageMeter (Server-Timing desc=awaited) vs spent a lease.
-import { formatRow, measure } from "./load.mjs";
+import { combine, formatRow, measure } from "./load.mjs";
 import { startRig } from "./rig.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const delayMs = Number(process.env.DELAY_MS ?? 20);
 const samples = Number(process.env.RTT_SAMPLES ?? 20);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const rig = await startRig();
 
 try {
@@ -43,7 +44,9 @@ try {
     }
   }
 
-  console.log(`\nThroughput: ${seconds} s per route, ${concurrency} concurrent clients, no added delay\n`);
+  console.log(
+    `\nThroughput: ${rounds} rounds of ${seconds} s per route, routes taking turns (a drift of the machine hits all three), ${concurrency} concurrent clients, no proxy, no added delay\n`,
+  );
   await fetch(`${rig.stack.url}`, { method: "POST", headers, body: JSON.stringify(["SET", "bench:key", "x".repeat(100)]) });
   const meter = { awaited: 0, lease: 0 };
   /** @param {string} url */
@@ -54,18 +57,26 @@ try {
     else if (timing.includes("desc=lease")) meter.lease += 1;
     return res;
   };
-  const pooled = await rig.instance("pooled");
-  const direct = await rig.instance("direct");
-  const health = await measure(() => fetch(`${rig.stack.base}/health`), { seconds, concurrency });
-  console.log(formatRow("GET /health (bare route)", health, health.rps));
-  for (const [label, target] of [
-    ["GET, pooled transport", pooled],
-    ["GET, direct transport", direct],
-  ]) {
-    const result = await measure(sendGet(/** @type {{url: string}} */ (target).url), { seconds, concurrency });
-    console.log(formatRow(/** @type {string} */ (label), result, health.rps));
+  const pooled = await rig.plainInstance("pooled");
+  const direct = await rig.plainInstance("direct");
+  /** @type {[string, () => Promise<Response>][]} */
+  const routes = [
+    ["GET /health (bare route)", () => fetch(`${rig.stack.base}/health`)],
+    ["GET, pooled transport", sendGet(pooled.url)],
+    ["GET, direct transport", sendGet(direct.url)],
+  ];
+  /** @type {Awaited<ReturnType<typeof measure>>[][]} */
+  const results = routes.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [, send]] of routes.entries()) results[i]?.push(await measure(send, { seconds, concurrency }));
   }
-  console.log("\nLast column: throughput as a share of /health in the same run.");
+  const health = combine(results[0] ?? []);
+  for (const [i, [label]] of routes.entries()) {
+    const each = results[i] ?? [];
+    const shares = each.map((r, round) => `${((r.rps / (results[0]?.[round]?.rps ?? 1)) * 100).toFixed(0)}%`).join(" ");
+    console.log(`${formatRow(label, combine(each), health.rps)}   rounds ${shares}`);
+  }
+  console.log("\nShare: throughput as a share of /health over all rounds; rounds: the same, round by round.");
   const total = meter.awaited + meter.lease;
   console.log(
     `Admission: ${meter.awaited} of ${total} edge GETs awaited the UsageMeter (${((meter.awaited / Math.max(1, total)) * 100).toFixed(2)} %); the rest spent the isolate's lease.`,

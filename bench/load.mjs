@@ -29,7 +29,25 @@ export async function measure(send, options) {
   const { errors, elapsed } = await run(options.seconds, latencies);
   latencies.sort((a, b) => a - b);
   const pct = (/** @type {number} */ p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99) };
+  return { requests: latencies.length, errors, elapsed, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99) };
+}
+
+/**
+ * Several measurements of one route as one: requests over total time; latencies, the median round's.
+ * @param {Awaited<ReturnType<typeof measure>>[]} runs
+ */
+export function combine(runs) {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const elapsed = runs.reduce((n, r) => n + r.elapsed, 0);
+  const middle = [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)];
+  return {
+    requests,
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    elapsed,
+    rps: requests / Math.max(elapsed, 1e-9),
+    p50: middle?.p50 ?? 0,
+    p99: middle?.p99 ?? 0,
+  };
 }
 
 /** @param {string} label @param {{ rps: number, p50: number, p99: number, errors: number, requests: number }} r @param {number} [baseline] */

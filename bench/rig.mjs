@@ -16,6 +16,19 @@ export async function startRig() {
   /** @type {{ stop(): Promise<void> }[]} */
   const proxies = [];
   let n = 0;
+  /** Attaches a `redis` instance on the given transport whose Redis listens on `port`. @param {"pooled" | "direct"} transport @param {number} port */
+  const attach = async (transport, port) => {
+    n += 1;
+    const made = await api("POST", `/api/organizations/${stack.orgId}/redis-instances`, {
+      name: `Bench ${n}`,
+      slug: `bench-${transport}-${n}-${Date.now().toString(36)}`,
+      driver: "redis",
+      endpoint: `redis://gate:gate-secret-pw@127.0.0.1:${port}`,
+      transport,
+    });
+    if (made.status !== 201) throw new Error(`could not create the instance: ${JSON.stringify(made.json)}`);
+    return `${stack.base}/redis/${made.json.data.id}`;
+  };
   /**
    * A `redis` instance on the given transport behind its own proxy (optionally delaying each way).
    * @param {"pooled" | "direct"} transport @param {number} [delayMs]
@@ -23,23 +36,21 @@ export async function startRig() {
   const instance = async (transport, delayMs = 0) => {
     const proxy = await startFaultProxy({ targetPort: redis.port, delayMs });
     proxies.push(proxy);
-    n += 1;
-    const made = await api("POST", `/api/organizations/${stack.orgId}/redis-instances`, {
-      name: `Bench ${n}`,
-      slug: `bench-${transport}-${n}-${Date.now().toString(36)}`,
-      driver: "redis",
-      endpoint: `redis://gate:gate-secret-pw@127.0.0.1:${proxy.port}`,
-      transport,
-    });
-    if (made.status !== 201) throw new Error(`could not create the instance: ${JSON.stringify(made.json)}`);
-    return { url: `${stack.base}/redis/${made.json.data.id}`, proxy };
+    return { url: await attach(transport, proxy.port), proxy };
   };
+  /**
+   * A `redis` instance straight to the Redis, no proxy: for throughput, where a proxy opening a socket
+   * of its own per connection would bill the direct transport for work no deployment does.
+   * @param {"pooled" | "direct"} transport
+   */
+  const plainInstance = async (transport) => ({ url: await attach(transport, redis.port) });
   const headers = { authorization: `Bearer ${stack.key}`, "content-type": "application/json" };
   return {
     redis,
     stack,
     headers,
     instance,
+    plainInstance,
     /** Resident memory (KiB) of this process's descendants named workerd. */
     workerdRssKiB() {
       const rows = execFileSync("ps", ["-eo", "pid=,ppid=,rss=,comm="], { encoding: "utf8" })
