@@ -59,22 +59,20 @@ try {
   };
   const pooled = await rig.plainInstance("pooled");
   const direct = await rig.plainInstance("direct");
-  /** @type {[string, () => Promise<Response>][]} */
+  /** @type {{ label: string, send: () => Promise<Response>, runs: Awaited<ReturnType<typeof measure>>[] }[]} */
   const routes = [
-    ["GET /health (bare route)", () => fetch(`${rig.stack.base}/health`)],
-    ["GET, pooled transport", sendGet(pooled.url)],
-    ["GET, direct transport", sendGet(direct.url)],
+    { label: "GET /health (bare route)", send: () => fetch(`${rig.stack.base}/health`), runs: [] },
+    { label: "GET, pooled transport", send: sendGet(pooled.url), runs: [] },
+    { label: "GET, direct transport", send: sendGet(direct.url), runs: [] },
   ];
-  /** @type {Awaited<ReturnType<typeof measure>>[][]} */
-  const results = routes.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, [, send]] of routes.entries()) results[i]?.push(await measure(send, { seconds, concurrency }));
+    for (const route of routes) route.runs.push(await measure(route.send, { seconds, concurrency }));
   }
-  const health = combine(results[0] ?? []);
-  for (const [i, [label]] of routes.entries()) {
-    const each = results[i] ?? [];
-    const shares = each.map((r, round) => `${((r.rps / (results[0]?.[round]?.rps ?? 1)) * 100).toFixed(0)}%`).join(" ");
-    console.log(`${formatRow(label, combine(each), health.rps)}   rounds ${shares}`);
+  const health = routes[0]?.runs ?? [];
+  const baseline = combine(health).rps;
+  for (const { label, runs } of routes) {
+    const shares = runs.map((r, round) => `${((r.rps / (health[round]?.rps ?? r.rps)) * 100).toFixed(0)}%`).join(" ");
+    console.log(`${formatRow(label, combine(runs), baseline)}   rounds ${shares}`);
   }
   console.log("\nShare: throughput as a share of /health over all rounds; rounds: the same, round by round.");
   const total = meter.awaited + meter.lease;
