@@ -23,6 +23,14 @@ const WRONGPASS = "WRONGPASS invalid or missing auth token";
 export type EdgeOptions = { now?: () => number };
 
 function withCors(response: Response, head: boolean): Response {
+  if (!head) {
+    try {
+      for (const [k, v] of Object.entries(CORS_HEADERS)) response.headers.set(k, v);
+      return response;
+    } catch {
+      // immutable headers (a fetched response): copy below
+    }
+  }
   const headers = new Headers(response.headers);
   for (const [k, v] of Object.entries(CORS_HEADERS)) headers.set(k, v);
   return new Response(head ? null : response.body, { status: response.status, headers });

@@ -31,8 +31,22 @@ function decodeUserinfo(url: URL): { username: string; password: string } | null
 /** The parts of a stored (credential-free) redis endpoint a connection needs. */
 export type RedisAddress = { hostname: string; port: number; tls: boolean; db: number };
 
-export function redisAddress(endpoint: string): RedisAddress {
+/** Parsed endpoints, so a connection per request does not parse a URL per request. */
+const ADDRESSES = new Map<string, Readonly<RedisAddress>>();
+const MAX_ADDRESSES = 1024;
+
+export function redisAddress(endpoint: string): Readonly<RedisAddress> {
+  const known = ADDRESSES.get(endpoint);
+  if (known) return known;
   const url = new URL(endpoint);
   const db = Number(url.pathname.replace(/^\//, "") || "0");
-  return { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 6379), tls: url.protocol === "rediss:", db };
+  const address = Object.freeze({
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(url.port || 6379),
+    tls: url.protocol === "rediss:",
+    db,
+  });
+  if (ADDRESSES.size >= MAX_ADDRESSES) ADDRESSES.clear();
+  ADDRESSES.set(endpoint, address);
+  return address;
 }

@@ -2,7 +2,7 @@
 // transport (its isolate's map) or the RedisPool object (its own map). A MULTI...EXEC exchange has
 // its replies restored inside EXEC's array.
 import { type Arg, RespError, type RespValue } from "./resp";
-import { type PreparedCommand, prepareScriptCommands, type ScriptShaMap } from "./script-flags";
+import { carriesScript, type PreparedCommand, prepareScriptCommands, type ScriptShaMap } from "./script-flags";
 
 const decoder = new TextDecoder();
 const upper = (arg: Arg | undefined) => (arg === undefined ? "" : (typeof arg === "string" ? arg : decoder.decode(arg)).toUpperCase());
@@ -29,6 +29,7 @@ export async function exchangeWithScripts(
   shas: ScriptShaMap,
   send: (commands: Arg[][]) => Promise<RespValue[]>,
 ): Promise<RespValue[]> {
+  if (!carriesScript(commands)) return send(commands as Arg[][]);
   const prepared = await prepareScriptCommands(commands as Arg[][], shas);
   const replies = await send(prepared.map((p) => p.command));
   if (!isTransaction(commands)) return restoreReplies(prepared, replies);

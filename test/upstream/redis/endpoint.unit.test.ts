@@ -17,4 +17,11 @@ describe("redisAddress", () => {
   it("strips the brackets of an IPv6 host", () => {
     expect(redisAddress("redis://[::1]:7000/15")).toEqual({ hostname: "::1", port: 7000, tls: false, db: 15 });
   });
+
+  it("parses an endpoint once and hands out the same frozen address after that", () => {
+    const first = redisAddress("redis://cached.internal:6390/2");
+    expect(redisAddress("redis://cached.internal:6390/2")).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(redisAddress("redis://cached.internal:6390/3")).not.toBe(first);
+  });
 });
