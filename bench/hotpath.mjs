@@ -66,7 +66,7 @@ try {
     { label: "GET, direct transport", send: sendGet(direct.url), runs: [] },
   ];
   for (let round = 0; round < rounds; round++) {
-    for (const route of routes) route.runs.push(await measure(route.send, { seconds, concurrency }));
+    for (const route of routes) route.runs.push(await measure(route.send, { seconds, concurrency, cpu: true }));
   }
   const health = routes[0]?.runs ?? [];
   const baseline = combine(health).rps;
@@ -75,6 +75,19 @@ try {
     console.log(`${formatRow(label, combine(runs), baseline)}   rounds ${shares}`);
   }
   console.log("\nShare: throughput as a share of /health over all rounds; rounds: the same, round by round.");
+  if (routes.every((r) => combine(r.runs).cpu)) {
+    console.log("\nCPU per request (ms), over the same runs: where each route's time goes on this machine's cores");
+    console.log(`${"route".padEnd(34)} ${"workerd".padStart(8)} ${"redis".padStart(8)} ${"node".padStart(8)} ${"machine".padStart(8)}`);
+    for (const { label, runs } of routes) {
+      const cpu = combine(runs).cpu;
+      if (!cpu) continue;
+      const cells = [cpu.workerd, cpu.redis, cpu.node, cpu.machine].map((v) => v.toFixed(2).padStart(8)).join(" ");
+      console.log(`${label.padEnd(34)} ${cells}`);
+    }
+    console.log(
+      "workerd: the Worker, its Durable Objects and wrangler's proxy worker; node: the load generator and wrangler dev; machine: every process and the kernel.",
+    );
+  }
   const total = meter.awaited + meter.lease;
   console.log(
     `Admission: ${meter.awaited} of ${total} edge GETs awaited the UsageMeter (${((meter.awaited / Math.max(1, total)) * 100).toFixed(2)} %); the rest spent the isolate's lease.`,
