@@ -10,6 +10,7 @@ import { startPrivateStack } from "../../scripts/stack.mjs";
 import { startBusyRedis } from "./busy-redis";
 import { startCountingProxy } from "./counting-proxy";
 import { startFaultServer } from "./fault-server";
+import { startSteadyRelay } from "./steady-relay";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -72,7 +73,9 @@ export default async function setup(project: TestProject) {
     // Its streams beat every 200 ms, so an aborted subscriber is noticed (and its Redis connection closed) quickly.
     const upstream = await startPrivateStack({ redisUrl: redis.url, vars: { SSE_HEARTBEAT_MS: "200" } });
     stops.push(upstream.stop);
-    project.provide("upstreamUrl", upstream.url);
+    const relay = await startSteadyRelay(upstream.base);
+    stops.push(relay.stop);
+    project.provide("upstreamUrl", `${relay.url}${new URL(upstream.url).pathname}`);
     project.provide("upstreamToken", upstream.key);
     project.provide("upstreamBase", upstream.base);
 
