@@ -134,4 +134,20 @@ describe("readLimitedBody", () => {
     request.headers.set("content-length", "2");
     expect(await readLimitedBody(request, 10)).toEqual({ ok: false });
   });
+
+  it("reads a body framed by its content-length in one go", async () => {
+    const request = new Request("https://gate.test/", { method: "POST", body: "abc", headers: { "content-length": "3" } });
+    expect(await readLimitedBody(request, 3)).toEqual({ ok: true, body: new TextEncoder().encode("abc") });
+  });
+
+  // workerd hands the Worker both headers and the chunked body, whatever length was declared.
+  it("streams under the bound when transfer-encoding comes with a small content-length", async () => {
+    const chunk = new Uint8Array(4);
+    const { request, seen } = streamed(Array.from({ length: 1000 }, () => chunk));
+    request.headers.set("content-length", "2");
+    request.headers.set("transfer-encoding", "chunked");
+    expect(await readLimitedBody(request, 10)).toEqual({ ok: false });
+    expect(seen.cancelled).toBe(true);
+    expect(seen.pulls).toBeLessThan(10);
+  });
 });
