@@ -3,6 +3,7 @@
 // (Node side only). It can stall (stop passing replies), cut (drop every connection), go down
 // (refuse connections) and up again, delay each direction, and counts connections and round trips.
 import { createServer, Socket } from "node:net";
+import { listenOnLoopback } from "./loopback.mjs";
 
 /**
  * @param {{ targetPort: number, delayMs?: number }} options
@@ -45,9 +46,7 @@ export async function startFaultProxy({ targetPort, delayMs = 0 }) {
     }
     if (stalled) upstream.pause();
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
 
   const cut = () => {
     for (const p of [...pairs]) {
@@ -116,9 +115,7 @@ export async function startFaultProxyControl(targetPort) {
     await act();
     return send(200, proxy.stats);
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     async stop() {

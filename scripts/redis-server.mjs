@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
+import { listenOnLoopback } from "./loopback.mjs";
 import { stackError } from "./stack-error.mjs";
 
 /** @returns {string | null} absolute path of redis-server on PATH, or null */
@@ -14,17 +15,12 @@ export function findRedisServer() {
 }
 
 /** @returns {Promise<number>} a TCP port on 127.0.0.1 that was free a moment ago */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+export async function freePort() {
+  const server = createServer();
+  server.unref();
+  const port = await listenOnLoopback(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /**

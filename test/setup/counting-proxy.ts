@@ -3,6 +3,7 @@
 // to `<upstream><path>` unchanged and counted under <tally>; `GET <url>/_count/<tally>` answers the
 // count. It never invents a reply: what the client gets is what the upstream said.
 import { createServer } from "node:http";
+import { listenOnLoopback } from "../../scripts/loopback.mjs";
 
 export async function startCountingProxy(upstream: string) {
   const counts = new Map<string, number>();
@@ -37,9 +38,7 @@ export async function startCountingProxy(upstream: string) {
   // Longer than any pause between tests: Node closing an idle kept-alive socket just as workerd
   // reuses it would fail a request for a reason no test is about.
   server.keepAliveTimeout = 120_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     stop: () => new Promise((resolve) => server.close(resolve)),

@@ -4,6 +4,7 @@
 // redirect (a 307 to `/leak` on 0.0.0.0, a loopback address no allow-list names, which answers JSON).
 import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { listenOnLoopback } from "../../scripts/loopback.mjs";
 
 const LEAK = '{"result":"leaked from a host that is not allowed"}';
 
@@ -38,9 +39,7 @@ export async function startFaultServer() {
     socket.on("close", () => sockets.delete(socket));
   });
   server.keepAliveTimeout = 120_000; // as in ./counting-proxy.ts
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  port = typeof address === "object" && address ? address.port : 0;
+  port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     stop: async () => {

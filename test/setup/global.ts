@@ -5,6 +5,7 @@
 import { createServer, type Socket } from "node:net";
 import type { TestProject } from "vitest/node";
 import { startFaultProxyControl } from "../../scripts/fault-proxy.mjs";
+import { listenOnLoopback } from "../../scripts/loopback.mjs";
 import { startRedisServer } from "../../scripts/redis-server.mjs";
 import { startPrivateStack } from "../../scripts/stack.mjs";
 import { startBusyRedis } from "./busy-redis";
@@ -48,13 +49,12 @@ export default async function setup(project: TestProject) {
       socket.on("close", () => silent.delete(socket));
       socket.on("error", () => {});
     });
-    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    const blackholePort = await listenOnLoopback(blackhole);
     stops.push(async () => {
       for (const socket of silent) socket.destroy();
       await new Promise((resolve) => blackhole.close(resolve));
     });
-    const address = blackhole.address();
-    project.provide("blackholeUrl", `redis://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`);
+    project.provide("blackholeUrl", `redis://127.0.0.1:${blackholePort}`);
 
     // Its own server: the runaway-script tests stall it and shut it down on purpose.
     const busy = await startBusyRedis();

@@ -5,6 +5,7 @@
 // client closes first, which is race-free), opens a fresh connection upstream per request, streams
 // both ways (SSE subscriptions pass through) and closes the upstream request when the client goes.
 import { createServer, request } from "node:http";
+import { listenOnLoopback } from "../../scripts/loopback.mjs";
 
 export async function startSteadyRelay(upstream: string) {
   const target = new URL(upstream);
@@ -32,9 +33,7 @@ export async function startSteadyRelay(upstream: string) {
     res.on("close", () => forward.destroy());
   });
   server.keepAliveTimeout = 0;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     stop: () =>
