@@ -82,9 +82,18 @@ defineRoute(
 
 defineRoute(
   organizationRoutes,
-  { method: "get", path: `${ORG}/members`, summary: "List members", tag, auth: true, role: "viewer" },
-  async (c, { ctx, access }) => {
-    return c.json(ok(await listOrganizationMembers(ctx, access)));
+  {
+    method: "get",
+    path: `${ORG}/members`,
+    summary: "List members in the order they joined",
+    tag,
+    auth: true,
+    role: "viewer",
+    query: PageQuerySchema,
+  },
+  async (c, { ctx, access, query }) => {
+    const page = await listOrganizationMembers(ctx, access, query.limit, query.cursor);
+    return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );
 

@@ -8,13 +8,14 @@ import {
   assertOwnerRemainsStatement,
   countOwners,
   deleteMembershipStatement,
+  findMember,
   findMembership,
   isNoOwnerLeft,
   listMembers,
   updateMembershipStatement,
 } from "../storage/organizations";
 import { auditStatement } from "./audit";
-import type { Role, ServiceContext } from "./context";
+import { type Page, parseCursor, type Role, type ServiceContext, toPage } from "./context";
 import type { OrgAccess } from "./organizations";
 
 type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
@@ -31,12 +32,25 @@ export function presentMember(m: MemberRow) {
   };
 }
 
-export async function listOrganizationMembers(ctx: ServiceContext, access: OrgAccess) {
-  return (await listMembers(ctx.db, access.organization.id)).map(presentMember);
+export type PublicMember = ReturnType<typeof presentMember>;
+
+/** The organization's members in the order they joined, a page at a time. */
+export async function listOrganizationMembers(
+  ctx: ServiceContext,
+  access: OrgAccess,
+  limit: number,
+  cursor?: string,
+): Promise<Page<PublicMember>> {
+  const rows = await listMembers(ctx.db, access.organization.id, { limit: limit + 1, after: parseCursor(cursor) });
+  return toPage(
+    rows.map((r) => ({ ...r, id: r.userId })),
+    limit,
+    presentMember,
+  );
 }
 
 async function memberView(ctx: ServiceContext, orgId: string, userId: string) {
-  const found = (await listMembers(ctx.db, orgId)).find((m) => m.userId === userId);
+  const found = await findMember(ctx.db, orgId, userId);
   if (!found) throw new AppError("not_found", "Member not found.");
   return presentMember(found);
 }
@@ -121,4 +135,3 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
   // After D1 (which `directory:rebuild` can restore markers from), so a refused removal revokes nothing.
   await Promise.all(keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)));
 }
-export type PublicMember = ReturnType<typeof presentMember>;

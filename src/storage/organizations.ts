@@ -1,5 +1,5 @@
 // D1 queries for organizations and memberships. Every tenant-owned query takes the organization id.
-import { and, asc, count, desc, eq, notExists, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, notExists, or, sql } from "drizzle-orm";
 import { memberships, organizations, users } from "../../drizzle/schema";
 import type { Db } from "./db";
 
@@ -54,22 +54,39 @@ export function deleteOrganizationStatement(db: Db, orgId: string) {
   return db.delete(organizations).where(eq(organizations.id, orgId));
 }
 
-export async function listMembers(db: Db, orgId: string) {
+const MEMBER_COLUMNS = {
+  userId: users.id,
+  email: users.email,
+  username: users.username,
+  firstName: users.firstName,
+  lastName: users.lastName,
+  role: memberships.role,
+  createdAt: memberships.createdAt,
+};
+
+/** Members in the order they joined (then by user id), `limit` of them after the cursor's member. */
+export async function listMembers(db: Db, orgId: string, opts: { limit: number; after?: { createdAt: Date; id: string } }) {
+  const { after } = opts;
+  const page = after
+    ? or(gt(memberships.createdAt, after.createdAt), and(eq(memberships.createdAt, after.createdAt), gt(users.id, after.id)))
+    : undefined;
   return db
-    .select({
-      userId: users.id,
-      email: users.email,
-      username: users.username,
-      firstName: users.firstName,
-      lastName: users.lastName,
-      role: memberships.role,
-      createdAt: memberships.createdAt,
-    })
+    .select(MEMBER_COLUMNS)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.organizationId, orgId))
+    .where(and(eq(memberships.organizationId, orgId), page))
     .orderBy(asc(memberships.createdAt), asc(users.id))
+    .limit(opts.limit)
     .all();
+}
+
+export async function findMember(db: Db, orgId: string, userId: string) {
+  return db
+    .select(MEMBER_COLUMNS)
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)))
+    .get();
 }
 
 export async function findMembership(db: Db, orgId: string, userId: string) {

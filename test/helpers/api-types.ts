@@ -104,7 +104,7 @@ export type Routes = {
   "GET /api/organizations/:orgId": Reply<PublicOrganization>;
   "PUT /api/organizations/:orgId": Reply<PublicOrganization>;
   "DELETE /api/organizations/:orgId": Reply<null>;
-  "GET /api/organizations/:orgId/members": Reply<PublicMember[]>;
+  "GET /api/organizations/:orgId/members": Paged<PublicMember>;
   "PUT /api/organizations/:orgId/members/:userId": Reply<Data<typeof changeMemberRole>>;
   "DELETE /api/organizations/:orgId/members/:userId": Reply<null>;
 

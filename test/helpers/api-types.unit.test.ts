@@ -9,7 +9,7 @@ import type { Paged, Reply, ResponseOf, RestBatch, RestReply, Unmapped } from ".
 describe("ResponseOf", () => {
   it("matches a :param to one non-empty segment, and literal segments exactly", () => {
     expectTypeOf<ResponseOf<"GET", `/api/organizations/${string}`>>().toEqualTypeOf<Reply<PublicOrganization>>();
-    expectTypeOf<ResponseOf<"GET", `/api/organizations/${string}/members`>>().toEqualTypeOf<Reply<PublicMember[]>>();
+    expectTypeOf<ResponseOf<"GET", `/api/organizations/${string}/members`>>().toEqualTypeOf<Paged<PublicMember>>();
     expectTypeOf<ResponseOf<"GET", "/api/organizations//members">>().toEqualTypeOf<Unmapped>();
     expectTypeOf<ResponseOf<"GET", `/api/organizations/${string}/members/x/y`>>().toEqualTypeOf<Unmapped>();
   });

@@ -33,6 +33,37 @@ describe("GET …/members", () => {
       expect.objectContaining({ user_id: viewer.userId, email: viewer.email, role: "viewer" }),
     ]);
   });
+
+  it("pages with limit and next_cursor, in the order members joined, each member once", async () => {
+    const id = await createOrg(owner);
+    const joined = [owner.userId];
+    for (const role of ["viewer", "member", "admin"] as const) {
+      const account = await signUp();
+      await add(account, role, id);
+      joined.push(account.userId);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 4; page++) {
+      const after: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+      const res = await api("GET", `/api/organizations/${id}/members?limit=2${after}`, { token: owner.token });
+      const items = expectOk(res);
+      expect(items.length).toBeLessThanOrEqual(2);
+      expect(res.body.pagination.limit).toBe(2);
+      seen.push(...items.map((m) => m.user_id));
+      cursor = res.body.pagination.next_cursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(joined);
+    expect(cursor).toBeNull();
+  });
+
+  it("refuses a malformed cursor and a limit out of range with 400", async () => {
+    const bad = await api("GET", `/api/organizations/${orgId}/members?cursor=not-a-cursor`, { token: owner.token });
+    expectFailure(bad, 400, "invalid_request");
+    expect(bad.body.message).toContain("cursor is malformed");
+    expectInvalid(await api("GET", `/api/organizations/${orgId}/members?limit=101`, { token: owner.token }), "limit");
+  });
 });
 
 describe("PUT …/members/:userId", () => {

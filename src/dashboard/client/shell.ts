@@ -3,7 +3,7 @@
 // gates: elements with `data-min-role` (rendered hidden) are shown to that role and above and
 // removed for lower roles, so viewers never meet forms they cannot use.
 import { api } from "./api";
-import type { PublicInstance, PublicOrganization, PublicUser, Role } from "./api-types";
+import type { PublicInstance, PublicMember, PublicOrganization, PublicUser, Role } from "./api-types";
 import { $, h } from "./elements";
 import { state } from "./feedback";
 
@@ -72,6 +72,25 @@ let instanceList: Promise<PublicInstance[]> | null = null;
 export function listInstances(): Promise<PublicInstance[]> {
   instanceList ??= api<PublicInstance[]>("GET", `/api/organizations/${orgId}/redis-instances?limit=100`).then((r) => (r.ok ? r.data : []));
   return instanceList;
+}
+
+/** Most pages a lookup follows: names for up to 1,000 members; past that, ids show. */
+const MEMBER_PAGES = 10;
+
+/** The organization's members, every page (for naming people in keys, invitations and the audit log). */
+export async function listMembers(): Promise<PublicMember[]> {
+  const all: PublicMember[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < MEMBER_PAGES; page++) {
+    const query = new URLSearchParams({ limit: "100" });
+    if (cursor) query.set("cursor", cursor);
+    const result = await api<PublicMember[]>("GET", `/api/organizations/${orgId}/members?${query}`);
+    if (!result.ok) break;
+    all.push(...result.data);
+    cursor = result.nextCursor;
+    if (!cursor) break;
+  }
+  return all;
 }
 
 /** Wires the top bar: the signed-in email, sign-out, the switcher on pages outside an organization, the phone menu. */

@@ -16,6 +16,9 @@ export const MembersPage: FC<{ orgId: string }> = ({ orgId }) => (
         <h2 id="members-title">People</h2>
         <Status id="member-status" />
         <div id="member-list" />
+        <button type="button" id="member-more" class="button" hidden>
+          Load more members
+        </button>
       </section>
       <ForRole minimum="admin">
         <section class="card" aria-labelledby="invite-title">

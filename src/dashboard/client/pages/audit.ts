@@ -1,12 +1,12 @@
 // The audit log in the browser: who did what, newest first, a page at a time, filtered by actor,
 // action and resource; actors and resources by name beside their ids, details as readable pairs.
 import { api } from "../api";
-import type { PublicApiKey, PublicAuditEntry, PublicMember } from "../api-types";
+import type { PublicApiKey, PublicAuditEntry } from "../api-types";
 import { $, code, h, select, table } from "../elements";
 import { state } from "../feedback";
 import { formatWhen } from "../format";
 import { field } from "../forms";
-import { listInstances, loadOrg } from "../shell";
+import { listInstances, listMembers, loadOrg } from "../shell";
 
 /** The actions the services record, for the filter (free text is accepted by the API too). */
 const ACTIONS = [
@@ -44,17 +44,17 @@ export async function auditPage() {
   const more = $("#audit-more");
   const filters = $<HTMLFormElement>("#audit-filters");
   const [members, keys, instances] = await Promise.all([
-    api<PublicMember[]>("GET", `/api/organizations/${org.id}/members`),
+    listMembers(),
     api<PublicApiKey[]>("GET", `/api/organizations/${org.id}/api-keys?limit=100`),
     listInstances(),
   ]);
   const names = new Map<string, string>([
-    ...(members.ok ? members.data : []).map((m): [string, string] => [m.user_id, m.email]),
+    ...members.map((m): [string, string] => [m.user_id, m.email]),
     ...(keys.ok ? keys.data : []).map((k): [string, string] => [k.id, k.name]),
     ...instances.map((i): [string, string] => [i.id, i.name]),
     [org.id, org.name],
   ]);
-  select("[name=actor]", filters).append(...(members.ok ? members.data : []).map((m) => h("option", { value: m.user_id }, m.email)));
+  select("[name=actor]", filters).append(...members.map((m) => h("option", { value: m.user_id }, m.email)));
   select("[name=action]", filters).append(...ACTIONS.map((a) => h("option", { value: a }, a)));
   select("[name=resource]", filters).append(
     ...[...instances.map((i) => [i.id, `instance ${i.name}`]), ...(keys.ok ? keys.data : []).map((k) => [k.id, `key ${k.name}`])].map(

@@ -2,12 +2,12 @@
 // list pending invitations and revoke them; the accept page reads the token from the URL's fragment,
 // shows what it offers and accepts it for the signed-in account.
 import { api, must } from "../api";
-import type { CreatedInvitation, InvitationPreview, PublicInvitation, PublicMember, PublicOrganization, PublicUser } from "../api-types";
+import type { CreatedInvitation, InvitationPreview, PublicInvitation, PublicOrganization, PublicUser } from "../api-types";
 import { $, badge, h, table } from "../elements";
 import { confirmAction, copyButton, say, state, toast } from "../feedback";
 import { formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
-import { can } from "../shell";
+import { can, listMembers } from "../shell";
 
 /** The panel that shows a new invitation link once. */
 function reveal(created: CreatedInvitation) {
@@ -58,13 +58,10 @@ export async function wireInvitations(org: PublicOrganization) {
   if (!can("owner")) form.querySelector("[data-owner-only]")?.remove();
 
   async function load() {
-    const [invitations, members] = await Promise.all([
-      api<PublicInvitation[]>("GET", `${base}?limit=100`),
-      api<PublicMember[]>("GET", `/api/organizations/${org.id}/members`),
-    ]);
+    const [invitations, members] = await Promise.all([api<PublicInvitation[]>("GET", `${base}?limit=100`), listMembers()]);
     if (!invitations.ok) return state(list as HTMLElement, "error", invitations.message);
     if (invitations.data.length === 0) return state(list as HTMLElement, "empty", "No pending invitations.");
-    const names = new Map((members.ok ? members.data : []).map((m) => [m.user_id, m.username]));
+    const names = new Map(members.map((m) => [m.user_id, m.username]));
     (list as HTMLElement).replaceChildren(
       table(
         ["Email", "Role", "Invited by", "Expires", ""],

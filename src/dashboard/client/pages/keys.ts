@@ -2,14 +2,14 @@
 // page when dismissed or hidden), list with creator and dates, hide revoked keys, rename and rate
 // limit, roll (mint a replacement with the same settings, then revoke the old on confirmation).
 import { api, must } from "../api";
-import type { PublicApiKey, PublicMember, PublicOrganization, Scope } from "../api-types";
+import type { PublicApiKey, PublicOrganization, Scope } from "../api-types";
 import { $, badge, code, h, input, table } from "../elements";
 import { confirmAction, copyButton, say, state, toast } from "../feedback";
 import { formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
 import { describeRate, parseRate } from "../key-rate";
 import { levelLabel, levelOf } from "../scope-level";
-import { can, listInstances, loadOrg } from "../shell";
+import { can, listInstances, listMembers, loadOrg } from "../shell";
 
 function keyStatus(k: PublicApiKey): HTMLElement {
   if (k.revoked_at) return badge("revoked", "off");
@@ -64,9 +64,9 @@ export async function keysPage() {
   const list = $("#key-list");
   const status = $("#key-status");
   const hideRevoked = input("#hide-revoked");
-  const [instances, members] = await Promise.all([listInstances(), api<PublicMember[]>("GET", `/api/organizations/${org.id}/members`)]);
+  const [instances, members] = await Promise.all([listInstances(), listMembers()]);
   const instanceName = new Map(instances.map((i) => [i.id, i.name]));
-  const memberEmail = new Map((members.ok ? members.data : []).map((m) => [m.user_id, m.email]));
+  const memberEmail = new Map(members.map((m) => [m.user_id, m.email]));
   let keys: PublicApiKey[] = [];
   addEventListener("pagehide", () => document.getElementById("key-reveal")?.remove());
 

@@ -55,13 +55,24 @@ export async function membersPage() {
     return h("button", { type: "button", class: "button small danger", onclick }, label);
   }
 
-  async function load() {
-    const members = await api<PublicMember[]>("GET", base);
-    if (!members.ok) return state(list, "error", members.message);
+  const more = $("#member-more");
+  const members: PublicMember[] = [];
+  let cursor: string | null = null;
+
+  /** The first page again (fresh), or the next one after what is shown. */
+  async function load(fresh = true) {
+    const query = new URLSearchParams({ limit: "100" });
+    if (!fresh && cursor) query.set("cursor", cursor);
+    const page = await api<PublicMember[]>("GET", `${base}?${query}`);
+    if (!page.ok) return state(list, "error", page.message);
+    if (fresh) members.length = 0;
+    members.push(...page.data);
+    cursor = page.nextCursor;
+    more.hidden = cursor === null;
     list.replaceChildren(
       table(
         ["Member", "Email", "Role", "Joined", ""],
-        members.data.map((m) => [
+        members.map((m) => [
           m.user_id === myId ? `${m.username} (you)` : m.username,
           h("span", { class: "wrap" }, m.email),
           roleCell(m),
@@ -73,6 +84,7 @@ export async function membersPage() {
     );
   }
 
+  more.addEventListener("click", () => load(false));
   state(list, "loading", "Loading members…");
   await Promise.all([load(), wireInvitations(org)]);
 }
