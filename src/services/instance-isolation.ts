@@ -4,7 +4,8 @@
 // counted when it is read, never named.
 import { refusesSharedServers } from "../env";
 import { AppError } from "../errors";
-import { countOtherOrganizationsOnServer, type InstanceRow, type ServerSharing } from "../storage/instances";
+import { isBatchGuardFailure } from "../storage/db";
+import { assertServerUnsharedStatement, countOtherOrganizationsOnServer, type InstanceRow, type ServerSharing } from "../storage/instances";
 import type { DriverName } from "../upstream/catalog";
 import type { UpstreamTarget } from "../upstream/driver";
 import type { ProbeFinding, ServerIdentity } from "../upstream/isolation";
@@ -46,13 +47,34 @@ export async function admitServer(ctx: ServiceContext, orgId: string, columns: I
   if (!refusesSharedServers(ctx.config)) return;
   const sharing = await sharingOf(ctx, orgId, columns);
   if (sharing.organizations === 0) return;
+  throw serverTaken(columns.serverAddress);
+}
+
+function serverTaken(address: string | null): AppError {
   const message = "this Redis server is already used by another organization";
-  throw new AppError(
+  return new AppError(
     "unprocessable_entity",
-    `The Redis server at ${columns.serverAddress} is already used by another organization. ${WHY_ONE_SERVER} ` +
+    `The Redis server at ${address} is already used by another organization. ${WHY_ONE_SERVER} ` +
       "Use a Redis server of your own, or ask the operator of this deployment to set ALLOW_SHARED_UPSTREAM_SERVERS=true.",
     [{ path: "endpoint", message }],
   );
+}
+
+/**
+ * The policy again, inside the batch that stores the instance: admitServer checked before the
+ * batch, and another organization may have attached the same server since. Add the statements to
+ * the batch and pass its failure through `refusedIfTaken`.
+ */
+export function serverGuard(ctx: ServiceContext, orgId: string, columns: Partial<IsolationColumns>) {
+  const address = columns.serverAddress ?? null;
+  const statements =
+    address && refusesSharedServers(ctx.config)
+      ? [assertServerUnsharedStatement(ctx.db, orgId, { address, runId: columns.serverRunId ?? null })]
+      : [];
+  const refusedIfTaken = (error: unknown): never => {
+    throw isBatchGuardFailure(error) ? serverTaken(address) : error;
+  };
+  return { statements, refusedIfTaken };
 }
 
 export type PublicIsolation = {

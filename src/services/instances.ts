@@ -19,7 +19,7 @@ import type { LocationHint, TransportName } from "../upstream/placement";
 import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
-import { describeIsolation } from "./instance-isolation";
+import { describeIsolation, serverGuard } from "./instance-isolation";
 import { type LimitOverrides, limitFields, limitPatch } from "./instance-limits";
 import { recheckStoredUpstream, refusePlacement, resolveEndpoint } from "./instance-upstream";
 import type { OrgAccess } from "./organizations";
@@ -127,9 +127,11 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     createdAt: now,
     updatedAt: now,
   };
+  const guard = serverGuard(ctx, orgId, row);
   await ctx.db
     .batch([
       insertInstanceStatement(ctx.db, row),
+      ...guard.statements,
       auditStatement(ctx, orgId, {
         action: "instance.create",
         resourceType: "instance",
@@ -137,6 +139,7 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
         metadata: { driver: row.driver, slug: row.slug },
       }),
     ])
+    .catch(guard.refusedIfTaken)
     .catch(slugConflict);
   await putInstanceRecord(ctx.kv, toInstanceRecord(row));
   return describeInstance(ctx, row);
@@ -188,9 +191,11 @@ export async function updateInstance(
     ...connection,
   };
   const changed = Object.keys(input).filter((k) => k !== "token" && k !== "endpoint");
+  const guard = serverGuard(ctx, access.organization.id, connection);
   await ctx.db
     .batch([
       updateInstanceStatement(ctx.db, access.organization.id, id, patch),
+      ...guard.statements,
       auditStatement(ctx, access.organization.id, {
         action: rotating ? "instance.credentials_rotate" : "instance.update",
         resourceType: "instance",
@@ -198,6 +203,7 @@ export async function updateInstance(
         metadata: { fields: rotating ? [...changed, "endpoint"] : changed },
       }),
     ])
+    .catch(guard.refusedIfTaken)
     .catch(slugConflict);
   const updated = await getInstance(ctx, access, id);
   await putInstanceRecord(ctx.kv, toInstanceRecord(updated));

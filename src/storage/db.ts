@@ -1,4 +1,5 @@
 // The drizzle handle over D1 and the one helper that turns a UNIQUE violation into a conflict.
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../drizzle/schema";
 
@@ -12,6 +13,33 @@ export function createDb(d1: D1Database) {
 export function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
     if (e instanceof Error && /UNIQUE constraint failed/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * A statement that fails its whole batch when `holds` is true: it inserts a membership without a user
+ * (NOT NULL fails) for the organization only then, and D1 rolls the batch back, audit row included.
+ * Appended to a write, it makes a check and that write one atomic step, so two requests racing
+ * each other cannot both pass. isBatchGuardFailure recognises the failure.
+ */
+export function failBatchIf(db: Db, orgId: string, holds: SQL | undefined) {
+  const impossibleRow = db
+    .select({
+      organizationId: schema.organizations.id,
+      userId: sql<string>`NULL`.as("user_id"),
+      role: sql<"viewer">`'viewer'`.as("role"),
+      createdAt: sql<Date>`0`.as("created_at"),
+    })
+    .from(schema.organizations)
+    .where(and(eq(schema.organizations.id, orgId), holds));
+  return db.insert(schema.memberships).select(impossibleRow);
+}
+
+/** True when `error` (or its cause) is the failure of a failBatchIf statement. */
+export function isBatchGuardFailure(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof Error && /NOT NULL constraint failed: memberships\.user_id/i.test(e.message)) return true;
   }
   return false;
 }

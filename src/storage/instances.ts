@@ -1,7 +1,7 @@
 // D1 queries for Redis instances. Credentials are stored sealed; this module never sees plaintext.
-import { and, countDistinct, desc, eq, lt, ne, or, sql } from "drizzle-orm";
+import { and, countDistinct, desc, eq, exists, lt, ne, or, sql } from "drizzle-orm";
 import { redisInstances } from "../../drizzle/schema";
-import type { Db } from "./db";
+import { type Db, failBatchIf } from "./db";
 
 export type InstanceRow = typeof redisInstances.$inferSelect;
 
@@ -74,18 +74,34 @@ export type ServerSharing = { instances: number; organizations: number };
  * How many instances of OTHER organizations sit on the same upstream server: the same address, or
  * the same Redis run_id when one is known. Counts only; the caller never sees their ids.
  */
+function sameServer(server: { address: string; runId: string | null }) {
+  return server.runId
+    ? or(eq(redisInstances.serverAddress, server.address), eq(redisInstances.serverRunId, server.runId))
+    : eq(redisInstances.serverAddress, server.address);
+}
+
+/**
+ * For a batch that attaches or re-points an instance: fails the whole batch when another
+ * organization's instance is on the same server by then, so two organizations attaching one server
+ * at the same moment cannot both pass the check made before the batch (isBatchGuardFailure).
+ */
+export function assertServerUnsharedStatement(db: Db, orgId: string, server: { address: string; runId: string | null }) {
+  const taken = db
+    .select({ one: sql`1` })
+    .from(redisInstances)
+    .where(and(ne(redisInstances.organizationId, orgId), sameServer(server)));
+  return failBatchIf(db, orgId, exists(taken));
+}
+
 export async function countOtherOrganizationsOnServer(
   db: Db,
   orgId: string,
   server: { address: string; runId: string | null },
 ): Promise<ServerSharing> {
-  const sameServer = server.runId
-    ? or(eq(redisInstances.serverAddress, server.address), eq(redisInstances.serverRunId, server.runId))
-    : eq(redisInstances.serverAddress, server.address);
   const row = await db
     .select({ instances: sql<number>`count(*)`, organizations: countDistinct(redisInstances.organizationId) })
     .from(redisInstances)
-    .where(and(ne(redisInstances.organizationId, orgId), sameServer))
+    .where(and(ne(redisInstances.organizationId, orgId), sameServer(server)))
     .get();
   return { instances: Number(row?.instances ?? 0), organizations: Number(row?.organizations ?? 0) };
 }

@@ -3,7 +3,7 @@
 import { and, desc, eq, gt, isNotNull, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
 import { invitations, memberships, organizations, users } from "../../drizzle/schema";
 import type { Role } from "../auth/roles";
-import type { Db } from "./db";
+import { type Db, failBatchIf, isBatchGuardFailure } from "./db";
 
 export type InvitationRow = typeof invitations.$inferSelect;
 export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"] as const;
@@ -117,25 +117,11 @@ function failUnlessStatement(db: Db, orgId: string, id: string, done: SQL | unde
     .select({ one: sql`1` })
     .from(invitations)
     .where(and(eq(invitations.id, id), done));
-  const impossibleRow = db
-    .select({
-      organizationId: organizations.id,
-      userId: sql<string>`NULL`.as("user_id"),
-      role: sql<Role>`'viewer'`.as("role"),
-      createdAt: sql<Date>`0`.as("created_at"),
-    })
-    .from(organizations)
-    .where(and(eq(organizations.id, orgId), notExists(happened)));
-  return db.insert(memberships).select(impossibleRow);
+  return failBatchIf(db, orgId, notExists(happened));
 }
 
-/** True when `error` (or its cause) is the failure of a failUnlessStatement. */
-export function isInvitationUnchanged(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof Error && /NOT NULL constraint failed: memberships\.user_id/i.test(e.message)) return true;
-  }
-  return false;
-}
+/** True when a batch failed on failUnlessStatement: the invitation had changed meanwhile. */
+export const isInvitationUnchanged = isBatchGuardFailure;
 
 /** Revokes one invitation if it is still usable; the batch fails (isInvitationUnchanged) otherwise. */
 export function revokeInvitationStatements(db: Db, orgId: string, id: string, now: Date) {

@@ -1,7 +1,7 @@
 // D1 queries for organizations and memberships. Every tenant-owned query takes the organization id.
 import { and, asc, count, desc, eq, gt, notExists, or, sql } from "drizzle-orm";
 import { memberships, organizations, users } from "../../drizzle/schema";
-import type { Db } from "./db";
+import { type Db, failBatchIf, isBatchGuardFailure } from "./db";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
@@ -127,25 +127,11 @@ export function assertOwnerRemainsStatement(db: Db, orgId: string) {
     .select({ one: sql`1` })
     .from(memberships)
     .where(and(eq(memberships.organizationId, orgId), eq(memberships.role, "owner")));
-  const impossibleRow = db
-    .select({
-      organizationId: sql<string>`NULL`.as("organization_id"),
-      userId: sql<string>`NULL`.as("user_id"),
-      role: sql<Role>`NULL`.as("role"),
-      createdAt: sql<Date>`NULL`.as("created_at"),
-    })
-    .from(organizations)
-    .where(and(eq(organizations.id, orgId), notExists(owner)));
-  return db.insert(memberships).select(impossibleRow);
+  return failBatchIf(db, orgId, notExists(owner));
 }
 
-/** True when `error` (or its cause) is the failure of assertOwnerRemainsStatement. */
-export function isNoOwnerLeft(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof Error && /NOT NULL constraint failed: memberships\.organization_id/i.test(e.message)) return true;
-  }
-  return false;
-}
+/** True when a batch failed on assertOwnerRemainsStatement: the organization had no owner left. */
+export const isNoOwnerLeft = isBatchGuardFailure;
 
 /** Every membership of one user, in any organization. */
 export async function listMembershipsOfUser(db: Db, userId: string) {

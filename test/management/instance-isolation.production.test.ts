@@ -106,3 +106,25 @@ describe("where shared servers are refused (production's default)", () => {
     });
   });
 });
+
+describe("two organizations attaching one server at the same moment", () => {
+  it("lets exactly one of them have it: the check is repeated inside the batch that stores the instance", async () => {
+    // Free the server: the organizations above leave their instances on it.
+    for (const [who, orgId] of [
+      [first, firstOrg],
+      [second, secondOrg],
+    ] as const) {
+      for (const instance of expectOk(await api("GET", instances(orgId), { token: who.token }))) {
+        expectOk(await api("DELETE", instances(orgId, `/${instance.id}`), { token: who.token }));
+      }
+    }
+    const [a, b] = await Promise.all([signUp(), signUp()]);
+    const [orgA, orgB] = await Promise.all([createOrg(a), createOrg(b)]);
+    const results = await Promise.all([attach(production, a, orgA), attach(production, b, orgB)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 422]);
+    const loser = results.findIndex((r) => r.status === 422);
+    expect(results[loser]?.body.message).toBe(REFUSAL);
+    const [who, orgId] = loser === 0 ? [a, orgA] : [b, orgB];
+    expect(expectOk(await api("GET", instances(orgId), { token: who.token }))).toEqual([]);
+  });
+});
