@@ -6,9 +6,10 @@ import { hasRole, type Role } from "../auth/roles";
 import { AppError } from "../errors";
 import { sha256Hex, timingSafeEqualStrings } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
-import { isUniqueViolation } from "../storage/db";
+import { isBatchGuardFailure, isUniqueViolation } from "../storage/db";
 import {
   acceptInvitationStatements,
+  assertLiveInvitationsAtMostStatement,
   findInvitation,
   findLiveInvitationByTokenHash,
   type InvitationRow,
@@ -30,6 +31,8 @@ export { INVITATION_STATUSES, type InvitationStatus } from "../storage/invitatio
 
 export const INVITATION_PREFIX = "rgi_";
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Pending invitations an organization may hold at once (re-inviting an email replaces its own). */
+export const MAX_PENDING_INVITATIONS = 100;
 /** The token's shape: the prefix and 32 random bytes as base64url. */
 export const INVITATION_TOKEN = /^rgi_[A-Za-z0-9_-]{43}$/;
 
@@ -78,16 +81,26 @@ export async function createInvitation(ctx: ServiceContext, access: OrgAccess, i
     acceptedBy: null,
     revokedAt: null,
   };
-  await ctx.db.batch([
-    revokeLiveInvitationsForStatement(ctx.db, orgId, email, now),
-    insertInvitationStatement(ctx.db, row),
-    auditStatement(ctx, orgId, {
-      action: "invitation.create",
-      resourceType: "invitation",
-      resourceId: row.id,
-      metadata: { email, role: input.role, expires_at: row.expiresAt.toISOString(), replaced },
-    }),
-  ]);
+  await ctx.db
+    .batch([
+      revokeLiveInvitationsForStatement(ctx.db, orgId, email, now),
+      insertInvitationStatement(ctx.db, row),
+      assertLiveInvitationsAtMostStatement(ctx.db, orgId, MAX_PENDING_INVITATIONS, now),
+      auditStatement(ctx, orgId, {
+        action: "invitation.create",
+        resourceType: "invitation",
+        resourceId: row.id,
+        metadata: { email, role: input.role, expires_at: row.expiresAt.toISOString(), replaced },
+      }),
+    ])
+    .catch((error: unknown) => {
+      if (!isBatchGuardFailure(error)) throw error;
+      throw new AppError(
+        "conflict",
+        `This organization already has ${MAX_PENDING_INVITATIONS} pending invitations, the most it may hold. ` +
+          "Revoke some, or wait until they are accepted or expire.",
+      );
+    });
   // In the fragment: browsers never send it, so the token reaches no server or proxy log.
   return { invitation: presentInvitation(row, now), token, accept_url: `${origin}/invitations/accept#token=${token}` };
 }

@@ -1,6 +1,6 @@
 // D1 queries for invitations to join an organization. Only the token's SHA-256 is stored; accepting
 // is a conditional claim in the same batch as the membership insert, so a link works exactly once.
-import { and, desc, eq, gt, isNotNull, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
 import { invitations, memberships, organizations, users } from "../../drizzle/schema";
 import type { Role } from "../auth/roles";
 import { type Db, failBatchIf, isBatchGuardFailure } from "./db";
@@ -30,6 +30,18 @@ function statusFilter(status: InvitationStatus, now: Date) {
     case "expired":
       return and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), lte(invitations.expiresAt, now));
   }
+}
+
+/**
+ * Appended after an insert: fails the batch (isBatchGuardFailure) when the organization then holds
+ * more than `max` live invitations, so concurrent invites cannot pass the bound together.
+ */
+export function assertLiveInvitationsAtMostStatement(db: Db, orgId: string, max: number, now: Date) {
+  const liveCount = db
+    .select({ n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.organizationId, orgId), live(now)));
+  return failBatchIf(db, orgId, sql`(${liveCount}) > ${max}`);
 }
 
 export function insertInvitationStatement(db: Db, row: typeof invitations.$inferInsert) {

@@ -2,7 +2,7 @@
 // rows, and precise answers to bad input.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PublicInvitation } from "../../src/services/invitations";
+import { MAX_PENDING_INVITATIONS, type PublicInvitation } from "../../src/services/invitations";
 import { type Account, api, createOrg, ORIGIN, signUp } from "../helpers/api";
 import { invite } from "../helpers/invitations";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
@@ -100,6 +100,26 @@ describe("POST …/invitations", () => {
   it("rejects a non-JSON body with 415", async () => {
     const res = await api("POST", base(), { token: owner.token, rawBody: JSON.stringify({ email: "x@example.test", role: "member" }) });
     expectFailure(res, 415, "unsupported_media_type");
+  });
+
+  it(`holds at most ${MAX_PENDING_INVITATIONS} pending invitations per organization: 409 past that, storing nothing`, async () => {
+    const id = await createOrg(owner);
+    const email = (i: number) => `bound-${i}@example.test`;
+    for (let i = 0; i < MAX_PENDING_INVITATIONS; i++) expectOk(await create({ email: email(i), role: "viewer" }, owner, id), 201);
+    const over = await create({ email: "one-too-many@example.test", role: "viewer" }, owner, id);
+    expectFailure(over, 409, "conflict");
+    expect(over.body.message).toBe(
+      `This organization already has ${MAX_PENDING_INVITATIONS} pending invitations, the most it may hold. Revoke some, or wait until they are accepted or expire.`,
+    );
+    expect(await auditRows(over.headers.get("x-request-id"))).toEqual([]);
+    // Re-inviting an email replaces its own invitation, so it still works at the bound.
+    const replaced = expectOk(await create({ email: email(0), role: "member" }, owner, id), 201);
+    // Revoking one makes room for another.
+    expectOk(await api("DELETE", `${base(id)}/${replaced.invitation.id}`, { token: owner.token }));
+    expectOk(await create({ email: "one-too-many@example.test", role: "viewer" }, owner, id), 201);
+    const live = await api("GET", `${base(id)}?limit=100`, { token: owner.token });
+    expect(expectOk(live)).toHaveLength(MAX_PENDING_INVITATIONS);
+    expect(live.body.pagination.next_cursor).toBeNull();
   });
 });
 
