@@ -75,11 +75,11 @@ try {
     console.log(`${formatRow(label, combine(runs), baseline)}   rounds ${shares}`);
   }
   console.log("\nShare: throughput as a share of /health over all rounds; rounds: the same, round by round.");
-  if (routes.every((r) => combine(r.runs).cpu)) {
+  const cpuRows = routes.map(({ label, runs }) => ({ label, cpu: combine(runs).cpu }));
+  if (cpuRows.every((r) => r.cpu)) {
     console.log("\nCPU per request (ms), over the same runs: where each route's time goes on this machine's cores");
     console.log(`${"route".padEnd(34)} ${"workerd".padStart(8)} ${"redis".padStart(8)} ${"node".padStart(8)} ${"machine".padStart(8)}`);
-    for (const { label, runs } of routes) {
-      const cpu = combine(runs).cpu;
+    for (const { label, cpu } of cpuRows) {
       if (!cpu) continue;
       const cells = [cpu.workerd, cpu.redis, cpu.node, cpu.machine].map((v) => v.toFixed(2).padStart(8)).join(" ");
       console.log(`${label.padEnd(34)} ${cells}`);

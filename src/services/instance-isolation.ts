@@ -38,18 +38,6 @@ async function sharingOf(ctx: ServiceContext, orgId: string, columns: IsolationC
   return countOtherOrganizationsOnServer(ctx.db, orgId, { address: columns.serverAddress, runId: columns.serverRunId });
 }
 
-/**
- * Admits a newly attached or re-pointed upstream under the one-server-per-organization policy.
- * @throws AppError unprocessable_entity in production when another organization already uses the
- * server, unless the operator set ALLOW_SHARED_UPSTREAM_SERVERS=true.
- */
-export async function admitServer(ctx: ServiceContext, orgId: string, columns: IsolationColumns): Promise<void> {
-  if (!refusesSharedServers(ctx.config)) return;
-  const sharing = await sharingOf(ctx, orgId, columns);
-  if (sharing.organizations === 0) return;
-  throw serverTaken(columns.serverAddress);
-}
-
 function serverTaken(address: string | null): AppError {
   const message = "this Redis server is already used by another organization";
   return new AppError(
@@ -61,9 +49,11 @@ function serverTaken(address: string | null): AppError {
 }
 
 /**
- * The policy again, inside the batch that stores the instance: admitServer checked before the
- * batch, and another organization may have attached the same server since. Add the statements to
- * the batch and pass its failure through `refusedIfTaken`.
+ * The one-server-per-organization policy for a newly attached or re-pointed upstream, as part of the
+ * batch that stores it, so two organizations attaching one server at once cannot both get it. Add
+ * the statements to the batch and pass its failure through `refusedIfTaken`: in production it is a
+ * 422 when another organization already uses the server, unless the operator set
+ * ALLOW_SHARED_UPSTREAM_SERVERS=true.
  */
 export function serverGuard(ctx: ServiceContext, orgId: string, columns: Partial<IsolationColumns>) {
   const address = columns.serverAddress ?? null;

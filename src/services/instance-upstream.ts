@@ -1,6 +1,6 @@
 // An instance's upstream as the management side handles it: validating a new endpoint against the
 // driver's rules and the allowed hosts, checking it answers through the given credentials, probing
-// what those credentials reach, applying the shared-server policy, and sealing the credentials
+// what those credentials reach, and sealing the credentials
 // (never stored or returned in the clear); and opening the stored ones again for a later check.
 import { AppError } from "../errors";
 import { deriveAeadKey, open, seal } from "../lib/aead";
@@ -10,7 +10,7 @@ import { type DriverName, parseEndpoint, type UpstreamCredentials } from "../ups
 import type { UpstreamTarget } from "../upstream/driver";
 import { DRIVERS } from "../upstream/table";
 import type { ServiceContext } from "./context";
-import { admitServer, probeIsolation } from "./instance-isolation";
+import { probeIsolation } from "./instance-isolation";
 
 function upstreamTarget(
   ctx: ServiceContext,
@@ -48,17 +48,11 @@ async function checkUpstream(driver: DriverName, target: UpstreamTarget): Promis
 }
 
 /**
- * Validates, checks and probes a new endpoint, applies the shared-server policy, and seals the
- * credentials: everything an attached or re-pointed instance stores about its upstream.
+ * Validates, checks and probes a new endpoint and seals the credentials: everything an attached or
+ * re-pointed instance stores about its upstream. The shared-server policy is applied by the batch
+ * that stores it (serverGuard in ./instance-isolation.ts).
  */
-export async function resolveEndpoint(
-  ctx: ServiceContext,
-  orgId: string,
-  instanceId: string,
-  driver: DriverName,
-  endpoint: string,
-  token?: string,
-) {
+export async function resolveEndpoint(ctx: ServiceContext, instanceId: string, driver: DriverName, endpoint: string, token?: string) {
   const parsed = parseEndpoint(driver, endpoint, token, {
     allowedHosts: ctx.config.ALLOWED_UPSTREAM_HOSTS,
     allowPlainHttp: ctx.config.ENVIRONMENT !== "production",
@@ -68,7 +62,6 @@ export async function resolveEndpoint(
   const target = upstreamTarget(ctx, instanceId, parsed.endpoint, parsed.credentials);
   await checkUpstream(driver, target);
   const isolation = await probeIsolation(driver, target);
-  await admitServer(ctx, orgId, isolation);
   const key = await deriveAeadKey(ctx.config.ENCRYPTION_KEY, CREDENTIALS_PURPOSE);
   const ciphertext = parsed.credentials ? await seal(key, JSON.stringify(parsed.credentials), instanceId) : null;
   return { endpoint: parsed.endpoint, credentialsCiphertext: ciphertext, credentialHint: parsed.hint, ...isolation };

@@ -109,7 +109,7 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     name: input.name,
     slug: input.slug,
     driver: input.driver,
-    ...(await resolveEndpoint(ctx, orgId, id, input.driver, input.endpoint, input.token)),
+    ...(await resolveEndpoint(ctx, id, input.driver, input.endpoint, input.token)),
     disabled: false,
     allowAdmin: input.allow_admin ?? false,
     allowScripts: input.allow_scripts ?? true,
@@ -175,9 +175,7 @@ export async function updateInstance(
   const limits = limitPatch(ctx.config, input);
   refusePlacement(current.driver, input);
   const rotating = input.endpoint !== undefined || input.token !== undefined;
-  const connection = rotating
-    ? await resolveEndpoint(ctx, access.organization.id, id, current.driver, input.endpoint ?? current.endpoint, input.token)
-    : {};
+  const connection = rotating ? await resolveEndpoint(ctx, id, current.driver, input.endpoint ?? current.endpoint, input.token) : {};
   const patch: Partial<InstanceRow> = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.slug !== undefined ? { slug: input.slug } : {}),

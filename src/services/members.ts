@@ -22,7 +22,7 @@ type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
 
 export function presentMember(m: MemberRow) {
   return {
-    user_id: m.userId,
+    user_id: m.id,
     email: m.email,
     username: m.username,
     first_name: m.firstName,
@@ -42,11 +42,7 @@ export async function listOrganizationMembers(
   cursor?: string,
 ): Promise<Page<PublicMember>> {
   const rows = await listMembers(ctx.db, access.organization.id, { limit: limit + 1, after: parseCursor(cursor) });
-  return toPage(
-    rows.map((r) => ({ ...r, id: r.userId })),
-    limit,
-    presentMember,
-  );
+  return toPage(rows, limit, presentMember);
 }
 
 async function memberView(ctx: ServiceContext, orgId: string, userId: string) {

@@ -70,10 +70,7 @@ export function deleteInstanceStatement(db: Db, orgId: string, id: string) {
 
 export type ServerSharing = { instances: number; organizations: number };
 
-/**
- * How many instances of OTHER organizations sit on the same upstream server: the same address, or
- * the same Redis run_id when one is known. Counts only; the caller never sees their ids.
- */
+/** The same upstream server: the same address, or the same Redis run_id when one is known. */
 function sameServer(server: { address: string; runId: string | null }) {
   return server.runId
     ? or(eq(redisInstances.serverAddress, server.address), eq(redisInstances.serverRunId, server.runId))
@@ -93,6 +90,7 @@ export function assertServerUnsharedStatement(db: Db, orgId: string, server: { a
   return failBatchIf(db, orgId, exists(taken));
 }
 
+/** How many instances of OTHER organizations sit on the same upstream server. Counts only; the caller never sees their ids. */
 export async function countOtherOrganizationsOnServer(
   db: Db,
   orgId: string,

@@ -55,7 +55,7 @@ export function deleteOrganizationStatement(db: Db, orgId: string) {
 }
 
 const MEMBER_COLUMNS = {
-  userId: users.id,
+  id: users.id,
   email: users.email,
   username: users.username,
   firstName: users.firstName,
