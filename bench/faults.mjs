@@ -3,7 +3,7 @@
 // the Redis killed mid-load and restarted (502s, time to full recovery), a stalled Redis (504s, then
 // recovery), and clients that vanish mid-request (connections to Redis must stay bounded).
 import { startRedisServer } from "../scripts/redis-server.mjs";
-import { startRig } from "./rig.mjs";
+import { REDIS_USER_ARGS, startRig } from "./rig.mjs";
 
 const concurrency = Number(process.env.FAULT_CONCURRENCY ?? 20);
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
@@ -48,9 +48,8 @@ try {
     await sleep(1_500);
     await rig.redis.stop();
     await sleep(2_000);
-    const again = await startRedisServer({ port, quiet: true });
+    const again = await startRedisServer({ port, quiet: true, args: REDIS_USER_ARGS });
     rig.redis.stop = again.stop;
-    await again.command(["ACL", "SETUSER", "gate", "on", ">gate-secret-pw", "~*", "&*", "+@all"]);
     return performance.now();
   });
   console.log("Redis killed for 2 s under load:", JSON.stringify(kill.byStatus));

@@ -3,8 +3,10 @@
 // upstream round trips per request (GET, 10-command pipeline) through a proxy adding DELAY_MS each
 // way in front of a password-protected Redis; edge GET throughput as a share of the bare /health
 // route; and how many requests awaited the UsageMeter (Server-Timing desc=awaited) vs spent a lease.
+
+import { startSocketCeiling } from "./ceiling.mjs";
 import { combine, formatRow, measure } from "./load.mjs";
-import { startRig } from "./rig.mjs";
+import { COMPATIBILITY_DATE, startRig } from "./rig.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -44,9 +46,6 @@ try {
     }
   }
 
-  console.log(
-    `\nThroughput: ${rounds} rounds of ${seconds} s per route, routes taking turns (a drift of the machine hits all three), ${concurrency} concurrent clients, no proxy, no added delay\n`,
-  );
   await fetch(`${rig.stack.url}`, { method: "POST", headers, body: JSON.stringify(["SET", "bench:key", "x".repeat(100)]) });
   const meter = { awaited: 0, lease: 0 };
   /** @param {string} url */
@@ -59,33 +58,74 @@ try {
   };
   const pooled = await rig.plainInstance("pooled");
   const direct = await rig.plainInstance("direct");
-  /** @type {{ label: string, send: () => Promise<Response>, runs: Awaited<ReturnType<typeof measure>>[] }[]} */
-  const routes = [
-    { label: "GET /health (bare route)", send: () => fetch(`${rig.stack.base}/health`), runs: [] },
-    { label: "GET, pooled transport", send: sendGet(pooled.url), runs: [] },
-    { label: "GET, direct transport", send: sendGet(direct.url), runs: [] },
+  const entry = await rig.workerEntry();
+  const ceiling = await startSocketCeiling({
+    port: rig.redis.port,
+    ...rig.redisUser,
+    key: "bench:key",
+    compatibilityDate: COMPATIBILITY_DATE,
+  });
+  /** @typedef {{ label: string, send: () => Promise<Response>, runs: Awaited<ReturnType<typeof measure>>[] }} Route */
+  /** @param {string} base @param {string} label @returns {Route[]} */
+  const edgeRoutes = (base, label) => [
+    { label: `GET /health ${label}`, send: () => fetch(`${base}/health`), runs: [] },
+    { label: `GET, pooled ${label}`, send: sendGet(pooled.url.replace(rig.stack.base, base)), runs: [] },
+    { label: `GET, direct ${label}`, send: sendGet(direct.url.replace(rig.stack.base, base)), runs: [] },
   ];
-  for (let round = 0; round < rounds; round++) {
-    for (const route of routes) route.runs.push(await measure(route.send, { seconds, concurrency, cpu: true }));
+  /** Each group's first route is its bare route, the 100 % of its shares. @type {{ title: string, routes: Route[] }[]} */
+  const groups = [
+    {
+      title: "Through wrangler dev's proxy worker (what `npm run dev` serves; every request crosses two workerd processes)",
+      routes: edgeRoutes(rig.stack.base, "(proxy)"),
+    },
+    ...(entry
+      ? [{ title: "Straight to the Worker's own entry (no proxy, as in production)", routes: edgeRoutes(entry, "(straight)") }]
+      : []),
+    {
+      title: "Ceiling: a minimal Worker doing only a direct request's socket steps (bench/ceiling.mjs, no proxy)",
+      routes: [
+        { label: "GET, answers at once", send: () => fetch(`${ceiling.base}/bare`), runs: [] },
+        {
+          label: "POST, body + connect/AUTH/GET/close",
+          send: () => fetch(`${ceiling.base}/socket`, { method: "POST", headers, body: get }),
+          runs: [],
+        },
+      ],
+    },
+  ];
+  const routes = groups.flatMap((g) => g.routes);
+  console.log(
+    `\nThroughput: ${rounds} rounds of ${seconds} s per route, the ${routes.length} routes taking turns (a drift of the machine hits all), ${concurrency} concurrent clients, no delay`,
+  );
+  if (!entry) console.log("(the Worker's own entry was not found: the straight rows are left out)");
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const route of routes) route.runs.push(await measure(route.send, { seconds, concurrency, cpu: true }));
+    }
+  } finally {
+    await ceiling.stop();
   }
-  const health = routes[0]?.runs ?? [];
-  const baseline = combine(health).rps;
-  for (const { label, runs } of routes) {
-    const shares = runs.map((r, round) => `${((r.rps / (health[round]?.rps ?? r.rps)) * 100).toFixed(0)}%`).join(" ");
-    console.log(`${formatRow(label, combine(runs), baseline)}   rounds ${shares}`);
+  for (const { title, routes: members } of groups) {
+    console.log(`\n${title}`);
+    const bare = members[0]?.runs ?? [];
+    const baseline = combine(bare).rps;
+    for (const { label, runs } of members) {
+      const shares = runs.map((r, round) => `${((r.rps / (bare[round]?.rps ?? r.rps)) * 100).toFixed(0)}%`).join(" ");
+      console.log(`${formatRow(label, combine(runs), baseline)}   rounds ${shares}`);
+    }
   }
-  console.log("\nShare: throughput as a share of /health over all rounds; rounds: the same, round by round.");
+  console.log("\nShare: throughput as a share of the group's first route over all rounds; rounds: the same, round by round.");
   const cpuRows = routes.map(({ label, runs }) => ({ label, cpu: combine(runs).cpu }));
   if (cpuRows.every((r) => r.cpu)) {
     console.log("\nCPU per request (ms), over the same runs: where each route's time goes on this machine's cores");
-    console.log(`${"route".padEnd(34)} ${"workerd".padStart(8)} ${"redis".padStart(8)} ${"node".padStart(8)} ${"machine".padStart(8)}`);
+    console.log(`${"route".padEnd(38)} ${"workerd".padStart(8)} ${"redis".padStart(8)} ${"node".padStart(8)} ${"machine".padStart(8)}`);
     for (const { label, cpu } of cpuRows) {
       if (!cpu) continue;
       const cells = [cpu.workerd, cpu.redis, cpu.node, cpu.machine].map((v) => v.toFixed(2).padStart(8)).join(" ");
-      console.log(`${label.padEnd(34)} ${cells}`);
+      console.log(`${label.padEnd(38)} ${cells}`);
     }
     console.log(
-      "workerd: the Worker, its Durable Objects and wrangler's proxy worker; node: the load generator and wrangler dev; machine: every process and the kernel.",
+      "workerd: every workerd process (the Worker with its Durable Objects, wrangler's proxy worker, the ceiling's Miniflare); node: the load generator and wrangler dev; machine: every process and the kernel.",
     );
   }
   const total = meter.awaited + meter.lease;

@@ -70,5 +70,5 @@ function combineCpu(runs) {
 /** @param {string} label @param {{ rps: number, p50: number, p99: number, errors: number, requests: number }} r @param {number} [baseline] */
 export function formatRow(label, r, baseline) {
   const share = baseline ? `${((r.rps / baseline) * 100).toFixed(0).padStart(4)}%` : "    -";
-  return `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   ${share}   errors ${r.errors}/${r.requests}`;
+  return `${label.padEnd(38)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   ${share}   errors ${r.errors}/${r.requests}`;
 }

@@ -3,14 +3,27 @@
 // RedisGate stack (wrangler dev) and helpers to attach `redis` instances through a fault proxy.
 // Loopback only.
 import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { managementClient } from "../scripts/bootstrap.mjs";
 import { startFaultProxy } from "../scripts/fault-proxy.mjs";
 import { startRedisServer } from "../scripts/redis-server.mjs";
 import { startPrivateStack } from "../scripts/stack.mjs";
 
+/** The Worker's compatibility date (wrangler.toml), for Workers the benchmarks run beside it. */
+export const COMPATIBILITY_DATE =
+  readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8").match(/^compatibility_date\s*=\s*"([^"]+)"/m)?.[1] ?? "";
+
+/** The Redis ACL user every bench instance authenticates as. */
+const REDIS_USER = { username: "gate", password: "gate-secret-pw" };
+
+/**
+ * redis-server arguments that create REDIS_USER at start-up, so a restarted Redis (bench/faults.mjs)
+ * accepts the instances' credentials from its first connection.
+ */
+export const REDIS_USER_ARGS = ["--user", REDIS_USER.username, "on", `>${REDIS_USER.password}`, "~*", "&*", "+@all"];
+
 export async function startRig() {
-  const redis = await startRedisServer({ quiet: true });
-  await redis.command(["ACL", "SETUSER", "gate", "on", ">gate-secret-pw", "~*", "&*", "+@all"]);
+  const redis = await startRedisServer({ quiet: true, args: REDIS_USER_ARGS });
   const stack = await startPrivateStack({ redisUrl: redis.url });
   const api = managementClient(stack.base, stack.sessionToken);
   /** @type {{ stop(): Promise<void> }[]} */
@@ -23,7 +36,7 @@ export async function startRig() {
       name: `Bench ${n}`,
       slug: `bench-${transport}-${n}-${Date.now().toString(36)}`,
       driver: "redis",
-      endpoint: `redis://gate:gate-secret-pw@127.0.0.1:${port}`,
+      endpoint: `redis://${REDIS_USER.username}:${REDIS_USER.password}@127.0.0.1:${port}`,
       transport,
     });
     if (made.status !== 201) throw new Error(`could not create the instance: ${JSON.stringify(made.json)}`);
@@ -47,28 +60,35 @@ export async function startRig() {
   const headers = { authorization: `Bearer ${stack.key}`, "content-type": "application/json" };
   return {
     redis,
+    redisUser: REDIS_USER,
     stack,
     headers,
     instance,
     plainInstance,
     /** Resident memory (KiB) of this process's descendants named workerd. */
     workerdRssKiB() {
-      const rows = execFileSync("ps", ["-eo", "pid=,ppid=,rss=,comm="], { encoding: "utf8" })
-        .trim()
-        .split("\n")
-        .map((l) => l.trim().split(/\s+/));
-      const children = new Map();
-      for (const [pid, ppid] of rows) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-      const mine = new Set();
-      const walk = (/** @type {string} */ pid) => {
-        for (const c of children.get(pid) ?? []) {
-          if (mine.has(c)) continue;
-          mine.add(c);
-          walk(c);
+      return workerdDescendants().reduce((sum, pid) => sum + residentKiB(pid), 0);
+    },
+    /**
+     * The Worker's own HTTP entry, which `wrangler dev` hides behind a proxy worker in a workerd of
+     * its own (every request to `stack.base` crosses both): the loopback port, other than the
+     * proxy's, where a workerd of this rig answers GET /health. Null when none is found (not Linux).
+     * @returns {Promise<string | null>}
+     */
+    async workerEntry() {
+      const proxyPort = Number(new URL(stack.base).port);
+      for (const port of listeningPorts(workerdDescendants())) {
+        if (port === proxyPort) continue;
+        const base = `http://127.0.0.1:${port}`;
+        try {
+          const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) });
+          const body = await res.text();
+          if (res.ok && body.includes('"status":"ok"')) return base;
+        } catch {
+          // not an HTTP entry (an inspector or a Durable Object socket)
         }
-      };
-      walk(String(process.pid));
-      return rows.filter(([pid, , , comm]) => mine.has(pid) && comm?.startsWith("workerd")).reduce((s, r) => s + Number(r[2]), 0);
+      }
+      return null;
     },
     async stop() {
       for (const p of proxies) await p.stop().catch(() => {});
@@ -76,4 +96,71 @@ export async function startRig() {
       await redis.stop();
     },
   };
+}
+
+/** Pids of this process's descendants named workerd (from `ps`). */
+function workerdDescendants() {
+  const rows = execFileSync("ps", ["-eo", "pid=,ppid=,comm="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/));
+  /** @type {Map<string, string[]>} */
+  const children = new Map();
+  for (const [pid, ppid] of rows) if (pid && ppid) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  /** @type {Set<string>} */
+  const mine = new Set();
+  const walk = (/** @type {string} */ pid) => {
+    for (const c of children.get(pid) ?? []) {
+      if (mine.has(c)) continue;
+      mine.add(c);
+      walk(c);
+    }
+  };
+  walk(String(process.pid));
+  return rows.filter(([pid, , comm]) => pid && mine.has(pid) && comm?.startsWith("workerd")).map(([pid]) => /** @type {string} */ (pid));
+}
+
+/** @param {string} pid */
+function residentKiB(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
+  } catch {
+    return 0; // the process ended
+  }
+}
+
+/**
+ * Loopback TCP ports the given processes listen on, from /proc (Linux; empty elsewhere).
+ * @param {string[]} pids
+ */
+function listeningPorts(pids) {
+  if (!existsSync("/proc/net/tcp")) return [];
+  /** @type {Set<string>} */
+  const inodes = new Set();
+  for (const pid of pids) {
+    let fds = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // the process ended
+    }
+    for (const fd of fds) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        const inode = target.match(/^socket:\[(\d+)\]$/)?.[1];
+        if (inode) inodes.add(inode);
+      } catch {
+        // closed between listing and reading
+      }
+    }
+  }
+  const LISTEN = "0A";
+  const LOOPBACK = "0100007F";
+  return readFileSync("/proc/net/tcp", "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[3] === LISTEN && f[1]?.startsWith(`${LOOPBACK}:`) && inodes.has(f[9] ?? ""))
+    .map((f) => Number.parseInt((f[1] ?? "").split(":")[1] ?? "0", 16));
 }

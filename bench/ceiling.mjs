@@ -1,0 +1,43 @@
+// @ts-check
+// The direct transport's ceiling on this machine: a minimal Worker (Miniflare, no proxy in front)
+// whose POST /socket does only the socket steps of a direct request (read the body; connect, AUTH,
+// GET, close; each reply is small and read in one chunk) and whose GET /bare answers at once. What
+// /socket reaches as a share of /bare bounds any `direct` edge on this rig: no key, no policy, no
+// parsing, no routing. Loopback only.
+import { Miniflare } from "miniflare";
+
+/** A RESP array of bulk strings. @param {string[]} args */
+const resp = (args) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`;
+
+/**
+ * @param {{ port: number, username: string, password: string, key: string, compatibilityDate: string }} redis
+ * @returns {Promise<{ base: string, stop(): Promise<void> }>}
+ */
+export async function startSocketCeiling(redis) {
+  const script = `
+import { connect } from "cloudflare:sockets";
+const encoder = new TextEncoder();
+const AUTH = encoder.encode(${JSON.stringify(resp(["AUTH", redis.username, redis.password]))});
+const GET = encoder.encode(${JSON.stringify(resp(["GET", redis.key]))});
+const reply = () => new Response('{"result":null}', { headers: { "content-type": "application/json" } });
+export default {
+  async fetch(request) {
+    if (request.method !== "POST") return reply();
+    await request.arrayBuffer();
+    const socket = connect({ hostname: "127.0.0.1", port: ${redis.port} }, { secureTransport: "off", allowHalfOpen: false });
+    socket.closed.catch(() => {});
+    await socket.opened;
+    const writer = socket.writable.getWriter();
+    const reader = socket.readable.getReader();
+    await writer.write(AUTH);
+    await reader.read();
+    await writer.write(GET);
+    await reader.read();
+    socket.close().catch(() => {});
+    return reply();
+  },
+};`;
+  const mf = new Miniflare({ modules: true, script, compatibilityDate: redis.compatibilityDate, host: "127.0.0.1", port: 0 });
+  const url = await mf.ready;
+  return { base: url.origin, stop: () => mf.dispose() };
+}
