@@ -17,6 +17,18 @@ export const PLANS: Record<PlanName, Limits> = {
   enterprise: { maxRequestsPerDay: null, rate: null },
 };
 
+/**
+ * How many instances and live API keys (the console's own aside) an organization of each plan may
+ * hold (null: no cap). They bound what one organization can store in D1 and KV; an operator lifts
+ * them by changing the plan.
+ */
+export type PlanCaps = { maxInstances: number | null; maxApiKeys: number | null };
+export const PLAN_CAPS: Record<PlanName, PlanCaps> = {
+  free: { maxInstances: 50, maxApiKeys: 500 },
+  pro: { maxInstances: 500, maxApiKeys: 5_000 },
+  enterprise: { maxInstances: null, maxApiKeys: null },
+};
+
 type LimitColumns = {
   plan: PlanName;
   maxRequestsPerDay: number | null;

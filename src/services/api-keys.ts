@@ -10,18 +10,21 @@ import { meterFor } from "../meter/client";
 import { effectiveLimits, perSecond, rateFrom } from "../meter/plans";
 import {
   type ApiKeyRow,
+  assertLiveUserApiKeysAtMostStatement,
   findApiKey,
   insertApiKeyStatement,
   listApiKeys,
   revokeApiKeyStatement,
   updateApiKeyStatement,
 } from "../storage/api-keys";
+import { isBatchGuardFailure } from "../storage/db";
 import { putRevocation } from "../storage/directory";
 import { findInstance } from "../storage/instances";
 import type { OrganizationRow } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import type { OrgAccess } from "./organizations";
+import { capReached, planCap } from "./plan-caps";
 
 export const DEFAULT_KEY_LIFETIME_MS = 365 * DAY_MS;
 export const MAX_KEY_LIFETIME_MS = 10 * 365 * DAY_MS + 3 * DAY_MS;
@@ -157,6 +160,8 @@ export async function issueApiKey(
     throw new AppError("forbidden", "Only admins and owners can mint keys with the admin scope.");
   }
   checkKeyLimits(access.organization, input);
+  // The plan's cap is checked by the batch that stores the key: nothing before it is costly.
+  const cap = planCap(access.organization, "api_keys");
   const instanceIds = input.instance_ids?.length ? [...new Set(input.instance_ids)] : null;
   for (const instanceId of instanceIds ?? []) {
     if (!(await findInstance(ctx.db, orgId, instanceId))) throw new AppError("not_found", `Redis instance ${instanceId} not found.`);
@@ -181,23 +186,28 @@ export async function issueApiKey(
     now,
   );
   const { id, kid } = row;
-  await ctx.db.batch([
-    insertApiKeyStatement(ctx.db, row),
-    auditStatement(ctx, orgId, {
-      action: "api_key.create",
-      resourceType: "api_key",
-      resourceId: id,
-      metadata: {
-        name: row.name,
-        scopes,
-        instance_ids: instanceIds,
-        expires_at: expiresAt.toISOString(),
-        kid,
-        rate_limit: input.rate_limit ?? null,
-        max_requests_per_day: row.maxRequestsPerDay,
-      },
-    }),
-  ]);
+  await ctx.db
+    .batch([
+      insertApiKeyStatement(ctx.db, row),
+      ...(cap !== null ? [assertLiveUserApiKeysAtMostStatement(ctx.db, orgId, cap, now)] : []),
+      auditStatement(ctx, orgId, {
+        action: "api_key.create",
+        resourceType: "api_key",
+        resourceId: id,
+        metadata: {
+          name: row.name,
+          scopes,
+          instance_ids: instanceIds,
+          expires_at: expiresAt.toISOString(),
+          kid,
+          rate_limit: input.rate_limit ?? null,
+          max_requests_per_day: row.maxRequestsPerDay,
+        },
+      }),
+    ])
+    .catch((error: unknown) => {
+      throw cap !== null && isBatchGuardFailure(error) ? capReached(access.organization, "api_keys", cap) : error;
+    });
   if (input.rate_limit || input.max_requests_per_day) await pushKeyLimits(ctx, row);
   return { apiKey: presentApiKey(row), key };
 }

@@ -1,9 +1,11 @@
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import { listRevokedUnexpiredApiKeys } from "../storage/api-keys";
-import { isUniqueViolation } from "../storage/db";
+import { isBatchGuardFailure, isUniqueViolation } from "../storage/db";
 import { deleteInstanceRecord, INSTANCE_RECORD_VERSION, type InstanceRecord, putInstanceRecord, putRevocation } from "../storage/directory";
 import {
+  assertInstancesAtMostStatement,
+  countInstances,
   deleteInstanceStatement,
   findInstance,
   type InstanceRow,
@@ -23,6 +25,7 @@ import { describeIsolation, serverGuard } from "./instance-isolation";
 import { type LimitOverrides, limitFields, limitPatch } from "./instance-limits";
 import { recheckStoredUpstream, refusePlacement, resolveEndpoint } from "./instance-upstream";
 import type { OrgAccess } from "./organizations";
+import { capReached, planCap } from "./plan-caps";
 
 export function presentInstance(row: InstanceRow) {
   return {
@@ -101,6 +104,9 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
   const orgId = access.organization.id;
   const limits = limitPatch(ctx.config, input);
   refusePlacement(input.driver, input);
+  // Before the upstream is contacted: a capped organization's request costs no connection.
+  const cap = planCap(access.organization, "instances");
+  if (cap !== null && (await countInstances(ctx.db, orgId)) >= cap) throw capReached(access.organization, "instances", cap);
   const id = newId("rdb");
   const now = new Date();
   const row: InstanceRow = {
@@ -131,6 +137,7 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
   await ctx.db
     .batch([
       insertInstanceStatement(ctx.db, row),
+      ...(cap !== null ? [assertInstancesAtMostStatement(ctx.db, orgId, cap)] : []),
       ...guard.statements,
       auditStatement(ctx, orgId, {
         action: "instance.create",
@@ -139,6 +146,13 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
         metadata: { driver: row.driver, slug: row.slug },
       }),
     ])
+    .catch(async (error: unknown) => {
+      // Both guards fail the batch alike; the count tells which one did.
+      if (cap !== null && isBatchGuardFailure(error) && (await countInstances(ctx.db, orgId)) >= cap) {
+        throw capReached(access.organization, "instances", cap);
+      }
+      throw error;
+    })
     .catch(guard.refusedIfTaken)
     .catch(slugConflict);
   await putInstanceRecord(ctx.kv, toInstanceRecord(row));

@@ -21,6 +21,7 @@ import {
 } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import type { Page, ServiceContext } from "./context";
+import { presentCaps } from "./plan-caps";
 
 const presentLimits = (limits: Limits) => ({
   max_requests_per_day: limits.maxRequestsPerDay,
@@ -38,6 +39,8 @@ export function presentOrganization(org: OrganizationRow, role: Role) {
     limits: presentLimits(effectiveLimits(org)),
     /** The most owners may set: only an operator raises it. */
     plan_limits: presentLimits(ceilingLimits(org)),
+    /** How many instances and live API keys the plan lets the organization hold (null: no cap). */
+    caps: presentCaps(org),
     suspended: org.suspendedAt !== null,
     /** Viewers may read data in the dashboard's console (off by default). */
     viewer_data_access: org.viewerDataAccess,

@@ -1,12 +1,25 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { and, desc, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
-import type { Db } from "./db";
+import { type Db, failBatchIf } from "./db";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 export function insertApiKeyStatement(db: Db, row: typeof apiKeys.$inferInsert) {
   return db.insert(apiKeys).values(row);
+}
+
+/** An organization's keys minted by people (not the dashboard console's), neither revoked nor expired at `now`. */
+const liveUserKeys = (orgId: string, now: Date) =>
+  and(eq(apiKeys.organizationId, orgId), eq(apiKeys.kind, "user"), isNull(apiKeys.revokedAt), gt(apiKeys.expiresAt, now));
+
+/**
+ * For the batch that mints a key (after its insert): fails the whole batch when the organization then
+ * holds more than `max` live keys, so concurrent mints cannot pass the cap together.
+ */
+export function assertLiveUserApiKeysAtMostStatement(db: Db, orgId: string, max: number, now: Date) {
+  const held = db.select({ n: count() }).from(apiKeys).where(liveUserKeys(orgId, now));
+  return failBatchIf(db, orgId, sql`(${held}) > ${max}`);
 }
 
 export async function findApiKey(db: Db, orgId: string, id: string): Promise<ApiKeyRow | undefined> {

@@ -1,5 +1,5 @@
 // D1 queries for Redis instances. Credentials are stored sealed; this module never sees plaintext.
-import { and, countDistinct, desc, eq, exists, lt, ne, or, sql } from "drizzle-orm";
+import { and, count, countDistinct, desc, eq, exists, lt, ne, or, sql } from "drizzle-orm";
 import { redisInstances } from "../../drizzle/schema";
 import { type Db, failBatchIf } from "./db";
 
@@ -66,6 +66,22 @@ export function updateIsolationStatement(
 
 export function deleteInstanceStatement(db: Db, orgId: string, id: string) {
   return db.delete(redisInstances).where(and(eq(redisInstances.organizationId, orgId), eq(redisInstances.id, id)));
+}
+
+const ofOrganization = (orgId: string) => eq(redisInstances.organizationId, orgId);
+
+export async function countInstances(db: Db, orgId: string): Promise<number> {
+  const row = await db.select({ n: count() }).from(redisInstances).where(ofOrganization(orgId)).get();
+  return row?.n ?? 0;
+}
+
+/**
+ * For the batch that attaches an instance (after its insert): fails the whole batch when the
+ * organization then holds more than `max`, so concurrent attaches cannot pass the cap together.
+ */
+export function assertInstancesAtMostStatement(db: Db, orgId: string, max: number) {
+  const held = db.select({ n: count() }).from(redisInstances).where(ofOrganization(orgId));
+  return failBatchIf(db, orgId, sql`(${held}) > ${max}`);
 }
 
 export type ServerSharing = { instances: number; organizations: number };

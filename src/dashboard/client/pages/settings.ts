@@ -30,6 +30,10 @@ function usedToday(used: number | null, quota: number | null): HTMLElement {
   return quotaMeter(used, quota, "settings-quota");
 }
 
+function describeCap(cap: number | null, note = ""): string {
+  return cap === null ? "no cap" : `up to ${formatCount(cap)}${note ? ` ${note}` : ""}`;
+}
+
 function planView(org: PublicOrganization, used: number | null): HTMLElement[] {
   const { limits, plan_limits: ceiling } = org;
   const lowered = (now: string, plan: string) => (now === plan ? now : `${now} (the plan allows ${plan})`);
@@ -41,6 +45,8 @@ function planView(org: PublicOrganization, used: number | null): HTMLElement[] {
         h("span", { id: "org-quota" }, lowered(describeQuota(limits.max_requests_per_day), describeQuota(ceiling.max_requests_per_day))),
       ],
       ["Rate limit", h("span", { id: "org-rate" }, lowered(describeLimitRate(limits.rate_limit), describeLimitRate(ceiling.rate_limit)))],
+      ["Instances", h("span", { id: "org-cap-instances" }, describeCap(org.caps.max_instances))],
+      ["API keys", h("span", { id: "org-cap-keys" }, describeCap(org.caps.max_api_keys, "live keys"))],
     ),
     usedToday(used, limits.max_requests_per_day),
     h("p", { class: "hint" }, "Only an operator changes the plan or raises its limits. The quota counts commands per UTC day."),
