@@ -58,6 +58,9 @@ export const organizations = sqliteTable(
     maxRequestsPerDay: integer("max_requests_per_day"),
     rateLimitRequests: integer("rate_limit_requests"),
     rateLimitWindowSeconds: integer("rate_limit_window_seconds"),
+    /** Overrides of the plan's caps on instances and live API keys (src/services/plan-caps.ts); null: the plan's. */
+    maxInstances: integer("max_instances"),
+    maxApiKeys: integer("max_api_keys"),
     /** Whether viewers may read data through the dashboard's console (a read-only console key). Off by default. */
     viewerDataAccess: integer("viewer_data_access", { mode: "boolean" }).notNull().default(false),
     /** Owners' own lower limits, applied under the operator's (never above them). */

@@ -107,6 +107,8 @@ export const OperatorLimitsSchema = z
     plan: z.enum(PLAN_NAMES).optional(),
     max_requests_per_day: z.number().int().min(1).max(1_000_000_000_000).nullable().optional(),
     rate_limit: rateLimit.nullable().optional(),
+    max_instances: z.number().int().min(0).max(1_000_000).nullable().optional(),
+    max_api_keys: z.number().int().min(0).max(1_000_000).nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 

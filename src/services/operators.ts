@@ -110,9 +110,15 @@ export type OperatorLimitsInput = {
   plan?: PlanName | undefined;
   max_requests_per_day?: number | null | undefined;
   rate_limit?: { requests: number; window_seconds: 1 | 60 } | null | undefined;
+  max_instances?: number | null | undefined;
+  max_api_keys?: number | null | undefined;
 };
 
-/** Sets an organization's plan and the operator's overrides (the ceiling owners stay under). */
+/**
+ * Sets an organization's plan and the operator's overrides: the ceiling owners stay under, and the
+ * caps on instances and live API keys (lowering a cap below what the organization holds removes
+ * nothing; it refuses new ones until the count is under it).
+ */
 export async function setOrganizationCeiling(ctx: ServiceContext, orgId: string, input: OperatorLimitsInput) {
   const org = await requireOrganization(ctx, orgId);
   const next: OrganizationRow = {
@@ -121,6 +127,8 @@ export async function setOrganizationCeiling(ctx: ServiceContext, orgId: string,
     maxRequestsPerDay: input.max_requests_per_day === undefined ? org.maxRequestsPerDay : input.max_requests_per_day,
     rateLimitRequests: input.rate_limit === undefined ? org.rateLimitRequests : (input.rate_limit?.requests ?? null),
     rateLimitWindowSeconds: input.rate_limit === undefined ? org.rateLimitWindowSeconds : (input.rate_limit?.window_seconds ?? null),
+    maxInstances: input.max_instances === undefined ? org.maxInstances : input.max_instances,
+    maxApiKeys: input.max_api_keys === undefined ? org.maxApiKeys : input.max_api_keys,
     updatedAt: new Date(),
   };
   await updateOrganizationLimitsStatement(ctx.db, orgId, {
@@ -128,6 +136,8 @@ export async function setOrganizationCeiling(ctx: ServiceContext, orgId: string,
     maxRequestsPerDay: next.maxRequestsPerDay,
     rateLimitRequests: next.rateLimitRequests,
     rateLimitWindowSeconds: next.rateLimitWindowSeconds,
+    maxInstances: next.maxInstances,
+    maxApiKeys: next.maxApiKeys,
   });
   await meterFor(ctx.meter, orgId).configure(orgId, effectiveLimits(next));
   return presentForOperator(ctx, next, Date.now());

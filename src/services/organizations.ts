@@ -86,6 +86,8 @@ export async function createOrganization(
     description: input.description ?? null,
     plan: "free",
     maxRequestsPerDay: null,
+    maxInstances: null,
+    maxApiKeys: null,
     rateLimitRequests: null,
     rateLimitWindowSeconds: null,
     viewerDataAccess: false,

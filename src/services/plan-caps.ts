@@ -1,6 +1,7 @@
-// The plan's caps on what an organization holds: instances and live API keys (meter/plans.ts
-// declares them). Each is checked inside the batch that stores the new row, so concurrent requests
-// cannot pass a cap together; an instance's also before its upstream is contacted.
+// The caps on what an organization holds: instances and live API keys. Its plan sets them
+// (meter/plans.ts); an operator may override either for one organization. Each is checked inside the
+// batch that stores the new row, so concurrent requests cannot pass a cap together; an instance's
+// also before its upstream is contacted.
 import { AppError } from "../errors";
 import { PLAN_CAPS, type PlanName } from "../meter/plans";
 
@@ -11,22 +12,25 @@ const WHAT = {
 
 export type CappedResource = keyof typeof WHAT;
 
-/** The cap of the organization's plan on `what` (null: none). */
-export function planCap(org: { plan: PlanName }, what: CappedResource): number | null {
-  return PLAN_CAPS[org.plan][WHAT[what].field];
+type CapColumns = { plan: PlanName; maxInstances: number | null; maxApiKeys: number | null };
+
+/** The organization's cap on `what`: the operator's override, else its plan's (null: none). */
+export function planCap(org: CapColumns, what: CappedResource): number | null {
+  const field = WHAT[what].field;
+  return org[field] ?? PLAN_CAPS[org.plan][field];
 }
 
-/** 409 for a request that would take the organization past its plan's cap. */
-export function capReached(org: { plan: PlanName }, what: CappedResource, cap: number): AppError {
+/** 409 for a request that would take the organization past its cap. */
+export function capReached(org: CapColumns, what: CappedResource, cap: number): AppError {
   const { noun, remedy } = WHAT[what];
   return new AppError(
     "conflict",
-    `This organization holds ${cap} ${noun}, the most its plan (${org.plan}) allows. ` +
-      `${remedy}, or ask an operator of this deployment to move the organization to a larger plan.`,
+    `This organization holds ${cap} ${noun}, the most it may hold on its plan (${org.plan}). ` +
+      `${remedy}, or ask an operator of this deployment to raise the cap.`,
   );
 }
 
-/** The caps as the API presents them (null: none). */
-export function presentCaps(org: { plan: PlanName }) {
+/** The caps that apply, as the API presents them (null: none). */
+export function presentCaps(org: CapColumns) {
   return { max_instances: planCap(org, "instances"), max_api_keys: planCap(org, "api_keys") };
 }

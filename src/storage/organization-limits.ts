@@ -5,10 +5,13 @@ import { memberships, organizations } from "../../drizzle/schema";
 import type { Db } from "./db";
 import type { OrganizationRow } from "./organizations";
 
-export type LimitColumns = Pick<OrganizationRow, "plan" | "maxRequestsPerDay" | "rateLimitRequests" | "rateLimitWindowSeconds">;
+export type LimitColumns = Pick<
+  OrganizationRow,
+  "plan" | "maxRequestsPerDay" | "rateLimitRequests" | "rateLimitWindowSeconds" | "maxInstances" | "maxApiKeys"
+>;
 export type OwnerLimitColumns = Pick<OrganizationRow, "ownerMaxRequestsPerDay" | "ownerRateLimitRequests" | "ownerRateLimitWindowSeconds">;
 
-/** The operator's plan and overrides (the ceiling). */
+/** The operator's plan and overrides (the ceiling, and the caps on instances and keys). */
 export function updateOrganizationLimitsStatement(db: Db, orgId: string, limits: LimitColumns) {
   return db
     .update(organizations)

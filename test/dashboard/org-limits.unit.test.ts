@@ -5,6 +5,7 @@ import {
   describeLimitRate,
   describeMembers,
   describeQuota,
+  parseCap,
   parseLimitRate,
   parseQuota,
   readResetToken,
@@ -44,6 +45,17 @@ describe("org limits", () => {
     expect(parseLimitRate("5000", "1", null)).toEqual({ ok: true, value: { requests: 5000, window_seconds: 1 } });
     expect(parseLimitRate("5000", "1")).toEqual({ ok: true, value: { requests: 5000, window_seconds: 1 } });
     for (const bad of ["0", "x", "1000001", "2.5"]) expect(parseLimitRate(bad, "1").ok, bad).toBe(false);
+  });
+
+  it("reads an operator's cap: empty means the plan's, zero freezes, junk and more than a million are refused", () => {
+    expect(parseCap("", "instances")).toEqual({ ok: true, value: null });
+    expect(parseCap(" 1,500 ", "instances")).toEqual({ ok: true, value: 1500 });
+    expect(parseCap("0", "API keys")).toEqual({ ok: true, value: 0 });
+    expect(parseCap("1000001", "API keys")).toEqual({
+      ok: false,
+      message: "The cap on API keys must be a whole number from 0 to 1,000,000.",
+    });
+    for (const bad of ["-1", "2.5", "many", "1e3"]) expect(parseCap(bad, "instances").ok, bad).toBe(false);
   });
 
   it("summarises members per role, owners first", () => {

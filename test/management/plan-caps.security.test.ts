@@ -67,8 +67,8 @@ describe("instances per organization", () => {
     const refused = await attach(owner.token, orgId, "redis://127.0.0.1:1");
     expectFailure(refused, 409, "conflict");
     expect(refused.body.message).toBe(
-      `This organization holds ${MAX_INSTANCES} Redis instances, the most its plan (free) allows. ` +
-        "Delete one, or ask an operator of this deployment to move the organization to a larger plan.",
+      `This organization holds ${MAX_INSTANCES} Redis instances, the most it may hold on its plan (free). ` +
+        "Delete one, or ask an operator of this deployment to raise the cap.",
     );
     expect(await countInstances(db, orgId)).toBe(MAX_INSTANCES);
 
@@ -103,8 +103,8 @@ describe("live API keys per organization", () => {
     const refused = await mint(owner.token, orgId);
     expectFailure(refused, 409, "conflict");
     expect(refused.body.message).toBe(
-      `This organization holds ${MAX_KEYS} live API keys, the most its plan (free) allows. ` +
-        "Revoke one (revoked and expired keys do not count), or ask an operator of this deployment to move the organization to a larger plan.",
+      `This organization holds ${MAX_KEYS} live API keys, the most it may hold on its plan (free). ` +
+        "Revoke one (revoked and expired keys do not count), or ask an operator of this deployment to raise the cap.",
     );
 
     expect((await api("DELETE", `/api/organizations/${orgId}/api-keys/${model.api_key.id}`, { token: owner.token })).status).toBe(200);
@@ -122,7 +122,7 @@ describe("live API keys per organization", () => {
   });
 });
 
-describe("an operator lifts the caps with the plan", () => {
+describe("operators set the caps", () => {
   it("shows the caps on the organization and drops them on the enterprise plan", async () => {
     const owner = await signUp();
     const orgId = await createOrg(owner);
@@ -139,4 +139,48 @@ describe("an operator lifts the caps with the plan", () => {
     expect(lifted.caps).toEqual({ max_instances: null, max_api_keys: null });
     expectOk(await mint(owner.token, orgId), 201);
   });
+
+  it("overrides a cap for one organization: raised, lowered below what it holds (nothing removed), back to the plan's with null", async () => {
+    const owner = await signUp();
+    const orgId = await createOrg(owner);
+    const op = await operator();
+    const setCaps = (body: Record<string, unknown>) => api("PUT", `/api/admin/organizations/${orgId}/limits`, { token: op.token, body });
+    const model = await mintKey(owner, orgId);
+    await addKeys(orgId, model.api_key.id, MAX_KEYS - 1);
+    expectFailure(await mint(owner.token, orgId), 409, "conflict");
+
+    expect(expectOk(await setCaps({ max_api_keys: MAX_KEYS + 1 })).caps).toEqual({
+      max_instances: MAX_INSTANCES,
+      max_api_keys: MAX_KEYS + 1,
+    });
+    expectOk(await mint(owner.token, orgId), 201);
+    const refused = await mint(owner.token, orgId);
+    expectFailure(refused, 409, "conflict");
+    expect(refused.body.message).toContain(`holds ${MAX_KEYS + 1} live API keys`);
+
+    // Lowered under what the organization holds: every key still works, no new one is minted.
+    expectOk(await setCaps({ max_api_keys: 2, max_instances: 0 }));
+    expect((await api("GET", `/api/organizations/${orgId}/api-keys/${model.api_key.id}`, { token: owner.token })).status).toBe(200);
+    expectFailure(await mint(owner.token, orgId), 409, "conflict");
+    expectFailure(await attach(owner.token, orgId), 409, "conflict");
+
+    expect(expectOk(await setCaps({ max_api_keys: null, max_instances: null })).caps).toEqual({
+      max_instances: MAX_INSTANCES,
+      max_api_keys: MAX_KEYS,
+    });
+    expectOk(await attach(owner.token, orgId), 201);
+  });
+
+  it.each([[{ max_instances: -1 }], [{ max_api_keys: 1.5 }], [{ max_api_keys: "10" }], [{ max_instances: 1_000_001 }]])(
+    "refuses the override %j with 400 and changes nothing",
+    async (body) => {
+      const owner = await signUp();
+      const orgId = await createOrg(owner);
+      const op = await operator();
+      const res = await api("PUT", `/api/admin/organizations/${orgId}/limits`, { token: op.token, body });
+      expectFailure(res, 400, "invalid_request");
+      const org = expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }));
+      expect(org.caps).toEqual({ max_instances: MAX_INSTANCES, max_api_keys: MAX_KEYS });
+    },
+  );
 });

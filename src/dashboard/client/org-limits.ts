@@ -42,6 +42,16 @@ export function parseQuota(text: string, ceiling?: number | null): Parsed<number
   return { ok: true, value: n };
 }
 
+const MAX_CAP = 1_000_000;
+
+/** An operator's cap on instances or live API keys from a form: "" is null (the plan's applies); otherwise 0 to 10^6. */
+export function parseCap(text: string, what: string): Parsed<number | null> {
+  if (text.trim() === "") return { ok: true, value: null };
+  const n = readWhole(text);
+  if (n === null || n > MAX_CAP) return { ok: false, message: `The cap on ${what} must be a whole number from 0 to 1,000,000.` };
+  return { ok: true, value: n };
+}
+
 /**
  * A per-key rate limit from a form: "" requests is null (the plan's applies); otherwise 1 to 10^6
  * requests per second or minute and, when a ceiling is given, no looser than it.

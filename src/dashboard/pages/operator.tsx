@@ -34,6 +34,14 @@ const PlanDialog: FC = () => (
         </div>
         <p class="hint">Empty: the plan's rate. Owners may set lower limits of their own, never higher.</p>
       </fieldset>
+      <fieldset class="field">
+        <legend>Caps override</legend>
+        <div class="row">
+          <Field id="plan-instances" label="Instances" name="instances" inputmode="numeric" />
+          <Field id="plan-keys" label="Live API keys" name="keys" inputmode="numeric" />
+        </div>
+        <p class="hint">Empty: the plan's cap. A cap below what the organization holds removes nothing; it refuses new ones.</p>
+      </fieldset>
       <Status />
       <div class="actions">
         <button type="button" class="button" id="plan-cancel">

@@ -1,13 +1,13 @@
 // The operators' page in the browser: organizations (plan and limit overrides in a dialog, suspend
 // and resume) and accounts (find by email, one-time reset links shown once, promote and demote).
-import { PLANS, type PlanName } from "../../../meter/plans";
+import { PLAN_CAPS, PLANS, type PlanName } from "../../../meter/plans";
 import { api, must } from "../api";
 import type { IssuedReset, OperatorAccount, OperatorOrganization } from "../api-types";
 import { $, badge, code, h, table } from "../elements";
 import { codeBlock, confirmAction, say, state, toast } from "../feedback";
 import { formatCount, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
-import { describeLimitRate, describeMembers, describeQuota, parseLimitRate, parseQuota } from "../org-limits";
+import { describeLimitRate, describeMembers, describeQuota, parseCap, parseLimitRate, parseQuota } from "../org-limits";
 
 const planWords = (plan: PlanName) => {
   const limits = PLANS[plan];
@@ -55,7 +55,17 @@ function planDialog(onSaved: (org: OperatorOrganization) => void) {
     if (!quota.ok) throw new Error(quota.message);
     const rate = parseLimitRate(field(form, "requests"), field(form, "window"));
     if (!rate.ok) throw new Error(rate.message);
-    const body = { plan: plan.value, max_requests_per_day: quota.value, rate_limit: rate.value };
+    const instances = parseCap(field(form, "instances"), "instances");
+    if (!instances.ok) throw new Error(instances.message);
+    const keys = parseCap(field(form, "keys"), "API keys");
+    if (!keys.ok) throw new Error(keys.message);
+    const body = {
+      plan: plan.value,
+      max_requests_per_day: quota.value,
+      rate_limit: rate.value,
+      max_instances: instances.value,
+      max_api_keys: keys.value,
+    };
     const saved = await must<OperatorOrganization>("PUT", `/api/admin/organizations/${current?.id}/limits`, body);
     dialog.close();
     onSaved(saved.data);
@@ -80,6 +90,11 @@ function planDialog(onSaved: (org: OperatorOrganization) => void) {
         : String(ceiling.max_requests_per_day);
     $<HTMLInputElement>("[name=requests]", form).value = rateIsPlan || !rate ? "" : String(rate.requests);
     $<HTMLSelectElement>("[name=window]", form).value = String(rate?.window_seconds ?? 1);
+    // A cap equal to the plan's shows empty, as the quota does: saving keeps following the plan.
+    const caps = PLAN_CAPS[org.plan];
+    $<HTMLInputElement>("[name=instances]", form).value =
+      org.caps.max_instances === caps.maxInstances ? "" : String(org.caps.max_instances);
+    $<HTMLInputElement>("[name=keys]", form).value = org.caps.max_api_keys === caps.maxApiKeys ? "" : String(org.caps.max_api_keys);
     dialog.showModal();
   };
 }
