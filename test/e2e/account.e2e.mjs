@@ -42,7 +42,7 @@ async function loadUntil(page, locator, more) {
 /** @type {import("./world.mjs").Scenario[]} */
 export const accountScenarios = [
   [
-    "an operator raising a plan and suspending: the owner's settings page shows the new plan, limits and a banner",
+    "an operator raising a plan, a cap and suspending: the owner's settings page shows the new plan, limits, caps and a banner",
     async (env) => {
       const name = `Raise ${Math.random().toString(36).slice(2, 8)}`;
       const { owner, orgId } = await newOrg(env, name);
@@ -59,6 +59,7 @@ export const accountScenarios = [
       const dialog = page.locator("#plan-dialog");
       await dialog.getByLabel("Plan", { exact: true }).selectOption("pro");
       await waitForText(dialog.locator("#plan-plan-hint"), /pro: 10,000,000 commands per day/);
+      await dialog.getByLabel("Instances", { exact: true }).fill("750");
       await dialog.getByRole("button", { name: "Save plan" }).click();
       const row = page.locator("#op-org-list tr", { hasText: name });
       await waitForText(row, /pro[\s\S]*10,000,000 commands per day/);
@@ -73,6 +74,8 @@ export const accountScenarios = [
       await waitForText(ownerView.page.locator("#org-plan"), /^pro$/);
       await waitForText(ownerView.page.locator("#org-quota"), /^10,000,000 commands per day$/);
       await waitForText(ownerView.page.locator("#org-rate"), /^10,000 requests per second per key$/);
+      await waitForText(ownerView.page.locator("#org-cap-instances"), /^up to 750$/);
+      await waitForText(ownerView.page.locator("#org-cap-keys"), /^up to 5,000 live keys$/);
       await waitForText(ownerView.page.locator("#suspended-banner"), /suspended/);
       await screenshot(ownerView.page, "settings-suspended-desktop");
       check(
