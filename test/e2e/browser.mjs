@@ -98,13 +98,39 @@ export async function waitForText(locator, pattern, timeoutMs = 10_000) {
   );
 }
 
-/** Waits until the page's script has loaded its data and wired its forms. @param {import("playwright-core").Page} page */
+/** @type {WeakMap<import("playwright-core").Page, Set<import("playwright-core").Request>>} */
+const openRequests = new WeakMap();
+
+/** Keeps the page's unanswered requests, so a page that never gets ready says what it still waits for. @param {import("playwright-core").Page} page */
+function trackRequests(page) {
+  if (openRequests.has(page)) return;
+  /** @type {Set<import("playwright-core").Request>} */
+  const unanswered = new Set();
+  openRequests.set(page, unanswered);
+  page.on("request", (r) => unanswered.add(r));
+  page.on("requestfinished", (r) => unanswered.delete(r));
+  page.on("requestfailed", (r) => unanswered.delete(r));
+}
+
+/**
+ * Waits until the page's script has loaded its data and wired its forms; on a timeout, the error
+ * names the page and the requests still unanswered (tracked from the page's first `open`).
+ * @param {import("playwright-core").Page} page
+ */
 export async function ready(page) {
-  await page.locator('body[data-ready="true"]').waitFor({ state: "attached", timeout: 30_000 });
+  trackRequests(page);
+  try {
+    await page.locator('body[data-ready="true"]').waitFor({ state: "attached", timeout: 30_000 });
+  } catch (error) {
+    const unanswered = [...(openRequests.get(page) ?? [])].map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
+    const first = /** @type {Error} */ (error).message.split("\n")[0];
+    throw new Error(`${first} on ${new URL(page.url()).pathname}; requests still unanswered: ${unanswered.join(", ") || "none"}`);
+  }
 }
 
 /** Navigates and waits until the page is ready. @param {import("playwright-core").Page} page @param {string} url */
 export async function open(page, url) {
+  trackRequests(page);
   await page.goto(url);
   await ready(page);
 }
