@@ -62,7 +62,7 @@ export const accountScenarios = [
       await dialog.getByLabel("Instances", { exact: true }).fill("750");
       await dialog.getByRole("button", { name: "Save plan" }).click();
       const row = page.locator("#op-org-list tr", { hasText: name });
-      await waitForText(row, /pro[\s\S]*10,000,000 commands per day/);
+      await waitForText(row, /pro[\s\S]*10,000,000 commands per day[\s\S]*up to 750 instances and 5,000 live keys/);
       await page.getByRole("button", { name: `Suspend ${name}`, exact: true }).click();
       await page.locator("#confirm-dialog").getByRole("button", { name: "Suspend" }).click();
       await waitForText(row, /suspended/);

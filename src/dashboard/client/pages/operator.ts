@@ -99,13 +99,20 @@ function planDialog(onSaved: (org: OperatorOrganization) => void) {
   };
 }
 
+/** "up to 50 instances and 500 live keys", or "no caps". */
+function describeCaps(caps: OperatorOrganization["caps"]): string {
+  const part = (cap: number | null, noun: string) => (cap === null ? `any number of ${noun}` : `${formatCount(cap)} ${noun}`);
+  if (caps.max_instances === null && caps.max_api_keys === null) return "no caps";
+  return `up to ${part(caps.max_instances, "instances")} and ${part(caps.max_api_keys, "live keys")}`;
+}
+
 function orgRow(org: OperatorOrganization, actions: { plan: () => void; suspend: () => void }) {
   const quota = org.limits.max_requests_per_day;
   const lowered = org.limits.max_requests_per_day !== org.plan_limits.max_requests_per_day ? " (lowered by its owners)" : "";
   return [
     h("span", { class: "wrap" }, org.name, h("br"), code(org.slug, "id")),
     h("span", null, badge(org.plan)), // a bare badge would stretch across a phone's card
-    `${describeQuota(org.plan_limits.max_requests_per_day)}${lowered}; ${describeLimitRate(org.plan_limits.rate_limit)}`,
+    `${describeQuota(org.plan_limits.max_requests_per_day)}${lowered}; ${describeLimitRate(org.plan_limits.rate_limit)}; ${describeCaps(org.caps)}`,
     describeMembers(org.members),
     `${formatCount(org.usage_today.commands)} commands${quota ? ` of ${formatCount(quota)}` : ""}`,
     h("span", null, org.suspended ? badge("suspended", "off") : badge("active", "on")),
