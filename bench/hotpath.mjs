@@ -127,6 +127,19 @@ try {
     console.log(
       "workerd: every workerd process (the Worker with its Durable Objects, wrangler's proxy worker, the ceiling's Miniflare); node: the load generator and wrangler dev; machine: every process and the kernel.",
     );
+    const workerd = (/** @type {Route | undefined} */ route) => (route ? (combine(route.runs).cpu?.workerd ?? 0) : 0);
+    const [bare, socket] = groups.at(-1)?.routes ?? [];
+    const straight = entry ? groups[1]?.routes : undefined;
+    if (straight) {
+      // The socket steps cost the same in any Worker: added to the bare route, they bound a direct edge.
+      const steps = workerd(socket) - workerd(bare);
+      const health = workerd(straight[0]);
+      console.log(
+        `\nThe socket steps alone cost ${steps.toFixed(2)} ms of workerd CPU per request, so a direct edge can reach at most ` +
+          `${((health / (health + steps)) * 100).toFixed(0)} % of /health straight; the edge's own work costs ` +
+          `${(workerd(straight[2]) - health - steps).toFixed(2)} ms more (checking the key, policy, parsing, admission, the reply).`,
+      );
+    }
   }
   const total = meter.awaited + meter.lease;
   console.log(
