@@ -1,7 +1,7 @@
 // An organization cannot grow without bound: its plan caps the instances and the live API keys it
 // holds (free: 50 and 500). Each cap is checked inside the batch that stores the row, so concurrent
 // requests cannot pass it together (an instance's also before its upstream is contacted); revoked, expired and
-// console keys do not count; an operator lifts the caps by moving the organization to a larger plan.
+// console keys do not count; an operator lifts the caps with the plan or overrides them for one organization.
 // Rows up to one below a cap are copied straight into D1 (through our storage statements), which
 // keeps the file fast; every request under test goes through the real API.
 import { env } from "cloudflare:workers";
@@ -19,6 +19,11 @@ const db = createDb(env.DB);
 const MAX_INSTANCES = Number(PLAN_CAPS.free.maxInstances);
 const MAX_KEYS = Number(PLAN_CAPS.free.maxApiKeys);
 
+/** Runs insert statements in batches of 50 (D1 bounds a batch's size). */
+async function insertAll<S extends Parameters<typeof db.batch>[0][number]>(statements: S[]) {
+  for (let i = 0; i < statements.length; i += 50) await db.batch(statements.slice(i, i + 50) as [S, ...S[]]);
+}
+
 /** Copies of one stored instance until the organization holds `total`. */
 async function fillInstances(orgId: string, modelId: string, total: number) {
   const model = await findInstance(db, orgId, modelId);
@@ -28,7 +33,7 @@ async function fillInstances(orgId: string, modelId: string, total: number) {
     const id = `rdb_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
     return insertInstanceStatement(db, { ...model, id, slug: unique("copy") });
   });
-  for (let i = 0; i < copies.length; i += 50) await db.batch(copies.slice(i, i + 50) as [(typeof copies)[number]]);
+  await insertAll(copies);
 }
 
 /** `n` copies of one stored key, each with its own id and hash; `patch` marks them revoked, expired or the console's. */
@@ -43,7 +48,7 @@ async function addKeys(orgId: string, modelId: string, n: number, patch: Record<
       ...patch,
     }),
   );
-  for (let i = 0; i < copies.length; i += 50) await db.batch(copies.slice(i, i + 50) as [(typeof copies)[number]]);
+  await insertAll(copies);
 }
 
 const attach = (token: string, orgId: string, endpoint = env.TEST_REDIS_URL) =>
