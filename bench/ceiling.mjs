@@ -5,9 +5,7 @@
 // /socket reaches as a share of /bare bounds any `direct` edge on this rig: no key, no policy, no
 // parsing, no routing. Loopback only.
 import { Miniflare } from "miniflare";
-
-/** A RESP array of bulk strings. @param {string[]} args */
-const resp = (args) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`;
+import { encodeRedisCommand } from "../scripts/redis-server.mjs";
 
 /**
  * @param {{ port: number, username: string, password: string, key: string, compatibilityDate: string }} redis
@@ -17,8 +15,8 @@ export async function startSocketCeiling(redis) {
   const script = `
 import { connect } from "cloudflare:sockets";
 const encoder = new TextEncoder();
-const AUTH = encoder.encode(${JSON.stringify(resp(["AUTH", redis.username, redis.password]))});
-const GET = encoder.encode(${JSON.stringify(resp(["GET", redis.key]))});
+const AUTH = encoder.encode(${JSON.stringify(encodeRedisCommand(["AUTH", redis.username, redis.password]))});
+const GET = encoder.encode(${JSON.stringify(encodeRedisCommand(["GET", redis.key]))});
 const reply = () => new Response('{"result":null}', { headers: { "content-type": "application/json" } });
 export default {
   async fetch(request) {

@@ -23,6 +23,11 @@ export async function freePort() {
   return port;
 }
 
+/** One command as RESP: an array of bulk strings. @param {string[]} args */
+export function encodeRedisCommand(args) {
+  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`;
+}
+
 /**
  * Sends one command to a Redis server and resolves with the first line of its reply (enough for
  * set-up commands: +OK, -ERR, :n). Not a client: no parsing of nested replies.
@@ -36,8 +41,7 @@ export function sendRedisCommand(port, args) {
     socket.setTimeout(3000, () => socket.destroy(new Error("redis-server did not answer in 3 s")));
     socket.on("error", reject);
     socket.on("connect", () => {
-      const parts = args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("");
-      socket.write(`*${args.length}\r\n${parts}`);
+      socket.write(encodeRedisCommand(args));
     });
     socket.on("data", (chunk) => {
       reply += chunk.toString("utf8");
