@@ -1,7 +1,7 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { and, count, desc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
-import { type Db, failBatchIf } from "./db";
+import { type Db, failBatchIfMoreThan } from "./db";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -19,7 +19,7 @@ const liveUserKeys = (orgId: string, now: Date) =>
  */
 export function assertLiveUserApiKeysAtMostStatement(db: Db, orgId: string, max: number, now: Date) {
   const held = db.select({ n: count() }).from(apiKeys).where(liveUserKeys(orgId, now));
-  return failBatchIf(db, orgId, sql`(${held}) > ${max}`);
+  return failBatchIfMoreThan(db, orgId, held, max);
 }
 
 export async function findApiKey(db: Db, orgId: string, id: string): Promise<ApiKeyRow | undefined> {

@@ -1,5 +1,5 @@
 // The drizzle handle over D1 and the one helper that turns a UNIQUE violation into a conflict.
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../drizzle/schema";
 
@@ -34,6 +34,14 @@ export function failBatchIf(db: Db, orgId: string, holds: SQL | undefined) {
     .from(schema.organizations)
     .where(and(eq(schema.organizations.id, orgId), holds));
   return db.insert(schema.memberships).select(impossibleRow);
+}
+
+/**
+ * failBatchIf for a bound on how many rows an organization holds: appended after the insert, it
+ * fails the batch when `held` (a one-column count query) is then above `max`.
+ */
+export function failBatchIfMoreThan(db: Db, orgId: string, held: SQLWrapper, max: number) {
+  return failBatchIf(db, orgId, sql`(${held}) > ${max}`);
 }
 
 /** True when `error` (or its cause) is the failure of a failBatchIf statement. */

@@ -1,7 +1,7 @@
 // D1 queries for Redis instances. Credentials are stored sealed; this module never sees plaintext.
 import { and, count, countDistinct, desc, eq, exists, lt, ne, or, sql } from "drizzle-orm";
 import { redisInstances } from "../../drizzle/schema";
-import { type Db, failBatchIf } from "./db";
+import { type Db, failBatchIf, failBatchIfMoreThan } from "./db";
 
 export type InstanceRow = typeof redisInstances.$inferSelect;
 
@@ -81,7 +81,7 @@ export async function countInstances(db: Db, orgId: string): Promise<number> {
  */
 export function assertInstancesAtMostStatement(db: Db, orgId: string, max: number) {
   const held = db.select({ n: count() }).from(redisInstances).where(ofOrganization(orgId));
-  return failBatchIf(db, orgId, sql`(${held}) > ${max}`);
+  return failBatchIfMoreThan(db, orgId, held, max);
 }
 
 export type ServerSharing = { instances: number; organizations: number };

@@ -3,7 +3,7 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
 import { invitations, memberships, organizations, users } from "../../drizzle/schema";
 import type { Role } from "../auth/roles";
-import { type Db, failBatchIf, isBatchGuardFailure } from "./db";
+import { type Db, failBatchIf, failBatchIfMoreThan, isBatchGuardFailure } from "./db";
 
 export type InvitationRow = typeof invitations.$inferSelect;
 export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"] as const;
@@ -41,7 +41,7 @@ export function assertLiveInvitationsAtMostStatement(db: Db, orgId: string, max:
     .select({ n: count() })
     .from(invitations)
     .where(and(eq(invitations.organizationId, orgId), live(now)));
-  return failBatchIf(db, orgId, sql`(${liveCount}) > ${max}`);
+  return failBatchIfMoreThan(db, orgId, liveCount, max);
 }
 
 export function insertInvitationStatement(db: Db, row: typeof invitations.$inferInsert) {
