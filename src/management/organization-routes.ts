@@ -2,13 +2,7 @@
 import { Hono } from "hono";
 import { AppError } from "../errors";
 import { changeMemberRole, listOrganizationMembers, removeMember } from "../services/members";
-import {
-  createOrganization,
-  deleteOrganization,
-  listOrganizations,
-  presentOrganization,
-  updateOrganization,
-} from "../services/organizations";
+import { createOrganization, deleteOrganization, listOrganizations, readOrganization, updateOrganization } from "../services/organizations";
 import type { ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute, PageQuerySchema } from "./route";
@@ -50,8 +44,8 @@ defineRoute(
 defineRoute(
   organizationRoutes,
   { method: "get", path: ORG, summary: "Read an organization", tag, auth: true, role: "viewer" },
-  async (c, { access }) => {
-    return c.json(ok(presentOrganization(access.organization, access.role)));
+  async (c, { ctx, access }) => {
+    return c.json(ok(await readOrganization(ctx, access)));
   },
 );
 

@@ -22,6 +22,7 @@ import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import { toInstanceRecord } from "./instances";
 import { recordOperatorAction } from "./operator-audit";
 import { presentOrganization } from "./organizations";
+import { countHoldings } from "./plan-caps";
 
 export const RESET_PREFIX = "rgr_";
 export const RESET_TTL_MS = 60 * 60 * 1000;
@@ -61,19 +62,24 @@ export async function setOperator(ctx: ServiceContext, userId: string, isOperato
 }
 
 async function presentForOperator(ctx: ServiceContext, org: OrganizationRow, now: number) {
-  const [members, usage] = await Promise.all([countMembersByRole(ctx.db, org.id), meterFor(ctx.meter, org.id).usage(1, now)]);
+  const [members, usage, held] = await Promise.all([
+    countMembersByRole(ctx.db, org.id),
+    meterFor(ctx.meter, org.id).usage(1, now),
+    countHoldings(ctx.db, org.id, new Date(now)),
+  ]);
   const { role: _role, ...rest } = presentOrganization(org, "owner");
   return {
     ...rest,
     suspended_at: org.suspendedAt?.toISOString() ?? null,
     members: Object.fromEntries(members.map((m) => [m.role, m.n])),
     usage_today: usage.total,
+    held,
   };
 }
 
 export type OperatorOrganization = Awaited<ReturnType<typeof presentForOperator>>;
 
-/** Every organization with plan, limits, members per role and today's usage, oldest first. */
+/** Every organization with plan, limits, caps and what it holds, members per role and today's usage, oldest first. */
 export async function listEveryOrganizationForOperator(ctx: ServiceContext, limit: number, cursor?: string, now = Date.now()) {
   const rows = await listEveryOrganization(ctx.db, limit + 1, parseCursor(cursor));
   const page = toPage(rows, limit, (row) => row);

@@ -21,7 +21,7 @@ import {
 } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import type { Page, ServiceContext } from "./context";
-import { presentCaps } from "./plan-caps";
+import { countHoldings, presentCaps } from "./plan-caps";
 
 const presentLimits = (limits: Limits) => ({
   max_requests_per_day: limits.maxRequestsPerDay,
@@ -49,7 +49,14 @@ export function presentOrganization(org: OrganizationRow, role: Role) {
     updated_at: org.updatedAt.toISOString(),
   };
 }
+/** An organization as its members read it alone: with what it holds against its caps. */
+export async function readOrganization(ctx: ServiceContext, access: OrgAccess) {
+  const held = await countHoldings(ctx.db, access.organization.id, new Date());
+  return { ...presentOrganization(access.organization, access.role), held };
+}
+
 export type PublicOrganization = ReturnType<typeof presentOrganization>;
+export type OrganizationDetail = Awaited<ReturnType<typeof readOrganization>>;
 
 export type OrgAccess = { organization: OrganizationRow; role: Role };
 

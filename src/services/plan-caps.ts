@@ -4,6 +4,9 @@
 // also before its upstream is contacted.
 import { AppError } from "../errors";
 import { PLAN_CAPS, type PlanName } from "../meter/plans";
+import { countLiveUserApiKeys } from "../storage/api-keys";
+import type { Db } from "../storage/db";
+import { countInstances } from "../storage/instances";
 
 const WHAT = {
   instances: { field: "maxInstances", noun: "Redis instances", remedy: "Delete one" },
@@ -33,4 +36,10 @@ export function capReached(org: CapColumns, what: CappedResource, cap: number): 
 /** The caps that apply, as the API presents them (null: none). */
 export function presentCaps(org: CapColumns) {
   return { max_instances: planCap(org, "instances"), max_api_keys: planCap(org, "api_keys") };
+}
+
+/** What the organization holds against its caps: its instances and its live keys at `now`. */
+export async function countHoldings(db: Db, orgId: string, now: Date) {
+  const [instances, apiKeys] = await Promise.all([countInstances(db, orgId), countLiveUserApiKeys(db, orgId, now)]);
+  return { instances, api_keys: apiKeys };
 }

@@ -22,6 +22,12 @@ export function assertLiveUserApiKeysAtMostStatement(db: Db, orgId: string, max:
   return failBatchIfMoreThan(db, orgId, held, max);
 }
 
+/** How many live keys (minted by people, neither revoked nor expired at `now`) the organization holds. */
+export async function countLiveUserApiKeys(db: Db, orgId: string, now: Date): Promise<number> {
+  const row = await db.select({ n: count() }).from(apiKeys).where(liveUserKeys(orgId, now)).get();
+  return row?.n ?? 0;
+}
+
 export async function findApiKey(db: Db, orgId: string, id: string): Promise<ApiKeyRow | undefined> {
   return db
     .select()

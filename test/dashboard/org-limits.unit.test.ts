@@ -61,6 +61,7 @@ describe("org limits", () => {
   it("summarises members per role, owners first", () => {
     expect(describeMembers({ viewer: 3, owner: 1, member: 1 })).toBe("1 owner, 1 member, 3 viewers");
     expect(describeMembers({ admin: 2 })).toBe("2 admins");
+    expect(describeMembers({ member: 1200 })).toBe("1,200 members");
     expect(describeMembers({})).toBe("nobody");
   });
 

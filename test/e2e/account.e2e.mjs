@@ -62,7 +62,7 @@ export const accountScenarios = [
       await dialog.getByLabel("Instances", { exact: true }).fill("750");
       await dialog.getByRole("button", { name: "Save plan" }).click();
       const row = page.locator("#op-org-list tr", { hasText: name });
-      await waitForText(row, /pro[\s\S]*10,000,000 commands per day[\s\S]*up to 750 instances and 5,000 live keys/);
+      await waitForText(row, /pro[\s\S]*10,000,000 commands per day[\s\S]*1 of 750 instances, 0 of 5,000 live keys/);
       await page.getByRole("button", { name: `Suspend ${name}`, exact: true }).click();
       await page.locator("#confirm-dialog").getByRole("button", { name: "Suspend" }).click();
       await waitForText(row, /suspended/);
@@ -74,8 +74,8 @@ export const accountScenarios = [
       await waitForText(ownerView.page.locator("#org-plan"), /^pro$/);
       await waitForText(ownerView.page.locator("#org-quota"), /^10,000,000 commands per day$/);
       await waitForText(ownerView.page.locator("#org-rate"), /^10,000 requests per second per key$/);
-      await waitForText(ownerView.page.locator("#org-cap-instances"), /^up to 750$/);
-      await waitForText(ownerView.page.locator("#org-cap-keys"), /^up to 5,000 live keys$/);
+      await waitForText(ownerView.page.locator("#org-cap-instances"), /^1 of 750$/);
+      await waitForText(ownerView.page.locator("#org-cap-keys"), /^0 of 5,000 live keys$/);
       await waitForText(ownerView.page.locator("#suspended-banner"), /suspended/);
       await screenshot(ownerView.page, "settings-suspended-desktop");
       check(

@@ -40,7 +40,7 @@ import type {
   setOrganizationCeiling,
   setSuspension,
 } from "../../src/services/operators";
-import type { PublicOrganization } from "../../src/services/organizations";
+import type { OrganizationDetail, PublicOrganization } from "../../src/services/organizations";
 import type { getUsage } from "../../src/services/usage";
 
 /** What an async service function resolves to. */
@@ -101,7 +101,7 @@ export type Routes = {
   // organizations and members
   "GET /api/organizations": Paged<PublicOrganization>;
   "POST /api/organizations": Reply<PublicOrganization>;
-  "GET /api/organizations/:orgId": Reply<PublicOrganization>;
+  "GET /api/organizations/:orgId": Reply<OrganizationDetail>;
   "PUT /api/organizations/:orgId": Reply<PublicOrganization>;
   "DELETE /api/organizations/:orgId": Reply<null>;
   "GET /api/organizations/:orgId/members": Paged<PublicMember>;

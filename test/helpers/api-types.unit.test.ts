@@ -3,12 +3,12 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { PublicAuditEntry } from "../../src/services/audit";
 import type { PublicMember } from "../../src/services/members";
-import type { PublicOrganization } from "../../src/services/organizations";
+import type { OrganizationDetail } from "../../src/services/organizations";
 import type { Paged, Reply, ResponseOf, RestBatch, RestReply, Unmapped } from "./api-types";
 
 describe("ResponseOf", () => {
   it("matches a :param to one non-empty segment, and literal segments exactly", () => {
-    expectTypeOf<ResponseOf<"GET", `/api/organizations/${string}`>>().toEqualTypeOf<Reply<PublicOrganization>>();
+    expectTypeOf<ResponseOf<"GET", `/api/organizations/${string}`>>().toEqualTypeOf<Reply<OrganizationDetail>>();
     expectTypeOf<ResponseOf<"GET", `/api/organizations/${string}/members`>>().toEqualTypeOf<Paged<PublicMember>>();
     expectTypeOf<ResponseOf<"GET", "/api/organizations//members">>().toEqualTypeOf<Unmapped>();
     expectTypeOf<ResponseOf<"GET", `/api/organizations/${string}/members/x/y`>>().toEqualTypeOf<Unmapped>();

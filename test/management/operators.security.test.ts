@@ -3,7 +3,7 @@
 // makes its API read-only; reset links. Happy, validation and cross-tenant cases per route.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Account, type ApiResult, api, signUp, tenant } from "../helpers/api";
+import { type Account, type ApiResult, api, mintKey, signUp, tenant } from "../helpers/api";
 import type { ResponseOf } from "../helpers/api-types";
 import { clockedApp } from "../helpers/clocked-app";
 import { operator } from "../helpers/operator";
@@ -53,9 +53,12 @@ describe("only operators reach /api/admin", () => {
 });
 
 describe("operators", () => {
-  it("list every organization with plan, limits, members and today's usage", async () => {
+  it("list every organization with plan, limits, what it holds against its caps, members and today's usage", async () => {
     const t = await tenant();
     await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] });
+    await mintKey(t.account, t.orgId);
+    const revoked = await mintKey(t.account, t.orgId);
+    await api("DELETE", `/api/organizations/${t.orgId}/api-keys/${revoked.api_key.id}`, { token: t.account.token });
     const rows: { id: string }[] = [];
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
       const res: ApiResult<ResponseOf<"GET", "/api/admin/organizations">> = await api(
@@ -74,6 +77,8 @@ describe("operators", () => {
       members: { owner: 1 },
       usage_today: { requests: 1, commands: 1 },
       limits: { max_requests_per_day: 100_000 },
+      caps: { max_instances: 50, max_api_keys: 500 },
+      held: { instances: 1, api_keys: 2 },
     });
     expectInvalid(await api("GET", "/api/admin/organizations?limit=0", { token: op.token }), "limit");
   });

@@ -67,6 +67,8 @@ describe("instances per organization", () => {
     await fillInstances(orgId, first.id, MAX_INSTANCES - 1);
     expectOk(await attach(owner.token, orgId), 201);
     expect(await countInstances(db, orgId)).toBe(MAX_INSTANCES);
+    const org = expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }));
+    expect(org.held).toEqual({ instances: MAX_INSTANCES, api_keys: 0 });
 
     // Nothing listens on port 1: had the upstream been tried, this would be a 422.
     const refused = await attach(owner.token, orgId, "redis://127.0.0.1:1");
@@ -111,6 +113,8 @@ describe("live API keys per organization", () => {
       `This organization holds ${MAX_KEYS} live API keys, the most it may hold on its plan (free). ` +
         "Revoke one (revoked and expired keys do not count), or ask an operator of this deployment to raise the cap.",
     );
+    const org = expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }));
+    expect(org.held).toEqual({ instances: 0, api_keys: MAX_KEYS });
 
     expect((await api("DELETE", `/api/organizations/${orgId}/api-keys/${model.api_key.id}`, { token: owner.token })).status).toBe(200);
     expectOk(await mint(owner.token, orgId), 201);

@@ -15,4 +15,4 @@ export type { InstanceDetail } from "../../services/instances";
 export type { CreatedInvitation, InvitationPreview, PublicInvitation } from "../../services/invitations";
 export type { PublicMember } from "../../services/members";
 export type { IssuedReset, OperatorAccount, OperatorOrganization } from "../../services/operators";
-export type { PublicOrganization } from "../../services/organizations";
+export type { OrganizationDetail, PublicOrganization } from "../../services/organizations";

@@ -32,3 +32,8 @@ export function formatTtl(ms: number): string {
 export function formatCount(n: number): string {
   return n.toLocaleString("en-GB");
 }
+
+/** "1 instance", "2 instances", "5,000 live keys". */
+export function formatCountOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
+}

@@ -1,6 +1,8 @@
 // An organization's limits as the settings and operator pages show and edit them: words for a
 // quota, a rate and a member count, form input parsed and checked against the plan's ceiling, and
 // the token of a reset link. Pure.
+
+import { formatCountOf } from "./format";
 import type { Rate, ShownRate } from "./key-rate";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -73,7 +75,7 @@ export function describeMembers(members: Record<string, number>): string {
   const parts = Object.entries(members)
     .filter(([, n]) => n > 0)
     .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
-    .map(([role, n]) => `${n} ${role}${n === 1 ? "" : "s"}`);
+    .map(([role, n]) => formatCountOf(n, role));
   return parts.length ? parts.join(", ") : "nobody";
 }
 

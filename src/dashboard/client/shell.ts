@@ -3,7 +3,7 @@
 // gates: elements with `data-min-role` (rendered hidden) are shown to that role and above and
 // removed for lower roles, so viewers never meet forms they cannot use.
 import { api } from "./api";
-import type { PublicInstance, PublicMember, PublicOrganization, PublicUser, Role } from "./api-types";
+import type { OrganizationDetail, PublicInstance, PublicMember, PublicOrganization, PublicUser, Role } from "./api-types";
 import { $, h } from "./elements";
 import { state } from "./feedback";
 
@@ -46,10 +46,10 @@ function suspendedBanner(): HTMLElement {
 }
 
 /** Loads the organization in the URL with the person's role and applies the role gates; null (with an error shown) when it cannot. */
-export async function loadOrg(): Promise<PublicOrganization | null> {
+export async function loadOrg(): Promise<OrganizationDetail | null> {
   if (!orgId) return null;
   const [org, orgs] = await Promise.all([
-    api<PublicOrganization>("GET", `/api/organizations/${orgId}`),
+    api<OrganizationDetail>("GET", `/api/organizations/${orgId}`),
     api<PublicOrganization[]>("GET", "/api/organizations?limit=100"),
   ]);
   const select = document.querySelector<HTMLSelectElement>("#org-switch");

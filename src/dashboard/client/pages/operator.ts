@@ -5,7 +5,7 @@ import { api, must } from "../api";
 import type { IssuedReset, OperatorAccount, OperatorOrganization } from "../api-types";
 import { $, badge, code, h, table } from "../elements";
 import { codeBlock, confirmAction, say, state, toast } from "../feedback";
-import { formatCount, formatWhen } from "../format";
+import { formatCount, formatCountOf, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
 import { describeLimitRate, describeMembers, describeQuota, parseCap, parseLimitRate, parseQuota } from "../org-limits";
 
@@ -99,11 +99,11 @@ function planDialog(onSaved: (org: OperatorOrganization) => void) {
   };
 }
 
-/** "up to 50 instances and 500 live keys", or "no caps". */
-function describeCaps(caps: OperatorOrganization["caps"]): string {
-  const part = (cap: number | null, noun: string) => (cap === null ? `any number of ${noun}` : `${formatCount(cap)} ${noun}`);
-  if (caps.max_instances === null && caps.max_api_keys === null) return "no caps";
-  return `up to ${part(caps.max_instances, "instances")} and ${part(caps.max_api_keys, "live keys")}`;
+/** "1 of 50 instances, 3 of 500 live keys"; "1 instance (no cap)" where the plan or an operator set none. */
+function describeHoldings(org: OperatorOrganization): string {
+  const part = (held: number, cap: number | null, noun: string) =>
+    cap === null ? `${formatCountOf(held, noun)} (no cap)` : `${formatCount(held)} of ${formatCountOf(cap, noun)}`;
+  return `${part(org.held.instances, org.caps.max_instances, "instance")}, ${part(org.held.api_keys, org.caps.max_api_keys, "live key")}`;
 }
 
 function orgRow(org: OperatorOrganization, actions: { plan: () => void; suspend: () => void }) {
@@ -112,7 +112,8 @@ function orgRow(org: OperatorOrganization, actions: { plan: () => void; suspend:
   return [
     h("span", { class: "wrap" }, org.name, h("br"), code(org.slug, "id")),
     h("span", null, badge(org.plan)), // a bare badge would stretch across a phone's card
-    `${describeQuota(org.plan_limits.max_requests_per_day)}${lowered}; ${describeLimitRate(org.plan_limits.rate_limit)}; ${describeCaps(org.caps)}`,
+    `${describeQuota(org.plan_limits.max_requests_per_day)}${lowered}; ${describeLimitRate(org.plan_limits.rate_limit)}`,
+    describeHoldings(org),
     describeMembers(org.members),
     `${formatCount(org.usage_today.commands)} commands${quota ? ` of ${formatCount(quota)}` : ""}`,
     h("span", null, org.suspended ? badge("suspended", "off") : badge("active", "on")),
@@ -178,7 +179,7 @@ export async function operatorPage() {
   function renderOrgs(list: OperatorOrganization[]) {
     if (list.length === 0) return state(orgList, "empty", "No organization exists yet.");
     const rows = list.map((o) => orgRow(o, { plan: () => openPlan(o), suspend: () => suspend(o) }));
-    orgList.replaceChildren(table(["Organization", "Plan", "Limits", "Members", "Today", "Status", ""], rows, "stack"));
+    orgList.replaceChildren(table(["Organization", "Plan", "Limits", "Holds", "Members", "Today", "Status", ""], rows, "stack"));
   }
 
   const accounts = pager<OperatorAccount>(

@@ -2,14 +2,14 @@
 // with today's commands against the quota, and the forms the role gates left in place (admins
 // rename; owners lower limits and delete with the slug typed).
 import { api, must } from "../api";
-import type { PublicOrganization, UsageReport } from "../api-types";
+import type { OrganizationDetail, PublicOrganization, UsageReport } from "../api-types";
 import { $, badge, code, h } from "../elements";
 import { say, state, toast } from "../feedback";
-import { formatCount, formatWhen } from "../format";
+import { formatCount, formatCountOf, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
 import { describeLimitRate, describeQuota, parseLimitRate, parseQuota } from "../org-limits";
 import { quotaMeter } from "../quota-meter";
-import { listInstances, loadOrg } from "../shell";
+import { loadOrg } from "../shell";
 
 const facts = (...pairs: [string, Node | string][]) =>
   h("dl", { class: "facts" }, ...pairs.flatMap(([term, value]) => [h("dt", null, term), h("dd", null, value)]));
@@ -30,11 +30,13 @@ function usedToday(used: number | null, quota: number | null): HTMLElement {
   return quotaMeter(used, quota, "settings-quota");
 }
 
-function describeCap(cap: number | null, note = ""): string {
-  return cap === null ? "no cap" : `up to ${formatCount(cap)}${note ? ` ${note}` : ""}`;
+/** "3 of 50", "3 of 500 live keys"; "3 (no cap)", "1 live key (no cap)". */
+function describeHeld(held: number, cap: number | null, noun?: string): string {
+  if (cap === null) return `${noun ? formatCountOf(held, noun) : formatCount(held)} (no cap)`;
+  return `${formatCount(held)} of ${noun ? formatCountOf(cap, noun) : formatCount(cap)}`;
 }
 
-function planView(org: PublicOrganization, used: number | null): HTMLElement[] {
+function planView(org: PublicOrganization, held: OrganizationDetail["held"], used: number | null): HTMLElement[] {
   const { limits, plan_limits: ceiling } = org;
   const lowered = (now: string, plan: string) => (now === plan ? now : `${now} (the plan allows ${plan})`);
   return [
@@ -45,8 +47,8 @@ function planView(org: PublicOrganization, used: number | null): HTMLElement[] {
         h("span", { id: "org-quota" }, lowered(describeQuota(limits.max_requests_per_day), describeQuota(ceiling.max_requests_per_day))),
       ],
       ["Rate limit", h("span", { id: "org-rate" }, lowered(describeLimitRate(limits.rate_limit), describeLimitRate(ceiling.rate_limit)))],
-      ["Instances", h("span", { id: "org-cap-instances" }, describeCap(org.caps.max_instances))],
-      ["API keys", h("span", { id: "org-cap-keys" }, describeCap(org.caps.max_api_keys, "live keys"))],
+      ["Instances", h("span", { id: "org-cap-instances" }, describeHeld(held.instances, org.caps.max_instances))],
+      ["API keys", h("span", { id: "org-cap-keys" }, describeHeld(held.api_keys, org.caps.max_api_keys, "live key"))],
     ),
     usedToday(used, limits.max_requests_per_day),
     h("p", { class: "hint" }, "Only an operator changes the plan or raises its limits. The quota counts commands per UTC day."),
@@ -84,23 +86,23 @@ function wireRename(form: HTMLFormElement, org: PublicOrganization, show: (org: 
   });
 }
 
-async function wireDelete(form: HTMLFormElement, org: PublicOrganization) {
+function wireDelete(form: HTMLFormElement, org: OrganizationDetail) {
   const button = $<HTMLButtonElement>("button[type=submit]", form);
   const typed = $<HTMLInputElement>("[name=slug]", form);
   typed.addEventListener("input", () => {
     button.disabled = typed.value.trim() !== org.slug;
   });
-  const instances = await listInstances();
+  const instances = org.held.instances;
   const consequences = $("#delete-consequences");
-  if (instances.length > 0) {
+  if (instances > 0) {
     consequences.textContent =
-      `Its ${instances.length} Redis instance${instances.length === 1 ? " is" : "s are"} detached (the data in your Redis is not touched), ` +
+      `Its ${formatCount(instances)} Redis instance${instances === 1 ? " is" : "s are"} detached (the data in your Redis is not touched), ` +
       "its API keys are revoked at once and its members lose access. This cannot be undone.";
   }
   consequences.append(" To confirm, type its slug: ", code(org.slug, "wrap"));
   onSubmit(form, async () => {
     if (typed.value.trim() !== org.slug) throw new Error(`Type ${org.slug} exactly to confirm.`);
-    await must("DELETE", `/api/organizations/${org.id}${instances.length > 0 ? "?force=true" : ""}`);
+    await must("DELETE", `/api/organizations/${org.id}${instances > 0 ? "?force=true" : ""}`);
     if (localStorage.getItem("rg.org") === org.id) localStorage.removeItem("rg.org");
     location.assign("/orgs");
   });
@@ -115,7 +117,7 @@ export async function settingsPage() {
   state(plan, "loading", "Loading the plan and today's usage…");
   const usage = await api<UsageReport>("GET", `/api/organizations/${org.id}/usage?days=1`);
   const used = usage.ok ? (usage.data.daily.find((d) => d.date === usage.data.to)?.commands ?? 0) : null;
-  plan.replaceChildren(...planView(org, used));
+  plan.replaceChildren(...planView(org, org.held, used));
 
   const rename = document.querySelector<HTMLFormElement>("#rename-form");
   if (rename) wireRename(rename, org, (saved) => general.replaceChildren(generalView(saved)));
@@ -132,7 +134,7 @@ export async function settingsPage() {
         max_requests_per_day: quota.value,
         rate_limit: rate.value,
       });
-      plan.replaceChildren(...planView(saved.data, used));
+      plan.replaceChildren(...planView(saved.data, org.held, used));
       fillLimitsForm(limits, saved.data);
       say(limits, "Limits saved.", "ok");
       toast("Limits saved.");
@@ -140,7 +142,7 @@ export async function settingsPage() {
   }
 
   const remove = document.querySelector<HTMLFormElement>("#delete-form");
-  if (remove) await wireDelete(remove, org);
+  if (remove) wireDelete(remove, org);
   // A suspended organization is read-only (the banner says why): its forms stay visible but cannot be sent.
   if (org.suspended) {
     const controls = document.querySelectorAll<HTMLInputElement | HTMLButtonElement>("main form :is(input, select, textarea, button)");
