@@ -2,11 +2,12 @@
 import { hasRole } from "../auth/roles";
 import { newId } from "../lib/ids";
 import { type AuditFilter, type AuditLogRow, insertAuditLogStatement, listAuditLogs } from "../storage/audit-logs";
+import type { AuditAction } from "./audit-actions";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import type { OrgAccess } from "./organizations";
 
 export type AuditEntry = {
-  action: string;
+  action: AuditAction;
   resourceType: string;
   resourceId: string | null;
   metadata?: Record<string, unknown>;

@@ -1,5 +1,6 @@
 // The audit log in the browser: who did what, newest first, a page at a time, filtered by actor,
 // action and resource; actors and resources by name beside their ids, details as readable pairs.
+import { AUDIT_ACTIONS } from "../../../services/audit-actions";
 import { api } from "../api";
 import type { PublicApiKey, PublicAuditEntry } from "../api-types";
 import { $, code, h, select, table } from "../elements";
@@ -7,28 +8,6 @@ import { state } from "../feedback";
 import { formatWhen } from "../format";
 import { field } from "../forms";
 import { listInstances, listMembers, loadOrg } from "../shell";
-
-/** The actions the services record, for the filter (free text is accepted by the API too). */
-const ACTIONS = [
-  "organization.create",
-  "organization.update",
-  "organization.limits_update",
-  "organization.delete",
-  "invitation.create",
-  "invitation.revoke",
-  "member.join",
-  "member.role_change",
-  "member.remove",
-  "instance.create",
-  "instance.update",
-  "instance.credentials_rotate",
-  "instance.delete",
-  "api_key.create",
-  "api_key.update",
-  "api_key.limits_update",
-  "api_key.revoke",
-  "console.session",
-];
 
 function detailText(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -55,7 +34,7 @@ export async function auditPage() {
     [org.id, org.name],
   ]);
   select("[name=actor]", filters).append(...members.map((m) => h("option", { value: m.user_id }, m.email)));
-  select("[name=action]", filters).append(...ACTIONS.map((a) => h("option", { value: a }, a)));
+  select("[name=action]", filters).append(...AUDIT_ACTIONS.map((a) => h("option", { value: a }, a)));
   select("[name=resource]", filters).append(
     ...[...instances.map((i) => [i.id, `instance ${i.name}`]), ...(keys.ok ? keys.data : []).map((k) => [k.id, `key ${k.name}`])].map(
       ([id, label]) => h("option", { value: id }, label),
