@@ -1,11 +1,18 @@
-// /api/organizations/:orgId/api-keys: mint (shown once), list, read, revoke.
+// /api/organizations/:orgId/api-keys: mint (shown once), list, read, change, revoke, roll (the new key shown once).
 import { Hono } from "hono";
-import { loadKeyRing } from "../auth/api-key-token";
-import { getApiKey, issueApiKey, listOrganizationApiKeys, presentApiKey, revokeApiKey, updateApiKey } from "../services/api-keys";
-import type { ManagementEnv } from "./context";
+import {
+  getApiKey,
+  issueApiKey,
+  listOrganizationApiKeys,
+  presentApiKey,
+  revokeApiKey,
+  rollApiKey,
+  updateApiKey,
+} from "../services/api-keys";
+import { type ManagementEnv, signingKeyRing } from "./context";
 import { ok } from "./envelope";
 import { defineRoute, PageQuerySchema } from "./route";
-import { CreateApiKeySchema, UpdateApiKeySchema } from "./schemas";
+import { CreateApiKeySchema, RollApiKeyQuerySchema, UpdateApiKeySchema } from "./schemas";
 
 export const apiKeyRoutes = new Hono<ManagementEnv>();
 const BASE = "/api/organizations/:orgId/api-keys";
@@ -33,7 +40,7 @@ defineRoute(
     status: 201,
   },
   async (c, { ctx, access, body }) => {
-    const ring = await loadKeyRing(ctx.config.API_KEY_SIGNING_KEYS.keys, c.env.API_KEY_SIGNING_KEYS);
+    const ring = await signingKeyRing(c);
     const { apiKey, key } = await issueApiKey(ctx, access, ring, body);
     c.header("Cache-Control", "no-store");
     return c.json(ok({ api_key: apiKey, key }, { message: "Copy the key now: it is shown only once." }), 201);
@@ -69,5 +76,29 @@ defineRoute(
   },
   async (c, { ctx, access, body, params }) => {
     return c.json(ok(await updateApiKey(ctx, access, params.keyId, body), { message: "API key updated." }));
+  },
+);
+
+defineRoute(
+  apiKeyRoutes,
+  {
+    method: "post",
+    path: `${BASE}/:keyId/roll`,
+    summary:
+      "Roll an API key: mint its replacement (same settings) and revoke it, or with ?keep_old=true leave it live; the new key is in the response once",
+    tag,
+    auth: true,
+    role: "member",
+    query: RollApiKeyQuerySchema,
+    status: 201,
+  },
+  async (c, { ctx, access, params, query }) => {
+    const keepOld = query.keep_old === "true";
+    const { apiKey, key, replaced } = await rollApiKey(ctx, access, await signingKeyRing(c), params.keyId, { keepOld });
+    c.header("Cache-Control", "no-store");
+    const message = keepOld
+      ? "Key rolled: the old key works until you revoke it. Copy the new key now: it is shown only once."
+      : "Key rolled: the old key is revoked. Copy the new key now: it is shown only once.";
+    return c.json(ok({ api_key: apiKey, key, replaced }, { message }), 201);
   },
 );

@@ -1,9 +1,8 @@
 // /api/organizations/:orgId/redis-instances/:instanceId/console-key: a five-minute key for the
 // dashboard's console, limited to that instance and to the caller's role (see services/console-keys).
 import { Hono } from "hono";
-import { loadKeyRing } from "../auth/api-key-token";
 import { issueConsoleKey } from "../services/console-keys";
-import type { ManagementEnv } from "./context";
+import { type ManagementEnv, signingKeyRing } from "./context";
 import { ok } from "./envelope";
 import { defineRoute } from "./route";
 
@@ -21,7 +20,7 @@ defineRoute(
     status: 201,
   },
   async (c, { ctx, access, params }) => {
-    const ring = await loadKeyRing(ctx.config.API_KEY_SIGNING_KEYS.keys, c.env.API_KEY_SIGNING_KEYS);
+    const ring = await signingKeyRing(c);
     const consoleKey = await issueConsoleKey(ctx, access, ring, params.instanceId);
     c.header("Cache-Control", "no-store");
     return c.json(ok(consoleKey), 201);

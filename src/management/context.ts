@@ -1,6 +1,8 @@
 // The management face's Hono environment and the bridge from a request to a ServiceContext.
 import type { Context } from "hono";
+import { type KeyRing, loadKeyRing } from "../auth/api-key-token";
 import type { SessionEnv } from "../auth/middleware";
+import { getConfig } from "../env";
 import { createServiceContext, type ServiceContext } from "../services/context";
 
 export type ManagementEnv = SessionEnv;
@@ -16,4 +18,9 @@ export function serviceContext(c: Context<ManagementEnv>): ServiceContext {
     userAgent: c.req.header("user-agent") ?? null,
     requestId: c.get("requestId"),
   });
+}
+
+/** The deployment's API-key signing keys (imported once per isolate): to mint keys, or publish them. */
+export function signingKeyRing(c: Context<ManagementEnv>): Promise<KeyRing> {
+  return loadKeyRing(getConfig(c.env).API_KEY_SIGNING_KEYS.keys, c.env.API_KEY_SIGNING_KEYS);
 }

@@ -1,8 +1,7 @@
 // Public, unauthenticated routes: /health, /version, /api/openapi.json, /.well-known/jwks.json.
 import { Hono } from "hono";
-import { loadKeyRing } from "../auth/api-key-token";
 import { getConfig } from "../env";
-import type { ManagementEnv } from "./context";
+import { type ManagementEnv, signingKeyRing } from "./context";
 import { ok } from "./envelope";
 import { buildOpenApiDocument } from "./openapi";
 import { defineRoute } from "./route";
@@ -23,8 +22,7 @@ defineRoute(
   metaRoutes,
   { method: "get", path: "/.well-known/jwks.json", summary: "Public keys that verify RedisGate API keys", tag, auth: false },
   async (c) => {
-    const config = getConfig(c.env);
-    const ring = await loadKeyRing(config.API_KEY_SIGNING_KEYS.keys, c.env.API_KEY_SIGNING_KEYS);
+    const ring = await signingKeyRing(c);
     c.header("Cache-Control", "public, max-age=300");
     return c.json({ keys: ring.publicJwks });
   },

@@ -58,6 +58,10 @@ export const DeleteOrganizationQuerySchema = z.strictObject({
   force: z.enum(["true", "false"]).optional(),
 });
 
+export const RollApiKeyQuerySchema = z.strictObject({
+  keep_old: z.enum(["true", "false"]).optional(),
+});
+
 export const InviteSchema = z.strictObject({ email: z.email().max(254), role });
 
 /** `?status=` of the invitation list: pending (the default), accepted, revoked or expired. */

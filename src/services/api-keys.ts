@@ -10,6 +10,7 @@ import { meterFor } from "../meter/client";
 import { effectiveLimits, perSecond, rateFrom } from "../meter/plans";
 import {
   type ApiKeyRow,
+  assertApiKeyLiveStatement,
   assertLiveUserApiKeysAtMostStatement,
   findApiKey,
   insertApiKeyStatement,
@@ -210,6 +211,89 @@ export async function issueApiKey(
     });
   if (input.rate_limit || input.max_requests_per_day) await pushKeyLimits(ctx, row);
   return { apiKey: presentApiKey(row), key };
+}
+
+/**
+ * Rolls a key: one batch mints its replacement (same name, scopes, instances and limits, and a
+ * lifetime as long as the old key's, from now) and revokes the old key, so the organization holds as
+ * many live keys as before and a roll works at the plan's cap. With `keepOld` the old key stays live
+ * until someone revokes it, for a switch-over without a gap; that needs a free place under the cap.
+ * Members may roll only keys they created; a key with the admin scope needs the admin role, as
+ * minting one does.
+ * @throws not_found for an unknown, foreign or console key; conflict for a revoked or expired one
+ *   (also when a concurrent roll or revoke won), or at the cap with `keepOld`.
+ */
+export async function rollApiKey(
+  ctx: ServiceContext,
+  access: OrgAccess,
+  ring: KeyRing,
+  id: string,
+  options: { keepOld?: boolean } = {},
+): Promise<{ apiKey: PublicApiKey; key: string; replaced: PublicApiKey }> {
+  const orgId = access.organization.id;
+  const old = await getApiKey(ctx, access, id);
+  if (old.kind !== "user") throw new AppError("not_found", "API key not found.");
+  if (!hasRole(access.role, "admin") && old.createdBy !== ctx.actor.userId) {
+    throw new AppError("forbidden", "Members can roll only the keys they created.");
+  }
+  if (old.scopes.includes("admin") && !hasRole(access.role, "admin")) {
+    throw new AppError("forbidden", "Only admins and owners can roll keys with the admin scope.");
+  }
+  const now = new Date();
+  if (old.revokedAt || old.expiresAt <= now) throw spentKey(old);
+  // The organization's limits may have been lowered since: a replacement is held to today's.
+  const rate = rateFrom(old.rateLimitRequests, old.rateLimitWindowSeconds);
+  checkKeyLimits(access.organization, {
+    rate_limit: rate && { requests: rate.requests, window_seconds: rate.windowSeconds },
+    max_requests_per_day: old.maxRequestsPerDay,
+  });
+  const cap = options.keepOld ? planCap(access.organization, "api_keys") : null;
+  const lifetime = Math.min(old.expiresAt.getTime() - old.createdAt.getTime(), MAX_KEY_LIFETIME_MS);
+  const expiresAt = wholeSeconds(now.getTime() + Math.max(lifetime, 60_000));
+  const { key, row } = await mintKey(
+    ctx,
+    ring,
+    orgId,
+    {
+      name: old.name,
+      scopes: old.scopes,
+      instanceIds: old.instanceIds,
+      expiresAt,
+      rateLimitRequests: old.rateLimitRequests,
+      rateLimitWindowSeconds: old.rateLimitWindowSeconds,
+      maxRequestsPerDay: old.maxRequestsPerDay,
+      kind: "user",
+    },
+    now,
+  );
+  await ctx.db
+    .batch([
+      // First: a concurrent roll or revoke that got there before fails this whole batch.
+      assertApiKeyLiveStatement(ctx.db, orgId, id, now),
+      ...(options.keepOld ? [] : [revokeApiKeyStatement(ctx.db, orgId, id, now)]),
+      insertApiKeyStatement(ctx.db, row),
+      ...(cap !== null ? [assertLiveUserApiKeysAtMostStatement(ctx.db, orgId, cap, now)] : []),
+      auditStatement(ctx, orgId, {
+        action: "api_key.roll",
+        resourceType: "api_key",
+        resourceId: row.id,
+        metadata: { name: row.name, replaced: id, old_revoked: !options.keepOld, expires_at: expiresAt.toISOString(), kid: row.kid },
+      }),
+    ])
+    .catch(async (error: unknown) => {
+      if (!isBatchGuardFailure(error)) throw error;
+      const current = await getApiKey(ctx, access, id);
+      if (current.revokedAt || current.expiresAt <= now || cap === null) throw spentKey(current);
+      throw capReached(access.organization, "api_keys", cap);
+    });
+  if (!options.keepOld) await putRevocation(ctx.kv, id, now, old.expiresAt);
+  if (row.rateLimitRequests !== null || row.maxRequestsPerDay !== null) await pushKeyLimits(ctx, row);
+  return { apiKey: presentApiKey(row), key, replaced: presentApiKey(options.keepOld ? old : { ...old, revokedAt: now }) };
+}
+
+/** 409 for rolling a key that is revoked or expired (nothing to replace: mint a new one). */
+function spentKey(row: ApiKeyRow): AppError {
+  return new AppError("conflict", `API key ${row.id} is ${row.revokedAt ? "revoked" : "expired"}; mint a new key instead.`);
 }
 
 export async function getApiKey(ctx: ServiceContext, access: OrgAccess, id: string): Promise<ApiKeyRow> {

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   "instance.isolation_check",
   "instance.delete",
   "api_key.create",
+  "api_key.roll",
   "api_key.update",
   "api_key.limits_update",
   "api_key.revoke",

@@ -1,7 +1,7 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { and, count, desc, eq, gt, isNotNull, isNull, lt, or } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, notExists, or } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
-import { type Db, failBatchIfMoreThan } from "./db";
+import { type Db, failBatchIf, failBatchIfMoreThan } from "./db";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -56,6 +56,18 @@ export async function listLiveApiKeys(db: Db, orgId: string): Promise<ApiKeyRow[
     .from(apiKeys)
     .where(and(eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)))
     .all();
+}
+
+/**
+ * For the batch that replaces a key (before it revokes it): fails the whole batch unless the key is
+ * still neither revoked nor expired at `now`, so two racing rolls cannot both mint a replacement.
+ */
+export function assertApiKeyLiveStatement(db: Db, orgId: string, id: string, now: Date) {
+  const live = db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt), gt(apiKeys.expiresAt, now)));
+  return failBatchIf(db, orgId, notExists(live));
 }
 
 export function revokeApiKeyStatement(db: Db, orgId: string, id: string, at: Date) {

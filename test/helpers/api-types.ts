@@ -135,6 +135,7 @@ export type Routes = {
   "GET /api/organizations/:orgId/api-keys/:keyId": Reply<PublicApiKey>;
   "PUT /api/organizations/:orgId/api-keys/:keyId": Reply<PublicApiKey>;
   "DELETE /api/organizations/:orgId/api-keys/:keyId": Reply<PublicApiKey>;
+  "POST /api/organizations/:orgId/api-keys/:keyId/roll": Reply<{ api_key: PublicApiKey; key: string; replaced: PublicApiKey }>;
 
   // audit
   "GET /api/organizations/:orgId/audit-logs": Paged<PublicAuditEntry>;

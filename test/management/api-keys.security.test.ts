@@ -1,5 +1,5 @@
 // API keys under attack: the key is shown once and D1 holds only its SHA-256; roles decide who
-// mints and revokes; another tenant's keys and instances are 404s; the JWKS has no private part.
+// mints, revokes and rolls; another tenant's keys and instances are 404s; the JWKS has no private part.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, type ApiResult, api, createInstance, mintKey, ORIGIN } from "../helpers/api";
@@ -141,6 +141,54 @@ describe("roles", () => {
   });
 });
 
+describe("rolling a key", () => {
+  const roll = (keyId: string, who: Account) => api("POST", keys(`/${keyId}/roll`), { token: who.token });
+
+  it("a viewer may not roll (403), and the key stays live", async () => {
+    const { api_key } = await mintKey(t.owner, t.orgId);
+    expectFailure(await roll(api_key.id, t.viewer), 403, "forbidden");
+    await expectNotRevoked(api_key.id);
+  });
+
+  it("a member may roll their own key, not one the admin created (403)", async () => {
+    const own = await mintKey(t.member, t.orgId);
+    expect(expectOk(await roll(own.api_key.id, t.member), 201).api_key.created_by).toBe(t.member.userId);
+    const theirs = await mintKey(t.admin, t.orgId);
+    const refused = await roll(theirs.api_key.id, t.member);
+    expectFailure(refused, 403, "forbidden");
+    expect(refused.body.message).toBe("Members can roll only the keys they created.");
+    await expectNotRevoked(theirs.api_key.id);
+  });
+
+  // The demotion has revoked the key already (members.ts); the role is checked first all the same.
+  it("an admin demoted to member may not roll the admin-scoped key they minted (403)", async () => {
+    const crew = await team();
+    const { api_key } = await mintKey(crew.admin, crew.orgId, { scopes: ["admin"] });
+    const demoted = await api("PUT", `/api/organizations/${crew.orgId}/members/${crew.admin.userId}`, {
+      token: crew.owner.token,
+      body: { role: "member" },
+    });
+    expectOk(demoted);
+    const refused = await api("POST", keys(`/${api_key.id}/roll`, crew.orgId), { token: crew.admin.token });
+    expectFailure(refused, 403, "forbidden");
+    expect(refused.body.message).toBe("Only admins and owners can roll keys with the admin scope.");
+    const minted = await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE organization_id = ?")
+      .bind(crew.orgId)
+      .first<{ n: number }>();
+    expect(minted?.n).toBe(1);
+  });
+
+  it("the replacement is shown once: no later answer holds it", async () => {
+    const { api_key } = await mintKey(t.owner, t.orgId);
+    const rolled = expectOk(await roll(api_key.id, t.owner), 201);
+    expectNoSecret(await api("GET", keys(`/${rolled.api_key.id}`), { token: t.owner.token }), rolled.key);
+    expectNoSecret(await api("GET", keys("?limit=100"), { token: t.owner.token }), rolled.key);
+    expectNoSecret(await api("GET", `/api/organizations/${t.orgId}/audit-logs?limit=100`, { token: t.owner.token }), rolled.key);
+    const row = await env.DB.prepare("SELECT key_hash FROM api_keys WHERE id = ?").bind(rolled.api_key.id).first<{ key_hash: string }>();
+    expect(row?.key_hash).toBe(await sha256Hex(rolled.key));
+  });
+});
+
 describe("instance allow-lists", () => {
   it("an empty instance_ids list is refused (400), not widened into an organization-wide key", async () => {
     const name = `empty-list-${crypto.randomUUID()}`;
@@ -172,6 +220,7 @@ describe("cross-tenant access", () => {
       await api("GET", keys(`/${victim.api_key.id}`), { token }),
       await api("PUT", keys(`/${victim.api_key.id}`), { token, body: { name: "Hijacked" } }),
       await api("DELETE", keys(`/${victim.api_key.id}`), { token }),
+      await api("POST", keys(`/${victim.api_key.id}/roll`), { token }),
     ];
     for (const res of results) expectFailure(res, 404, "not_found");
     await expectNotRevoked(victim.api_key.id);
@@ -187,6 +236,7 @@ describe("cross-tenant access", () => {
     expect(foreign.body.message).toBe(missing.body.message);
     expectFailure(await api("PUT", own(`/${victim.api_key.id}`), { token, body: { name: "Hijacked" } }), 404, "not_found");
     expectFailure(await api("DELETE", own(`/${victim.api_key.id}`), { token }), 404, "not_found");
+    expectFailure(await api("POST", own(`/${victim.api_key.id}/roll`), { token }), 404, "not_found");
     expect(expectOk(await api("GET", keys(`/${victim.api_key.id}`), { token: t.owner.token })).name).toBe("Victim key");
     await expectNotRevoked(victim.api_key.id);
     const listed = expectOk(await api("GET", keys("", t.outsiderOrgId), { token }));

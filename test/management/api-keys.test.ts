@@ -1,5 +1,6 @@
 // /api/organizations/:orgId/api-keys: mint (a jose-verifiable JWT shown once), list, read, rename,
-// revoke (D1 and the KV marker), and the public JWKS that verifies the keys.
+// revoke (D1 and the KV marker), roll (revoke and replace in one step), and the public JWKS that
+// verifies the keys.
 import { env } from "cloudflare:workers";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -270,6 +271,121 @@ describe("DELETE …/api-keys/:keyId", () => {
     const id = "key_00000000000000000000";
     expectFailure(await api("DELETE", keys(`/${id}`), { token: owner.token }), 404, "not_found");
     expect(await env.DIRECTORY.get(`v1:revoked:${id}`)).toBeNull();
+  });
+});
+
+describe("POST …/api-keys/:keyId/roll", () => {
+  const roll = (id: string) => api("POST", keys(`/${id}/roll`), { token: owner.token });
+
+  it("revokes the key and mints its replacement with the same settings and lifetime, shown once", async () => {
+    const instance = await createInstance(owner, orgId);
+    const old = await mintKey(owner, orgId, {
+      name: "Rolled",
+      scopes: ["read", "write"],
+      instance_ids: [instance.id],
+      expires_at: new Date(Date.now() + 30 * DAY).toISOString(),
+      rate_limit: { requests: 50, window_seconds: 60 },
+      max_requests_per_day: 1_000,
+    });
+    expect((await api("POST", `/redis/${instance.id}`, { token: old.key, body: ["SET", "rolled", "1"] })).status).toBe(200);
+
+    const res = await roll(old.api_key.id);
+    const data = expectOk(res, 201);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.body.message).toBe("Key rolled: the old key is revoked. Copy the new key now: it is shown only once.");
+    expect(data.api_key).toMatchObject({
+      name: "Rolled",
+      scopes: ["read", "write"],
+      instance_ids: [instance.id],
+      rate_limit: { requests: 50, window_seconds: 60 },
+      max_requests_per_day: 1_000,
+      revoked_at: null,
+      created_by: owner.userId,
+    });
+    expect(data.api_key.id).not.toBe(old.api_key.id);
+    expect(data.key).not.toBe(old.key);
+    const lifetime = (k: { created_at: string; expires_at: string }) => Date.parse(k.expires_at) - Date.parse(k.created_at);
+    expect(Math.abs(lifetime(data.api_key) - lifetime(old.api_key))).toBeLessThanOrEqual(1_000);
+    expect((await verify(data.key)).payload).toMatchObject({ instances: [instance.id], scopes: ["read", "write"] });
+
+    expect(data.replaced).toEqual({ ...old.api_key, revoked_at: expect.any(String) });
+    expect(expectOk(await api("GET", keys(`/${old.api_key.id}`), { token: owner.token })).revoked_at).toBe(data.replaced.revoked_at);
+    expect(await env.DIRECTORY.get(`v1:revoked:${old.api_key.id}`, "json")).toEqual({ revoked_at: data.replaced.revoked_at });
+    const fresh = await api("POST", `/redis/${instance.id}`, { token: data.key, body: ["GET", "rolled"] });
+    expect(fresh.body).toEqual({ result: "1" });
+    const listed = expectOk(await api("GET", keys("?limit=100"), { token: owner.token }));
+    expect(listed.find((k) => k.id === data.api_key.id)?.key_prefix).toBe(data.api_key.key_prefix);
+  });
+
+  it("with ?keep_old=true leaves the old key live beside its replacement; other values are a 400", async () => {
+    const instance = await createInstance(owner, orgId);
+    const old = await mintKey(owner, orgId, { name: "Overlap", max_requests_per_day: 500 });
+    const res = await api("POST", keys(`/${old.api_key.id}/roll?keep_old=true`), { token: owner.token });
+    const data = expectOk(res, 201);
+    expect(res.body.message).toBe("Key rolled: the old key works until you revoke it. Copy the new key now: it is shown only once.");
+    expect(data.replaced).toEqual(old.api_key);
+    expect(data.api_key).toMatchObject({ name: "Overlap", max_requests_per_day: 500, revoked_at: null });
+    expect(await env.DIRECTORY.get(`v1:revoked:${old.api_key.id}`)).toBeNull();
+    for (const key of [old.key, data.key]) {
+      expect((await api("POST", `/redis/${instance.id}`, { token: key, body: ["PING"] })).body).toEqual({ result: "PONG" });
+    }
+    expectInvalid(await api("POST", keys(`/${old.api_key.id}/roll?keep_old=yes`), { token: owner.token }), "keep_old");
+  });
+
+  it("answers 409 for a revoked or expired key and mints nothing", async () => {
+    const revoked = await mintKey(owner, orgId);
+    await api("DELETE", keys(`/${revoked.api_key.id}`), { token: owner.token });
+    const expired = await mintKey(owner, orgId);
+    await env.DB.prepare("UPDATE api_keys SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1_000, expired.api_key.id)
+      .run();
+    const before = await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE organization_id = ?").bind(orgId).first<{ n: number }>();
+
+    const again = await roll(revoked.api_key.id);
+    expectFailure(again, 409, "conflict");
+    expect(again.body.message).toBe(`API key ${revoked.api_key.id} is revoked; mint a new key instead.`);
+    const late = await roll(expired.api_key.id);
+    expectFailure(late, 409, "conflict");
+    expect(late.body.message).toBe(`API key ${expired.api_key.id} is expired; mint a new key instead.`);
+    const after = await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE organization_id = ?").bind(orgId).first<{ n: number }>();
+    expect(after).toEqual(before);
+  });
+
+  it("lets exactly one of two concurrent rolls replace the key", async () => {
+    const { api_key } = await mintKey(owner, orgId, { name: "Raced" });
+    const results = await Promise.all([roll(api_key.id), roll(api_key.id)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const replacements = await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE organization_id = ? AND name = 'Raced'")
+      .bind(orgId)
+      .first<{ n: number }>();
+    expect(replacements?.n).toBe(2);
+  });
+
+  it("holds the replacement to the organization's limits as they are now (422), and keeps the old key", async () => {
+    const { api_key } = await mintKey(owner, orgId, { rate_limit: { requests: 100, window_seconds: 1 } });
+    const lowered = await api("PUT", `/api/organizations/${orgId}/limits`, {
+      token: owner.token,
+      body: { rate_limit: { requests: 10, window_seconds: 1 } },
+    });
+    expectOk(lowered);
+    try {
+      const res = await roll(api_key.id);
+      expectFailure(res, 422, "unprocessable_entity");
+      expect(res.body.message).toBe("rate_limit may not exceed the organization's 10 per 1 s.");
+      expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: owner.token })).revoked_at).toBeNull();
+    } finally {
+      await api("PUT", `/api/organizations/${orgId}/limits`, { token: owner.token, body: { rate_limit: null } });
+    }
+  });
+
+  it("answers 404 for an unknown key and for a console key", async () => {
+    expectFailure(await roll("key_00000000000000000000"), 404, "not_found");
+    const instance = await createInstance(owner, orgId);
+    const consoleKey = expectOk(
+      await api("POST", `/api/organizations/${orgId}/redis-instances/${instance.id}/console-key`, { token: owner.token }),
+      201,
+    );
+    expectFailure(await roll(consoleKey.key_id), 404, "not_found");
   });
 });
 

@@ -108,10 +108,19 @@ describe("every mutation writes an audit row", () => {
     await send("PUT", `${base}/api-keys/${keyId}`, "api_key.limits_update", "api_key", {
       rate_limit: { requests: 10, window_seconds: 60 },
     });
-    await send("DELETE", `${base}/api-keys/${keyId}`, "api_key.revoke", "api_key");
+    const rolled = await send(
+      "POST",
+      `${base}/api-keys/${keyId}/roll`,
+      "api_key.roll",
+      "api_key",
+      undefined,
+      (r) => r.body.data.api_key.id,
+    );
+    await send("DELETE", `${base}/api-keys/${rolled.body.data.api_key.id}`, "api_key.revoke", "api_key");
     await send("DELETE", `${base}/redis-instances/${instanceId}`, "instance.delete", "instance");
 
     const log = await readAll(orgId, owner);
+    expect(log.find((r) => r.action === "api_key.roll")?.metadata).toMatchObject({ name: "renamed", replaced: keyId });
     const created = log.find((r) => r.action === "organization.create");
     expect(created).toMatchObject({
       organization_id: orgId,

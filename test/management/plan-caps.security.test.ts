@@ -116,7 +116,20 @@ describe("live API keys per organization", () => {
     const org = expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }));
     expect(org.held).toEqual({ instances: 0, api_keys: MAX_KEYS });
 
-    expect((await api("DELETE", `/api/organizations/${orgId}/api-keys/${model.api_key.id}`, { token: owner.token })).status).toBe(200);
+    // Rolling a key replaces it: the organization holds as many live keys, so it works at the cap,
+    // unless the old key is to stay live beside its replacement.
+    const overlap = await api("POST", `/api/organizations/${orgId}/api-keys/${model.api_key.id}/roll?keep_old=true`, {
+      token: owner.token,
+    });
+    expectFailure(overlap, 409, "conflict");
+    expect(overlap.body.message).toBe(refused.body.message);
+    const after = expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }));
+    expect(after.held.api_keys).toBe(MAX_KEYS);
+    const rolled = await api("POST", `/api/organizations/${orgId}/api-keys/${model.api_key.id}/roll`, { token: owner.token });
+    const replacement = expectOk(rolled, 201).api_key.id;
+    expectFailure(await mint(owner.token, orgId), 409, "conflict");
+
+    expect((await api("DELETE", `/api/organizations/${orgId}/api-keys/${replacement}`, { token: owner.token })).status).toBe(200);
     expectOk(await mint(owner.token, orgId), 201);
     expectFailure(await mint(owner.token, orgId), 409, "conflict");
   });
