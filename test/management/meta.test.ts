@@ -44,6 +44,7 @@ const EXPECTED_ROUTES = [
   `get ${ORG}/api-keys/{keyId}`,
   `put ${ORG}/api-keys/{keyId}`,
   `delete ${ORG}/api-keys/{keyId}`,
+  `post ${ORG}/api-keys/{keyId}/roll`,
   `get ${ORG}/redis-instances`,
   `post ${ORG}/redis-instances`,
   `get ${ORG}/redis-instances/{instanceId}`,
