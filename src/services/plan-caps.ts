@@ -9,8 +9,12 @@ import type { Db } from "../storage/db";
 import { countInstances } from "../storage/instances";
 
 const WHAT = {
-  instances: { field: "maxInstances", noun: "Redis instances", remedy: "Delete one" },
-  api_keys: { field: "maxApiKeys", noun: "live API keys", remedy: "Revoke one (revoked and expired keys do not count)" },
+  instances: { field: "maxInstances", noun: ["Redis instance", "Redis instances"], remedy: "Delete one" },
+  api_keys: {
+    field: "maxApiKeys",
+    noun: ["live API key", "live API keys"],
+    remedy: "Revoke one (revoked and expired keys do not count)",
+  },
 } as const;
 
 export type CappedResource = keyof typeof WHAT;
@@ -28,7 +32,7 @@ export function capReached(org: CapColumns, what: CappedResource, cap: number): 
   const { noun, remedy } = WHAT[what];
   return new AppError(
     "conflict",
-    `This organization holds ${cap} ${noun}, the most it may hold on its plan (${org.plan}). ` +
+    `This organization holds ${cap} ${noun[cap === 1 ? 0 : 1]}, the most it may hold on its plan (${org.plan}). ` +
       `${remedy}, or ask an operator of this deployment to raise the cap.`,
   );
 }

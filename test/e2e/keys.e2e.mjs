@@ -1,6 +1,9 @@
 // @ts-check
 // The keys page: mint with one scope level, a form error that clears once fixed, rename and rate
-// limit, roll (the new key shown once, the old revoked on confirmation), hide revoked keys.
+// limit, roll (the new key shown once, the old revoked on confirmation, or at once at the plan's
+// cap), hide revoked keys.
+
+import { DEV_ACCOUNT } from "../../scripts/bootstrap.mjs";
 import { check, screenshot, waitForText } from "./browser.mjs";
 import { call, newOrg, signedInPage, visit } from "./world.mjs";
 
@@ -41,6 +44,10 @@ export const keyScenarios = [
       const secondKey = await revealed.inputValue();
       check(secondKey !== firstKey && /^rg_/.test(secondKey), "roll did not reveal a new key");
       await screenshot(page, "keys-roll");
+      // Thinking better of revoking the old key keeps the new one on screen.
+      await page.getByRole("button", { name: "Revoke the old key" }).click();
+      await page.locator("#confirm-dialog").getByRole("button", { name: "Cancel" }).click();
+      check((await revealed.inputValue()) === secondKey, "cancelling the old key's revocation hid the new key");
       await page.getByRole("button", { name: "Revoke the old key" }).click();
       await page.locator("#confirm-dialog").getByRole("button", { name: "Revoke key" }).click();
       await waitForText(page.locator("#key-status"), /revoked/);
@@ -55,6 +62,35 @@ export const keyScenarios = [
       const works = await call(env, "POST", `/redis/${instanceId}`, ["GET", "k"], secondKey);
       check(works.status === 200, `the rolled key does not work: ${works.status}`);
       await screenshot(page, "keys-desktop");
+      await context.close();
+    },
+  ],
+  [
+    "keys: at the plan's cap, a roll offers to replace the key at once, and the old key stops working",
+    async (env) => {
+      const { owner, orgId, instanceId } = await newOrg(env);
+      const minted = await call(env, "POST", `/api/organizations/${orgId}/api-keys`, { name: "only key", scopes: ["write"] }, owner.token);
+      const oldKey = minted.json.data.key;
+      const login = await call(env, "POST", "/auth/login", { email: DEV_ACCOUNT.email, password: DEV_ACCOUNT.password });
+      const capped = await call(env, "PUT", `/api/admin/organizations/${orgId}/limits`, { max_api_keys: 1 }, login.json.data.token);
+      check(capped.status === 200, `the operator could not cap the keys: ${capped.status} ${JSON.stringify(capped.json)}`);
+
+      const { context, page } = await signedInPage(env, owner);
+      await visit(page, env, `/o/${orgId}/keys`);
+      await page.getByRole("button", { name: "Roll only key" }).click();
+      const dialog = page.locator("#confirm-dialog");
+      await dialog.getByRole("button", { name: "Mint the replacement" }).click();
+      await waitForText(dialog, /holds 1 live API key, the most[\s\S]*Rolling now revokes the old key/);
+      await dialog.getByRole("button", { name: "Roll now" }).click();
+      await waitForText(page.locator("#key-reveal"), /shown only this once/);
+      const newKey = await page.locator("#revealed-key").inputValue();
+      check(/^rg_/.test(newKey) && newKey !== oldKey, "the roll did not reveal a new key");
+      check((await page.locator("#revoke-old").count()) === 0, "a roll that revoked the old key still offers to revoke it");
+      await waitForText(page.locator("#key-status"), /rolled: the old key is revoked/);
+      const works = await call(env, "POST", `/redis/${instanceId}`, ["PING"], newKey);
+      check(works.status === 200, `the new key does not work: ${works.status}`);
+      const refused = await call(env, "POST", `/redis/${instanceId}`, ["PING"], oldKey);
+      check(refused.status === 401, `the replaced key still works: ${refused.status}`);
       await context.close();
     },
   ],

@@ -1,6 +1,7 @@
 // API keys in the browser: mint with one scope level (the key is revealed once and removed from the
 // page when dismissed or hidden), list with creator and dates, hide revoked keys, rename and rate
-// limit, roll (mint a replacement with the same settings, then revoke the old on confirmation).
+// limit, roll (a replacement with the same settings; the old key revoked on confirmation, or at once
+// when the plan's cap leaves no room for both).
 import { api, must } from "../api";
 import type { PublicApiKey, PublicOrganization, Scope } from "../api-types";
 import { $, badge, code, h, input, table } from "../elements";
@@ -11,14 +12,21 @@ import { describeRate, parseRate } from "../key-rate";
 import { levelLabel, levelOf } from "../scope-level";
 import { can, listInstances, listMembers, loadOrg } from "../shell";
 
+/** What minting answers: the key's metadata and, this once, the key; a roll adds the key it replaced. */
+type IssuedKey = { api_key: PublicApiKey; key: string };
+type RolledKey = IssuedKey & { replaced: PublicApiKey };
+
 function keyStatus(k: PublicApiKey): HTMLElement {
   if (k.revoked_at) return badge("revoked", "off");
   if (Date.parse(k.expires_at) <= Date.now()) return badge("expired", "off");
   return badge("active", "on");
 }
 
-/** The panel that shows a new key once; `onRevokeOld` adds the roll's second step. */
-function reveal(name: string, secret: string, onRevokeOld?: () => Promise<void>) {
+/**
+ * The panel that shows a new key once; `onRevokeOld` adds the roll's second step, and the panel
+ * goes only once it revoked the old key (not when the user thinks better of it).
+ */
+function reveal(name: string, secret: string, onRevokeOld?: () => Promise<boolean>) {
   document.getElementById("key-reveal")?.remove();
   const box = h("input", { id: "revealed-key", class: "secret", readonly: true, spellcheck: "false", autocomplete: "off" });
   box.value = secret; // a property, never an attribute: the key is not part of the page's HTML
@@ -29,7 +37,7 @@ function reveal(name: string, secret: string, onRevokeOld?: () => Promise<void>)
   const revokeOld = onRevokeOld
     ? h(
         "button",
-        { type: "button", class: "button danger", id: "revoke-old", onclick: () => onRevokeOld().then(dismiss) },
+        { type: "button", class: "button danger", id: "revoke-old", onclick: async () => (await onRevokeOld()) && dismiss() },
         "Revoke the old key",
       )
     : null;
@@ -91,7 +99,7 @@ export async function keysPage() {
       const body: Record<string, unknown> = { name: field(form, "name").trim(), scopes: [level] };
       if (chosen.length > 0) body.instance_ids = chosen;
       if (days > 0) body.expires_at = new Date(Date.now() + days * 86_400_000).toISOString();
-      const minted = await must<{ api_key: PublicApiKey; key: string }>("POST", base, body);
+      const minted = await must<IssuedKey>("POST", base, body);
       form.reset();
       reveal(minted.data.api_key.name, minted.data.key);
       await load();
@@ -111,25 +119,26 @@ export async function keysPage() {
     return true;
   }
 
+  /**
+   * Rolls a key through the API: first keeping the old key live until the user revokes it; when that
+   * has no room (the plan's cap), offers to roll now, which revokes the old key in the same step.
+   */
   async function roll(k: PublicApiKey) {
-    const question = `Roll “${k.name}”?`;
     const body =
-      "A new key with the same name, scope, instances, rate limit and expiry is minted and shown once. You then revoke the old key.";
-    if (!(await confirmAction(question, body, "Mint the replacement"))) return;
-    const expiry = Date.parse(k.expires_at) > Date.now() + 120_000 ? { expires_at: k.expires_at } : {};
-    const minted = await api<{ api_key: PublicApiKey; key: string }>("POST", base, {
-      name: k.name,
-      scopes: [levelOf(k.scopes)],
-      ...(k.instance_ids ? { instance_ids: k.instance_ids } : {}),
-      ...expiry,
-      ...(k.rate_limit
-        ? { rate_limit: { requests: k.rate_limit.requests, window_seconds: k.rate_limit.window_seconds === 60 ? 60 : 1 } }
-        : {}),
-    });
-    if (!minted.ok) return say(status, minted.message);
-    reveal(minted.data.api_key.name, minted.data.key, async () => {
-      await revoke(k);
-    });
+      "A new key with the same name, scope, instances, limits and lifetime is minted and shown once. " +
+      "The old key keeps working until you revoke it, so your applications can switch over.";
+    if (!(await confirmAction(`Roll “${k.name}”?`, body, "Mint the replacement"))) return;
+    let rolled = await api<RolledKey>("POST", `${base}/${k.id}/roll?keep_old=true`);
+    let oldRevoked = false;
+    if (!rolled.ok && rolled.status === 409) {
+      const now = `${rolled.message} Rolling now revokes the old key in the same step: applications using it are refused within seconds.`;
+      if (!(await confirmAction(`Roll “${k.name}” now?`, now, "Roll now"))) return say(status, rolled.message);
+      rolled = await api<RolledKey>("POST", `${base}/${k.id}/roll`);
+      oldRevoked = true;
+    }
+    if (!rolled.ok) return say(status, rolled.message);
+    reveal(rolled.data.api_key.name, rolled.data.key, oldRevoked ? undefined : () => revoke(k));
+    if (oldRevoked) say(status, `Key “${k.name}” rolled: the old key is revoked.`, "ok");
     await load();
   }
 
