@@ -7,7 +7,7 @@ import { bootstrapOperator, listEveryOrganizationForOperator, setOrganizationCei
 import type { ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute, PageQuerySchema } from "./route";
-import { BootstrapOperatorSchema, OperatorLimitsSchema } from "./schemas";
+import { BootstrapOperatorSchema, OperatorLimitsSchema, OrganizationListQuerySchema } from "./schemas";
 
 export const adminRoutes = new Hono<ManagementEnv>();
 const tag = "admin";
@@ -34,14 +34,15 @@ defineRoute(
   {
     method: "get",
     path: "/api/admin/organizations",
-    summary: "Every organization with plan, limits, members and today's usage (operator)",
+    summary:
+      "Every organization (?q= finds by id, slug or part of the name) with plan, limits, holdings, members and today's usage (operator)",
     tag,
     auth: true,
     operator: { audit: "organization.list" },
-    query: PageQuerySchema,
+    query: OrganizationListQuerySchema,
   },
   async (c, { ctx, query }) => {
-    const page = await listEveryOrganizationForOperator(ctx, query.limit, query.cursor);
+    const page = await listEveryOrganizationForOperator(ctx, query.limit, query.cursor, query.q);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );

@@ -121,6 +121,9 @@ export const BootstrapOperatorSchema = z.strictObject({ secret: z.string().min(1
 /** The operators' account list: a page, or the one account with `email`. */
 export const AccountListQuerySchema = PageQuerySchema.extend({ email: z.email().max(254).optional() });
 
+/** The operators' organization list: a page, or those whose id or slug is `q` or whose name holds it. */
+export const OrganizationListQuerySchema = PageQuerySchema.extend({ q: z.string().trim().min(1).max(100).optional() });
+
 export const UsageQuerySchema = z.strictObject({
   days: z.coerce.number().int().min(1).max(90).default(30),
 });

@@ -1,6 +1,6 @@
 // D1 queries for an organization's plan, limits (the operator's ceiling and the owners' lower
 // limits) and suspension, and the operators' view of every organization.
-import { and, asc, count, desc, eq, gt, isNotNull, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, isNotNull, or, sql } from "drizzle-orm";
 import { memberships, organizations } from "../../drizzle/schema";
 import type { Db } from "./db";
 import type { OrganizationRow } from "./organizations";
@@ -41,12 +41,25 @@ export async function listSuspendedOrganizationIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Every organization, oldest first, keyset-paginated (operators only). */
-export async function listEveryOrganization(db: Db, limit: number, after?: { createdAt: Date; id: string }) {
+/**
+ * Every organization, oldest first, keyset-paginated (operators only); with `search`, only those whose
+ * id or slug is it, or whose name holds it (any case; `%` and `_` are plain characters).
+ */
+export async function listEveryOrganization(db: Db, limit: number, after?: { createdAt: Date; id: string }, search?: string) {
   const page = after
     ? or(gt(organizations.createdAt, after.createdAt), and(eq(organizations.createdAt, after.createdAt), gt(organizations.id, after.id)))
     : undefined;
-  return db.select().from(organizations).where(page).orderBy(asc(organizations.createdAt), asc(organizations.id)).limit(limit).all();
+  const pattern = search && `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const found = search
+    ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), sql`${organizations.name} LIKE ${pattern} ESCAPE '\\'`)
+    : undefined;
+  return db
+    .select()
+    .from(organizations)
+    .where(and(page, found))
+    .orderBy(asc(organizations.createdAt), asc(organizations.id))
+    .limit(limit)
+    .all();
 }
 
 /** Members per role of one organization. */

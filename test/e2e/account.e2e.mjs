@@ -26,19 +26,6 @@ async function newOperator(env) {
   return op;
 }
 
-/**
- * Loads more rows of an operator list until `locator` exists (the newest rows come last).
- * @param {import("playwright-core").Page} page @param {import("playwright-core").Locator} locator @param {string} more
- */
-async function loadUntil(page, locator, more) {
-  await until(`${more} to reveal the row`, async () => {
-    if ((await locator.count()) > 0) return true;
-    const button = page.getByRole("button", { name: more });
-    if (await button.isVisible()) await button.click();
-    return false;
-  });
-}
-
 /** @type {import("./world.mjs").Scenario[]} */
 export const accountScenarios = [
   [
@@ -54,7 +41,11 @@ export const accountScenarios = [
       await page.waitForURL(/\/operator$/);
       await page.locator('body[data-ready="true"]').waitFor({ state: "attached" });
       const planButton = page.getByRole("button", { name: `Set the plan of ${name}`, exact: true });
-      await loadUntil(page, planButton, "Load more organizations");
+      const find = page.locator("#op-org-search");
+      await find.getByLabel("Find an organization by name, slug or id").fill(name.toUpperCase());
+      await find.getByRole("button", { name: "Find" }).click();
+      await until("the search to list only that organization", async () => (await page.locator("#op-org-list tbody tr").count()) === 1);
+      await waitForText(page.locator("#op-org-list"), new RegExp(name));
       await planButton.click();
       const dialog = page.locator("#plan-dialog");
       await dialog.getByLabel("Plan", { exact: true }).selectOption("pro");

@@ -83,6 +83,32 @@ describe("operators", () => {
     expectInvalid(await api("GET", "/api/admin/organizations?limit=0", { token: op.token }), "limit");
   });
 
+  it("find organizations with ?q= by id, slug or part of the name (any case, % and _ taken literally)", async () => {
+    const owner = await signUp();
+    const tag = crypto.randomUUID().slice(0, 8);
+    const made = async (name: string, slug: string) => {
+      const res = await api("POST", "/api/organizations", { token: owner.token, body: { name, slug } });
+      return expectOk(res, 201);
+    };
+    const percent = await made(`Zebra 100% ${tag}`, `zebra-${tag}`);
+    const plain = await made(`Zebra 1000 ${tag}`, `zebra-plain-${tag}`);
+    const underscore = await made(`Under_score ${tag}`, `under-${tag}`);
+    const find = async (q: string) => {
+      const res = await api("GET", `/api/admin/organizations?limit=100&q=${encodeURIComponent(q)}`, { token: op.token });
+      return expectOk(res).map((o) => o.id);
+    };
+    expect(await find(`zebra 1000 ${tag.toUpperCase()}`)).toEqual([plain.id]);
+    expect(await find(`100% ${tag}`)).toEqual([percent.id]);
+    expect(await find(`Zebra ${tag}`)).toEqual([]);
+    expect(await find(`Zebra_100`)).toEqual([]);
+    expect(await find(`Under_score ${tag}`)).toEqual([underscore.id]);
+    expect(await find(`zebra-plain-${tag}`.toUpperCase())).toEqual([plain.id]);
+    expect(await find(percent.id)).toEqual([percent.id]);
+    expect(await find(`  ${tag}  `)).toEqual([percent.id, plain.id, underscore.id]);
+    expectInvalid(await api("GET", `/api/admin/organizations?q=${"x".repeat(101)}`, { token: op.token }), "q");
+    expectInvalid(await api("GET", "/api/admin/organizations?q=%20", { token: op.token }), "q");
+  });
+
   it("set a plan and overrides, which owners then cannot exceed; 404 for an unknown organization", async () => {
     const t = await tenant();
     const set = await api("PUT", `/api/admin/organizations/${t.orgId}/limits`, {

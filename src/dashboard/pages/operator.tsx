@@ -60,6 +60,14 @@ export const OperatorPage: FC = () => (
     <PageHead title="Operator" lead="Every organization and account on this deployment. Each action here is in the operators' audit log." />
     <section class="card" aria-labelledby="op-orgs-title">
       <h2 id="op-orgs-title">Organizations</h2>
+      <form id="op-org-search" method="post" class="row search-row">
+        <Field id="op-org-q" label="Find an organization by name, slug or id" name="q" autocomplete="off" />
+        <div class="button-field">
+          <button type="submit" class="button">
+            Find
+          </button>
+        </div>
+      </form>
       <Status id="op-org-status" />
       <div id="op-org-list" />
       <button type="button" id="op-org-more" class="button" hidden>

@@ -1,5 +1,6 @@
-// The operators' page in the browser: organizations (plan and limit overrides in a dialog, suspend
-// and resume) and accounts (find by email, one-time reset links shown once, promote and demote).
+// The operators' page in the browser: organizations (found by name, slug or id; plan and limit
+// overrides in a dialog, suspend and resume) and accounts (found by email; one-time reset links
+// shown once, promote and demote).
 import { PLAN_CAPS, PLANS, type PlanName } from "../../../meter/plans";
 import { api, must } from "../api";
 import type { IssuedReset, OperatorAccount, OperatorOrganization } from "../api-types";
@@ -160,7 +161,16 @@ export async function operatorPage() {
   const accountList = $("#op-account-list");
   const search = $<HTMLFormElement>("#op-account-search");
 
-  const orgs = pager<OperatorOrganization>(() => "/api/admin/organizations", renderOrgs, orgStatus, $<HTMLButtonElement>("#op-org-more"));
+  const orgSearch = $<HTMLFormElement>("#op-org-search");
+  const orgs = pager<OperatorOrganization>(
+    () => {
+      const q = field(orgSearch, "q").trim();
+      return q ? `/api/admin/organizations?q=${encodeURIComponent(q)}` : "/api/admin/organizations";
+    },
+    renderOrgs,
+    orgStatus,
+    $<HTMLButtonElement>("#op-org-more"),
+  );
   const replaceOrg = (saved: OperatorOrganization) => orgs.replace((list) => list.map((o) => (o.id === saved.id ? saved : o)));
   const openPlan = planDialog(replaceOrg);
 
@@ -177,7 +187,9 @@ export async function operatorPage() {
   }
 
   function renderOrgs(list: OperatorOrganization[]) {
-    if (list.length === 0) return state(orgList, "empty", "No organization exists yet.");
+    if (list.length === 0) {
+      return state(orgList, "empty", field(orgSearch, "q").trim() ? "No organization matches." : "No organization exists yet.");
+    }
     const rows = list.map((o) => orgRow(o, { plan: () => openPlan(o), suspend: () => suspend(o) }));
     orgList.replaceChildren(table(["Organization", "Plan", "Limits", "Holds", "Members", "Today", "Status", ""], rows, "stack"));
   }
@@ -247,12 +259,16 @@ export async function operatorPage() {
     say(accountStatus, "");
     void accounts.load();
   });
+  orgSearch.addEventListener("submit", () => {
+    say(orgStatus, "");
+    void orgs.load();
+  });
 
   state(orgList, "loading", "Loading organizations…");
   if (!(await orgs.load())) {
     // Not an operator (403): nothing on this page is theirs to see.
     orgList.replaceChildren();
-    for (const id of ["#op-account-search", "#op-account-list"]) $(id).remove();
+    for (const id of ["#op-org-search", "#op-account-search", "#op-account-list"]) $(id).remove();
     return;
   }
   state(accountList, "loading", "Loading accounts…");
