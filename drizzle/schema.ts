@@ -168,6 +168,8 @@ export const apiKeys = sqliteTable(
       .default("user"),
     /** This key's own daily command quota (within the organization's); null: only the organization's. */
     maxRequestsPerDay: integer("max_requests_per_day"),
+    /** The key this one was rolled from (still live until revoked when rolled with keep_old); null: minted. */
+    replaces: text("replaces"),
   },
   (t) => [uniqueIndex("api_keys_key_hash_unique").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId, t.createdAt)],
 );

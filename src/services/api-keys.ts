@@ -48,6 +48,8 @@ export function presentApiKey(row: ApiKeyRow) {
     /** "console" for the dashboard console's short-lived keys (never listed), else "user". */
     kind: row.kind,
     max_requests_per_day: row.maxRequestsPerDay,
+    /** The id of the key this one was rolled from; null for a minted key. */
+    replaces: row.replaces,
   };
 }
 export type PublicApiKey = ReturnType<typeof presentApiKey>;
@@ -105,7 +107,8 @@ async function pushKeyLimits(ctx: ServiceContext, row: ApiKeyRow): Promise<void>
 export type MintedKeySpec = Pick<
   ApiKeyRow,
   "name" | "scopes" | "instanceIds" | "expiresAt" | "rateLimitRequests" | "rateLimitWindowSeconds" | "maxRequestsPerDay" | "kind"
->;
+> &
+  Partial<Pick<ApiKeyRow, "replaces">>;
 
 /**
  * Signs a key for the acting user in `orgId` and builds its row (only the key's SHA-256 is kept).
@@ -131,6 +134,7 @@ export async function mintKey(
     audience: ctx.config.JWT_AUDIENCE,
   });
   const row: ApiKeyRow = {
+    replaces: null,
     ...spec,
     id,
     organizationId: orgId,
@@ -263,6 +267,7 @@ export async function rollApiKey(
       rateLimitWindowSeconds: old.rateLimitWindowSeconds,
       maxRequestsPerDay: old.maxRequestsPerDay,
       kind: "user",
+      replaces: id,
     },
     now,
   );

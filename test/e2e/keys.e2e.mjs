@@ -44,6 +44,11 @@ export const keyScenarios = [
       const secondKey = await revealed.inputValue();
       check(secondKey !== firstKey && /^rg_/.test(secondKey), "roll did not reveal a new key");
       await screenshot(page, "keys-roll");
+      // Until it is revoked, the old key says what replaced it, and the new one where it came from.
+      await waitForText(page.locator("#key-list"), /Replaced by rg_…[\s\S]*revoke this key once[\s\S]*replaced/);
+      await waitForText(page.locator("#key-list"), /Rolled from rg_…/);
+      const rollButtons = await page.getByRole("button", { name: /^Roll nightly report/ }).count();
+      check(rollButtons === 1, `the replaced key offers a second roll (${rollButtons} Roll buttons)`);
       // Thinking better of revoking the old key keeps the new one on screen.
       await page.getByRole("button", { name: "Revoke the old key" }).click();
       await page.locator("#confirm-dialog").getByRole("button", { name: "Cancel" }).click();

@@ -301,7 +301,9 @@ describe("POST …/api-keys/:keyId/roll", () => {
       max_requests_per_day: 1_000,
       revoked_at: null,
       created_by: owner.userId,
+      replaces: old.api_key.id,
     });
+    expect(old.api_key.replaces).toBeNull();
     expect(data.api_key.id).not.toBe(old.api_key.id);
     expect(data.key).not.toBe(old.key);
     const lifetime = (k: { created_at: string; expires_at: string }) => Date.parse(k.expires_at) - Date.parse(k.created_at);

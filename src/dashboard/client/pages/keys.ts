@@ -16,10 +16,25 @@ import { can, listInstances, listMembers, loadOrg } from "../shell";
 type IssuedKey = { api_key: PublicApiKey; key: string };
 type RolledKey = IssuedKey & { replaced: PublicApiKey };
 
-function keyStatus(k: PublicApiKey): HTMLElement {
+const isLive = (k: PublicApiKey) => !k.revoked_at && Date.parse(k.expires_at) > Date.now();
+
+/** `replacedBy`: a live key rolled from this one, which this one still works beside. */
+function keyStatus(k: PublicApiKey, replacedBy: PublicApiKey | undefined): HTMLElement {
   if (k.revoked_at) return badge("revoked", "off");
   if (Date.parse(k.expires_at) <= Date.now()) return badge("expired", "off");
+  if (replacedBy) return badge("replaced");
   return badge("active", "on");
+}
+
+/** The name, and which key a roll links it to: the one it replaced, or its live replacement. */
+function nameCell(k: PublicApiKey, byId: Map<string, PublicApiKey>, replacedBy: PublicApiKey | undefined): HTMLElement {
+  const replaced = k.replaces ? byId.get(k.replaces) : undefined;
+  const hint = replacedBy
+    ? `Replaced by ${replacedBy.key_prefix}: revoke this key once your applications use the new one.`
+    : replaced
+      ? `Rolled from ${replaced.key_prefix}.`
+      : null;
+  return h("span", { class: "wrap" }, h("strong", null, k.name), ...(hint ? [h("br"), h("span", { class: "hint" }, hint)] : []));
 }
 
 /**
@@ -168,14 +183,16 @@ export async function keysPage() {
     });
   }
 
-  function actions(k: PublicApiKey): HTMLElement | null {
+  /** A replaced key (its replacement is live) is there to be revoked: it offers no second roll. */
+  function actions(k: PublicApiKey, replaced: boolean): HTMLElement | null {
     if (k.revoked_at || !can("member")) return null;
-    const label = (verb: string) => `${verb} ${k.name}`;
+    // Two keys of one roll share a name: the prefix tells their buttons apart.
+    const label = (verb: string) => `${verb} ${k.name} (${k.key_prefix})`;
     return h(
       "div",
       { class: "actions" },
       h("button", { type: "button", class: "button small", "aria-label": label("Edit"), onclick: () => edit(k) }, "Edit"),
-      h("button", { type: "button", class: "button small", "aria-label": label("Roll"), onclick: () => roll(k) }, "Roll"),
+      replaced ? null : h("button", { type: "button", class: "button small", "aria-label": label("Roll"), onclick: () => roll(k) }, "Roll"),
       h("button", { type: "button", class: "button small danger", "aria-label": label("Revoke"), onclick: () => revoke(k) }, "Revoke"),
     );
   }
@@ -184,11 +201,14 @@ export async function keysPage() {
     const shown = hideRevoked.checked ? keys.filter((k) => !k.revoked_at) : keys;
     if (keys.length === 0) return state(list, "empty", "No API keys yet. Mint one to connect an application.");
     if (shown.length === 0) return state(list, "empty", "Every key is revoked. Untick “Hide revoked keys” to see them.");
+    const byId = new Map(keys.map((k) => [k.id, k]));
+    const replacements = new Map(keys.filter((k) => k.replaces && isLive(k)).map((k) => [k.replaces as string, k]));
+    const replacedBy = (k: PublicApiKey) => (isLive(k) ? replacements.get(k.id) : undefined);
     list.replaceChildren(
       table(
         ["Name", "Key", "Scope", "Instances", "Rate limit", "Created", "Last used", "Expires", "Status", ""],
         shown.map((k) => [
-          h("strong", { class: "wrap" }, k.name),
+          nameCell(k, byId, replacedBy(k)),
           code(k.key_prefix),
           levelLabel(levelOf(k.scopes)),
           k.instance_ids ? k.instance_ids.map((id) => instanceName.get(id) ?? id).join(", ") : "all",
@@ -202,8 +222,8 @@ export async function keysPage() {
           ),
           k.last_used_at ? formatWhen(k.last_used_at) : "never",
           formatWhen(k.expires_at),
-          keyStatus(k),
-          actions(k),
+          keyStatus(k, replacedBy(k)),
+          actions(k, replacedBy(k) !== undefined),
         ]),
         "stack",
       ),
