@@ -74,7 +74,14 @@ export const keyScenarios = [
     "keys: at the plan's cap, a roll offers to replace the key at once, and the old key stops working",
     async (env) => {
       const { owner, orgId, instanceId } = await newOrg(env);
-      const minted = await call(env, "POST", `/api/organizations/${orgId}/api-keys`, { name: "only key", scopes: ["write"] }, owner.token);
+      const weekAway = new Date(Date.now() + 7 * 86_400_000 - 60_000).toISOString();
+      const minted = await call(
+        env,
+        "POST",
+        `/api/organizations/${orgId}/api-keys`,
+        { name: "only key", scopes: ["write"], expires_at: weekAway },
+        owner.token,
+      );
       const oldKey = minted.json.data.key;
       const login = await call(env, "POST", "/auth/login", { email: DEV_ACCOUNT.email, password: DEV_ACCOUNT.password });
       const capped = await call(env, "PUT", `/api/admin/organizations/${orgId}/limits`, { max_api_keys: 1 }, login.json.data.token);
@@ -82,6 +89,7 @@ export const keyScenarios = [
 
       const { context, page } = await signedInPage(env, owner);
       await visit(page, env, `/o/${orgId}/keys`);
+      await waitForText(page.locator("#key-list"), /only key[\s\S]*expires in 7 days/);
       await page.getByRole("button", { name: "Roll only key" }).click();
       const dialog = page.locator("#confirm-dialog");
       await dialog.getByRole("button", { name: "Mint the replacement" }).click();
@@ -92,6 +100,9 @@ export const keyScenarios = [
       check(/^rg_/.test(newKey) && newKey !== oldKey, "the roll did not reveal a new key");
       check((await page.locator("#revoke-old").count()) === 0, "a roll that revoked the old key still offers to revoke it");
       await waitForText(page.locator("#key-status"), /rolled: the old key is revoked/);
+      // The replacement has the old key's lifetime (a week), so it is as close to its expiry.
+      const row = page.locator("#key-list tbody tr", { hasText: newKey.slice(-8) });
+      await waitForText(row, /expires in 7 days/);
       const works = await call(env, "POST", `/redis/${instanceId}`, ["PING"], newKey);
       check(works.status === 200, `the new key does not work: ${works.status}`);
       const refused = await call(env, "POST", `/redis/${instanceId}`, ["PING"], oldKey);

@@ -18,11 +18,17 @@ type RolledKey = IssuedKey & { replaced: PublicApiKey };
 
 const isLive = (k: PublicApiKey) => !k.revoked_at && Date.parse(k.expires_at) > Date.now();
 
+/** A live key this close to its expiry says so in its status, so it is rolled in time. */
+const EXPIRY_WARNING_DAYS = 14;
+
 /** `replacedBy`: a live key rolled from this one, which this one still works beside. */
 function keyStatus(k: PublicApiKey, replacedBy: PublicApiKey | undefined): HTMLElement {
   if (k.revoked_at) return badge("revoked", "off");
-  if (Date.parse(k.expires_at) <= Date.now()) return badge("expired", "off");
+  const left = Date.parse(k.expires_at) - Date.now();
+  if (left <= 0) return badge("expired", "off");
   if (replacedBy) return badge("replaced");
+  const days = Math.ceil(left / 86_400_000);
+  if (days <= EXPIRY_WARNING_DAYS) return badge(`expires in ${days} day${days === 1 ? "" : "s"}`);
   return badge("active", "on");
 }
 
