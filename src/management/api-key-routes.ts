@@ -11,8 +11,8 @@ import {
 } from "../services/api-keys";
 import { type ManagementEnv, signingKeyRing } from "./context";
 import { ok } from "./envelope";
-import { defineRoute, PageQuerySchema } from "./route";
-import { CreateApiKeySchema, RollApiKeyQuerySchema, UpdateApiKeySchema } from "./schemas";
+import { defineRoute } from "./route";
+import { ApiKeyListQuerySchema, CreateApiKeySchema, RollApiKeyQuerySchema, UpdateApiKeySchema } from "./schemas";
 
 export const apiKeyRoutes = new Hono<ManagementEnv>();
 const BASE = "/api/organizations/:orgId/api-keys";
@@ -20,9 +20,18 @@ const tag = "api-keys";
 
 defineRoute(
   apiKeyRoutes,
-  { method: "get", path: BASE, summary: "List API keys (metadata only)", tag, auth: true, role: "viewer", query: PageQuerySchema },
+  {
+    method: "get",
+    path: BASE,
+    summary: "List API keys (metadata only), newest first; ?revoked=false for keys never revoked, ?revoked=true for revoked ones",
+    tag,
+    auth: true,
+    role: "viewer",
+    query: ApiKeyListQuerySchema,
+  },
   async (c, { ctx, access, query }) => {
-    const page = await listOrganizationApiKeys(ctx, access, query.limit, query.cursor);
+    const revoked = query.revoked === undefined ? undefined : query.revoked === "true";
+    const page = await listOrganizationApiKeys(ctx, access, query.limit, query.cursor, revoked);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );

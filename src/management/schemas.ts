@@ -58,6 +58,9 @@ export const DeleteOrganizationQuerySchema = z.strictObject({
   force: z.enum(["true", "false"]).optional(),
 });
 
+/** The key list: a page, optionally only revoked keys (`true`) or only keys never revoked (`false`). */
+export const ApiKeyListQuerySchema = PageQuerySchema.extend({ revoked: z.enum(["true", "false"]).optional() });
+
 export const RollApiKeyQuerySchema = z.strictObject({
   keep_old: z.enum(["true", "false"]).optional(),
 });

@@ -312,9 +312,10 @@ export async function listOrganizationApiKeys(
   access: OrgAccess,
   limit: number,
   cursor?: string,
+  revoked?: boolean,
 ): Promise<Page<PublicApiKey>> {
   // Console keys are the dashboard's own five-minute keys: they are audited, not listed.
-  const rows = await listApiKeys(ctx.db, access.organization.id, limit + 1, parseCursor(cursor), "user");
+  const rows = await listApiKeys(ctx.db, access.organization.id, limit + 1, parseCursor(cursor), { kind: "user", revoked });
   return toPage(rows, limit, presentApiKey);
 }
 

@@ -36,14 +36,25 @@ export async function findApiKey(db: Db, orgId: string, id: string): Promise<Api
     .get();
 }
 
-export async function listApiKeys(db: Db, orgId: string, limit: number, after?: { createdAt: Date; id: string }, kind?: ApiKeyRow["kind"]) {
+/**
+ * An organization's keys, newest first, keyset-paginated; `kind` keeps one kind, and `revoked` (when
+ * given) only revoked keys or only keys never revoked.
+ */
+export async function listApiKeys(
+  db: Db,
+  orgId: string,
+  limit: number,
+  after?: { createdAt: Date; id: string },
+  filter: { kind?: ApiKeyRow["kind"]; revoked?: boolean } = {},
+) {
   const page = after
     ? or(lt(apiKeys.createdAt, after.createdAt), and(eq(apiKeys.createdAt, after.createdAt), lt(apiKeys.id, after.id)))
     : undefined;
+  const revoked = filter.revoked === undefined ? undefined : filter.revoked ? isNotNull(apiKeys.revokedAt) : isNull(apiKeys.revokedAt);
   return db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, orgId), kind ? eq(apiKeys.kind, kind) : undefined, page))
+    .where(and(eq(apiKeys.organizationId, orgId), filter.kind ? eq(apiKeys.kind, filter.kind) : undefined, revoked, page))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
     .limit(limit)
     .all();

@@ -4,7 +4,7 @@
 // cap), hide revoked keys.
 
 import { DEV_ACCOUNT } from "../../scripts/bootstrap.mjs";
-import { check, screenshot, waitForText } from "./browser.mjs";
+import { check, screenshot, until, waitForText } from "./browser.mjs";
 import { call, newOrg, signedInPage, visit } from "./world.mjs";
 
 /** @type {import("./world.mjs").Scenario[]} */
@@ -107,6 +107,65 @@ export const keyScenarios = [
       check(works.status === 200, `the new key does not work: ${works.status}`);
       const refused = await call(env, "POST", `/redis/${instanceId}`, ["PING"], oldKey);
       check(refused.status === 401, `the replaced key still works: ${refused.status}`);
+      await context.close();
+    },
+  ],
+  [
+    "keys and instances past one page of 100: every instance is listed and offered to keys, keys load 100 at a time",
+    async (env) => {
+      const { owner, orgId } = await newOrg(env);
+      const login = await call(env, "POST", "/auth/login", { email: DEV_ACCOUNT.email, password: DEV_ACCOUNT.password });
+      const raised = await call(env, "PUT", `/api/admin/organizations/${orgId}/limits`, { max_instances: 200 }, login.json.data.token);
+      check(raised.status === 200, `the operator could not raise the instance cap: ${raised.status}`);
+      /** Runs `make(i)` for i in [0, n), ten at a time, and checks each answered `status`. @param {number} n @param {(i: number) => Promise<{ status: number, json: any }>} make @param {number} status */
+      const many = async (n, make, status) => {
+        const answers = [];
+        for (let i = 0; i < n; i += 10)
+          answers.push(...(await Promise.all(Array.from({ length: Math.min(10, n - i) }, (_, j) => make(i + j)))));
+        const wrong = answers.find((a) => a.status !== status);
+        check(!wrong, `a setup call answered ${wrong?.status}: ${JSON.stringify(wrong?.json)}`);
+        return answers.map((a) => a.json.data);
+      };
+      // newOrg attached one instance: 104 more make 105.
+      await many(
+        104,
+        (i) =>
+          call(
+            env,
+            "POST",
+            `/api/organizations/${orgId}/redis-instances`,
+            { name: `cache ${i}`, slug: `cache-${i}-${orgId.slice(-6)}`, driver: "redis", endpoint: env.redisUrl },
+            owner.token,
+          ),
+        201,
+      );
+      const keys = await many(
+        130,
+        (i) => call(env, "POST", `/api/organizations/${orgId}/api-keys`, { name: `job ${i}`, scopes: ["read"] }, owner.token),
+        201,
+      );
+      // The five newest are revoked: hidden, they must not take places on the first page.
+      await many(
+        5,
+        (i) => call(env, "DELETE", `/api/organizations/${orgId}/api-keys/${keys[129 - i].api_key.id}`, undefined, owner.token),
+        200,
+      );
+
+      const { context, page } = await signedInPage(env, owner);
+      await visit(page, env, `/o/${orgId}/instances`);
+      await until("every instance listed", async () => (await page.locator("#instance-list tbody tr").count()) === 105);
+
+      await visit(page, env, `/o/${orgId}/keys`);
+      const rows = page.locator("#key-list tbody tr");
+      await until("the first 100 live keys", async () => (await rows.count()) === 100);
+      check(!(await page.locator("#key-list").textContent())?.includes("revoked"), "a revoked key fills a place on the first page");
+      check((await page.locator("#key-instances input[type=checkbox]").count()) === 105, "the mint form does not offer every instance");
+      await page.getByRole("button", { name: "Load more keys" }).click();
+      await until("all 125 live keys", async () => (await rows.count()) === 125);
+      check(await page.locator("#key-more").isHidden(), "Load more keys stays after the last page");
+      await page.getByLabel("Hide revoked keys").uncheck();
+      await until("the newest 100 keys, revoked ones first", async () => (await rows.count()) === 100);
+      await waitForText(rows.first(), /revoked/);
       await context.close();
     },
   ],

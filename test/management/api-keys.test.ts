@@ -166,6 +166,23 @@ describe("GET …/api-keys and …/api-keys/:keyId", () => {
     expect(second.body.pagination.next_cursor).toBeNull();
   });
 
+  it("?revoked=false lists only keys never revoked and ?revoked=true only revoked ones, each paged on its own", async () => {
+    const id = await createOrg(owner);
+    const minted = [];
+    for (let i = 0; i < 5; i++) minted.push((await mintKey(owner, id, { name: `k${i}` })).api_key.id);
+    for (const i of [1, 3]) await api("DELETE", `${keys("", id)}/${minted[i]}`, { token: owner.token });
+    const ids = async (query: string) => {
+      const res = await api("GET", `${keys("", id)}?${query}`, { token: owner.token });
+      return { ids: expectOk(res).map((k) => k.id), next: res.body.pagination.next_cursor };
+    };
+    const live = await ids("revoked=false&limit=2");
+    expect(live.ids).toEqual([minted[4], minted[2]]);
+    expect((await ids(`revoked=false&limit=2&cursor=${encodeURIComponent(live.next ?? "")}`)).ids).toEqual([minted[0]]);
+    expect(await ids("revoked=true")).toEqual({ ids: [minted[3], minted[1]], next: null });
+    expect((await ids("")).ids).toEqual([...minted].reverse());
+    expectInvalid(await api("GET", `${keys("", id)}?revoked=no`, { token: owner.token }), "revoked");
+  });
+
   it.each([["%%%"], ["not-a-cursor"], ["MTIzOg"]])("rejects the malformed cursor %s with 400", async (cursor) => {
     expectFailure(await api("GET", `${keys()}?cursor=${cursor}`, { token: owner.token }), 400, "invalid_request");
   });

@@ -60,3 +60,30 @@ export async function must<T>(method: string, path: string, body?: unknown): Pro
   if (!result.ok) throw new Error(result.message);
   return result;
 }
+
+/** Most pages `listPages` follows by default: 1,000 rows at 100 a page. */
+export const MAX_LIST_PAGES = 10;
+
+/**
+ * A list route's rows, following `next_cursor` 100 at a time for at most `maxPages` pages.
+ * `more`: rows remain past the last page read. A failure answers what the API said.
+ */
+export async function listPages<T>(
+  path: string,
+  maxPages = MAX_LIST_PAGES,
+): Promise<{ ok: true; items: T[]; more: boolean } | { ok: false; message: string }> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const [route, search = ""] = path.split("?");
+    const query = new URLSearchParams(search);
+    query.set("limit", "100");
+    if (cursor) query.set("cursor", cursor);
+    const result: ApiResult<T[]> = await api<T[]>("GET", `${route}?${query}`);
+    if (!result.ok) return { ok: false, message: result.message };
+    items.push(...result.data);
+    cursor = result.nextCursor;
+    if (!cursor) return { ok: true, items, more: false };
+  }
+  return { ok: true, items, more: true };
+}

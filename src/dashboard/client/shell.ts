@@ -2,8 +2,8 @@
 // switcher, the operator link (operators only), the person's role, the suspended banner, and role
 // gates: elements with `data-min-role` (rendered hidden) are shown to that role and above and
 // removed for lower roles, so viewers never meet forms they cannot use.
-import { api } from "./api";
-import type { OrganizationDetail, PublicInstance, PublicMember, PublicOrganization, PublicUser, Role } from "./api-types";
+import { api, listPages } from "./api";
+import type { OrganizationDetail, PublicApiKey, PublicInstance, PublicMember, PublicOrganization, PublicUser, Role } from "./api-types";
 import { $, h } from "./elements";
 import { state } from "./feedback";
 
@@ -69,28 +69,22 @@ export async function loadOrg(): Promise<OrganizationDetail | null> {
 }
 
 let instanceList: Promise<PublicInstance[]> | null = null;
+/** The organization's instances, every page up to MAX_LIST_PAGES (for pickers and names). */
 export function listInstances(): Promise<PublicInstance[]> {
-  instanceList ??= api<PublicInstance[]>("GET", `/api/organizations/${orgId}/redis-instances?limit=100`).then((r) => (r.ok ? r.data : []));
+  instanceList ??= listPages<PublicInstance>(`/api/organizations/${orgId}/redis-instances`).then((r) => (r.ok ? r.items : []));
   return instanceList;
 }
 
-/** Most pages a lookup follows: names for up to 1,000 members; past that, ids show. */
-const MEMBER_PAGES = 10;
+/** The organization's API keys, newest first, every page up to MAX_LIST_PAGES (for names in usage and the audit log). */
+export async function listKeys(): Promise<PublicApiKey[]> {
+  const keys = await listPages<PublicApiKey>(`/api/organizations/${orgId}/api-keys`);
+  return keys.ok ? keys.items : [];
+}
 
-/** The organization's members, every page (for naming people in keys, invitations and the audit log). */
+/** The organization's members, every page up to MAX_LIST_PAGES (for naming people in keys, invitations and the audit log). */
 export async function listMembers(): Promise<PublicMember[]> {
-  const all: PublicMember[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < MEMBER_PAGES; page++) {
-    const query = new URLSearchParams({ limit: "100" });
-    if (cursor) query.set("cursor", cursor);
-    const result = await api<PublicMember[]>("GET", `/api/organizations/${orgId}/members?${query}`);
-    if (!result.ok) break;
-    all.push(...result.data);
-    cursor = result.nextCursor;
-    if (!cursor) break;
-  }
-  return all;
+  const members = await listPages<PublicMember>(`/api/organizations/${orgId}/members`);
+  return members.ok ? members.items : [];
 }
 
 /** Wires the top bar: the signed-in email, sign-out, the switcher on pages outside an organization, the phone menu. */

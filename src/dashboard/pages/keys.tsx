@@ -56,6 +56,9 @@ export const KeysPage: FC<{ orgId: string }> = ({ orgId }) => (
       </label>
       <Status id="key-status" />
       <div id="key-list" />
+      <button type="button" id="key-more" class="button" hidden>
+        Load more keys
+      </button>
     </section>
     <ForRole minimum="member">
       <section class="card" aria-labelledby="mint-title">

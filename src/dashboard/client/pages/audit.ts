@@ -2,12 +2,12 @@
 // action and resource; actors and resources by name beside their ids, details as readable pairs.
 import { AUDIT_ACTIONS } from "../../../services/audit-actions";
 import { api } from "../api";
-import type { PublicApiKey, PublicAuditEntry } from "../api-types";
+import type { PublicAuditEntry } from "../api-types";
 import { $, code, h, select, table } from "../elements";
 import { state } from "../feedback";
 import { formatWhen } from "../format";
 import { field } from "../forms";
-import { listInstances, listMembers, loadOrg } from "../shell";
+import { listInstances, listKeys, listMembers, loadOrg } from "../shell";
 
 function detailText(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -22,22 +22,18 @@ export async function auditPage() {
   const view = $("#audit-view");
   const more = $("#audit-more");
   const filters = $<HTMLFormElement>("#audit-filters");
-  const [members, keys, instances] = await Promise.all([
-    listMembers(),
-    api<PublicApiKey[]>("GET", `/api/organizations/${org.id}/api-keys?limit=100`),
-    listInstances(),
-  ]);
+  const [members, keys, instances] = await Promise.all([listMembers(), listKeys(), listInstances()]);
   const names = new Map<string, string>([
     ...members.map((m): [string, string] => [m.user_id, m.email]),
-    ...(keys.ok ? keys.data : []).map((k): [string, string] => [k.id, k.name]),
+    ...keys.map((k): [string, string] => [k.id, k.name]),
     ...instances.map((i): [string, string] => [i.id, i.name]),
     [org.id, org.name],
   ]);
   select("[name=actor]", filters).append(...members.map((m) => h("option", { value: m.user_id }, m.email)));
   select("[name=action]", filters).append(...AUDIT_ACTIONS.map((a) => h("option", { value: a }, a)));
   select("[name=resource]", filters).append(
-    ...[...instances.map((i) => [i.id, `instance ${i.name}`]), ...(keys.ok ? keys.data : []).map((k) => [k.id, `key ${k.name}`])].map(
-      ([id, label]) => h("option", { value: id }, label),
+    ...[...instances.map((i) => [i.id, `instance ${i.name}`]), ...keys.map((k) => [k.id, `key ${k.name}`])].map(([id, label]) =>
+      h("option", { value: id }, label),
     ),
   );
   const named = (id: string | null, fallback: string) =>

@@ -2,11 +2,11 @@
 // facts, health, connection snippets and isolation report, and rename / command settings / rotate /
 // re-check / disable / delete.
 // Credentials typed into a form are cleared once sent.
-import { api, must } from "../api";
+import { api, listPages, must } from "../api";
 import type { InstanceDetail, PublicInstance } from "../api-types";
 import { $, badge, code, h, input, select, table } from "../elements";
 import { codeBlock, confirmAction, say, state, toast } from "../feedback";
-import { formatWhen } from "../format";
+import { formatCount, formatWhen } from "../format";
 import { deriveSlug, field, onSubmit } from "../forms";
 import { loadOrg } from "../shell";
 import { connectionSnippets } from "../snippets";
@@ -57,15 +57,15 @@ export async function instancesPage() {
   const form = document.querySelector<HTMLFormElement>("#instance-form");
   if (form) wireAttachForm(form, base, org.id);
   state(list, "loading", "Loading instances…");
-  const instances = await api<PublicInstance[]>("GET", `${base}?limit=100`);
+  const instances = await listPages<PublicInstance>(base);
   if (!instances.ok) return state(list, "error", instances.message);
-  if (instances.data.length === 0) {
+  if (instances.items.length === 0) {
     return state(list, "empty", form ? "No Redis instances yet. Attach your first one below." : "No Redis instances yet.");
   }
   list.replaceChildren(
     table(
       ["Name", "Driver", "Endpoint", "Status", "Created"],
-      instances.data.map((i) => [
+      instances.items.map((i) => [
         h("a", { href: `/o/${org.id}/instances/${i.id}` }, i.name),
         i.driver,
         code(i.endpoint, "wrap"),
@@ -74,6 +74,7 @@ export async function instancesPage() {
       ]),
       "stack",
     ),
+    ...(instances.more ? [h("p", { class: "hint" }, `Showing the first ${formatCount(instances.items.length)} instances.`)] : []),
   );
 }
 

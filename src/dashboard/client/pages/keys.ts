@@ -96,7 +96,12 @@ export async function keysPage() {
   const [instances, members] = await Promise.all([listInstances(), listMembers()]);
   const instanceName = new Map(instances.map((i) => [i.id, i.name]));
   const memberEmail = new Map(members.map((m) => [m.user_id, m.email]));
+  const more = $<HTMLButtonElement>("#key-more");
+  /** The pages loaded so far (100 keys each, newest first; only keys never revoked while hidden). */
   let keys: PublicApiKey[] = [];
+  let cursor: string | null = null;
+  /** Whether the organization has any key at all, asked only when the filtered list comes back empty. */
+  let anyKey = true;
   addEventListener("pagehide", () => document.getElementById("key-reveal")?.remove());
 
   const form = document.querySelector<HTMLFormElement>("#key-form");
@@ -205,8 +210,12 @@ export async function keysPage() {
 
   function render() {
     const shown = hideRevoked.checked ? keys.filter((k) => !k.revoked_at) : keys;
-    if (keys.length === 0) return state(list, "empty", "No API keys yet. Mint one to connect an application.");
-    if (shown.length === 0) return state(list, "empty", "Every key is revoked. Untick “Hide revoked keys” to see them.");
+    if (shown.length === 0) {
+      const empty = anyKey
+        ? "Every key is revoked. Untick “Hide revoked keys” to see them."
+        : "No API keys yet. Mint one to connect an application.";
+      return state(list, "empty", empty);
+    }
     const byId = new Map(keys.map((k) => [k.id, k]));
     const replacements = new Map(keys.filter((k) => k.replaces && isLive(k)).map((k) => [k.replaces as string, k]));
     const replacedBy = (k: PublicApiKey) => (isLive(k) ? replacements.get(k.id) : undefined);
@@ -236,13 +245,24 @@ export async function keysPage() {
     );
   }
 
-  async function load() {
-    const page = await api<PublicApiKey[]>("GET", `${base}?limit=100`);
+  /** The first page again (after a change), or with `next` the page after those loaded. */
+  async function load(next = false) {
+    const query = new URLSearchParams({ limit: "100" });
+    if (hideRevoked.checked) query.set("revoked", "false");
+    if (next && cursor) query.set("cursor", cursor);
+    const page = await api<PublicApiKey[]>("GET", `${base}?${query}`);
     if (!page.ok) return state(list, "error", page.message);
-    keys = page.data;
+    keys = next ? [...keys, ...page.data] : page.data;
+    cursor = page.nextCursor;
+    more.hidden = cursor === null;
+    if (keys.length === 0) {
+      const probe = hideRevoked.checked ? await api<PublicApiKey[]>("GET", `${base}?limit=1`) : null;
+      anyKey = probe?.ok === true && probe.data.length > 0;
+    }
     render();
   }
-  hideRevoked.addEventListener("change", render);
+  more.addEventListener("click", () => load(true));
+  hideRevoked.addEventListener("change", () => load());
   state(list, "loading", "Loading API keys…");
   await load();
 }

@@ -1,6 +1,6 @@
 // Account pages in the browser: sign in, sign up, the home redirect and the organization list with
 // its create form.
-import { api, must } from "../api";
+import { api, listPages, must } from "../api";
 import type { PublicOrganization } from "../api-types";
 import { $, badge, code, h, input, table } from "../elements";
 import { state } from "../feedback";
@@ -63,13 +63,13 @@ export async function orgsPage() {
     location.assign(`/o/${created.data.id}/instances`);
   });
   state(list, "loading", "Loading your organizations…");
-  const orgs = await api<PublicOrganization[]>("GET", "/api/organizations?limit=100");
+  const orgs = await listPages<PublicOrganization>("/api/organizations");
   if (!orgs.ok) return state(list, "error", orgs.message);
-  if (orgs.data.length === 0) return state(list, "empty", "You are not in any organization yet. Create one to get started.");
+  if (orgs.items.length === 0) return state(list, "empty", "You are not in any organization yet. Create one to get started.");
   list.replaceChildren(
     table(
       ["Organization", "Slug", "Your role", ""],
-      orgs.data.map((o) => [o.name, code(o.slug), badge(o.role), h("a", { href: `/o/${o.id}/instances`, class: "button small" }, "Open")]),
+      orgs.items.map((o) => [o.name, code(o.slug), badge(o.role), h("a", { href: `/o/${o.id}/instances`, class: "button small" }, "Open")]),
     ),
   );
 }

@@ -2,13 +2,13 @@
 // an inline SVG chart (chart-scale.ts does the arithmetic), requests refused with 429 per day, and
 // totals per instance and per key.
 import { api } from "../api";
-import type { DailyUsage, PublicApiKey, UsageReport } from "../api-types";
+import type { DailyUsage, UsageReport } from "../api-types";
 import { type ChartBox, fillDays, niceMax, scaleY, slots } from "../chart-scale";
 import { $, h, select, svg, table } from "../elements";
 import { state } from "../feedback";
 import { formatCount } from "../format";
 import { quotaMeter } from "../quota-meter";
-import { listInstances, loadOrg } from "../shell";
+import { listInstances, listKeys, loadOrg } from "../shell";
 
 function chart(points: DailyUsage[], label: string, width: number): SVGElement {
   const box: ChartBox = { width: Math.max(300, Math.min(960, width)), height: 220, left: 44, right: 8, top: 12, bottom: 26 };
@@ -85,12 +85,9 @@ export async function usagePage() {
   if (!org) return;
   const view = $("#usage-view");
   const days = select("#usage-days");
-  const [instances, keys] = await Promise.all([
-    listInstances(),
-    api<PublicApiKey[]>("GET", `/api/organizations/${org.id}/api-keys?limit=100`),
-  ]);
+  const [instances, keys] = await Promise.all([listInstances(), listKeys()]);
   const instanceName = new Map(instances.map((i) => [i.id, i.name]));
-  const keyName = new Map((keys.ok ? keys.data : []).map((k) => [k.id, k.name]));
+  const keyName = new Map(keys.map((k) => [k.id, k.name]));
 
   function render(usage: UsageReport) {
     const today = usage.daily.find((d) => d.date === usage.to)?.commands ?? 0;
