@@ -43,7 +43,7 @@ export const accountScenarios = [
       const planButton = page.getByRole("button", { name: `Set the plan of ${name}`, exact: true });
       const find = page.locator("#op-org-search");
       await find.getByLabel("Find an organization by name, slug or id").fill(name.toUpperCase());
-      await find.getByRole("button", { name: "Find" }).click();
+      await page.getByRole("button", { name: "Find organizations", exact: true }).click();
       await until("the search to list only that organization", async () => (await page.locator("#op-org-list tbody tr").count()) === 1);
       await waitForText(page.locator("#op-org-list"), new RegExp(name));
       await planButton.click();
@@ -90,7 +90,7 @@ export const accountScenarios = [
       const { context, page } = await signedInPage(env, op);
       await visit(page, env, "/operator");
       await page.getByLabel("Find an account by email").fill(person.email.toUpperCase());
-      await page.getByRole("button", { name: "Find", exact: true }).click();
+      await page.getByRole("button", { name: "Find accounts", exact: true }).click();
       await until("the search to list only that account", async () => (await page.locator("#op-account-list tbody tr").count()) === 1);
       await waitForText(page.locator("#op-account-list"), new RegExp(person.username));
       await page.getByRole("button", { name: `Issue a reset link for ${person.email}` }).click();

@@ -55,19 +55,24 @@ const PlanDialog: FC = () => (
   </dialog>
 );
 
+/** One field and a Find button (named for what it finds); the browser code loads the list again on submit. */
+const SearchForm: FC<{ id: string; label: string; name: string; type?: string; finds: string }> = ({ id, label, name, type, finds }) => (
+  <form id={id} method="post" class="row search-row">
+    <Field id={`${id}-${name}`} label={label} name={name} type={type} autocomplete="off" />
+    <div class="button-field">
+      <button type="submit" class="button" aria-label={`Find ${finds}`}>
+        Find
+      </button>
+    </div>
+  </form>
+);
+
 export const OperatorPage: FC = () => (
   <AppShell info={{ title: "Operator", page: "operator" }}>
     <PageHead title="Operator" lead="Every organization and account on this deployment. Each action here is in the operators' audit log." />
     <section class="card" aria-labelledby="op-orgs-title">
       <h2 id="op-orgs-title">Organizations</h2>
-      <form id="op-org-search" method="post" class="row search-row">
-        <Field id="op-org-q" label="Find an organization by name, slug or id" name="q" autocomplete="off" />
-        <div class="button-field">
-          <button type="submit" class="button">
-            Find
-          </button>
-        </div>
-      </form>
+      <SearchForm id="op-org-search" label="Find an organization by name, slug or id" name="q" finds="organizations" />
       <Status id="op-org-status" />
       <div id="op-org-list" />
       <button type="button" id="op-org-more" class="button" hidden>
@@ -76,14 +81,7 @@ export const OperatorPage: FC = () => (
     </section>
     <section class="card" aria-labelledby="op-accounts-title">
       <h2 id="op-accounts-title">Accounts</h2>
-      <form id="op-account-search" method="post" class="row search-row">
-        <Field id="op-account-email" label="Find an account by email" name="email" type="email" autocomplete="off" />
-        <div class="button-field">
-          <button type="submit" class="button">
-            Find
-          </button>
-        </div>
-      </form>
+      <SearchForm id="op-account-search" label="Find an account by email" name="email" type="email" finds="accounts" />
       <div id="op-reset-slot" />
       <Status id="op-account-status" />
       <div id="op-account-list" />

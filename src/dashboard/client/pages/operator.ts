@@ -41,6 +41,34 @@ function pager<T>(path: () => string, render: (items: T[]) => void, status: HTML
   return { load, replace };
 }
 
+/**
+ * A pager over `route` narrowed by a search form whose one field is sent as the query parameter
+ * of the same name; submitting the form loads the first page again.
+ */
+function searchPager<T>(
+  form: HTMLFormElement,
+  param: string,
+  route: string,
+  render: (items: T[]) => void,
+  status: HTMLElement,
+  more: HTMLButtonElement,
+) {
+  const list = pager<T>(
+    () => {
+      const value = field(form, param).trim();
+      return value ? `${route}?${param}=${encodeURIComponent(value)}` : route;
+    },
+    render,
+    status,
+    more,
+  );
+  form.addEventListener("submit", () => {
+    say(status, "");
+    void list.load();
+  });
+  return list;
+}
+
 function planDialog(onSaved: (org: OperatorOrganization) => void) {
   const dialog = $<HTMLDialogElement>("#plan-dialog");
   const form = $<HTMLFormElement>("#plan-form");
@@ -162,15 +190,7 @@ export async function operatorPage() {
   const search = $<HTMLFormElement>("#op-account-search");
 
   const orgSearch = $<HTMLFormElement>("#op-org-search");
-  const orgs = pager<OperatorOrganization>(
-    () => {
-      const q = field(orgSearch, "q").trim();
-      return q ? `/api/admin/organizations?q=${encodeURIComponent(q)}` : "/api/admin/organizations";
-    },
-    renderOrgs,
-    orgStatus,
-    $<HTMLButtonElement>("#op-org-more"),
-  );
+  const orgs = searchPager(orgSearch, "q", "/api/admin/organizations", renderOrgs, orgStatus, $<HTMLButtonElement>("#op-org-more"));
   const replaceOrg = (saved: OperatorOrganization) => orgs.replace((list) => list.map((o) => (o.id === saved.id ? saved : o)));
   const openPlan = planDialog(replaceOrg);
 
@@ -194,11 +214,10 @@ export async function operatorPage() {
     orgList.replaceChildren(table(["Organization", "Plan", "Limits", "Holds", "Members", "Today", "Status", ""], rows, "stack"));
   }
 
-  const accounts = pager<OperatorAccount>(
-    () => {
-      const email = field(search, "email").trim();
-      return email ? `/api/admin/users?email=${encodeURIComponent(email)}` : "/api/admin/users";
-    },
+  const accounts = searchPager(
+    search,
+    "email",
+    "/api/admin/users",
     renderAccounts,
     accountStatus,
     $<HTMLButtonElement>("#op-account-more"),
@@ -254,15 +273,6 @@ export async function operatorPage() {
     ]);
     accountList.replaceChildren(table(["Email", "Username", "Status", "Created", ""], rows, "stack"));
   }
-
-  search.addEventListener("submit", () => {
-    say(accountStatus, "");
-    void accounts.load();
-  });
-  orgSearch.addEventListener("submit", () => {
-    say(orgStatus, "");
-    void orgs.load();
-  });
 
   state(orgList, "loading", "Loading organizations…");
   if (!(await orgs.load())) {
