@@ -121,7 +121,7 @@ describe("GET /api/openapi.json", () => {
     expect(register?.properties?.password?.minLength).toBe(8);
     expect(register?.additionalProperties).toBe(false);
     const listKeys = paths[`${ORG}/api-keys`]?.get?.parameters.map((p) => p.name);
-    expect(listKeys).toEqual(["orgId", "limit", "cursor"]);
+    expect(listKeys).toEqual(["orgId", "limit", "cursor", "revoked"]);
   });
 });
 
