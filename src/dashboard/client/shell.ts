@@ -48,12 +48,13 @@ function suspendedBanner(): HTMLElement {
 /** Loads the organization in the URL with the person's role and applies the role gates; null (with an error shown) when it cannot. */
 export async function loadOrg(): Promise<OrganizationDetail | null> {
   if (!orgId) return null;
-  const [org, orgs] = await Promise.all([
-    api<OrganizationDetail>("GET", `/api/organizations/${orgId}`),
-    api<PublicOrganization[]>("GET", "/api/organizations?limit=100"),
-  ]);
+  // The switcher fills in when its list arrives: no page waits for it.
   const select = document.querySelector<HTMLSelectElement>("#org-switch");
-  if (select && orgs.ok) fillSwitcher(select, orgs.data, orgId);
+  if (select) {
+    const current = orgId;
+    void listPages<PublicOrganization>("/api/organizations").then((orgs) => orgs.ok && fillSwitcher(select, orgs.items, current));
+  }
+  const org = await api<OrganizationDetail>("GET", `/api/organizations/${orgId}`);
   if (!org.ok) {
     const main = $("#main");
     state(main, "error", org.message);
@@ -104,8 +105,8 @@ export function startShell() {
   });
   const select = document.querySelector<HTMLSelectElement>("#org-switch");
   if (select && !orgId) {
-    api<PublicOrganization[]>("GET", "/api/organizations?limit=100").then((orgs) => {
-      if (orgs.ok) fillSwitcher(select, orgs.data, null);
+    listPages<PublicOrganization>("/api/organizations").then((orgs) => {
+      if (orgs.ok) fillSwitcher(select, orgs.items, null);
     });
   }
 }

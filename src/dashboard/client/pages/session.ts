@@ -1,6 +1,6 @@
 // Account pages in the browser: sign in, sign up, the home redirect and the organization list with
 // its create form.
-import { api, listPages, must } from "../api";
+import { listPages, must } from "../api";
 import type { PublicOrganization } from "../api-types";
 import { $, badge, code, h, input, table } from "../elements";
 import { state } from "../feedback";
@@ -44,10 +44,10 @@ export function signupPage() {
 
 /** `/`: the last organization used, the first one, or the organization list. */
 export async function homePage() {
-  const orgs = await api<PublicOrganization[]>("GET", "/api/organizations?limit=100");
+  const orgs = await listPages<PublicOrganization>("/api/organizations");
   if (!orgs.ok) return state($("#main"), "error", orgs.message);
   const last = localStorage.getItem("rg.org");
-  const target = orgs.data.find((o) => o.id === last) ?? orgs.data[0];
+  const target = orgs.items.find((o) => o.id === last) ?? orgs.items[0];
   location.replace(target ? `/o/${target.id}/instances` : "/orgs");
 }
 
