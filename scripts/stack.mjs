@@ -16,11 +16,12 @@ import { DEV_VARS, QUIET_ENV, ROOT, WRANGLER, waitForHealth, wranglerSync } from
  * Starts the whole local stack and resolves once it is bootstrapped.
  * @param {{ port?: number, persistTo?: string, log?: (line: string) => void, inheritOutput?: boolean,
  *   redisUrl?: string, envFile?: string, stateFile?: string, redisPort?: number, redisDataDir?: string,
- *   vars?: Record<string, string> }} [options]
+ *   vars?: Record<string, string>, wranglerLog?: string }} [options]
  *   redisUrl: use this Redis instead of REDIS_URL or a new redis-server; envFile: secrets file for
  *   wrangler dev instead of .dev.vars; stateFile: where the dev key is remembered between runs;
  *   redisPort/redisDataDir: a fixed port and a data folder for the started redis-server (npm run dev);
- *   vars: more `wrangler dev --var`s on top of DEV_VARS.
+ *   vars: more `wrangler dev --var`s on top of DEV_VARS; wranglerLog: wrangler dev's WRANGLER_LOG
+ *   ("info" prints a line per request; "warn" by default).
  */
 export async function startStack(options = {}) {
   const log = options.log ?? console.log;
@@ -64,7 +65,7 @@ export async function startStack(options = {}) {
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, ...QUIET_ENV },
+      env: { ...process.env, ...QUIET_ENV, ...(options.wranglerLog ? { WRANGLER_LOG: options.wranglerLog } : {}) },
       stdio: options.inheritOutput ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
     },
   );

@@ -1,8 +1,9 @@
 // @ts-check
 // Global set-up of the browser project: its own local stack (wrangler dev on a free port, its own
 // redis-server, state and secrets in a temp folder, never the developer's), with the Redis user the
-// instance-settings scenario attaches and rotates to (attaching checks the credentials work).
-import { mkdtempSync, rmSync } from "node:fs";
+// instance-settings scenario attaches and rotates to (attaching checks the credentials work). What
+// wrangler dev printed is left in test-results/e2e-wrangler.log.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, sendRedisCommand } from "../../scripts/redis-server.mjs";
@@ -20,6 +21,8 @@ export default async function setup(project) {
       envFile: join(persistTo, "secrets.env"),
       stateFile: join(persistTo, "dev-state.json"),
       log: () => {},
+      // A line per request in test-results/e2e-wrangler.log: a scenario that waited in vain shows whether the Worker answered.
+      wranglerLog: "info",
     });
     const secrets = [">upstream-secret-one", ">upstream-secret-two"];
     await sendRedisCommand(Number(new URL(stack.redisUrl).port), ["ACL", "SETUSER", "app", "on", ...secrets, "~*", "&*", "+@all"]);
@@ -32,6 +35,10 @@ export default async function setup(project) {
   project.provide("e2e", { base: running.base, redisUrl: running.redisUrl });
   return async () => {
     await running.stop();
+    // What wrangler dev printed, for reading after a failed scenario (git-ignored, beside the screenshots).
+    const results = join(new URL("../..", import.meta.url).pathname, "test-results");
+    mkdirSync(results, { recursive: true });
+    writeFileSync(join(results, "e2e-wrangler.log"), running.output());
     rmSync(persistTo, { recursive: true, force: true });
   };
 }
