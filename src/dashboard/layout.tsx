@@ -162,6 +162,24 @@ export const Field: FC<FieldProps> = ({ id, label, hint, type = "text", ...input
   </div>
 );
 
+/** One field and a Find button (named for what it finds); the browser code loads the list again on submit. */
+export const SearchForm: FC<{ id: string; label: string; name: string; type?: string; finds: string }> = ({
+  id,
+  label,
+  name,
+  type,
+  finds,
+}) => (
+  <form id={id} method="post" class="row search-row">
+    <Field id={`${id}-${name}`} label={label} name={name} type={type} autocomplete="off" />
+    <div class="button-field">
+      <button type="submit" class="button" aria-label={`Find ${finds}`}>
+        Find
+      </button>
+    </div>
+  </form>
+);
+
 /** A slug input with the API's own rule (lower-case letters, digits, inner hyphens; 2-63 long). */
 export const SlugField: FC<{ id: string; hint?: string }> = ({ id, hint }) => (
   <Field id={id} label="Slug" name="slug" required minlength={2} maxlength={63} pattern="[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?" hint={hint} />

@@ -1,7 +1,9 @@
-// /api/organizations/:orgId/api-keys: mint (shown once), list, read, change, revoke, roll (the new key shown once).
+// /api/organizations/:orgId/api-keys: mint (shown once), list and find, identify a key string, read,
+// change, revoke, roll (the new key shown once).
 import { Hono } from "hono";
 import {
   getApiKey,
+  identifyApiKey,
   issueApiKey,
   listOrganizationApiKeys,
   presentApiKey,
@@ -12,7 +14,7 @@ import {
 import { type ManagementEnv, signingKeyRing } from "./context";
 import { ok } from "./envelope";
 import { defineRoute } from "./route";
-import { ApiKeyListQuerySchema, CreateApiKeySchema, RollApiKeyQuerySchema, UpdateApiKeySchema } from "./schemas";
+import { ApiKeyListQuerySchema, CreateApiKeySchema, IdentifyApiKeySchema, RollApiKeyQuerySchema, UpdateApiKeySchema } from "./schemas";
 
 export const apiKeyRoutes = new Hono<ManagementEnv>();
 const BASE = "/api/organizations/:orgId/api-keys";
@@ -23,7 +25,8 @@ defineRoute(
   {
     method: "get",
     path: BASE,
-    summary: "List API keys (metadata only), newest first; ?revoked=false for keys never revoked, ?revoked=true for revoked ones",
+    summary:
+      "List API keys (metadata only), newest first; ?revoked=false for keys never revoked, ?revoked=true for revoked ones; ?q= for part of a name or prefix",
     tag,
     auth: true,
     role: "viewer",
@@ -31,7 +34,7 @@ defineRoute(
   },
   async (c, { ctx, access, query }) => {
     const revoked = query.revoked === undefined ? undefined : query.revoked === "true";
-    const page = await listOrganizationApiKeys(ctx, access, query.limit, query.cursor, revoked);
+    const page = await listOrganizationApiKeys(ctx, access, query.limit, query.cursor, { revoked, search: query.q });
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );
@@ -53,6 +56,22 @@ defineRoute(
     const { apiKey, key } = await issueApiKey(ctx, access, ring, body);
     c.header("Cache-Control", "no-store");
     return c.json(ok({ api_key: apiKey, key }, { message: "Copy the key now: it is shown only once." }), 201);
+  },
+);
+
+defineRoute(
+  apiKeyRoutes,
+  {
+    method: "post",
+    path: `${BASE}/identify`,
+    summary: "Which key of the organization a key string is (matched by its SHA-256); 404 when none",
+    tag,
+    auth: true,
+    role: "viewer",
+    body: IdentifyApiKeySchema,
+  },
+  async (c, { ctx, access, body }) => {
+    return c.json(ok(await identifyApiKey(ctx, access, body.key)));
   },
 );
 

@@ -58,8 +58,17 @@ export const DeleteOrganizationQuerySchema = z.strictObject({
   force: z.enum(["true", "false"]).optional(),
 });
 
-/** The key list: a page, optionally only revoked keys (`true`) or only keys never revoked (`false`). */
-export const ApiKeyListQuerySchema = PageQuerySchema.extend({ revoked: z.enum(["true", "false"]).optional() });
+/**
+ * The key list: a page, optionally only revoked keys (`true`) or only keys never revoked (`false`),
+ * and only those whose name or shown prefix holds `q` (or whose id it is).
+ */
+export const ApiKeyListQuerySchema = PageQuerySchema.extend({
+  revoked: z.enum(["true", "false"]).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+});
+
+/** A whole key string, to learn which key it is. */
+export const IdentifyApiKeySchema = z.strictObject({ key: z.string().trim().min(1).max(4096) });
 
 export const RollApiKeyQuerySchema = z.strictObject({
   keep_old: z.enum(["true", "false"]).optional(),

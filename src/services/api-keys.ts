@@ -9,10 +9,12 @@ import { DAY_MS } from "../lib/time";
 import { meterFor } from "../meter/client";
 import { effectiveLimits, perSecond, rateFrom } from "../meter/plans";
 import {
+  type ApiKeyFilter,
   type ApiKeyRow,
   assertApiKeyLiveStatement,
   assertLiveUserApiKeysAtMostStatement,
   findApiKey,
+  findApiKeyByHash,
   insertApiKeyStatement,
   listApiKeys,
   revokeApiKeyStatement,
@@ -312,11 +314,22 @@ export async function listOrganizationApiKeys(
   access: OrgAccess,
   limit: number,
   cursor?: string,
-  revoked?: boolean,
+  filter: Pick<ApiKeyFilter, "revoked" | "search"> = {},
 ): Promise<Page<PublicApiKey>> {
   // Console keys are the dashboard's own five-minute keys: they are audited, not listed.
-  const rows = await listApiKeys(ctx.db, access.organization.id, limit + 1, parseCursor(cursor), { kind: "user", revoked });
+  const rows = await listApiKeys(ctx.db, access.organization.id, limit + 1, parseCursor(cursor), { ...filter, kind: "user" });
   return toPage(rows, limit, presentApiKey);
+}
+
+/**
+ * Which of the organization's keys a key string is (one found in a log, say): matched by its
+ * SHA-256, as D1 keeps it. Any role may ask; the caller holds the key already.
+ * @throws not_found when it is no key of this organization (nor a console key).
+ */
+export async function identifyApiKey(ctx: ServiceContext, access: OrgAccess, key: string): Promise<PublicApiKey> {
+  const row = await findApiKeyByHash(ctx.db, access.organization.id, await sha256Hex(key.trim()));
+  if (row?.kind !== "user") throw new AppError("not_found", "No API key of this organization matches that key.");
+  return presentApiKey(row);
 }
 
 /**

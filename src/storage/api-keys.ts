@@ -1,7 +1,7 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
 import { and, count, desc, eq, gt, isNotNull, isNull, lt, notExists, or } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
-import { type Db, failBatchIf, failBatchIfMoreThan } from "./db";
+import { containsText, type Db, failBatchIf, failBatchIfMoreThan } from "./db";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -28,6 +28,15 @@ export async function countLiveUserApiKeys(db: Db, orgId: string, now: Date): Pr
   return row?.n ?? 0;
 }
 
+/** The organization's key whose SHA-256 is `keyHash` (hex), if any. */
+export async function findApiKeyByHash(db: Db, orgId: string, keyHash: string): Promise<ApiKeyRow | undefined> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.keyHash, keyHash)))
+    .get();
+}
+
 export async function findApiKey(db: Db, orgId: string, id: string): Promise<ApiKeyRow | undefined> {
   return db
     .select()
@@ -36,25 +45,33 @@ export async function findApiKey(db: Db, orgId: string, id: string): Promise<Api
     .get();
 }
 
-/**
- * An organization's keys, newest first, keyset-paginated; `kind` keeps one kind, and `revoked` (when
- * given) only revoked keys or only keys never revoked.
- */
+export type ApiKeyFilter = {
+  kind?: ApiKeyRow["kind"] | undefined;
+  /** Only revoked keys (true) or only keys never revoked (false). */
+  revoked?: boolean | undefined;
+  /** Part of the name or of the shown prefix (any case), or the exact id. */
+  search?: string | undefined;
+};
+
+/** An organization's keys, newest first, keyset-paginated, narrowed by `filter`. */
 export async function listApiKeys(
   db: Db,
   orgId: string,
   limit: number,
   after?: { createdAt: Date; id: string },
-  filter: { kind?: ApiKeyRow["kind"]; revoked?: boolean } = {},
+  filter: ApiKeyFilter = {},
 ) {
   const page = after
     ? or(lt(apiKeys.createdAt, after.createdAt), and(eq(apiKeys.createdAt, after.createdAt), lt(apiKeys.id, after.id)))
     : undefined;
   const revoked = filter.revoked === undefined ? undefined : filter.revoked ? isNotNull(apiKeys.revokedAt) : isNull(apiKeys.revokedAt);
+  const search = filter.search
+    ? or(eq(apiKeys.id, filter.search), containsText(apiKeys.name, filter.search), containsText(apiKeys.keyPrefix, filter.search))
+    : undefined;
   return db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, orgId), filter.kind ? eq(apiKeys.kind, filter.kind) : undefined, revoked, page))
+    .where(and(eq(apiKeys.organizationId, orgId), filter.kind ? eq(apiKeys.kind, filter.kind) : undefined, revoked, search, page))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
     .limit(limit)
     .all();

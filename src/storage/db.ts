@@ -44,6 +44,15 @@ export function failBatchIfMoreThan(db: Db, orgId: string, held: SQLWrapper, max
   return failBatchIf(db, orgId, sql`(${held}) > ${max}`);
 }
 
+/**
+ * `column` holds `text` anywhere, in any (ASCII) case; `%` and `_` in `text` are plain characters,
+ * not LIKE wildcards.
+ */
+export function containsText(column: SQLWrapper, text: string): SQL {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+}
+
 /** True when `error` (or its cause) is the failure of a failBatchIf statement. */
 export function isBatchGuardFailure(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {

@@ -1,8 +1,8 @@
 // D1 queries for an organization's plan, limits (the operator's ceiling and the owners' lower
 // limits) and suspension, and the operators' view of every organization.
-import { and, asc, count, desc, eq, gt, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, isNotNull, or } from "drizzle-orm";
 import { memberships, organizations } from "../../drizzle/schema";
-import type { Db } from "./db";
+import { containsText, type Db } from "./db";
 import type { OrganizationRow } from "./organizations";
 
 export type LimitColumns = Pick<
@@ -49,9 +49,8 @@ export async function listEveryOrganization(db: Db, limit: number, after?: { cre
   const page = after
     ? or(gt(organizations.createdAt, after.createdAt), and(eq(organizations.createdAt, after.createdAt), gt(organizations.id, after.id)))
     : undefined;
-  const pattern = search && `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const found = search
-    ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), sql`${organizations.name} LIKE ${pattern} ESCAPE '\\'`)
+    ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), containsText(organizations.name, search))
     : undefined;
   return db
     .select()

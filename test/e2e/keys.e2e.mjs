@@ -111,7 +111,7 @@ export const keyScenarios = [
     },
   ],
   [
-    "keys and instances past one page of 100: every instance is listed and offered to keys, keys load 100 at a time",
+    "keys and instances past one page of 100: every instance is listed and offered to keys, keys load 100 at a time and are found by name or by pasting one",
     async (env) => {
       const { owner, orgId } = await newOrg(env);
       const login = await call(env, "POST", "/auth/login", { email: DEV_ACCOUNT.email, password: DEV_ACCOUNT.password });
@@ -166,6 +166,22 @@ export const keyScenarios = [
       await page.getByLabel("Hide revoked keys").uncheck();
       await until("the newest 100 keys, revoked ones first", async () => (await rows.count()) === 100);
       await waitForText(rows.first(), /revoked/);
+      await page.getByLabel("Hide revoked keys").check();
+
+      // Finding: part of a name through the API (job 12 and job 120–124; 125–129 are revoked), then a
+      // whole key pasted from a log, which names its key even though it is revoked.
+      const query = page.getByLabel("Find a key by name or prefix, or paste a whole key");
+      await query.fill("JOB 12");
+      await page.getByRole("button", { name: "Find keys", exact: true }).click();
+      await until("the six live keys named like job 12", async () => (await rows.count()) === 6);
+      await query.fill(keys[129].key);
+      await page.getByRole("button", { name: "Find keys", exact: true }).click();
+      await waitForText(page.locator("#key-status"), /That key is “job 129”/);
+      await until("only the pasted key", async () => (await rows.count()) === 1);
+      await waitForText(rows.first(), /job 129[\s\S]*revoked/);
+      await query.fill("");
+      await page.getByRole("button", { name: "Find keys", exact: true }).click();
+      await until("the first 100 live keys again", async () => (await rows.count()) === 100);
       await context.close();
     },
   ],

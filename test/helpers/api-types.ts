@@ -132,6 +132,7 @@ export type Routes = {
   // api keys
   "GET /api/organizations/:orgId/api-keys": Paged<PublicApiKey>;
   "POST /api/organizations/:orgId/api-keys": Reply<{ api_key: PublicApiKey; key: string }>;
+  "POST /api/organizations/:orgId/api-keys/identify": Reply<PublicApiKey>;
   "GET /api/organizations/:orgId/api-keys/:keyId": Reply<PublicApiKey>;
   "PUT /api/organizations/:orgId/api-keys/:keyId": Reply<PublicApiKey>;
   "DELETE /api/organizations/:orgId/api-keys/:keyId": Reply<PublicApiKey>;

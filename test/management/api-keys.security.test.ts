@@ -221,6 +221,7 @@ describe("cross-tenant access", () => {
       await api("PUT", keys(`/${victim.api_key.id}`), { token, body: { name: "Hijacked" } }),
       await api("DELETE", keys(`/${victim.api_key.id}`), { token }),
       await api("POST", keys(`/${victim.api_key.id}/roll`), { token }),
+      await api("POST", keys("/identify"), { token, body: { key: victim.key } }),
     ];
     for (const res of results) expectFailure(res, 404, "not_found");
     await expectNotRevoked(victim.api_key.id);
@@ -237,6 +238,8 @@ describe("cross-tenant access", () => {
     expectFailure(await api("PUT", own(`/${victim.api_key.id}`), { token, body: { name: "Hijacked" } }), 404, "not_found");
     expectFailure(await api("DELETE", own(`/${victim.api_key.id}`), { token }), 404, "not_found");
     expectFailure(await api("POST", own(`/${victim.api_key.id}/roll`), { token }), 404, "not_found");
+    // Holding another organization's key string does not make it findable from one's own.
+    expectFailure(await api("POST", own("/identify"), { token, body: { key: victim.key } }), 404, "not_found");
     expect(expectOk(await api("GET", keys(`/${victim.api_key.id}`), { token: t.owner.token })).name).toBe("Victim key");
     await expectNotRevoked(victim.api_key.id);
     const listed = expectOk(await api("GET", keys("", t.outsiderOrgId), { token }));

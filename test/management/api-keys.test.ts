@@ -183,6 +183,24 @@ describe("GET …/api-keys and …/api-keys/:keyId", () => {
     expectInvalid(await api("GET", `${keys("", id)}?revoked=no`, { token: owner.token }), "revoked");
   });
 
+  it("?q= finds keys by part of the name or of the shown prefix (any case, % literal) or by id, with the other filters", async () => {
+    const id = await createOrg(owner);
+    const prod = await mintKey(owner, id, { name: "Checkout prod" });
+    const staging = await mintKey(owner, id, { name: "checkout STAGING" });
+    const share = await mintKey(owner, id, { name: "Billing 50% share" });
+    const other = await mintKey(owner, id, { name: "Billing 500" });
+    await api("DELETE", `${keys("", id)}/${staging.api_key.id}`, { token: owner.token });
+    const find = async (query: string) => expectOk(await api("GET", `${keys("", id)}?${query}`, { token: owner.token })).map((k) => k.id);
+    expect(await find("q=CHECKOUT")).toEqual([staging.api_key.id, prod.api_key.id]);
+    expect(await find("q=checkout&revoked=false")).toEqual([prod.api_key.id]);
+    expect(await find(`q=${encodeURIComponent("50%")}`)).toEqual([share.api_key.id]);
+    expect(await find(`q=${other.key.slice(-8)}`)).toEqual([other.api_key.id]);
+    expect(await find(`q=${encodeURIComponent(share.api_key.key_prefix)}`)).toEqual([share.api_key.id]);
+    expect(await find(`q=${prod.api_key.id}`)).toEqual([prod.api_key.id]);
+    expect(await find("q=nothing-like-this")).toEqual([]);
+    expectInvalid(await api("GET", `${keys("", id)}?q=${"x".repeat(101)}`, { token: owner.token }), "q");
+  });
+
   it.each([["%%%"], ["not-a-cursor"], ["MTIzOg"]])("rejects the malformed cursor %s with 400", async (cursor) => {
     expectFailure(await api("GET", `${keys()}?cursor=${cursor}`, { token: owner.token }), 400, "invalid_request");
   });
@@ -405,6 +423,37 @@ describe("POST …/api-keys/:keyId/roll", () => {
       201,
     );
     expectFailure(await roll(consoleKey.key_id), 404, "not_found");
+  });
+});
+
+describe("POST …/api-keys/identify", () => {
+  const identify = (key: unknown, org = orgId) => api("POST", keys("/identify", org), { token: owner.token, body: { key } });
+
+  it("names the key a key string is, by its SHA-256, revoked or not, and never echoes the key", async () => {
+    const minted = await mintKey(owner, orgId, { name: "Found in a log" });
+    const res = await identify(` ${minted.key}\n`);
+    expect(expectOk(res)).toEqual(minted.api_key);
+    expect(JSON.stringify(res.body)).not.toContain(minted.key);
+    await api("DELETE", keys(`/${minted.api_key.id}`), { token: owner.token });
+    expect(expectOk(await identify(minted.key)).revoked_at).not.toBeNull();
+  });
+
+  it("answers 404 for a key of another organization, a console key and a string that is no key", async () => {
+    const elsewhere = await createOrg(owner);
+    const foreign = await mintKey(owner, elsewhere);
+    const missing = await identify(foreign.key);
+    expectFailure(missing, 404, "not_found");
+    expect(missing.body.message).toBe("No API key of this organization matches that key.");
+    expect(expectOk(await identify(foreign.key, elsewhere)).id).toBe(foreign.api_key.id);
+    const instance = await createInstance(owner, orgId);
+    const consoleKey = expectOk(
+      await api("POST", `/api/organizations/${orgId}/redis-instances/${instance.id}/console-key`, { token: owner.token }),
+      201,
+    );
+    expectFailure(await identify(consoleKey.key), 404, "not_found");
+    expectFailure(await identify("rg_not.a.key"), 404, "not_found");
+    expectInvalid(await identify(""), "key");
+    expectInvalid(await identify(42), "key");
   });
 });
 

@@ -45,6 +45,7 @@ const EXPECTED_ROUTES = [
   `put ${ORG}/api-keys/{keyId}`,
   `delete ${ORG}/api-keys/{keyId}`,
   `post ${ORG}/api-keys/{keyId}/roll`,
+  `post ${ORG}/api-keys/identify`,
   `get ${ORG}/redis-instances`,
   `post ${ORG}/redis-instances`,
   `get ${ORG}/redis-instances/{instanceId}`,
@@ -121,7 +122,7 @@ describe("GET /api/openapi.json", () => {
     expect(register?.properties?.password?.minLength).toBe(8);
     expect(register?.additionalProperties).toBe(false);
     const listKeys = paths[`${ORG}/api-keys`]?.get?.parameters.map((p) => p.name);
-    expect(listKeys).toEqual(["orgId", "limit", "cursor", "revoked"]);
+    expect(listKeys).toEqual(["orgId", "limit", "cursor", "revoked", "q"]);
   });
 });
 

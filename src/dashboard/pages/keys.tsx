@@ -3,7 +3,7 @@
 // src/dashboard/client/pages/keys.ts makes it work. No key string is ever rendered on the server.
 import type { FC } from "hono/jsx";
 import { LEVELS } from "../client/scope-level";
-import { AppShell, Field, ForRole, PageHead, Status } from "../layout";
+import { AppShell, Field, ForRole, PageHead, SearchForm, Status } from "../layout";
 
 const EXPIRY: [days: number, label: string][] = [
   [7, "7 days"],
@@ -54,6 +54,7 @@ export const KeysPage: FC<{ orgId: string }> = ({ orgId }) => (
       <label class="check toolbar-check">
         <input type="checkbox" id="hide-revoked" checked /> Hide revoked keys
       </label>
+      <SearchForm id="key-search" label="Find a key by name or prefix, or paste a whole key" name="q" finds="keys" />
       <Status id="key-status" />
       <div id="key-list" />
       <button type="button" id="key-more" class="button" hidden>

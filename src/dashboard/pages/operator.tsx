@@ -3,7 +3,7 @@
 // operators). Markup only; src/dashboard/client/pages/operator.ts fills it. The API admits operators only.
 import type { FC } from "hono/jsx";
 import { PLAN_NAMES } from "../../meter/plans";
-import { AppShell, Field, PageHead, Status } from "../layout";
+import { AppShell, Field, PageHead, SearchForm, Status } from "../layout";
 
 const PlanDialog: FC = () => (
   <dialog id="plan-dialog" aria-labelledby="plan-dialog-title">
@@ -53,18 +53,6 @@ const PlanDialog: FC = () => (
       </div>
     </form>
   </dialog>
-);
-
-/** One field and a Find button (named for what it finds); the browser code loads the list again on submit. */
-const SearchForm: FC<{ id: string; label: string; name: string; type?: string; finds: string }> = ({ id, label, name, type, finds }) => (
-  <form id={id} method="post" class="row search-row">
-    <Field id={`${id}-${name}`} label={label} name={name} type={type} autocomplete="off" />
-    <div class="button-field">
-      <button type="submit" class="button" aria-label={`Find ${finds}`}>
-        Find
-      </button>
-    </div>
-  </form>
 );
 
 export const OperatorPage: FC = () => (

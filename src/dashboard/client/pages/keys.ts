@@ -18,6 +18,9 @@ type RolledKey = IssuedKey & { replaced: PublicApiKey };
 
 const isLive = (k: PublicApiKey) => !k.revoked_at && Date.parse(k.expires_at) > Date.now();
 
+/** A whole key (rg_ and a JWT), as opposed to part of a name or a prefix. */
+const isWholeKey = (text: string) => /^rg_[\w-]+\.[\w-]+\.[\w-]+$/.test(text);
+
 /** A live key this close to its expiry says so in its status, so it is rolled in time. */
 const EXPIRY_WARNING_DAYS = 14;
 
@@ -97,6 +100,7 @@ export async function keysPage() {
   const instanceName = new Map(instances.map((i) => [i.id, i.name]));
   const memberEmail = new Map(members.map((m) => [m.user_id, m.email]));
   const more = $<HTMLButtonElement>("#key-more");
+  const search = $<HTMLFormElement>("#key-search");
   /** The pages loaded so far (100 keys each, newest first; only keys never revoked while hidden). */
   let keys: PublicApiKey[] = [];
   let cursor: string | null = null;
@@ -208,8 +212,9 @@ export async function keysPage() {
     );
   }
 
-  function render() {
-    const shown = hideRevoked.checked ? keys.filter((k) => !k.revoked_at) : keys;
+  /** `showRevoked`: revoked keys too (a key found by pasting it shows whatever its state). */
+  function render(showRevoked = !hideRevoked.checked) {
+    const shown = showRevoked ? keys : keys.filter((k) => !k.revoked_at);
     if (shown.length === 0) {
       const empty = anyKey
         ? "Every key is revoked. Untick “Hide revoked keys” to see them."
@@ -249,18 +254,36 @@ export async function keysPage() {
   async function load(next = false) {
     const query = new URLSearchParams({ limit: "100" });
     if (hideRevoked.checked) query.set("revoked", "false");
+    const q = field(search, "q").trim();
+    if (q && !isWholeKey(q)) query.set("q", q);
     if (next && cursor) query.set("cursor", cursor);
     const page = await api<PublicApiKey[]>("GET", `${base}?${query}`);
     if (!page.ok) return state(list, "error", page.message);
     keys = next ? [...keys, ...page.data] : page.data;
     cursor = page.nextCursor;
     more.hidden = cursor === null;
+    if (keys.length === 0 && q) return state(list, "empty", "No key matches.");
     if (keys.length === 0) {
       const probe = hideRevoked.checked ? await api<PublicApiKey[]>("GET", `${base}?limit=1`) : null;
       anyKey = probe?.ok === true && probe.data.length > 0;
     }
     render();
   }
+
+  /** A pasted key is looked up by its hash (sent in a body, never in a URL); anything else filters the list. */
+  async function find() {
+    say(status, "");
+    const q = field(search, "q").trim();
+    if (!isWholeKey(q)) return load();
+    const found = await api<PublicApiKey>("POST", `${base}/identify`, { key: q });
+    if (!found.ok) return state(list, "empty", found.message);
+    keys = [found.data];
+    cursor = null;
+    more.hidden = true;
+    say(status, `That key is “${found.data.name}” (${found.data.key_prefix}).`, "ok");
+    render(true);
+  }
+  search.addEventListener("submit", () => void find());
   more.addEventListener("click", () => load(true));
   hideRevoked.addEventListener("change", () => load());
   state(list, "loading", "Loading API keys…");
