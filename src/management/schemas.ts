@@ -54,8 +54,11 @@ export const UpdateOrganizationSchema = z
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
+/** A yes/no query parameter, spelled `true` or `false` (routes compare with "true"). */
+const queryFlag = z.enum(["true", "false"]).optional();
+
 export const DeleteOrganizationQuerySchema = z.strictObject({
-  force: z.enum(["true", "false"]).optional(),
+  force: queryFlag,
 });
 
 /**
@@ -63,7 +66,7 @@ export const DeleteOrganizationQuerySchema = z.strictObject({
  * and only those whose name or shown prefix holds `q` (or whose id it is).
  */
 export const ApiKeyListQuerySchema = PageQuerySchema.extend({
-  revoked: z.enum(["true", "false"]).optional(),
+  revoked: queryFlag,
   q: z.string().trim().min(1).max(100).optional(),
 });
 
@@ -71,7 +74,7 @@ export const ApiKeyListQuerySchema = PageQuerySchema.extend({
 export const IdentifyApiKeySchema = z.strictObject({ key: z.string().trim().min(1).max(4096) });
 
 export const RollApiKeyQuerySchema = z.strictObject({
-  keep_old: z.enum(["true", "false"]).optional(),
+  keep_old: queryFlag,
 });
 
 export const InviteSchema = z.strictObject({ email: z.email().max(254), role });

@@ -7,7 +7,7 @@ import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
 import { DAY_MS } from "../lib/time";
 import { meterFor } from "../meter/client";
-import { effectiveLimits, perSecond, rateFrom } from "../meter/plans";
+import { effectiveLimits, perSecond, type Rate, rateFrom } from "../meter/plans";
 import {
   type ApiKeyFilter,
   type ApiKeyRow,
@@ -83,18 +83,33 @@ function resolveExpiry(expiresAt: string | undefined, now: Date): Date {
  * Refuses a key limit above its organization's (422): a key's rate never exceeds the organization's,
  * and its own daily quota is a share of the organization's, not more.
  */
-function checkKeyLimits(org: OrganizationRow, input: { rate_limit?: RateInput | null; max_requests_per_day?: number | null }) {
+function checkKeyLimits(org: OrganizationRow, rate: Rate | null, quota: number | null | undefined) {
   const limits = effectiveLimits(org);
-  const rate = input.rate_limit ? rateFrom(input.rate_limit.requests, input.rate_limit.window_seconds) : null;
   if (rate && perSecond(rate) > perSecond(limits.rate)) {
     const top = limits.rate as { requests: number; windowSeconds: number };
     const message = `may not exceed the organization's ${top.requests} per ${top.windowSeconds} s`;
     throw new AppError("unprocessable_entity", `rate_limit ${message}.`, [{ path: "rate_limit", message }]);
   }
-  const quota = input.max_requests_per_day;
   if (quota != null && limits.maxRequestsPerDay !== null && quota > limits.maxRequestsPerDay) {
     const message = `may not exceed the organization's ${limits.maxRequestsPerDay}`;
     throw new AppError("unprocessable_entity", `max_requests_per_day ${message}.`, [{ path: "max_requests_per_day", message }]);
+  }
+}
+
+/** A rate as the API takes it (absent or null: none). */
+const rateOf = (input: RateInput | null | undefined): Rate | null => (input ? rateFrom(input.requests, input.window_seconds) : null);
+
+/** Members act only on the keys they created; admins and owners on any key. */
+function requireOwnKeyUnlessAdmin(ctx: ServiceContext, access: OrgAccess, row: ApiKeyRow, verb: string) {
+  if (!hasRole(access.role, "admin") && row.createdBy !== ctx.actor.userId) {
+    throw new AppError("forbidden", `Members can ${verb} only the keys they created.`);
+  }
+}
+
+/** A key with the admin scope is for admins and owners to make, by minting or by rolling. */
+function requireAdminForAdminScope(access: OrgAccess, scopes: readonly string[], verb: string) {
+  if (scopes.includes("admin") && !hasRole(access.role, "admin")) {
+    throw new AppError("forbidden", `Only admins and owners can ${verb} keys with the admin scope.`);
   }
 }
 
@@ -163,10 +178,8 @@ export async function issueApiKey(
   input: IssueApiKeyInput,
 ): Promise<{ apiKey: PublicApiKey; key: string }> {
   const orgId = access.organization.id;
-  if (input.scopes.includes("admin") && !hasRole(access.role, "admin")) {
-    throw new AppError("forbidden", "Only admins and owners can mint keys with the admin scope.");
-  }
-  checkKeyLimits(access.organization, input);
+  requireAdminForAdminScope(access, input.scopes, "mint");
+  checkKeyLimits(access.organization, rateOf(input.rate_limit), input.max_requests_per_day);
   // The plan's cap is checked by the batch that stores the key: nothing before it is costly.
   const cap = planCap(access.organization, "api_keys");
   const instanceIds = input.instance_ids?.length ? [...new Set(input.instance_ids)] : null;
@@ -239,20 +252,12 @@ export async function rollApiKey(
   const orgId = access.organization.id;
   const old = await getApiKey(ctx, access, id);
   if (old.kind !== "user") throw new AppError("not_found", "API key not found.");
-  if (!hasRole(access.role, "admin") && old.createdBy !== ctx.actor.userId) {
-    throw new AppError("forbidden", "Members can roll only the keys they created.");
-  }
-  if (old.scopes.includes("admin") && !hasRole(access.role, "admin")) {
-    throw new AppError("forbidden", "Only admins and owners can roll keys with the admin scope.");
-  }
+  requireOwnKeyUnlessAdmin(ctx, access, old, "roll");
+  requireAdminForAdminScope(access, old.scopes, "roll");
   const now = new Date();
   if (old.revokedAt || old.expiresAt <= now) throw spentKey(old);
   // The organization's limits may have been lowered since: a replacement is held to today's.
-  const rate = rateFrom(old.rateLimitRequests, old.rateLimitWindowSeconds);
-  checkKeyLimits(access.organization, {
-    rate_limit: rate && { requests: rate.requests, window_seconds: rate.windowSeconds },
-    max_requests_per_day: old.maxRequestsPerDay,
-  });
+  checkKeyLimits(access.organization, rateFrom(old.rateLimitRequests, old.rateLimitWindowSeconds), old.maxRequestsPerDay);
   const cap = options.keepOld ? planCap(access.organization, "api_keys") : null;
   const lifetime = Math.min(old.expiresAt.getTime() - old.createdAt.getTime(), MAX_KEY_LIFETIME_MS);
   const expiresAt = wholeSeconds(now.getTime() + Math.max(lifetime, 60_000));
@@ -327,7 +332,7 @@ export async function listOrganizationApiKeys(
  * @throws not_found when it is no key of this organization (nor a console key).
  */
 export async function identifyApiKey(ctx: ServiceContext, access: OrgAccess, key: string): Promise<PublicApiKey> {
-  const row = await findApiKeyByHash(ctx.db, access.organization.id, await sha256Hex(key.trim()));
+  const row = await findApiKeyByHash(ctx.db, access.organization.id, await sha256Hex(key));
   if (row?.kind !== "user") throw new AppError("not_found", "No API key of this organization matches that key.");
   return presentApiKey(row);
 }
@@ -339,9 +344,7 @@ export async function identifyApiKey(ctx: ServiceContext, access: OrgAccess, key
 export async function revokeApiKey(ctx: ServiceContext, access: OrgAccess, id: string): Promise<PublicApiKey> {
   const orgId = access.organization.id;
   const row = await getApiKey(ctx, access, id);
-  if (!hasRole(access.role, "admin") && row.createdBy !== ctx.actor.userId) {
-    throw new AppError("forbidden", "Members can revoke only the keys they created.");
-  }
+  requireOwnKeyUnlessAdmin(ctx, access, row, "revoke");
   if (row.revokedAt) return presentApiKey(row);
   const now = new Date();
   await ctx.db.batch([
@@ -364,10 +367,8 @@ export async function updateApiKey(
 ): Promise<PublicApiKey> {
   const orgId = access.organization.id;
   const row = await getApiKey(ctx, access, id);
-  if (!hasRole(access.role, "admin") && row.createdBy !== ctx.actor.userId) {
-    throw new AppError("forbidden", "Members can change only the keys they created.");
-  }
-  checkKeyLimits(access.organization, input);
+  requireOwnKeyUnlessAdmin(ctx, access, row, "change");
+  checkKeyLimits(access.organization, rateOf(input.rate_limit), input.max_requests_per_day);
   const limitsChange = input.rate_limit !== undefined || input.max_requests_per_day !== undefined;
   const next: ApiKeyRow = {
     ...row,

@@ -13,19 +13,19 @@ export function insertApiKeyStatement(db: Db, row: typeof apiKeys.$inferInsert) 
 const liveUserKeys = (orgId: string, now: Date) =>
   and(eq(apiKeys.organizationId, orgId), eq(apiKeys.kind, "user"), isNull(apiKeys.revokedAt), gt(apiKeys.expiresAt, now));
 
+const liveUserKeyCount = (db: Db, orgId: string, now: Date) => db.select({ n: count() }).from(apiKeys).where(liveUserKeys(orgId, now));
+
 /**
  * For the batch that mints a key (after its insert): fails the whole batch when the organization then
  * holds more than `max` live keys, so concurrent mints cannot pass the cap together.
  */
 export function assertLiveUserApiKeysAtMostStatement(db: Db, orgId: string, max: number, now: Date) {
-  const held = db.select({ n: count() }).from(apiKeys).where(liveUserKeys(orgId, now));
-  return failBatchIfMoreThan(db, orgId, held, max);
+  return failBatchIfMoreThan(db, orgId, liveUserKeyCount(db, orgId, now), max);
 }
 
 /** How many live keys (minted by people, neither revoked nor expired at `now`) the organization holds. */
 export async function countLiveUserApiKeys(db: Db, orgId: string, now: Date): Promise<number> {
-  const row = await db.select({ n: count() }).from(apiKeys).where(liveUserKeys(orgId, now)).get();
-  return row?.n ?? 0;
+  return (await liveUserKeyCount(db, orgId, now).get())?.n ?? 0;
 }
 
 /** The organization's key whose SHA-256 is `keyHash` (hex), if any. */

@@ -68,11 +68,11 @@ export function deleteInstanceStatement(db: Db, orgId: string, id: string) {
   return db.delete(redisInstances).where(and(eq(redisInstances.organizationId, orgId), eq(redisInstances.id, id)));
 }
 
-const ofOrganization = (orgId: string) => eq(redisInstances.organizationId, orgId);
+const instanceCount = (db: Db, orgId: string) =>
+  db.select({ n: count() }).from(redisInstances).where(eq(redisInstances.organizationId, orgId));
 
 export async function countInstances(db: Db, orgId: string): Promise<number> {
-  const row = await db.select({ n: count() }).from(redisInstances).where(ofOrganization(orgId)).get();
-  return row?.n ?? 0;
+  return (await instanceCount(db, orgId).get())?.n ?? 0;
 }
 
 /**
@@ -80,8 +80,7 @@ export async function countInstances(db: Db, orgId: string): Promise<number> {
  * organization then holds more than `max`, so concurrent attaches cannot pass the cap together.
  */
 export function assertInstancesAtMostStatement(db: Db, orgId: string, max: number) {
-  const held = db.select({ n: count() }).from(redisInstances).where(ofOrganization(orgId));
-  return failBatchIfMoreThan(db, orgId, held, max);
+  return failBatchIfMoreThan(db, orgId, instanceCount(db, orgId), max);
 }
 
 export type ServerSharing = { instances: number; organizations: number };

@@ -2,6 +2,7 @@
 // member counts and the reset link's token.
 import { describe, expect, it } from "vitest";
 import {
+  describeHeld,
   describeLimitRate,
   describeMembers,
   describeQuota,
@@ -63,6 +64,15 @@ describe("org limits", () => {
     expect(describeMembers({ admin: 2 })).toBe("2 admins");
     expect(describeMembers({ member: 1200 })).toBe("1,200 members");
     expect(describeMembers({})).toBe("nobody");
+  });
+
+  it("describes what an organization holds against a cap, with or without a noun", () => {
+    expect(describeHeld(1, 750)).toBe("1 of 750");
+    expect(describeHeld(0, 5_000, "live key")).toBe("0 of 5,000 live keys");
+    expect(describeHeld(1, 1, "instance")).toBe("1 of 1 instance");
+    expect(describeHeld(1_200, null, "instance")).toBe("1,200 instances (no cap)");
+    expect(describeHeld(1, null, "live key")).toBe("1 live key (no cap)");
+    expect(describeHeld(3, null)).toBe("3 (no cap)");
   });
 
   it("reads the token from a reset link's fragment, and nothing else", () => {

@@ -2,7 +2,7 @@
 // quota, a rate and a member count, form input parsed and checked against the plan's ceiling, and
 // the token of a reset link. Pure.
 
-import { formatCountOf } from "./format";
+import { formatCount, formatCountOf } from "./format";
 import type { Rate, ShownRate } from "./key-rate";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -83,4 +83,13 @@ export function describeMembers(members: Record<string, number>): string {
 export function readResetToken(hash: string): string | null {
   const token = new URLSearchParams(hash.replace(/^#/, "")).get("token")?.trim() ?? "";
   return /^rgr_[A-Za-z0-9_-]{16,200}$/.test(token) ? token : null;
+}
+
+/**
+ * What an organization holds against a cap: "3 of 50", "3 of 500 live keys" (with a noun), or
+ * "3 (no cap)", "1 live key (no cap)".
+ */
+export function describeHeld(held: number, cap: number | null, noun?: string): string {
+  if (cap === null) return `${noun ? formatCountOf(held, noun) : formatCount(held)} (no cap)`;
+  return `${formatCount(held)} of ${noun ? formatCountOf(cap, noun) : formatCount(cap)}`;
 }

@@ -227,24 +227,26 @@ export async function keysPage() {
     list.replaceChildren(
       table(
         ["Name", "Key", "Scope", "Instances", "Rate limit", "Created", "Last used", "Expires", "Status", ""],
-        shown.map((k) => [
-          nameCell(k, byId, replacedBy(k)),
-          code(k.key_prefix),
-          levelLabel(levelOf(k.scopes)),
-          k.instance_ids ? k.instance_ids.map((id) => instanceName.get(id) ?? id).join(", ") : "all",
-          describeRate(k.rate_limit),
-          h(
-            "span",
-            null,
-            formatWhen(k.created_at),
-            h("br"),
-            h("span", { class: "hint" }, `by ${memberEmail.get(k.created_by) ?? k.created_by}`),
-          ),
-          k.last_used_at ? formatWhen(k.last_used_at) : "never",
-          formatWhen(k.expires_at),
-          keyStatus(k, replacedBy(k)),
-          actions(k, replacedBy(k) !== undefined),
-        ]),
+        shown
+          .map((k) => [k, replacedBy(k)] as const)
+          .map(([k, by]) => [
+            nameCell(k, byId, by),
+            code(k.key_prefix),
+            levelLabel(levelOf(k.scopes)),
+            k.instance_ids ? k.instance_ids.map((id) => instanceName.get(id) ?? id).join(", ") : "all",
+            describeRate(k.rate_limit),
+            h(
+              "span",
+              null,
+              formatWhen(k.created_at),
+              h("br"),
+              h("span", { class: "hint" }, `by ${memberEmail.get(k.created_by) ?? k.created_by}`),
+            ),
+            k.last_used_at ? formatWhen(k.last_used_at) : "never",
+            formatWhen(k.expires_at),
+            keyStatus(k, by),
+            actions(k, by !== undefined),
+          ]),
         "stack",
       ),
     );

@@ -6,9 +6,9 @@ import { api, must } from "../api";
 import type { IssuedReset, OperatorAccount, OperatorOrganization } from "../api-types";
 import { $, badge, code, h, table } from "../elements";
 import { codeBlock, confirmAction, say, state, toast } from "../feedback";
-import { formatCount, formatCountOf, formatWhen } from "../format";
+import { formatCount, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
-import { describeLimitRate, describeMembers, describeQuota, parseCap, parseLimitRate, parseQuota } from "../org-limits";
+import { describeHeld, describeLimitRate, describeMembers, describeQuota, parseCap, parseLimitRate, parseQuota } from "../org-limits";
 
 const planWords = (plan: PlanName) => {
   const limits = PLANS[plan];
@@ -130,9 +130,8 @@ function planDialog(onSaved: (org: OperatorOrganization) => void) {
 
 /** "1 of 50 instances, 3 of 500 live keys"; "1 instance (no cap)" where the plan or an operator set none. */
 function describeHoldings(org: OperatorOrganization): string {
-  const part = (held: number, cap: number | null, noun: string) =>
-    cap === null ? `${formatCountOf(held, noun)} (no cap)` : `${formatCount(held)} of ${formatCountOf(cap, noun)}`;
-  return `${part(org.held.instances, org.caps.max_instances, "instance")}, ${part(org.held.api_keys, org.caps.max_api_keys, "live key")}`;
+  const instances = describeHeld(org.held.instances, org.caps.max_instances, "instance");
+  return `${instances}, ${describeHeld(org.held.api_keys, org.caps.max_api_keys, "live key")}`;
 }
 
 function orgRow(org: OperatorOrganization, actions: { plan: () => void; suspend: () => void }) {

@@ -5,9 +5,9 @@ import { api, must } from "../api";
 import type { OrganizationDetail, PublicOrganization, UsageReport } from "../api-types";
 import { $, badge, code, h } from "../elements";
 import { say, state, toast } from "../feedback";
-import { formatCount, formatCountOf, formatWhen } from "../format";
+import { formatCount, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
-import { describeLimitRate, describeQuota, parseLimitRate, parseQuota } from "../org-limits";
+import { describeHeld, describeLimitRate, describeQuota, parseLimitRate, parseQuota } from "../org-limits";
 import { quotaMeter } from "../quota-meter";
 import { loadOrg } from "../shell";
 
@@ -28,12 +28,6 @@ function generalView(org: PublicOrganization): HTMLElement {
 function usedToday(used: number | null, quota: number | null): HTMLElement {
   if (used === null) return h("p", { class: "hint" }, "Today's usage could not be loaded.");
   return quotaMeter(used, quota, "settings-quota");
-}
-
-/** "3 of 50", "3 of 500 live keys"; "3 (no cap)", "1 live key (no cap)". */
-function describeHeld(held: number, cap: number | null, noun?: string): string {
-  if (cap === null) return `${noun ? formatCountOf(held, noun) : formatCount(held)} (no cap)`;
-  return `${formatCount(held)} of ${noun ? formatCountOf(cap, noun) : formatCount(cap)}`;
 }
 
 function planView(org: PublicOrganization, held: OrganizationDetail["held"], used: number | null): HTMLElement[] {
