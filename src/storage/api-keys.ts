@@ -1,5 +1,5 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { and, count, desc, eq, gt, isNotNull, isNull, lt, notExists, or } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, notExists, or, type SQL } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
 import { containsText, type Db, failBatchIf, failBatchIfMoreThan } from "./db";
 
@@ -28,21 +28,21 @@ export async function countLiveUserApiKeys(db: Db, orgId: string, now: Date): Pr
   return (await liveUserKeyCount(db, orgId, now).get())?.n ?? 0;
 }
 
-/** The organization's key whose SHA-256 is `keyHash` (hex), if any. */
-export async function findApiKeyByHash(db: Db, orgId: string, keyHash: string): Promise<ApiKeyRow | undefined> {
-  return db
+/** One key of the organization, by a unique column. */
+const findOne = (db: Db, orgId: string, which: SQL): Promise<ApiKeyRow | undefined> =>
+  db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.keyHash, keyHash)))
+    .where(and(eq(apiKeys.organizationId, orgId), which))
     .get();
+
+/** The organization's key whose SHA-256 is `keyHash` (hex), if any. */
+export function findApiKeyByHash(db: Db, orgId: string, keyHash: string): Promise<ApiKeyRow | undefined> {
+  return findOne(db, orgId, eq(apiKeys.keyHash, keyHash));
 }
 
-export async function findApiKey(db: Db, orgId: string, id: string): Promise<ApiKeyRow | undefined> {
-  return db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id)))
-    .get();
+export function findApiKey(db: Db, orgId: string, id: string): Promise<ApiKeyRow | undefined> {
+  return findOne(db, orgId, eq(apiKeys.id, id));
 }
 
 export type ApiKeyFilter = {
