@@ -61,17 +61,26 @@ export const dataScenarios = [
       await page.locator("#scan-type").selectOption("");
       await page.getByLabel("Pattern").fill(`${prefix}:bulk:*`);
       await page.getByRole("button", { name: "Scan" }).click();
-      await until("a scan page", async () => (await page.locator("#key-table tbody tr").count()) > 0);
-      const first = await page.locator("#key-table tbody tr").count();
-      if (await page.locator("#load-more").isVisible()) {
+      // The table still shows the hash filter's row until this scan renders: wait for the bulk keys.
+      await until("a scan page of bulk keys", async () => {
+        const names = await page.locator("#key-table td[data-label=Key]").allTextContents();
+        return names.length > 0 && names.every((name) => name.startsWith(`${prefix}:bulk:`));
+      });
+      // SCAN order is the hash table's: the key may come on any page, so load more until it shows.
+      // The database is shared with other tests, so a page of COUNT 200 holds only some of the 230.
+      const target = page.locator("#key-table").getByRole("button", { name: `${prefix}:bulk:007` });
+      let loads = 0;
+      while ((await target.count()) === 0) {
+        check(await page.locator("#load-more").isVisible(), `${prefix}:bulk:007 not listed and nothing more to load`);
+        const before = await page.locator("#key-table tbody tr").count();
         await page.getByRole("button", { name: "Load more" }).click();
-        await until("more keys", async () => (await page.locator("#key-table tbody tr").count()) > first);
+        await until(
+          "more keys",
+          async () => (await page.locator("#key-table tbody tr").count()) > before || !(await page.locator("#load-more").isVisible()),
+        );
+        check(++loads <= 250, "Load more never reached the key");
       }
-
-      await page
-        .locator("#key-table")
-        .getByRole("button", { name: `${prefix}:bulk:007` })
-        .click();
+      await target.click();
       await waitForText(panel, new RegExp(`${prefix}:bulk:007`));
       await page.getByRole("button", { name: "Delete key" }).click();
       await page.locator("#confirm-dialog").getByRole("button", { name: "Delete key" }).click();
