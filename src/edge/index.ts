@@ -178,7 +178,17 @@ export function createEdge(options: EdgeOptions = {}) {
       allowAdmin: instance.record.allow_admin,
       allowScripts: instance.record.allow_scripts,
     };
-    const streamBounds = { namespace: c.env.STREAM_SLOTS, instanceId, keyId: claims.sub, limits: instance.limits };
+    const streamBounds = {
+      namespace: c.env.STREAM_SLOTS,
+      instanceId,
+      keyId: claims.sub,
+      limits: instance.limits,
+      // Off the hot path: only a stream refused for want of a slot pays this call.
+      countRefusal: () =>
+        meterFor(c.env.USAGE_METER, claims.org)
+          .countRefused(claims.sub, now())
+          .catch((error: Error) => log(c.get("requestId"), "meter_unavailable", { message: error.message })),
+    };
     const response = withCors(await dispatch(parsed.call, instance.driver, permissions, callOptions, streamBounds), head);
     response.headers.set("server-timing", meterTiming);
     return response;

@@ -15,6 +15,8 @@ export type StreamBounds = {
   limits: WorkLimits;
   /** What the stream listens to, named in the error event (`@upstash/redis` reads "error,<channel>,<text>"). */
   label: string;
+  /** Counts a refusal (no free slot) with the key's usage; never throws. */
+  countRefusal: () => Promise<void>;
 };
 
 /**
@@ -43,6 +45,7 @@ export async function openBoundedStream(bounds: StreamBounds, open: () => Promis
       `ERR too many concurrent streams ${who} instance ${bounds.instanceId} (the limit is ${slot.limit}); close one or retry after ${slot.retryAfterSeconds} s`,
     );
     refusal.headers.set("retry-after", String(slot.retryAfterSeconds));
+    await bounds.countRefusal();
     return refusal;
   }
   let released = false;

@@ -177,6 +177,14 @@ export class UsageMeter extends DurableObject<AppBindings> {
     return { ok: false, ...refusal };
   }
 
+  /**
+   * Counts one request refused outside a lease (a stream past its concurrency limit) on its UTC
+   * day, so the usage page's refused requests hold every 429 a key got.
+   */
+  countRefused(keyId: string, now: number): void {
+    this.count(dayOf(now), "key", keyId, 0, 0, 1);
+  }
+
   /** Stores the key's last use (durable before the grant is acknowledged) and schedules the flush. */
   private async touch(keyId: string, at: number): Promise<void> {
     this.ctx.storage.sql.exec(

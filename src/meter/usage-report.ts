@@ -10,7 +10,7 @@ export type UsageReport = {
   to: string;
   total: { requests: number; commands: number };
   daily: DailyUsage[];
-  /** Requests refused with 429 (rate limit or quota), per day; the dashboard shows them. */
+  /** Requests refused with 429 (rate limit, quota, no free stream slot), per day; the dashboard shows them. */
   refused: { total: number; daily: { date: string; requests: number }[] };
   instances: { instance_id: string; requests: number; commands: number; daily: DailyUsage[] }[];
   keys: { key_id: string; requests: number; commands: number; refused: number; daily: DailyUsage[] }[];

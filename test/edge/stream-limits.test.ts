@@ -103,6 +103,20 @@ describe("concurrent streams", () => {
     await Promise.all([first.untilEnd(), third.untilEnd()]);
   });
 
+  it("counts a refused stream with the key's refused requests on the usage page", async () => {
+    const t = await tenant({}, { max_streams_per_key: 1, max_stream_seconds: 1 });
+    const first = await subscribe(t.instance.id, "a", t.key);
+    expect(first.res.status).toBe(200);
+    for (const path of ["subscribe/b", "psubscribe/c*"]) {
+      expect((await api("POST", `/redis/${t.instance.id}/${path}`, { token: t.key })).status).toBe(429);
+    }
+    await first.untilEnd();
+    const usage = await api("GET", `/api/organizations/${t.orgId}/usage?days=1`, { token: t.account.token });
+    expect(usage.body.data.refused.total).toBe(2);
+    // Both passed admission first (they count against the rate limit like any request), then found no slot.
+    expect(usage.body.data.keys).toEqual([expect.objectContaining({ key_id: t.keyId, refused: 2 })]);
+  });
+
   it("uses the deployment's defaults: 10 per key", async () => {
     const t = await tenant({}, { max_stream_seconds: 2 });
     const streams = await Promise.all(Array.from({ length: 10 }, (_, i) => subscribe(t.instance.id, `s${i}`, t.key)));
