@@ -3,7 +3,7 @@
 import { type ApiKeyClaims, loadKeyRing, type VerifyFailure, verifyApiKey } from "../auth/api-key-token";
 import { type Config, effectiveLimits, type WorkLimits } from "../env";
 import { TtlCache } from "../lib/ttl-cache";
-import { getInstanceRecord, type InstanceRecord, isRevoked } from "../storage/directory";
+import { getInstanceRecord, type InstanceRecord, revokedFrom } from "../storage/directory";
 import { openTarget } from "../upstream/credentials";
 import type { DriverRuntime, SealedTarget, UpstreamDriver } from "../upstream/driver";
 import { createDriver } from "../upstream/table";
@@ -20,7 +20,8 @@ export type GateOptions = { now: () => number; maxEntries?: number };
 
 export class EdgeGate {
   private readonly claims: TtlCache<string, ApiKeyClaims>;
-  private readonly revoked: TtlCache<string, boolean>;
+  /** When each key is refused from (ms), or null: a retiring key's instant is compared on every request. */
+  private readonly revoked: TtlCache<string, number | null>;
   private readonly instances: TtlCache<string, ResolvedInstance | null>;
 
   constructor(private readonly options: GateOptions) {
@@ -45,13 +46,14 @@ export class EdgeGate {
     return result;
   }
 
-  /** Whether the key is revoked; the answer (either way) is cached for the revocation window. */
+  /** Whether the key is revoked now; its marker (or its absence) is cached for the revocation window. */
   async isRevoked(kv: KVNamespace, keyId: string): Promise<boolean> {
-    const cached = this.revoked.get(keyId);
-    if (cached !== undefined) return cached;
-    const revoked = await isRevoked(kv, keyId);
-    this.revoked.set(keyId, revoked, REVOCATION_WINDOW_MS);
-    return revoked;
+    let from = this.revoked.get(keyId);
+    if (from === undefined) {
+      from = await revokedFrom(kv, keyId);
+      this.revoked.set(keyId, from, REVOCATION_WINDOW_MS);
+    }
+    return from !== null && from <= this.options.now();
   }
 
   /** The instance and a driver for it, or null when unknown (negative answers are cached too). */

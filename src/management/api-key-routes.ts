@@ -113,7 +113,7 @@ defineRoute(
     method: "post",
     path: `${BASE}/:keyId/roll`,
     summary:
-      "Roll an API key: mint its replacement (same settings) and revoke it, or with ?keep_old=true leave it live; the new key is in the response once",
+      "Roll an API key: mint its replacement (same settings) and revoke it, or keep it live until revoked (?keep_old=true) or for a number of seconds (?retire_old_in=); the new key is in the response once",
     tag,
     auth: true,
     role: "member",
@@ -122,11 +122,15 @@ defineRoute(
   },
   async (c, { ctx, access, params, query }) => {
     const keepOld = query.keep_old === "true";
-    const { apiKey, key, replaced } = await rollApiKey(ctx, access, await signingKeyRing(c), params.keyId, { keepOld });
+    const options = { keepOld, retireOldInSeconds: query.retire_old_in };
+    const { apiKey, key, replaced } = await rollApiKey(ctx, access, await signingKeyRing(c), params.keyId, options);
     c.header("Cache-Control", "no-store");
-    const message = keepOld
-      ? "Key rolled: the old key works until you revoke it. Copy the new key now: it is shown only once."
-      : "Key rolled: the old key is revoked. Copy the new key now: it is shown only once.";
+    const old = replaced.retires_at
+      ? `the old key works until ${replaced.retires_at}, then stops by itself`
+      : keepOld
+        ? "the old key works until you revoke it"
+        : "the old key is revoked";
+    const message = `Key rolled: ${old}. Copy the new key now: it is shown only once.`;
     return c.json(ok({ api_key: apiKey, key, replaced }, { message }), 201);
   },
 );

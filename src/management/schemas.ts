@@ -73,9 +73,22 @@ export const ApiKeyListQuerySchema = PageQuerySchema.extend({
 /** A whole key string, to learn which key it is. */
 export const IdentifyApiKeySchema = z.strictObject({ key: z.string().trim().min(1).max(4096) });
 
-export const RollApiKeyQuerySchema = z.strictObject({
-  keep_old: queryFlag,
-});
+/** The longest a rolled key may be kept before it retires by itself (`?retire_old_in=`). */
+export const MAX_RETIRE_SECONDS = 30 * 24 * 3600;
+
+/**
+ * A roll revokes the old key at once, or `keep_old=true` keeps it until someone revokes it, or
+ * `retire_old_in` keeps it that many seconds (60 s to 30 days) and then it stops by itself.
+ */
+export const RollApiKeyQuerySchema = z
+  .strictObject({
+    keep_old: queryFlag,
+    retire_old_in: z.coerce.number().int().min(60).max(MAX_RETIRE_SECONDS).optional(),
+  })
+  .refine((q) => !(q.keep_old === "true" && q.retire_old_in !== undefined), {
+    message: "keep_old=true keeps the old key until it is revoked and retire_old_in for a while: choose one",
+    path: ["retire_old_in"],
+  });
 
 export const InviteSchema = z.strictObject({ email: z.email().max(254), role });
 

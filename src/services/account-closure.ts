@@ -24,7 +24,7 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
     );
   }
   const now = new Date();
-  const keys = await listLiveApiKeysCreatedBy(ctx.db, userId);
+  const keys = await listLiveApiKeysCreatedBy(ctx.db, userId, now);
   const orgIds = [...new Set([...owned.map((m) => m.organizationId), ...keys.map((k) => k.organizationId)])];
   const lastOwnerRace = (error: unknown): never => {
     if (isNoOwnerLeft(error)) throw new AppError("conflict", "Another owner left at the same moment. Add another owner first.");

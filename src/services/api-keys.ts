@@ -16,6 +16,7 @@ import {
   findApiKey,
   findApiKeyByHash,
   insertApiKeyStatement,
+  isRevokedAt,
   listApiKeys,
   revokeApiKeyStatement,
   updateApiKeyStatement,
@@ -32,7 +33,9 @@ import { capReached, planCap } from "./plan-caps";
 export const DEFAULT_KEY_LIFETIME_MS = 365 * DAY_MS;
 export const MAX_KEY_LIFETIME_MS = 10 * 365 * DAY_MS + 3 * DAY_MS;
 
-export function presentApiKey(row: ApiKeyRow) {
+/** A key as the API shows it at `now`: a key retiring later has `retires_at`, and `revoked_at` once it passed. */
+export function presentApiKey(row: ApiKeyRow, now: Date = new Date()) {
+  const revoked = isRevokedAt(row, now);
   return {
     id: row.id,
     organization_id: row.organizationId,
@@ -44,7 +47,9 @@ export function presentApiKey(row: ApiKeyRow) {
     created_by: row.createdBy,
     created_at: row.createdAt.toISOString(),
     expires_at: row.expiresAt.toISOString(),
-    revoked_at: row.revokedAt?.toISOString() ?? null,
+    revoked_at: revoked ? (row.revokedAt?.toISOString() ?? null) : null,
+    /** When a key kept for a while after a roll stops working by itself; null otherwise. */
+    retires_at: revoked ? null : (row.revokedAt?.toISOString() ?? null),
     last_used_at: row.lastUsedAt?.toISOString() ?? null,
     rate_limit: row.rateLimitRequests !== null ? { requests: row.rateLimitRequests, window_seconds: row.rateLimitWindowSeconds } : null,
     /** "console" for the dashboard console's short-lived keys (never listed), else "user". */
@@ -247,7 +252,7 @@ export async function rollApiKey(
   access: OrgAccess,
   ring: KeyRing,
   id: string,
-  options: { keepOld?: boolean } = {},
+  options: RollOptions = {},
 ): Promise<{ apiKey: PublicApiKey; key: string; replaced: PublicApiKey }> {
   const orgId = access.organization.id;
   const old = await getApiKey(ctx, access, id);
@@ -255,10 +260,13 @@ export async function rollApiKey(
   requireOwnKeyUnlessAdmin(ctx, access, old, "roll");
   requireAdminForAdminScope(access, old.scopes, "roll");
   const now = new Date();
-  if (old.revokedAt || old.expiresAt <= now) throw spentKey(old);
+  if (isRevokedAt(old, now) || old.expiresAt <= now) throw spentKey(old, now);
   // The organization's limits may have been lowered since: a replacement is held to today's.
   checkKeyLimits(access.organization, rateFrom(old.rateLimitRequests, old.rateLimitWindowSeconds), old.maxRequestsPerDay);
-  const cap = options.keepOld ? planCap(access.organization, "api_keys") : null;
+  // When the old key stops: never by itself (keepOld), at a later instant (retiring), or now.
+  const oldRevokedAt = options.keepOld ? null : new Date(now.getTime() + (options.retireOldInSeconds ?? 0) * 1000);
+  // While both keys work the organization holds one more: that needs room under the cap.
+  const cap = oldRevokedAt === null || oldRevokedAt > now ? planCap(access.organization, "api_keys") : null;
   const lifetime = Math.min(old.expiresAt.getTime() - old.createdAt.getTime(), MAX_KEY_LIFETIME_MS);
   const expiresAt = wholeSeconds(now.getTime() + Math.max(lifetime, 60_000));
   const { key, row } = await mintKey(
@@ -282,30 +290,45 @@ export async function rollApiKey(
     .batch([
       // First: a concurrent roll or revoke that got there before fails this whole batch.
       assertApiKeyLiveStatement(ctx.db, orgId, id, now),
-      ...(options.keepOld ? [] : [revokeApiKeyStatement(ctx.db, orgId, id, now)]),
+      // A retiring key that would stop sooner keeps its instant (a roll never extends a key's life).
+      ...(oldRevokedAt ? [revokeApiKeyStatement(ctx.db, orgId, id, oldRevokedAt)] : []),
       insertApiKeyStatement(ctx.db, row),
       ...(cap !== null ? [assertLiveUserApiKeysAtMostStatement(ctx.db, orgId, cap, now)] : []),
       auditStatement(ctx, orgId, {
         action: "api_key.roll",
         resourceType: "api_key",
         resourceId: row.id,
-        metadata: { name: row.name, replaced: id, old_revoked: !options.keepOld, expires_at: expiresAt.toISOString(), kid: row.kid },
+        metadata: {
+          name: row.name,
+          replaced: id,
+          old_revoked_at: oldRevokedAt?.toISOString() ?? null,
+          expires_at: expiresAt.toISOString(),
+          kid: row.kid,
+        },
       }),
     ])
     .catch(async (error: unknown) => {
       if (!isBatchGuardFailure(error)) throw error;
       const current = await getApiKey(ctx, access, id);
-      if (current.revokedAt || current.expiresAt <= now || cap === null) throw spentKey(current);
+      if (isRevokedAt(current, now) || current.expiresAt <= now || cap === null) throw spentKey(current, now);
       throw capReached(access.organization, "api_keys", cap);
     });
-  if (!options.keepOld) await putRevocation(ctx.kv, id, now, old.expiresAt);
+  const replaced = (await findApiKey(ctx.db, orgId, id)) ?? old;
+  if (replaced.revokedAt) await putRevocation(ctx.kv, id, replaced.revokedAt, old.expiresAt);
   if (row.rateLimitRequests !== null || row.maxRequestsPerDay !== null) await pushKeyLimits(ctx, row);
-  return { apiKey: presentApiKey(row), key, replaced: presentApiKey(options.keepOld ? old : { ...old, revokedAt: now }) };
+  return { apiKey: presentApiKey(row, now), key, replaced: presentApiKey(replaced, now) };
 }
 
+export type RollOptions = {
+  /** Leave the old key live until someone revokes it. */
+  keepOld?: boolean;
+  /** Leave the old key live for this long, then it stops by itself (absent or 0: revoke it now). */
+  retireOldInSeconds?: number;
+};
+
 /** 409 for rolling a key that is revoked or expired (nothing to replace: mint a new one). */
-function spentKey(row: ApiKeyRow): AppError {
-  return new AppError("conflict", `API key ${row.id} is ${row.revokedAt ? "revoked" : "expired"}; mint a new key instead.`);
+function spentKey(row: ApiKeyRow, now: Date): AppError {
+  return new AppError("conflict", `API key ${row.id} is ${isRevokedAt(row, now) ? "revoked" : "expired"}; mint a new key instead.`);
 }
 
 export async function getApiKey(ctx: ServiceContext, access: OrgAccess, id: string): Promise<ApiKeyRow> {
@@ -323,7 +346,8 @@ export async function listOrganizationApiKeys(
 ): Promise<Page<PublicApiKey>> {
   // Console keys are the dashboard's own five-minute keys: they are audited, not listed.
   const rows = await listApiKeys(ctx.db, access.organization.id, limit + 1, parseCursor(cursor), { ...filter, kind: "user" });
-  return toPage(rows, limit, presentApiKey);
+  const now = new Date();
+  return toPage(rows, limit, (row) => presentApiKey(row, now));
 }
 
 /**
@@ -339,20 +363,21 @@ export async function identifyApiKey(ctx: ServiceContext, access: OrgAccess, key
 
 /**
  * Revokes a key: `revoked_at` in D1, then the KV marker the edge reads. Members may revoke only
- * keys they created. Revoking an already revoked key is a no-op that returns it unchanged.
+ * keys they created. Revoking an already revoked key is a no-op that returns it unchanged; a key
+ * retiring later is revoked now.
  */
 export async function revokeApiKey(ctx: ServiceContext, access: OrgAccess, id: string): Promise<PublicApiKey> {
   const orgId = access.organization.id;
   const row = await getApiKey(ctx, access, id);
   requireOwnKeyUnlessAdmin(ctx, access, row, "revoke");
-  if (row.revokedAt) return presentApiKey(row);
   const now = new Date();
+  if (isRevokedAt(row, now)) return presentApiKey(row, now);
   await ctx.db.batch([
     revokeApiKeyStatement(ctx.db, orgId, id, now),
     auditStatement(ctx, orgId, { action: "api_key.revoke", resourceType: "api_key", resourceId: id, metadata: { name: row.name } }),
   ]);
   await putRevocation(ctx.kv, id, now, row.expiresAt);
-  return presentApiKey({ ...row, revokedAt: now });
+  return presentApiKey({ ...row, revokedAt: now }, now);
 }
 
 /**

@@ -71,8 +71,8 @@ function rethrowLastOwner(action: string) {
 }
 
 /** The live keys a member created here that `role` could not have minted: all for a viewer, admin-scope below admin. */
-async function keysBeyondRole(ctx: ServiceContext, orgId: string, userId: string, role: Role) {
-  const keys = (await listLiveApiKeysCreatedBy(ctx.db, userId)).filter((k) => k.organizationId === orgId);
+async function keysBeyondRole(ctx: ServiceContext, orgId: string, userId: string, role: Role, now: Date) {
+  const keys = (await listLiveApiKeysCreatedBy(ctx.db, userId, now)).filter((k) => k.organizationId === orgId);
   if (role === "viewer") return keys;
   return hasRole(role, "admin") ? [] : keys.filter((k) => k.scopes.includes("admin"));
 }
@@ -88,8 +88,8 @@ export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, u
   let revoked: Awaited<ReturnType<typeof keysBeyondRole>> = [];
   if (membership.role !== role) {
     if (role !== "owner") await guardLastOwner(ctx, orgId, membership.role, "demoted");
-    revoked = await keysBeyondRole(ctx, orgId, userId, role);
     const now = new Date();
+    revoked = await keysBeyondRole(ctx, orgId, userId, role, now);
     await ctx.db
       .batch([
         updateMembershipStatement(ctx.db, orgId, userId, role),
@@ -113,8 +113,8 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
   const membership = await requireMember(ctx, orgId, userId);
   await guardLastOwner(ctx, orgId, membership.role, "removed");
   // A member who leaves must not keep working keys: the ones they minted here are revoked with them.
-  const keys = (await listLiveApiKeysCreatedBy(ctx.db, userId)).filter((k) => k.organizationId === orgId);
   const now = new Date();
+  const keys = (await listLiveApiKeysCreatedBy(ctx.db, userId, now)).filter((k) => k.organizationId === orgId);
   await ctx.db
     .batch([
       deleteMembershipStatement(ctx.db, orgId, userId),

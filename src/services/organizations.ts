@@ -164,7 +164,7 @@ export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess,
     );
   }
   const now = new Date();
-  const keys = await listLiveApiKeys(ctx.db, orgId);
+  const keys = await listLiveApiKeys(ctx.db, orgId, now);
   // KV first: once D1 cascades, nothing is left to rebuild these markers from. If D1 then fails,
   // the keys are refused although D1 still lists them: the safe side of the inconsistency.
   await Promise.all([

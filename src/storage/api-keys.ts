@@ -1,9 +1,19 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { and, count, desc, eq, gt, isNotNull, isNull, lt, notExists, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lt, lte, notExists, or, type SQL } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
 import { containsText, type Db, failBatchIf, failBatchIfMoreThan } from "./db";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+// `revoked_at` is when a key stops working. It is in the future for a key retiring on a schedule
+// (a roll that keeps the old key for a while): such a key is live until then, and the edge's
+// marker carries the same instant.
+
+/** Not revoked at `now`: never, or only from a later instant (retiring). */
+const unrevokedAt = (now: Date) => or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now));
+
+/** Whether the row's key no longer works for revocation at `now` (expiry aside). */
+export const isRevokedAt = (row: Pick<ApiKeyRow, "revokedAt">, now: Date): boolean => row.revokedAt !== null && row.revokedAt <= now;
 
 export function insertApiKeyStatement(db: Db, row: typeof apiKeys.$inferInsert) {
   return db.insert(apiKeys).values(row);
@@ -11,7 +21,7 @@ export function insertApiKeyStatement(db: Db, row: typeof apiKeys.$inferInsert) 
 
 /** An organization's keys minted by people (not the dashboard console's), neither revoked nor expired at `now`. */
 const liveUserKeys = (orgId: string, now: Date) =>
-  and(eq(apiKeys.organizationId, orgId), eq(apiKeys.kind, "user"), isNull(apiKeys.revokedAt), gt(apiKeys.expiresAt, now));
+  and(eq(apiKeys.organizationId, orgId), eq(apiKeys.kind, "user"), unrevokedAt(now), gt(apiKeys.expiresAt, now));
 
 const liveUserKeyCount = (db: Db, orgId: string, now: Date) => db.select({ n: count() }).from(apiKeys).where(liveUserKeys(orgId, now));
 
@@ -47,7 +57,7 @@ export function findApiKey(db: Db, orgId: string, id: string): Promise<ApiKeyRow
 
 export type ApiKeyFilter = {
   kind?: ApiKeyRow["kind"] | undefined;
-  /** Only revoked keys (true) or only keys never revoked (false). */
+  /** Only keys revoked by `now` (true) or only keys not revoked by then, retiring ones too (false). */
   revoked?: boolean | undefined;
   /** Part of the name or of the shown prefix (any case), or the exact id. */
   search?: string | undefined;
@@ -60,11 +70,12 @@ export async function listApiKeys(
   limit: number,
   after?: { createdAt: Date; id: string },
   filter: ApiKeyFilter = {},
+  now: Date = new Date(),
 ) {
   const page = after
     ? or(lt(apiKeys.createdAt, after.createdAt), and(eq(apiKeys.createdAt, after.createdAt), lt(apiKeys.id, after.id)))
     : undefined;
-  const revoked = filter.revoked === undefined ? undefined : filter.revoked ? isNotNull(apiKeys.revokedAt) : isNull(apiKeys.revokedAt);
+  const revoked = filter.revoked === undefined ? undefined : filter.revoked ? lte(apiKeys.revokedAt, now) : unrevokedAt(now);
   const search = filter.search
     ? or(eq(apiKeys.id, filter.search), containsText(apiKeys.name, filter.search), containsText(apiKeys.keyPrefix, filter.search))
     : undefined;
@@ -77,12 +88,12 @@ export async function listApiKeys(
     .all();
 }
 
-/** Unrevoked keys of an organization (for cascading revocation). */
-export async function listLiveApiKeys(db: Db, orgId: string): Promise<ApiKeyRow[]> {
+/** Keys of an organization not revoked at `now`, retiring ones too (for cascading revocation). */
+export async function listLiveApiKeys(db: Db, orgId: string, now: Date): Promise<ApiKeyRow[]> {
   return db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.organizationId, orgId), unrevokedAt(now)))
     .all();
 }
 
@@ -94,22 +105,26 @@ export function assertApiKeyLiveStatement(db: Db, orgId: string, id: string, now
   const live = db
     .select({ id: apiKeys.id })
     .from(apiKeys)
-    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt), gt(apiKeys.expiresAt, now)));
+    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id), unrevokedAt(now), gt(apiKeys.expiresAt, now)));
   return failBatchIf(db, orgId, notExists(live));
 }
 
+/**
+ * Revokes a key from `at` (now, or a later instant for a key retiring on a schedule). Only ever
+ * brings a revocation forward: a key revoked or retiring sooner keeps its instant.
+ */
 export function revokeApiKeyStatement(db: Db, orgId: string, id: string, at: Date) {
   return db
     .update(apiKeys)
     .set({ revokedAt: at })
-    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id), unrevokedAt(at)));
 }
 
 export function revokeAllApiKeysStatement(db: Db, orgId: string, at: Date) {
   return db
     .update(apiKeys)
     .set({ revokedAt: at })
-    .where(and(eq(apiKeys.organizationId, orgId), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.organizationId, orgId), unrevokedAt(at)));
 }
 
 export function updateApiKeyStatement(
@@ -124,16 +139,16 @@ export function updateApiKeyStatement(
     .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id)));
 }
 
-/** Unrevoked keys created by a user, in every organization (for closing the account). */
-export async function listLiveApiKeysCreatedBy(db: Db, userId: string): Promise<ApiKeyRow[]> {
+/** Keys created by a user not revoked at `now`, retiring ones too, in every organization. */
+export async function listLiveApiKeysCreatedBy(db: Db, userId: string, now: Date): Promise<ApiKeyRow[]> {
   return db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.createdBy, userId), unrevokedAt(now)))
     .all();
 }
 
-/** Revoked keys whose JWT has not expired yet (their KV markers must exist). */
+/** Revoked and retiring keys whose JWT has not expired yet (their KV markers must exist). */
 export async function listRevokedUnexpiredApiKeys(db: Db, now: Date): Promise<ApiKeyRow[]> {
   return db
     .select()

@@ -2,8 +2,10 @@
 //
 // Keys (binding DIRECTORY):
 //   v1:instance:<instanceId>  -> InstanceRecord JSON (below). No expiration; deleted with the instance.
-//   v1:revoked:<keyId>        -> {"revoked_at": ISO-8601}. Expires at the key's own `exp` (KV needs
-//                                 >= 60 s ahead, so never sooner than that): after exp the JWT is dead anyway.
+//   v1:revoked:<keyId>        -> {"revoked_at": ISO-8601}: the key is refused. With "retires": true it
+//                                 is refused only from that (later) instant: a key kept for a while after a
+//                                 roll. Expires at the key's own `exp` (KV needs >= 60 s ahead, so never
+//                                 sooner than that): after exp the JWT is dead anyway.
 // Upstream credentials inside a record are sealed (src/lib/aead.ts, purpose "upstream-credentials",
 // context = instance id) and only opened inside the edge.
 import { z } from "zod";
@@ -47,7 +49,7 @@ export type InstanceRecord = z.infer<typeof InstanceRecordSchema>;
 /** What the management side writes (the defaulted fields may be given or not). */
 export type InstanceRecordInput = z.input<typeof InstanceRecordSchema>;
 
-const RevocationSchema = z.object({ revoked_at: z.string() });
+const RevocationSchema = z.object({ revoked_at: z.string(), retires: z.literal(true).optional() });
 
 export const instanceKey = (id: string) => `v1:instance:${id}`;
 export const revokedKey = (keyId: string) => `v1:revoked:${keyId}`;
@@ -80,15 +82,28 @@ export async function getInstanceRecord(
   return parsed.data;
 }
 
-/** Marks a key revoked until its expiry (KV refuses expirations under 60 s away). */
+/**
+ * Marks a key revoked until its expiry (KV refuses expirations under 60 s away): at once, or from
+ * `revokedAt` when that is later than now. An immediate revocation never depends on the edge's
+ * clock agreeing with this one.
+ */
 export async function putRevocation(kv: KVNamespace, keyId: string, revokedAt: Date, keyExpiresAt: Date): Promise<void> {
-  const minimum = Math.ceil(Date.now() / 1000) + 60;
-  const expiration = Math.max(Math.ceil(keyExpiresAt.getTime() / 1000), minimum);
-  await kv.put(revokedKey(keyId), JSON.stringify({ revoked_at: revokedAt.toISOString() }), { expiration });
+  const now = Date.now();
+  const expiration = Math.max(Math.ceil(keyExpiresAt.getTime() / 1000), Math.ceil(now / 1000) + 60);
+  const marker =
+    revokedAt.getTime() > now ? { revoked_at: revokedAt.toISOString(), retires: true } : { revoked_at: revokedAt.toISOString() };
+  await kv.put(revokedKey(keyId), JSON.stringify(marker), { expiration });
 }
 
-/** True when a revocation marker exists for the key. */
-export async function isRevoked(kv: KVNamespace, keyId: string): Promise<boolean> {
+/**
+ * When the key is refused from (milliseconds; 0 for at once), or null when it has no marker. A
+ * marker that does not parse refuses the key at once: the safe side.
+ */
+export async function revokedFrom(kv: KVNamespace, keyId: string): Promise<number | null> {
   const raw = await kv.get(revokedKey(keyId), "json");
-  return raw !== null && RevocationSchema.safeParse(raw).success;
+  if (raw === null) return null;
+  const parsed = RevocationSchema.safeParse(raw);
+  if (!parsed.success || !parsed.data.retires) return 0;
+  const at = Date.parse(parsed.data.revoked_at);
+  return Number.isNaN(at) ? 0 : at;
 }

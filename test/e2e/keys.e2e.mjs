@@ -1,7 +1,7 @@
 // @ts-check
 // The keys page: mint with one scope level, a form error that clears once fixed, rename and rate
-// limit, roll (the new key shown once, the old revoked on confirmation, or at once at the plan's
-// cap), hide revoked keys.
+// limit, roll (the new key shown once, the old revoked on confirmation, kept for a day, or revoked at
+// once at the plan's cap), hide revoked keys.
 
 import { DEV_ACCOUNT } from "../../scripts/bootstrap.mjs";
 import { check, screenshot, until, waitForText } from "./browser.mjs";
@@ -39,7 +39,9 @@ export const keyScenarios = [
       await waitForText(page.locator("#key-list"), /nightly report[\s\S]*50 per second/);
 
       await page.getByRole("button", { name: "Roll nightly report" }).click();
-      await page.locator("#confirm-dialog").getByRole("button", { name: "Mint the replacement" }).click();
+      const rollDialog = page.locator("#key-roll-dialog");
+      await waitForText(rollDialog.getByLabel("The old key"), /keeps working until I revoke it/);
+      await rollDialog.getByRole("button", { name: "Mint the replacement" }).click();
       await waitForText(page.locator("#key-reveal"), /shown only this once/);
       const secondKey = await revealed.inputValue();
       check(secondKey !== firstKey && /^rg_/.test(secondKey), "roll did not reveal a new key");
@@ -66,6 +68,23 @@ export const keyScenarios = [
       await waitForText(page.locator("#key-list"), /revoked/);
       const works = await call(env, "POST", `/redis/${instanceId}`, ["GET", "k"], secondKey);
       check(works.status === 200, `the rolled key does not work: ${works.status}`);
+
+      // Rolled again, the old key kept for a day: it says when it stops, and works until then.
+      await page.getByRole("button", { name: "Roll nightly report" }).click();
+      await rollDialog.getByLabel("The old key").selectOption({ label: "stops by itself in 1 day" });
+      await rollDialog.getByRole("button", { name: "Mint the replacement" }).click();
+      await waitForText(page.locator("#key-status"), /rolled: the old key stops working by itself on .* UTC\./);
+      await waitForText(page.locator("#key-list"), /Replaced by rg_…\S+: it stops working by itself on[\s\S]*stops /);
+      const live = await call(env, "GET", `/api/organizations/${orgId}/api-keys?revoked=false`, undefined, owner.token);
+      const retiring = live.json.data.filter((/** @type {any} */ k) => k.retires_at);
+      check(
+        live.json.data.length === 2 && retiring.length === 1,
+        `live keys after a roll keeping the old one a day: ${JSON.stringify(live.json.data)}`,
+      );
+      const inDay = Date.parse(retiring[0].retires_at) - Date.now();
+      check(inDay > 86_000_000 && inDay <= 86_400_000, `the old key stops in ${inDay} ms, not a day`);
+      const stillWorks = await call(env, "POST", `/redis/${instanceId}`, ["GET", "k"], secondKey);
+      check(stillWorks.status === 200, `the retiring key stopped at once: ${stillWorks.status}`);
       await screenshot(page, "keys-desktop");
       await context.close();
     },
@@ -90,9 +109,12 @@ export const keyScenarios = [
       const { context, page } = await signedInPage(env, owner);
       await visit(page, env, `/o/${orgId}/keys`);
       await waitForText(page.locator("#key-list"), /only key[\s\S]*expires in 7 days/);
+      // Keeping the old key an hour needs room under the cap, so the page offers to roll now.
       await page.getByRole("button", { name: "Roll only key" }).click();
+      const rollDialog = page.locator("#key-roll-dialog");
+      await rollDialog.getByLabel("The old key").selectOption({ label: "stops by itself in 1 hour" });
+      await rollDialog.getByRole("button", { name: "Mint the replacement" }).click();
       const dialog = page.locator("#confirm-dialog");
-      await dialog.getByRole("button", { name: "Mint the replacement" }).click();
       await waitForText(dialog, /holds 1 live API key, the most[\s\S]*Rolling now revokes the old key/);
       await dialog.getByRole("button", { name: "Roll now" }).click();
       await waitForText(page.locator("#key-reveal"), /shown only this once/);

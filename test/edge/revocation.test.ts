@@ -1,7 +1,9 @@
 // Revocation reaches the edge within its cache window (≤ 10 s in the colo where it happened):
 // keys, deleted organizations, removed instances and closed accounts. Time moves by clock.
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REVOCATION_WINDOW_MS } from "../../src/edge/gate";
+import { revokedKey } from "../../src/storage/directory";
 import { api, createInstance, mintKey, signUp, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
 import { addMember } from "../helpers/invitations";
@@ -29,6 +31,14 @@ describe("revoking a key", () => {
       status: 401,
       body: { error: "WRONGPASS this API key has been revoked" },
     });
+  });
+
+  it("refuses a key whose marker names no instant it can read (fails closed)", async () => {
+    const minted = await mintKey(t.account, t.orgId);
+    await env.DIRECTORY.put(revokedKey(minted.api_key.id), JSON.stringify({ revoked_at: "soon", retires: true }));
+    expect((await clockedApp().redis(t.instance.id, minted.key, ["PING"])).status).toBe(401);
+    await env.DIRECTORY.put(revokedKey(minted.api_key.id), JSON.stringify({ at: 1 }));
+    expect((await clockedApp().redis(t.instance.id, minted.key, ["PING"])).status).toBe(401);
   });
 
   it("refuses a pipeline sent with a revoked key as a whole, running none of it", async () => {
@@ -107,5 +117,24 @@ describe("removing a member", () => {
     edge.advance(REVOCATION_WINDOW_MS + 1);
     expect((await edge.redis(x.instance.id, theirs.key, ["PING"])).status).toBe(401);
     expect((await edge.redis(x.instance.id, x.key, ["PING"])).status).toBe(200);
+  });
+
+  it("ends a key of theirs that was retiring later at once, like a live one", async () => {
+    const x = await tenant();
+    const member = await signUp();
+    await addMember(x.account, x.orgId, member, "member");
+    const theirs = await mintKey(member, x.orgId);
+    const rolled = await api("POST", `/api/organizations/${x.orgId}/api-keys/${theirs.api_key.id}/roll?retire_old_in=86400`, {
+      token: member.token,
+    });
+    expect(rolled.body.data.replaced.retires_at).not.toBeNull();
+    expect((await api("DELETE", `/api/organizations/${x.orgId}/members/${member.userId}`, { token: x.account.token })).status).toBe(200);
+    for (const id of [theirs.api_key.id, rolled.body.data.api_key.id]) {
+      const row = await api("GET", `/api/organizations/${x.orgId}/api-keys/${id}`, { token: x.account.token });
+      expect(row.body.data).toMatchObject({ revoked_at: expect.any(String), retires_at: null });
+    }
+    const edge = clockedApp();
+    expect((await edge.redis(x.instance.id, theirs.key, ["PING"])).status).toBe(401);
+    expect((await edge.redis(x.instance.id, rolled.body.data.key, ["PING"])).status).toBe(401);
   });
 });

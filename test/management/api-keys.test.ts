@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, api, createInstance, createOrg, mintKey, signUp } from "../helpers/api";
+import { clockedApp } from "../helpers/clocked-app";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
 
 const DAY = 86_400_000;
@@ -367,6 +368,80 @@ describe("POST …/api-keys/:keyId/roll", () => {
       expect((await api("POST", `/redis/${instance.id}`, { token: key, body: ["PING"] })).body).toEqual({ result: "PONG" });
     }
     expectInvalid(await api("POST", keys(`/${old.api_key.id}/roll?keep_old=yes`), { token: owner.token }), "keep_old");
+  });
+
+  it("with ?retire_old_in keeps the old key that many seconds, then the edge refuses it by itself", async () => {
+    const instance = await createInstance(owner, orgId);
+    const old = await mintKey(owner, orgId, { name: "Retiring" });
+    const res = await api("POST", keys(`/${old.api_key.id}/roll?retire_old_in=3600`), { token: owner.token });
+    const data = expectOk(res, 201);
+    const retiresAt = Date.parse(data.replaced.retires_at ?? "");
+    expect(retiresAt - Date.now()).toBeGreaterThan(3_500_000);
+    expect(retiresAt - Date.now()).toBeLessThanOrEqual(3_600_000);
+    expect(data.replaced).toEqual({ ...old.api_key, retires_at: expect.any(String) });
+    expect(res.body.message).toBe(
+      `Key rolled: the old key works until ${data.replaced.retires_at}, then stops by itself. Copy the new key now: it is shown only once.`,
+    );
+    // The edge's marker carries the instant; until then the key is live, listed and working.
+    expect(await env.DIRECTORY.get(`v1:revoked:${old.api_key.id}`, "json")).toEqual({
+      revoked_at: data.replaced.retires_at,
+      retires: true,
+    });
+    const live = expectOk(await api("GET", keys("?revoked=false&limit=100"), { token: owner.token }));
+    expect(live.find((k) => k.id === old.api_key.id)).toMatchObject({ revoked_at: null, retires_at: data.replaced.retires_at });
+    expect((await api("POST", `/redis/${instance.id}`, { token: old.key, body: ["PING"] })).body).toEqual({ result: "PONG" });
+
+    // One edge, its marker cached a second before the instant: the instant itself refuses the key.
+    const edge = clockedApp(retiresAt - 1_000);
+    expect((await edge.redis(instance.id, old.key, ["PING"])).status).toBe(200);
+    edge.advance(1_000);
+    expect(await edge.redis(instance.id, old.key, ["PING"])).toMatchObject({
+      status: 401,
+      body: { error: "WRONGPASS this API key has been revoked" },
+    });
+    expect((await edge.redis(instance.id, data.key, ["PING"])).body).toEqual({ result: "PONG" });
+  });
+
+  it("shows a retired key as revoked once its instant passed; a later roll never extends it, revoking ends it now", async () => {
+    const old = await mintKey(owner, orgId, { name: "Retired" });
+    const first = expectOk(await api("POST", keys(`/${old.api_key.id}/roll?retire_old_in=600`), { token: owner.token }), 201);
+    // Rolling it again with a longer overlap keeps its instant; with none, it stops now.
+    const again = expectOk(await api("POST", keys(`/${old.api_key.id}/roll?retire_old_in=7200`), { token: owner.token }), 201);
+    expect(again.replaced.retires_at).toBe(first.replaced.retires_at);
+    const revoked = expectOk(await api("DELETE", keys(`/${old.api_key.id}`), { token: owner.token }));
+    expect(revoked).toMatchObject({ retires_at: null, revoked_at: expect.any(String) });
+    expect(Date.parse(revoked.revoked_at ?? "")).toBeLessThan(Date.parse(first.replaced.retires_at ?? ""));
+    expect(await env.DIRECTORY.get(`v1:revoked:${old.api_key.id}`, "json")).toEqual({ revoked_at: revoked.revoked_at });
+    expect((await clockedApp().redis("any", old.key, ["PING"])).status).toBe(401);
+
+    // D1 time cannot be moved: put another retiring key's instant in the past instead.
+    const other = await mintKey(owner, orgId, { name: "Retired later" });
+    expectOk(await api("POST", keys(`/${other.api_key.id}/roll?retire_old_in=60`), { token: owner.token }), 201);
+    const past = Date.now() - 1_000;
+    await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ?").bind(past, other.api_key.id).run();
+    const shown = expectOk(await api("GET", keys(`/${other.api_key.id}`), { token: owner.token }));
+    expect(shown).toMatchObject({ revoked_at: new Date(past).toISOString(), retires_at: null });
+    const listedRevoked = expectOk(await api("GET", keys("?revoked=true&limit=100"), { token: owner.token }));
+    expect(listedRevoked.map((k) => k.id)).toContain(other.api_key.id);
+    const listedLive = expectOk(await api("GET", keys("?revoked=false&limit=100"), { token: owner.token }));
+    expect(listedLive.map((k) => k.id)).not.toContain(other.api_key.id);
+    expectFailure(await roll(other.api_key.id), 409, "conflict");
+  });
+
+  it("refuses retire_old_in outside 60 s to 30 days, or with keep_old=true (400)", async () => {
+    const { api_key } = await mintKey(owner, orgId);
+    for (const value of ["59", "2592001", "1.5", "soon"]) {
+      expectInvalid(await api("POST", keys(`/${api_key.id}/roll?retire_old_in=${value}`), { token: owner.token }), "retire_old_in");
+    }
+    const both = await api("POST", keys(`/${api_key.id}/roll?keep_old=true&retire_old_in=600`), { token: owner.token });
+    expectInvalid(both, "retire_old_in");
+    expect(JSON.stringify(both.body)).toMatch(
+      /keep_old=true keeps the old key until it is revoked and retire_old_in for a while: choose one/,
+    );
+    expect(expectOk(await api("GET", keys(`/${api_key.id}`), { token: owner.token }))).toMatchObject({
+      revoked_at: null,
+      retires_at: null,
+    });
   });
 
   it("answers 409 for a revoked or expired key and mints nothing", async () => {

@@ -123,6 +123,12 @@ describe("live API keys per organization", () => {
     });
     expectFailure(overlap, 409, "conflict");
     expect(overlap.body.message).toBe(refused.body.message);
+    // A key kept for a while still works meanwhile: it needs the same room.
+    const retiring = await api("POST", `/api/organizations/${orgId}/api-keys/${model.api_key.id}/roll?retire_old_in=3600`, {
+      token: owner.token,
+    });
+    expectFailure(retiring, 409, "conflict");
+    expect(retiring.body.message).toBe(refused.body.message);
     const after = expectOk(await api("GET", `/api/organizations/${orgId}`, { token: owner.token }));
     expect(after.held.api_keys).toBe(MAX_KEYS);
     const rolled = await api("POST", `/api/organizations/${orgId}/api-keys/${model.api_key.id}/roll`, { token: owner.token });

@@ -13,6 +13,43 @@ const EXPIRY: [days: number, label: string][] = [
   [3650, "10 years"],
 ];
 
+/** What a roll does with the old key: `keep`, seconds until it stops by itself (`?retire_old_in=`), or `now`. */
+const OLD_KEY: [value: string, label: string][] = [
+  ["keep", "keeps working until I revoke it"],
+  ["3600", "stops by itself in 1 hour"],
+  ["86400", "stops by itself in 1 day"],
+  ["604800", "stops by itself in 7 days"],
+  ["now", "stops now"],
+];
+
+const RollDialog: FC = () => (
+  <dialog id="key-roll-dialog" aria-labelledby="key-roll-title">
+    <form id="key-roll-form" method="dialog">
+      <h2 id="key-roll-title">Roll key</h2>
+      <p>A new key with the same name, scope, instances, limits and lifetime is minted and shown once.</p>
+      <div class="field">
+        <label for="key-roll-old">The old key</label>
+        <select id="key-roll-old" name="old">
+          {OLD_KEY.map(([value, label]) => (
+            <option value={value}>{label}</option>
+          ))}
+        </select>
+        <p class="hint">
+          While it works, your applications can switch to the new key without a gap; it counts toward the plan's key cap until it stops.
+        </p>
+      </div>
+      <div class="actions">
+        <button type="submit" value="cancel" class="button" formnovalidate>
+          Cancel
+        </button>
+        <button type="submit" value="roll" class="button primary">
+          Mint the replacement
+        </button>
+      </div>
+    </form>
+  </dialog>
+);
+
 const EditDialog: FC = () => (
   <dialog id="key-edit-dialog" aria-labelledby="key-edit-title">
     <form id="key-edit-form" method="post">
@@ -100,6 +137,7 @@ export const KeysPage: FC<{ orgId: string }> = ({ orgId }) => (
         </form>
       </section>
       <EditDialog />
+      <RollDialog />
     </ForRole>
   </AppShell>
 );

@@ -1,7 +1,8 @@
 // API keys in the browser: mint with one scope level (the key is revealed once and removed from the
 // page when dismissed or hidden), list with creator and dates, hide revoked keys, rename and rate
-// limit, roll (a replacement with the same settings; the old key revoked on confirmation, or at once
-// when the plan's cap leaves no room for both).
+// limit, roll (a replacement with the same settings; the old key kept until revoked on confirmation,
+// kept for a while and then stopped by itself, or revoked at once, also when the plan's cap leaves no
+// room for both).
 import { api, must } from "../api";
 import type { PublicApiKey, PublicOrganization, Scope } from "../api-types";
 import { $, badge, code, h, input, table } from "../elements";
@@ -29,6 +30,7 @@ function keyStatus(k: PublicApiKey, replacedBy: PublicApiKey | undefined): HTMLE
   if (k.revoked_at) return badge("revoked", "off");
   const left = Date.parse(k.expires_at) - Date.now();
   if (left <= 0) return badge("expired", "off");
+  if (k.retires_at) return badge(`stops ${formatWhen(k.retires_at)}`);
   if (replacedBy) return badge("replaced");
   const days = Math.ceil(left / 86_400_000);
   if (days <= EXPIRY_WARNING_DAYS) return badge(`expires in ${days} day${days === 1 ? "" : "s"}`);
@@ -38,11 +40,13 @@ function keyStatus(k: PublicApiKey, replacedBy: PublicApiKey | undefined): HTMLE
 /** The name, and which key a roll links it to: the one it replaced, or its live replacement. */
 function nameCell(k: PublicApiKey, byId: Map<string, PublicApiKey>, replacedBy: PublicApiKey | undefined): HTMLElement {
   const replaced = k.replaces ? byId.get(k.replaces) : undefined;
-  const hint = replacedBy
-    ? `Replaced by ${replacedBy.key_prefix}: revoke this key once your applications use the new one.`
-    : replaced
-      ? `Rolled from ${replaced.key_prefix}.`
-      : null;
+  const hint = k.retires_at
+    ? `${replacedBy ? `Replaced by ${replacedBy.key_prefix}: it` : "It"} stops working by itself on ${formatWhen(k.retires_at)} UTC.`
+    : replacedBy
+      ? `Replaced by ${replacedBy.key_prefix}: revoke this key once your applications use the new one.`
+      : replaced
+        ? `Rolled from ${replaced.key_prefix}.`
+        : null;
   return h("span", { class: "wrap" }, h("strong", null, k.name), ...(hint ? [h("br"), h("span", { class: "hint" }, hint)] : []));
 }
 
@@ -149,26 +153,41 @@ export async function keysPage() {
     return true;
   }
 
+  /** Asks what the roll does with the old key: "keep", seconds until it stops, or "now"; null when cancelled. */
+  function chooseRoll(k: PublicApiKey): Promise<string | null> {
+    const dialog = $<HTMLDialogElement>("#key-roll-dialog");
+    const choice = $<HTMLSelectElement>("#key-roll-old", dialog);
+    $("#key-roll-title", dialog).textContent = `Roll “${k.name}”?`;
+    choice.value = "keep";
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "roll" ? choice.value : null), { once: true });
+      dialog.returnValue = "";
+      dialog.showModal();
+      choice.focus();
+    });
+  }
+
   /**
-   * Rolls a key through the API: first keeping the old key live until the user revokes it; when that
-   * has no room (the plan's cap), offers to roll now, which revokes the old key in the same step.
+   * Rolls a key through the API, keeping the old key as chosen (until revoked, for a while, or not
+   * at all); when keeping it has no room (the plan's cap), offers to roll now, which revokes the old
+   * key in the same step.
    */
   async function roll(k: PublicApiKey) {
-    const body =
-      "A new key with the same name, scope, instances, limits and lifetime is minted and shown once. " +
-      "The old key keeps working until you revoke it, so your applications can switch over.";
-    if (!(await confirmAction(`Roll “${k.name}”?`, body, "Mint the replacement"))) return;
-    let rolled = await api<RolledKey>("POST", `${base}/${k.id}/roll?keep_old=true`);
-    let oldRevoked = false;
-    if (!rolled.ok && rolled.status === 409) {
+    const choice = await chooseRoll(k);
+    if (choice === null) return;
+    const keep = choice === "keep" ? "?keep_old=true" : choice === "now" ? "" : `?retire_old_in=${choice}`;
+    let rolled = await api<RolledKey>("POST", `${base}/${k.id}/roll${keep}`);
+    if (!rolled.ok && rolled.status === 409 && keep) {
       const now = `${rolled.message} Rolling now revokes the old key in the same step: applications using it are refused within seconds.`;
       if (!(await confirmAction(`Roll “${k.name}” now?`, now, "Roll now"))) return say(status, rolled.message);
       rolled = await api<RolledKey>("POST", `${base}/${k.id}/roll`);
-      oldRevoked = true;
     }
     if (!rolled.ok) return say(status, rolled.message);
-    reveal(rolled.data.api_key.name, rolled.data.key, oldRevoked ? undefined : () => revoke(k));
-    if (oldRevoked) say(status, `Key “${k.name}” rolled: the old key is revoked.`, "ok");
+    const old = rolled.data.replaced;
+    reveal(rolled.data.api_key.name, rolled.data.key, old.revoked_at ? undefined : () => revoke(k));
+    if (old.revoked_at) say(status, `Key “${k.name}” rolled: the old key is revoked.`, "ok");
+    else if (old.retires_at)
+      say(status, `Key “${k.name}” rolled: the old key stops working by itself on ${formatWhen(old.retires_at)} UTC.`, "ok");
     await load();
   }
 
