@@ -72,9 +72,10 @@ export const keyScenarios = [
       // Rolled again, the old key kept for a day: it says when it stops, and works until then.
       await page.getByRole("button", { name: "Roll nightly report" }).click();
       await rollDialog.getByLabel("The old key").selectOption({ label: "stops by itself in 1 day" });
+      await screenshot(page, "keys-roll-dialog");
       await rollDialog.getByRole("button", { name: "Mint the replacement" }).click();
       await waitForText(page.locator("#key-status"), /rolled: the old key stops working by itself on .* UTC\./);
-      await waitForText(page.locator("#key-list"), /Replaced by rg_…\S+: it stops working by itself on[\s\S]*stops /);
+      await waitForText(page.locator("#key-list"), /Replaced by rg_…\S+: it stops working by itself on[\s\S]*stops in 24 h/);
       const live = await call(env, "GET", `/api/organizations/${orgId}/api-keys?revoked=false`, undefined, owner.token);
       const retiring = live.json.data.filter((/** @type {any} */ k) => k.retires_at);
       check(

@@ -7,7 +7,7 @@ import { api, must } from "../api";
 import type { PublicApiKey, PublicOrganization, Scope } from "../api-types";
 import { $, badge, code, h, input, table } from "../elements";
 import { confirmAction, copyButton, say, state, toast } from "../feedback";
-import { formatWhen } from "../format";
+import { formatTtl, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
 import { describeRate, parseRate } from "../key-rate";
 import { levelLabel, levelOf } from "../scope-level";
@@ -30,7 +30,7 @@ function keyStatus(k: PublicApiKey, replacedBy: PublicApiKey | undefined): HTMLE
   if (k.revoked_at) return badge("revoked", "off");
   const left = Date.parse(k.expires_at) - Date.now();
   if (left <= 0) return badge("expired", "off");
-  if (k.retires_at) return badge(`stops ${formatWhen(k.retires_at)}`);
+  if (k.retires_at) return badge(`stops in ${formatTtl(Math.max(0, Date.parse(k.retires_at) - Date.now()))}`);
   if (replacedBy) return badge("replaced");
   const days = Math.ceil(left / 86_400_000);
   if (days <= EXPIRY_WARNING_DAYS) return badge(`expires in ${days} day${days === 1 ? "" : "s"}`);
