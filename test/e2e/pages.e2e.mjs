@@ -1,6 +1,7 @@
 // @ts-check
 // Sign-up through the forms, then every page at a phone's width (390 px) without sideways
-// scrolling and on a desktop, with a screenshot of each; the navigation shows every section.
+// scrolling and on a desktop, with a screenshot of each; the navigation shows every section; a read
+// that gets no answer is sent once more.
 import { makeOperator } from "./account.e2e.mjs";
 import { check, DESKTOP, fitsViewport, newContext, open, PHONE, ready, screenshot, waitForText } from "./browser.mjs";
 import { call, newOrg, signedInPage, visit } from "./world.mjs";
@@ -104,6 +105,25 @@ export const pageScenarios = [
         await anon.close();
       }
       check(problems.length === 0, problems.join("; "));
+    },
+  ],
+  [
+    "a read the server never answers is sent once more after its deadline, and the page loads",
+    async (env) => {
+      const { owner, orgId } = await newOrg(env);
+      const { context, page } = await signedInPage(env, owner);
+      // The network, not our code, loses the page's first read of the organization: held, never answered.
+      let seen = 0;
+      await page.route(`${env.base}/api/organizations/${orgId}`, async (route) => {
+        seen += 1;
+        if (seen > 1) await route.continue();
+      });
+      const started = Date.now();
+      await visit(page, env, `/o/${orgId}/settings`);
+      await waitForText(page.locator("#org-plan"), /^free$/);
+      check(seen === 2, `the organization was read ${seen} times, not twice`);
+      check(Date.now() - started >= 12_000, "the read was sent again before its deadline");
+      await context.close();
     },
   ],
 ];

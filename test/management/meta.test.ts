@@ -5,7 +5,7 @@ import { expectFailure, expectOk } from "./envelope";
 
 const ORG = "/api/organizations/{orgId}";
 
-type Parameter = { name: string; in: string };
+type Parameter = { name: string; in: string; schema?: unknown };
 type Schema = { required?: string[]; properties?: Record<string, { minLength?: number }>; additionalProperties?: boolean };
 /** The parts of an OpenAPI operation these tests read (the document types its operations as `unknown`). */
 type Operation = { parameters: Parameter[]; security: unknown[]; requestBody?: { content: Record<string, { schema: Schema }> } };
@@ -123,6 +123,9 @@ describe("GET /api/openapi.json", () => {
     expect(register?.additionalProperties).toBe(false);
     const listKeys = paths[`${ORG}/api-keys`]?.get?.parameters.map((p) => p.name);
     expect(listKeys).toEqual(["orgId", "limit", "cursor", "revoked", "q"]);
+    const roll = paths[`${ORG}/api-keys/{keyId}/roll`]?.post?.parameters;
+    expect(roll?.map((p) => p.name)).toEqual(["orgId", "keyId", "keep_old", "retire_old_in"]);
+    expect(roll?.find((p) => p.name === "retire_old_in")).toMatchObject({ schema: { minimum: 60, maximum: 2_592_000 } });
   });
 });
 

@@ -25,14 +25,38 @@ function describe(body: Envelope<unknown> | null, status: number): { message: st
 // Pages for people who are not signed in: a 401 there is the form's answer, not a lost session.
 const AUTH_PAGES = new Set(["login", "signup", "reset"]);
 
+/**
+ * How long a GET may go unanswered before it is sent once more. Reads are safe to repeat, and a
+ * page whose first read hangs (a stalled connection or proxy) would otherwise wait forever; the
+ * slowest read the API has, an instance's health, answers within the upstream deadline (10 s).
+ * Writes are never repeated: they may have run.
+ */
+export const READ_DEADLINE_MS = 12_000;
+
+/** A GET is sent at most twice, each time given READ_DEADLINE_MS; other methods once, unbounded. */
+async function send(method: string, path: string, init: RequestInit): Promise<Response> {
+  if (method !== "GET") return fetch(path, { ...init, method });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(path, { ...init, method, signal: AbortSignal.timeout(READ_DEADLINE_MS) });
+    } catch (error) {
+      if (attempt === 2 || (error as Error).name !== "TimeoutError") throw error;
+    }
+  }
+}
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
-  } catch {
-    return { ok: false, status: 0, code: "network", message: "Could not reach RedisGate. Check your connection and try again." };
+    res = await send(method, path, { headers, body: body === undefined ? null : JSON.stringify(body) });
+  } catch (error) {
+    const message =
+      (error as Error).name === "TimeoutError"
+        ? "RedisGate did not answer in time. Try again in a moment."
+        : "Could not reach RedisGate. Check your connection and try again.";
+    return { ok: false, status: 0, code: "network", message };
   }
   let json: Envelope<T> | null = null;
   try {
