@@ -28,11 +28,15 @@ export async function launchBrowser() {
   });
 }
 
+/** The dashboard's read deadline (src/dashboard/client/api.ts): a GET unanswered this long is sent again. */
+const READ_DEADLINE_MS = 12_000;
+
 /**
  * A fresh browser context (own cookies) whose requests may only reach 127.0.0.1; anything else is
- * aborted and recorded in `offsite`. Uncaught page errors and CSP violations land in `problems`.
+ * aborted and recorded in `offsite`. Uncaught page errors and CSP violations land in `problems`;
+ * reads the dashboard gave up on after its deadline (and sent again) in `resent`.
  * @param {import("playwright-core").Browser} browser
- * @param {{ offsite: string[], problems: string[] }} record
+ * @param {{ offsite: string[], problems: string[], resent: string[] }} record
  */
 export async function newContext(browser, record, viewport = DESKTOP) {
   const context = await browser.newContext({ viewport, locale: "en-GB", timezoneId: "UTC" });
@@ -46,6 +50,10 @@ export async function newContext(browser, record, viewport = DESKTOP) {
   });
   context.on("page", (page) => {
     page.on("pageerror", (error) => record.problems.push(`${page.url()}: ${error.message}`));
+    page.on("requestfailed", (request) => {
+      const waited = Date.now() - request.timing().startTime;
+      if (request.method() === "GET" && waited >= READ_DEADLINE_MS - 500) record.resent.push(`GET ${new URL(request.url()).pathname}`);
+    });
     page.on("console", (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) record.problems.push(`${page.url()}: ${message.text()}`);
     });

@@ -6,7 +6,7 @@ import { newContext, open, ready, until } from "./browser.mjs";
 
 /**
  * @typedef {{ base: string, redisUrl: string, browser: import("playwright-core").Browser,
- *   record: { offsite: string[], problems: string[] } }} Env
+ *   record: { offsite: string[], problems: string[], resent: string[] } }} Env
  * @typedef {{ email: string, username: string, password: string, token: string, userId: string }} Account
  * @typedef {[name: string, run: (env: Env) => Promise<void>]} Scenario
  */
