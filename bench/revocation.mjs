@@ -1,6 +1,8 @@
 // @ts-check
 // `node bench/revocation.mjs`: how long after `DELETE …/api-keys/:id` the edge refuses the key, in
 // the local stack (one colo, so the bound is the isolate cache window of 10 s). Prints seconds.
+// Then a key kept 60 s by a roll (`?retire_old_in=60`), used all along: when the edge first
+// refused it, against the instant the API named (`RETIRE_SECONDS` changes the 60).
 import { managementClient } from "../scripts/bootstrap.mjs";
 import { startPrivateStack } from "../scripts/stack.mjs";
 
@@ -31,6 +33,33 @@ try {
   console.log(
     `revoke-to-refusal: max ${Math.max(...results).toFixed(2)} s, mean ${(results.reduce((a, b) => a + b, 0) / results.length).toFixed(2)} s (bound: 10 s cache window)`,
   );
+
+  const retireSeconds = Number(process.env.RETIRE_SECONDS ?? 60);
+  const old = await api("POST", `/api/organizations/${stack.orgId}/api-keys`, { name: "retiring", scopes: ["read"] });
+  const rolled = await api(
+    "POST",
+    `/api/organizations/${stack.orgId}/api-keys/${old.json.data.api_key.id}/roll?retire_old_in=${retireSeconds}`,
+  );
+  const retiresAt = Date.parse(rolled.json.data.replaced.retires_at);
+  const oldKey = old.json.data.key;
+  let accepted = 0;
+  for (;;) {
+    const status = await fetch(stack.url, { method: "POST", headers: { authorization: `Bearer ${oldKey}` }, body: '["PING"]' }).then(
+      (r) => r.status,
+    );
+    const at = Date.now();
+    if (status === 401) {
+      const early = at < retiresAt;
+      console.log(
+        `retire: a key kept ${retireSeconds} s was refused ${((at - retiresAt) / 1000).toFixed(3)} s after its instant, after ${accepted} accepted requests${early ? " (EARLY)" : ""}`,
+      );
+      break;
+    }
+    if (status !== 200) throw new Error(`the retiring key got ${status}`);
+    accepted += 1;
+    if (at - retiresAt > 30_000) throw new Error("still accepted 30 s after its instant");
+    await new Promise((r) => setTimeout(r, 50));
+  }
 } finally {
   await stack.stop();
 }
