@@ -59,13 +59,13 @@ function chart(points: DailyUsage[], label: string, width: number): SVGElement {
   );
 }
 
-/** Requests the edge refused with 429 (rate limit or daily quota): the days that had any, newest first. */
+/** Requests the edge refused with 429 (rate limit, daily quota, no free stream slot): the days that had any, newest first. */
 function refusals(usage: UsageReport): HTMLElement {
   const days = usage.refused.daily.filter((d) => d.requests > 0).reverse();
   const hint = h(
     "p",
     { class: "hint" },
-    "Requests answered 429 because a key's rate limit or a daily quota (the organization's or the key's) was reached.",
+    "Requests answered 429 because a key's rate limit or a daily quota (the organization's or the key's) was reached, or a stream found no free slot.",
   );
   if (days.length === 0)
     return h("div", { id: "usage-refusals" }, h("p", { class: "state state-empty" }, "No request was refused in this period."), hint);
