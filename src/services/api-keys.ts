@@ -263,8 +263,10 @@ export async function rollApiKey(
   if (isRevokedAt(old, now) || old.expiresAt <= now) throw spentKey(old, now);
   // The organization's limits may have been lowered since: a replacement is held to today's.
   checkKeyLimits(access.organization, rateFrom(old.rateLimitRequests, old.rateLimitWindowSeconds), old.maxRequestsPerDay);
-  // When the old key stops: never by itself (keepOld), at a later instant (retiring), or now.
-  const oldRevokedAt = options.keepOld ? null : new Date(now.getTime() + (options.retireOldInSeconds ?? 0) * 1000);
+  // When the old key stops: never by itself (keepOld), at a later instant (retiring; no later than
+  // its own expiry, so it never claims a life it does not have), or now.
+  const retireAt = Math.min(now.getTime() + (options.retireOldInSeconds ?? 0) * 1000, old.expiresAt.getTime());
+  const oldRevokedAt = options.keepOld ? null : new Date(retireAt);
   // While both keys work the organization holds one more: that needs room under the cap.
   const cap = oldRevokedAt === null || oldRevokedAt > now ? planCap(access.organization, "api_keys") : null;
   const lifetime = Math.min(old.expiresAt.getTime() - old.createdAt.getTime(), MAX_KEY_LIFETIME_MS);

@@ -428,6 +428,12 @@ describe("POST …/api-keys/:keyId/roll", () => {
     expectFailure(await roll(other.api_key.id), 409, "conflict");
   });
 
+  it("keeps a retiring key no longer than its own expiry", async () => {
+    const soon = await mintKey(owner, orgId, { expires_at: new Date(Date.now() + 2 * 3_600_000).toISOString() });
+    const rolled = expectOk(await api("POST", keys(`/${soon.api_key.id}/roll?retire_old_in=86400`), { token: owner.token }), 201);
+    expect(rolled.replaced.retires_at).toBe(soon.api_key.expires_at);
+  });
+
   it("refuses retire_old_in outside 60 s to 30 days, or with keep_old=true (400)", async () => {
     const { api_key } = await mintKey(owner, orgId);
     for (const value of ["59", "2592001", "1.5", "soon"]) {
