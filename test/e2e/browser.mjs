@@ -50,8 +50,12 @@ export async function newContext(browser, record, viewport = DESKTOP) {
   });
   context.on("page", (page) => {
     page.on("pageerror", (error) => record.problems.push(`${page.url()}: ${error.message}`));
+    // Timed here: a request that failed before any answer may carry no timing of its own.
+    /** @type {WeakMap<import("playwright-core").Request, number>} */
+    const sent = new WeakMap();
+    page.on("request", (request) => sent.set(request, Date.now()));
     page.on("requestfailed", (request) => {
-      const waited = Date.now() - request.timing().startTime;
+      const waited = Date.now() - (sent.get(request) ?? Date.now());
       if (request.method() === "GET" && waited >= READ_DEADLINE_MS - 500) record.resent.push(`GET ${new URL(request.url()).pathname}`);
     });
     page.on("console", (message) => {
