@@ -25,7 +25,7 @@ afterAll(async () => {
   console.log(`e2e: reads sent again after the dashboard's deadline: ${env.record.resent.join(", ") || "none"}`);
 });
 
-for (const [name, run] of scenarios) test(name, () => run(env));
+for (const [name, run, options] of scenarios) (options?.alongside ? test.concurrent : test)(name, () => run(env));
 
 test("pages stayed on 127.0.0.1 with no errors or CSP violations", () => {
   expect([...env.record.offsite.map((url) => `request to ${url}`), ...env.record.problems]).toEqual([]);

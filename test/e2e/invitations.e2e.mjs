@@ -96,5 +96,6 @@ export const invitationScenarios = [
       await ownerContext.close();
       check(problems.length === 0, problems.join("; "));
     },
+    { alongside: true },
   ],
 ];

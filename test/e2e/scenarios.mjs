@@ -7,7 +7,7 @@ import { dataScenarios } from "./data.e2e.mjs";
 import { instanceScenarios } from "./instance.e2e.mjs";
 import { invitationScenarios } from "./invitations.e2e.mjs";
 import { keyScenarios } from "./keys.e2e.mjs";
-import { pageScenarios } from "./pages.e2e.mjs";
+import { lostReadScenarios, pageScenarios } from "./pages.e2e.mjs";
 import { usageScenarios } from "./usage.e2e.mjs";
 
 /** @type {import("./world.mjs").Scenario[]} */
@@ -19,5 +19,7 @@ export const scenarios = [
   ...accountScenarios,
   ...instanceScenarios,
   ...usageScenarios,
+  // These two run at the same time (`alongside`): the lost read only waits out its deadline.
   ...invitationScenarios,
+  ...lostReadScenarios,
 ];

@@ -8,7 +8,9 @@ import { newContext, open, ready, until } from "./browser.mjs";
  * @typedef {{ base: string, redisUrl: string, browser: import("playwright-core").Browser,
  *   record: { offsite: string[], problems: string[], resent: string[] } }} Env
  * @typedef {{ email: string, username: string, password: string, token: string, userId: string }} Account
- * @typedef {[name: string, run: (env: Env) => Promise<void>]} Scenario
+ * @typedef {[name: string, run: (env: Env) => Promise<void>, options?: { alongside?: boolean }]} Scenario
+ *   alongside: runs at the same time as the scenarios next to it that say so too (for one that
+ *   mostly waits, as on a deadline, so its wait costs the run nothing).
  */
 
 let counter = 0;
