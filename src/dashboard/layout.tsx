@@ -162,16 +162,21 @@ export const Field: FC<FieldProps> = ({ id, label, hint, type = "text", ...input
   </div>
 );
 
-/** One field and a Find button (named for what it finds); the browser code loads the list again on submit. */
-export const SearchForm: FC<{ id: string; label: string; name: string; type?: string; finds: string }> = ({
+/**
+ * One field, any narrowing fields given as children, and a Find button (named for what it finds);
+ * the browser code loads the list again on submit, sending every field that has a value.
+ */
+export const SearchForm: FC<{ id: string; label: string; name: string; type?: string; finds: string; children?: unknown }> = ({
   id,
   label,
   name,
   type,
   finds,
+  children,
 }) => (
   <form id={id} method="post" class="row search-row">
     <Field id={`${id}-${name}`} label={label} name={name} type={type} autocomplete="off" />
+    {children}
     <div class="button-field">
       <button type="submit" class="button" aria-label={`Find ${finds}`}>
         Find

@@ -35,14 +35,15 @@ defineRoute(
     method: "get",
     path: "/api/admin/organizations",
     summary:
-      "Every organization (?q= finds by id, slug or part of the name) with plan, limits, holdings, members and today's usage (operator)",
+      "Every organization (?q= finds by id, slug or part of the name; ?plan= and ?suspended=true|false narrow it) with plan, limits, holdings, members and today's usage (operator)",
     tag,
     auth: true,
     operator: { audit: "organization.list" },
     query: OrganizationListQuerySchema,
   },
   async (c, { ctx, query }) => {
-    const page = await listEveryOrganizationForOperator(ctx, query.limit, query.cursor, query.q);
+    const filter = { search: query.q, plan: query.plan, suspended: query.suspended === undefined ? undefined : query.suspended === "true" };
+    const page = await listEveryOrganizationForOperator(ctx, query.limit, query.cursor, filter);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );

@@ -150,7 +150,12 @@ export const BootstrapOperatorSchema = z.strictObject({ secret: z.string().min(1
 export const AccountListQuerySchema = PageQuerySchema.extend({ email: z.email().max(254).optional() });
 
 /** The operators' organization list: a page, or those whose id or slug is `q` or whose name holds it. */
-export const OrganizationListQuerySchema = PageQuerySchema.extend({ q: z.string().trim().min(1).max(100).optional() });
+/** The operator's organization list: `q` finds by id, slug or part of the name; `plan` and `suspended` narrow it. */
+export const OrganizationListQuerySchema = PageQuerySchema.extend({
+  q: z.string().trim().min(1).max(100).optional(),
+  plan: z.enum(PLAN_NAMES).optional(),
+  suspended: queryFlag,
+});
 
 export const UsageQuerySchema = z.strictObject({
   days: z.coerce.number().int().min(1).max(90).default(30),

@@ -12,6 +12,7 @@ import {
   countMembersByRole,
   findOrganization,
   listEveryOrganization,
+  type OrganizationFilter,
   setSuspensionStatement,
   updateOrganizationLimitsStatement,
 } from "../storage/organization-limits";
@@ -80,17 +81,18 @@ async function presentForOperator(ctx: ServiceContext, org: OrganizationRow, now
 export type OperatorOrganization = Awaited<ReturnType<typeof presentForOperator>>;
 
 /**
- * Every organization (or those `search` finds: by id, slug or part of the name) with plan, limits,
- * caps and what it holds, members per role and today's usage, oldest first.
+ * Every organization (or those `filter` keeps: found by id, slug or part of the name, on a plan,
+ * suspended or not) with plan, limits, caps and what it holds, members per role and today's usage,
+ * oldest first.
  */
 export async function listEveryOrganizationForOperator(
   ctx: ServiceContext,
   limit: number,
   cursor?: string,
-  search?: string,
+  filter: OrganizationFilter = {},
   now = Date.now(),
 ) {
-  const rows = await listEveryOrganization(ctx.db, limit + 1, parseCursor(cursor), search);
+  const rows = await listEveryOrganization(ctx.db, limit + 1, parseCursor(cursor), filter);
   const page = toPage(rows, limit, (row) => row);
   const items = await Promise.all(page.items.map((row) => presentForOperator(ctx, row, now)));
   return { items, nextCursor: page.nextCursor } satisfies Page<unknown>;

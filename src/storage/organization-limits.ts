@@ -1,6 +1,6 @@
 // D1 queries for an organization's plan, limits (the operator's ceiling and the owners' lower
 // limits) and suspension, and the operators' view of every organization.
-import { and, asc, count, desc, eq, gt, isNotNull, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, or } from "drizzle-orm";
 import { memberships, organizations } from "../../drizzle/schema";
 import { containsText, type Db } from "./db";
 import type { OrganizationRow } from "./organizations";
@@ -45,17 +45,32 @@ export async function listSuspendedOrganizationIds(db: Db): Promise<string[]> {
  * Every organization, oldest first, keyset-paginated (operators only); with `search`, only those whose
  * id or slug is it, or whose name holds it (any case; `%` and `_` are plain characters).
  */
-export async function listEveryOrganization(db: Db, limit: number, after?: { createdAt: Date; id: string }, search?: string) {
+export type OrganizationFilter = {
+  /** The id or slug, or part of the name (any case). */
+  search?: string | undefined;
+  plan?: OrganizationRow["plan"] | undefined;
+  /** Only suspended organizations (true) or only the others (false). */
+  suspended?: boolean | undefined;
+};
+
+export async function listEveryOrganization(
+  db: Db,
+  limit: number,
+  after?: { createdAt: Date; id: string },
+  filter: OrganizationFilter = {},
+) {
   const page = after
     ? or(gt(organizations.createdAt, after.createdAt), and(eq(organizations.createdAt, after.createdAt), gt(organizations.id, after.id)))
     : undefined;
+  const { search, plan, suspended } = filter;
   const found = search
     ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), containsText(organizations.name, search))
     : undefined;
+  const status = suspended === undefined ? undefined : suspended ? isNotNull(organizations.suspendedAt) : isNull(organizations.suspendedAt);
   return db
     .select()
     .from(organizations)
-    .where(and(page, found))
+    .where(and(page, found, plan ? eq(organizations.plan, plan) : undefined, status))
     .orderBy(asc(organizations.createdAt), asc(organizations.id))
     .limit(limit)
     .all();

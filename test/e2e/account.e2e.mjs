@@ -58,6 +58,13 @@ export const accountScenarios = [
       await page.locator("#confirm-dialog").getByRole("button", { name: "Suspend" }).click();
       await waitForText(row, /suspended/);
       await screenshot(page, "operator-desktop");
+      // The search narrows further by plan and status: this organization is now pro and suspended.
+      await find.getByLabel("Status", { exact: true }).selectOption("false");
+      await waitForText(page.locator("#op-org-list"), /No organization matches/);
+      await find.getByLabel("Plan", { exact: true }).selectOption("pro");
+      await find.getByLabel("Status", { exact: true }).selectOption("true");
+      await waitForText(row, /pro[\s\S]*suspended/);
+      check((await page.locator("#op-org-list tbody tr").count()) === 1, "the plan and status filters list more than the one organization");
       await context.close();
 
       const ownerView = await signedInPage(env, owner);

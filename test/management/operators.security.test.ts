@@ -109,6 +109,39 @@ describe("operators", () => {
     expectInvalid(await api("GET", "/api/admin/organizations?q=%20", { token: op.token }), "q");
   });
 
+  it("narrow the list with ?plan= and ?suspended=, alone or with ?q=", async () => {
+    const owner = await signUp();
+    const tag = crypto.randomUUID().slice(0, 8);
+    const made = async (name: string) => {
+      const res = await api("POST", "/api/organizations", {
+        token: owner.token,
+        body: { name, slug: name.toLowerCase().replace(/ /g, "-") },
+      });
+      return expectOk(res, 201).id;
+    };
+    const [freeLive, proLive, proSuspended] = [await made(`Free ${tag}`), await made(`Pro ${tag}`), await made(`Pro down ${tag}`)];
+    for (const id of [proLive, proSuspended]) {
+      expectOk(await api("PUT", `/api/admin/organizations/${id}/limits`, { token: op.token, body: { plan: "pro" } }));
+    }
+    expectOk(await api("POST", `/api/admin/organizations/${proSuspended}/suspend`, { token: op.token }));
+    const list = async (query: string) => {
+      const res = await api("GET", `/api/admin/organizations?limit=100&q=${tag}&${query}`, { token: op.token });
+      return expectOk(res).map((o) => o.id);
+    };
+    expect(await list("plan=pro")).toEqual([proLive, proSuspended]);
+    expect(await list("plan=free")).toEqual([freeLive]);
+    expect(await list("suspended=true")).toEqual([proSuspended]);
+    expect(await list("suspended=false")).toEqual([freeLive, proLive]);
+    expect(await list("plan=pro&suspended=false")).toEqual([proLive]);
+    expect(await list("plan=enterprise")).toEqual([]);
+    // Without ?q= the filters apply to every organization: each listed one matches them.
+    const suspended = expectOk(await api("GET", "/api/admin/organizations?limit=100&suspended=true", { token: op.token }));
+    expect(suspended.length).toBeGreaterThan(0);
+    expect(suspended.every((o) => o.suspended)).toBe(true);
+    expectInvalid(await api("GET", "/api/admin/organizations?plan=gold", { token: op.token }), "plan");
+    expectInvalid(await api("GET", "/api/admin/organizations?suspended=yes", { token: op.token }), "suspended");
+  });
+
   it("set a plan and overrides, which owners then cannot exceed; 404 for an unknown organization", async () => {
     const t = await tenant();
     const set = await api("PUT", `/api/admin/organizations/${t.orgId}/limits`, {

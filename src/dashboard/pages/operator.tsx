@@ -60,7 +60,25 @@ export const OperatorPage: FC = () => (
     <PageHead title="Operator" lead="Every organization and account on this deployment. Each action here is in the operators' audit log." />
     <section class="card" aria-labelledby="op-orgs-title">
       <h2 id="op-orgs-title">Organizations</h2>
-      <SearchForm id="op-org-search" label="Find an organization by name, slug or id" name="q" finds="organizations" />
+      <SearchForm id="op-org-search" label="Find an organization by name, slug or id" name="q" finds="organizations">
+        <div class="field narrow">
+          <label for="op-org-plan">Plan</label>
+          <select id="op-org-plan" name="plan">
+            <option value="">any</option>
+            {PLAN_NAMES.map((plan) => (
+              <option value={plan}>{plan}</option>
+            ))}
+          </select>
+        </div>
+        <div class="field narrow">
+          <label for="op-org-suspended">Status</label>
+          <select id="op-org-suspended" name="suspended">
+            <option value="">any</option>
+            <option value="false">active</option>
+            <option value="true">suspended</option>
+          </select>
+        </div>
+      </SearchForm>
       <Status id="op-org-status" />
       <div id="op-org-list" />
       <button type="button" id="op-org-more" class="button" hidden>

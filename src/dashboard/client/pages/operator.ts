@@ -16,13 +16,19 @@ const planWords = (plan: PlanName) => {
   return `${plan}: ${describeQuota(limits.maxRequestsPerDay)}, ${describeLimitRate(rate)}.`;
 };
 
-/** Pages through an /api/admin list with a "load more" button. */
+/**
+ * Pages through an /api/admin list with a "load more" button. Only the latest load is shown: an
+ * answer to an earlier one (the filters changed meanwhile) is dropped.
+ */
 function pager<T>(path: () => string, render: (items: T[]) => void, status: HTMLElement, more: HTMLButtonElement) {
   let items: T[] = [];
   let cursor: string | null = null;
+  let latest = 0;
   const load = async (next = false) => {
+    const mine = ++latest;
     const sep = path().includes("?") ? "&" : "?";
     const page = await api<T[]>("GET", `${path()}${sep}limit=50${next && cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    if (mine !== latest) return true; // a later load shows its own answer, or its own failure
     if (!page.ok) {
       say(status, page.message);
       return false;
@@ -42,30 +48,27 @@ function pager<T>(path: () => string, render: (items: T[]) => void, status: HTML
 }
 
 /**
- * A pager over `route` narrowed by a search form whose one field is sent as the query parameter
- * of the same name; submitting the form loads the first page again.
+ * A pager over `route` narrowed by a search form: each of its fields that has a value is sent as
+ * the query parameter of the same name; submitting the form (or changing a select) loads the first
+ * page again.
  */
-function searchPager<T>(
-  form: HTMLFormElement,
-  param: string,
-  route: string,
-  render: (items: T[]) => void,
-  status: HTMLElement,
-  more: HTMLButtonElement,
-) {
+function searchPager<T>(form: HTMLFormElement, route: string, render: (items: T[]) => void, status: HTMLElement, more: HTMLButtonElement) {
   const list = pager<T>(
     () => {
-      const value = field(form, param).trim();
-      return value ? `${route}?${param}=${encodeURIComponent(value)}` : route;
+      const query = new URLSearchParams();
+      for (const [name, value] of new FormData(form)) if (typeof value === "string" && value.trim()) query.set(name, value.trim());
+      return query.size > 0 ? `${route}?${query}` : route;
     },
     render,
     status,
     more,
   );
-  form.addEventListener("submit", () => {
+  const reload = () => {
     say(status, "");
     void list.load();
-  });
+  };
+  form.addEventListener("submit", reload);
+  for (const select of form.querySelectorAll("select")) select.addEventListener("change", reload);
   return list;
 }
 
@@ -189,7 +192,7 @@ export async function operatorPage() {
   const search = $<HTMLFormElement>("#op-account-search");
 
   const orgSearch = $<HTMLFormElement>("#op-org-search");
-  const orgs = searchPager(orgSearch, "q", "/api/admin/organizations", renderOrgs, orgStatus, $<HTMLButtonElement>("#op-org-more"));
+  const orgs = searchPager(orgSearch, "/api/admin/organizations", renderOrgs, orgStatus, $<HTMLButtonElement>("#op-org-more"));
   const replaceOrg = (saved: OperatorOrganization) => orgs.replace((list) => list.map((o) => (o.id === saved.id ? saved : o)));
   const openPlan = planDialog(replaceOrg);
 
@@ -207,20 +210,14 @@ export async function operatorPage() {
 
   function renderOrgs(list: OperatorOrganization[]) {
     if (list.length === 0) {
-      return state(orgList, "empty", field(orgSearch, "q").trim() ? "No organization matches." : "No organization exists yet.");
+      const narrowed = [...new FormData(orgSearch).values()].some((v) => typeof v === "string" && v.trim());
+      return state(orgList, "empty", narrowed ? "No organization matches." : "No organization exists yet.");
     }
     const rows = list.map((o) => orgRow(o, { plan: () => openPlan(o), suspend: () => suspend(o) }));
     orgList.replaceChildren(table(["Organization", "Plan", "Limits", "Holds", "Members", "Today", "Status", ""], rows, "stack"));
   }
 
-  const accounts = searchPager(
-    search,
-    "email",
-    "/api/admin/users",
-    renderAccounts,
-    accountStatus,
-    $<HTMLButtonElement>("#op-account-more"),
-  );
+  const accounts = searchPager(search, "/api/admin/users", renderAccounts, accountStatus, $<HTMLButtonElement>("#op-account-more"));
 
   async function issueReset(account: OperatorAccount) {
     const issued = await api<IssuedReset>("POST", `/api/admin/users/${account.id}/password-reset`);
