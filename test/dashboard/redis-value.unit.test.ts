@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { formatBytes, formatTtl } from "../../src/dashboard/client/format";
 import { parseRate } from "../../src/dashboard/client/key-rate";
 import {
+  firstPosition,
   lengthCommand,
   newValueFrom,
+  nextPosition,
   previewRows,
   readCommand,
   removeItemCommand,
@@ -20,6 +22,25 @@ describe("data browser commands", () => {
     expect(readCommand("zset", "k")).toEqual(["ZRANGE", "k", "0", "99", "WITHSCORES"]);
     expect(readCommand("stream", "k")).toEqual(["XREVRANGE", "k", "+", "-", "COUNT", "20"]);
     expect(lengthCommand("set", "k")).toEqual(["SCARD", "k"]);
+  });
+  it("reads a large value page by page, and knows the last page", () => {
+    const full = (n: number) => Array.from({ length: n }, (_, i) => [`item${i}`]);
+    expect(readCommand("list", "k", "100")).toEqual(["LRANGE", "k", "100", "199"]);
+    expect(nextPosition("list", "0", null, full(100))).toBe("100");
+    expect(nextPosition("list", "100", null, full(30))).toBeNull();
+    expect(readCommand("zset", "k", "200")).toEqual(["ZRANGE", "k", "200", "299", "WITHSCORES"]);
+    expect(nextPosition("zset", "0", null, full(99))).toBeNull();
+    // SCAN types follow the cursor Redis answers, whatever the page held.
+    expect(readCommand("set", "k", "17")).toEqual(["SSCAN", "k", "17", "COUNT", "100"]);
+    expect(nextPosition("set", "0", ["17", []], [])).toBe("17");
+    expect(nextPosition("hash", "17", ["0", ["f", "v"]], [["f", "v"]])).toBeNull();
+    // Streams read backwards from just before the oldest entry shown.
+    const entries = Array.from({ length: 20 }, (_, i) => [`${100 - i}-0`, "f=v"]);
+    expect(nextPosition("stream", "+", null, entries)).toBe("(81-0");
+    expect(readCommand("stream", "k", "(81-0")).toEqual(["XREVRANGE", "k", "(81-0", "-", "COUNT", "20"]);
+    expect(nextPosition("stream", "(81-0", null, entries.slice(0, 5))).toBeNull();
+    expect(nextPosition("string", "0", "v", [["v"]])).toBeNull();
+    expect([firstPosition("stream"), firstPosition("hash")]).toEqual(["+", "0"]);
   });
   it("turns replies into rows", () => {
     expect(previewRows("hash", ["0", ["f", "v", "g", "w"]])).toEqual([

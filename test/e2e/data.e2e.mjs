@@ -1,6 +1,6 @@
 // @ts-check
 // The data browser for a session that may write: add a key, edit its value, set and clear its TTL,
-// add hash fields, filter the scan by type, load more, delete.
+// add hash fields, filter the scan by type, load more, delete; a list and a hash larger than a page.
 import { check, screenshot, until, waitForText } from "./browser.mjs";
 import { call, newOrg, signedInPage, visit } from "./world.mjs";
 
@@ -87,6 +87,42 @@ export const dataScenarios = [
       await waitForText(panel, /was deleted/);
       const gone = await call(env, "POST", `/redis/${instanceId}`, ["EXISTS", `${prefix}:bulk:007`], key.json.data.key);
       check(gone.json.result === 0, "the key still exists after Delete");
+
+      // Values larger than a page load page by page: a list by index, a hash by HSCAN cursor.
+      const fields = Array.from({ length: 150 }, (_, i) => [`f${i}`, `v${i}`]).flat();
+      const items = Array.from({ length: 230 }, (_, i) => `i${i}`);
+      const big = [
+        ["RPUSH", `${prefix}:biglist`, ...items],
+        ["HSET", `${prefix}:bighash`, ...fields],
+      ];
+      await call(env, "POST", `/redis/${instanceId}/pipeline`, big, key.json.data.key);
+      /** @param {string} name */
+      const openKey = async (name) => {
+        await page.getByLabel("Pattern").fill(name);
+        await page.getByRole("button", { name: "Scan" }).click();
+        await page.locator("#key-table").getByRole("button", { name, exact: true }).click();
+        await waitForText(panel, new RegExp(name));
+      };
+      const valueRows = page.locator("#key-value tbody tr");
+      await openKey(`${prefix}:biglist`);
+      await waitForText(page.locator("#value-count"), /^Showing 100 of 230 items\.$/);
+      await page.getByRole("button", { name: "Load more items" }).click();
+      await waitForText(page.locator("#value-count"), /^Showing 200 of 230 items\.$/);
+      await page.getByRole("button", { name: "Load more items" }).click();
+      await until("the whole list", async () => (await valueRows.count()) === 230);
+      check(await page.locator("#value-more").isHidden(), "Load more stays after the list's last page");
+      const shown = await page.locator("#key-value tbody tr td:first-child").allTextContents();
+      check(shown.join(",") === items.join(","), `the list pages are not the list in order: ${shown.slice(95, 105)}`);
+      await openKey(`${prefix}:bighash`);
+      await waitForText(page.locator("#key-facts"), /150 fields/);
+      for (let loads = 0; await page.locator("#value-more").isVisible(); loads++) {
+        check(loads < 20, "the hash never finished loading");
+        const before = await valueRows.count();
+        await page.getByRole("button", { name: "Load more fields" }).click();
+        await until("more fields", async () => (await valueRows.count()) > before || (await page.locator("#value-more").isHidden()));
+      }
+      const names = await page.locator("#key-value tbody tr td:first-child").allTextContents();
+      check(names.length === 150 && new Set(names).size === 150, `the hash shows ${names.length} rows, ${new Set(names).size} distinct`);
       await context.close();
     },
   ],

@@ -11,21 +11,59 @@ export function isKeyType(type: string): type is KeyType {
 /** How many items a preview shows before "and N more". */
 export const PREVIEW = 100;
 
-/** The command that reads a preview of a key's value. */
-export function readCommand(type: KeyType, key: string): string[] {
+/** How many stream entries a page shows (entries are wider than items). */
+export const STREAM_PAGE = 20;
+
+/**
+ * Where a page of a value starts: a SCAN cursor (hashes, sets), an index (lists, sorted sets) or
+ * the stream id to read back from ("+" first, then "(<id>", the entries before it).
+ */
+export type Position = string;
+
+export function firstPosition(type: KeyType): Position {
+  return type === "stream" ? "+" : "0";
+}
+
+/** The command that reads the page of a key's value starting at `from` (the first page by default). */
+export function readCommand(type: KeyType, key: string, from: Position = firstPosition(type)): string[] {
+  const end = () => String(Number(from) + PREVIEW - 1);
   switch (type) {
     case "string":
       return ["GET", key];
     case "hash":
-      return ["HSCAN", key, "0", "COUNT", String(PREVIEW)];
+      return ["HSCAN", key, from, "COUNT", String(PREVIEW)];
     case "list":
-      return ["LRANGE", key, "0", String(PREVIEW - 1)];
+      return ["LRANGE", key, from, end()];
     case "set":
-      return ["SSCAN", key, "0", "COUNT", String(PREVIEW)];
+      return ["SSCAN", key, from, "COUNT", String(PREVIEW)];
     case "zset":
-      return ["ZRANGE", key, "0", String(PREVIEW - 1), "WITHSCORES"];
+      return ["ZRANGE", key, from, end(), "WITHSCORES"];
     case "stream":
-      return ["XREVRANGE", key, "+", "-", "COUNT", "20"];
+      return ["XREVRANGE", key, from, "-", "COUNT", String(STREAM_PAGE)];
+  }
+}
+
+/**
+ * Where the page after this one starts, or null when this page was the last: the cursor SCAN
+ * answered, the next index while a full page came back, or just before the oldest entry shown.
+ * `rows` are this page's previewRows.
+ */
+export function nextPosition(type: KeyType, from: Position, result: unknown, rows: string[][]): Position | null {
+  switch (type) {
+    case "string":
+      return null;
+    case "hash":
+    case "set": {
+      const cursor = Array.isArray(result) ? String(result[0]) : "0";
+      return cursor === "0" ? null : cursor;
+    }
+    case "list":
+    case "zset":
+      return rows.length < PREVIEW ? null : String(Number(from) + PREVIEW);
+    case "stream": {
+      const oldest = rows.at(-1)?.[0];
+      return rows.length < STREAM_PAGE || oldest === undefined ? null : `(${oldest}`;
+    }
   }
 }
 

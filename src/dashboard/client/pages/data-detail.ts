@@ -1,5 +1,5 @@
 // The data browser's key panel: type, TTL and size, the value by type (strings with JSON
-// detection), and for sessions that may write: edit the value or items, set or clear the TTL,
+// detection; larger values page by page), and for sessions that may write: edit the value or items, set or clear the TTL,
 // delete the key.
 import * as edge from "../edge-session";
 import { code, h, table } from "../elements";
@@ -7,11 +7,13 @@ import { confirmAction, say, state, toast } from "../feedback";
 import { formatBytes, formatTtl } from "../format";
 import { field, onSubmit } from "../forms";
 import {
+  firstPosition,
   isKeyType,
   type KeyType,
   lengthCommand,
   lengthUnit,
   newValueFrom,
+  nextPosition,
   previewRows,
   readCommand,
   removeItemCommand,
@@ -153,20 +155,53 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
         "Remove",
       );
     };
-    const value =
-      type === "string"
-        ? stringEditor(key, String(valueReply?.result ?? ""), ctx, reload)
-        : rows.length === 0
-          ? h("p", { class: "state state-empty" }, "Empty.")
-          : table(
-              ctx.canWrite ? [...headers, ""] : headers,
-              rows.map((r) => (ctx.canWrite ? [...r, remove(r)] : r)),
-              "value-table",
-            );
-    const more =
-      type !== "string" && length > rows.length
-        ? h("p", { class: "hint" }, `Showing ${rows.length} of ${length} ${lengthUnit(type)}.`)
-        : null;
+    // A value larger than a page grows page by page ("Load more"): hashes and sets by SCAN cursor
+    // (which may repeat an item: shown once), lists and sorted sets by index, streams backwards by id.
+    let shown = rows;
+    let next = nextPosition(type, firstPosition(type), valueReply?.result, rows);
+    const unit = lengthUnit(type);
+    const value = h("div", { id: "key-value" });
+    const count = h("p", { class: "hint", id: "value-count" });
+    const more = h("button", { type: "button", class: "button", id: "value-more" }, `Load more ${unit}`);
+    const moreStatus = h("p", { "data-status": "", hidden: true });
+    const draw = () => {
+      value.replaceChildren(
+        type === "string"
+          ? stringEditor(key, String(valueReply?.result ?? ""), ctx, reload)
+          : shown.length === 0
+            ? h("p", { class: "state state-empty" }, "Empty.")
+            : table(
+                ctx.canWrite ? [...headers, ""] : headers,
+                shown.map((r) => (ctx.canWrite ? [...r, remove(r)] : r)),
+                "value-table",
+              ),
+      );
+      count.hidden = type === "string" || (next === null && shown.length >= length);
+      count.textContent = `Showing ${shown.length} of ${length} ${unit}.`;
+      more.hidden = next === null;
+    };
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      try {
+        // A SCAN page may hold nothing new: keep going a few pages before drawing.
+        const seen = new Set(shown.map((r) => r[0]));
+        let added: string[][] = [];
+        for (let round = 0; round < 10 && next !== null && added.length === 0; round++) {
+          const from: string = next;
+          const page = await edge.must(ctx.instanceId, readCommand(type, key, from));
+          const pageRows = previewRows(type, page);
+          next = nextPosition(type, from, page, pageRows);
+          added = type === "hash" || type === "set" ? pageRows.filter((r) => !seen.has(r[0])) : pageRows;
+        }
+        shown = [...shown, ...added];
+        draw();
+      } catch (error) {
+        say(moreStatus, (error as Error).message);
+      } finally {
+        more.disabled = false;
+      }
+    });
+    draw();
     const deleteButton = h(
       "button",
       {
@@ -199,7 +234,9 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
         h("dd", null, type === "string" ? formatBytes(length) : `${length} ${lengthUnit(type)}`),
       ),
       value,
+      count,
       more,
+      moreStatus,
       ctx.canWrite ? itemForm(type, key, ctx, reload) : null,
       ctx.canWrite ? h("h4", null, "Expiry") : null,
       ctx.canWrite ? ttlForm(key, ctx, reload) : null,
