@@ -10,6 +10,7 @@ import { confirmAction, copyButton, say, state, toast } from "../feedback";
 import { formatTtl, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
 import { describeRate, parseRate } from "../key-rate";
+import { pager } from "../pager";
 import { levelLabel, levelOf } from "../scope-level";
 import { can, listInstances, listMembers, loadOrg } from "../shell";
 
@@ -107,7 +108,6 @@ export async function keysPage() {
   const search = $<HTMLFormElement>("#key-search");
   /** The pages loaded so far (100 keys each, newest first; only keys never revoked while hidden). */
   let keys: PublicApiKey[] = [];
-  let cursor: string | null = null;
   /** Whether the organization has any key at all, asked only when the filtered list comes back empty. */
   let anyKey = true;
   addEventListener("pagehide", () => document.getElementById("key-reveal")?.remove());
@@ -271,25 +271,34 @@ export async function keysPage() {
     );
   }
 
-  /** The first page again (after a change), or with `next` the page after those loaded. */
-  async function load(next = false) {
-    const query = new URLSearchParams({ limit: "100" });
+  /** The list's filters: revoked keys hidden or not, and part of a name or prefix (a whole key is identified instead). */
+  function listPath() {
+    const query = new URLSearchParams();
     if (hideRevoked.checked) query.set("revoked", "false");
     const q = field(search, "q").trim();
     if (q && !isWholeKey(q)) query.set("q", q);
-    if (next && cursor) query.set("cursor", cursor);
-    const page = await api<PublicApiKey[]>("GET", `${base}?${query}`);
-    if (!page.ok) return state(list, "error", page.message);
-    keys = next ? [...keys, ...page.data] : page.data;
-    cursor = page.nextCursor;
-    more.hidden = cursor === null;
-    if (keys.length === 0 && q) return state(list, "empty", "No key matches.");
+    return `${base}?${query}`;
+  }
+
+  async function show(loaded: PublicApiKey[]) {
+    keys = loaded;
+    if (keys.length === 0 && field(search, "q").trim()) return state(list, "empty", "No key matches.");
     if (keys.length === 0) {
       const probe = hideRevoked.checked ? await api<PublicApiKey[]>("GET", `${base}?limit=1`) : null;
       anyKey = probe?.ok === true && probe.data.length > 0;
     }
     render();
   }
+
+  const pages = pager<PublicApiKey>({
+    path: listPath,
+    pageSize: 100,
+    render: (loaded) => void show(loaded),
+    fail: (message) => state(list, "error", message),
+    more,
+  });
+  /** The first page again (after a change). */
+  const load = () => pages.load();
 
   /** A pasted key is looked up by its hash (sent in a body, never in a URL); anything else filters the list. */
   async function find() {
@@ -298,14 +307,12 @@ export async function keysPage() {
     if (!isWholeKey(q)) return load();
     const found = await api<PublicApiKey>("POST", `${base}/identify`, { key: q });
     if (!found.ok) return state(list, "empty", found.message);
+    pages.set([found.data]);
     keys = [found.data];
-    cursor = null;
-    more.hidden = true;
     say(status, `That key is “${found.data.name}” (${found.data.key_prefix}).`, "ok");
     render(true);
   }
   search.addEventListener("submit", () => void find());
-  more.addEventListener("click", () => load(true));
   hideRevoked.addEventListener("change", () => load());
   state(list, "loading", "Loading API keys…");
   await load();

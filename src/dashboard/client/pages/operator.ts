@@ -9,6 +9,7 @@ import { codeBlock, confirmAction, say, state, toast } from "../feedback";
 import { formatCount, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
 import { describeHeld, describeLimitRate, describeMembers, describeQuota, parseCap, parseLimitRate, parseQuota } from "../org-limits";
+import { pager } from "../pager";
 
 const planWords = (plan: PlanName) => {
   const limits = PLANS[plan];
@@ -17,52 +18,22 @@ const planWords = (plan: PlanName) => {
 };
 
 /**
- * Pages through an /api/admin list with a "load more" button. Only the latest load is shown: an
- * answer to an earlier one (the filters changed meanwhile) is dropped.
- */
-function pager<T>(path: () => string, render: (items: T[]) => void, status: HTMLElement, more: HTMLButtonElement) {
-  let items: T[] = [];
-  let cursor: string | null = null;
-  let latest = 0;
-  const load = async (next = false) => {
-    const mine = ++latest;
-    const sep = path().includes("?") ? "&" : "?";
-    const page = await api<T[]>("GET", `${path()}${sep}limit=50${next && cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
-    if (mine !== latest) return true; // a later load shows its own answer, or its own failure
-    if (!page.ok) {
-      say(status, page.message);
-      return false;
-    }
-    items = next ? [...items, ...page.data] : page.data;
-    cursor = page.nextCursor;
-    more.hidden = cursor === null;
-    render(items);
-    return true;
-  };
-  more.addEventListener("click", () => load(true));
-  const replace = (change: (list: T[]) => T[]) => {
-    items = change(items);
-    render(items);
-  };
-  return { load, replace };
-}
-
-/**
  * A pager over `route` narrowed by a search form: each of its fields that has a value is sent as
  * the query parameter of the same name; submitting the form (or changing a select) loads the first
  * page again.
  */
 function searchPager<T>(form: HTMLFormElement, route: string, render: (items: T[]) => void, status: HTMLElement, more: HTMLButtonElement) {
-  const list = pager<T>(
-    () => {
+  const list = pager<T>({
+    path: () => {
       const query = new URLSearchParams();
       for (const [name, value] of new FormData(form)) if (typeof value === "string" && value.trim()) query.set(name, value.trim());
-      return query.size > 0 ? `${route}?${query}` : route;
+      return `${route}?${query}`;
     },
+    pageSize: 50,
     render,
-    status,
+    fail: (message) => say(status, message),
     more,
-  );
+  });
   const reload = () => {
     say(status, "");
     void list.load();
