@@ -33,8 +33,7 @@ defineRoute(
     query: ApiKeyListQuerySchema,
   },
   async (c, { ctx, access, query }) => {
-    const revoked = query.revoked === undefined ? undefined : query.revoked === "true";
-    const page = await listOrganizationApiKeys(ctx, access, query.limit, query.cursor, { revoked, search: query.q });
+    const page = await listOrganizationApiKeys(ctx, access, query.limit, query.cursor, { revoked: query.revoked, search: query.q });
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );
@@ -121,7 +120,7 @@ defineRoute(
     status: 201,
   },
   async (c, { ctx, access, params, query }) => {
-    const keepOld = query.keep_old === "true";
+    const keepOld = query.keep_old === true;
     const options = { keepOld, retireOldInSeconds: query.retire_old_in };
     const { apiKey, key, replaced } = await rollApiKey(ctx, access, await signingKeyRing(c), params.keyId, options);
     c.header("Cache-Control", "no-store");

@@ -69,7 +69,7 @@ defineRoute(
     query: DeleteOrganizationQuerySchema,
   },
   async (c, { ctx, access, query }) => {
-    await deleteOrganization(ctx, access, query.force === "true");
+    await deleteOrganization(ctx, access, query.force === true);
     return c.json(ok(null, { message: "Organization deleted." }));
   },
 );

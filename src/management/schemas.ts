@@ -54,8 +54,11 @@ export const UpdateOrganizationSchema = z
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
-/** A yes/no query parameter, spelled `true` or `false` (routes compare with "true"). */
-const queryFlag = z.enum(["true", "false"]).optional();
+/** A yes/no query parameter, spelled `true` or `false`; routes get a boolean (undefined when absent). */
+const queryFlag = z
+  .enum(["true", "false"])
+  .transform((v) => v === "true")
+  .optional();
 
 export const DeleteOrganizationQuerySchema = z.strictObject({
   force: queryFlag,
@@ -85,7 +88,7 @@ export const RollApiKeyQuerySchema = z
     keep_old: queryFlag,
     retire_old_in: z.coerce.number().int().min(60).max(MAX_RETIRE_SECONDS).optional(),
   })
-  .refine((q) => !(q.keep_old === "true" && q.retire_old_in !== undefined), {
+  .refine((q) => !(q.keep_old && q.retire_old_in !== undefined), {
     message: "keep_old=true keeps the old key until it is revoked and retire_old_in for a while: choose one",
     path: ["retire_old_in"],
   });
@@ -149,7 +152,6 @@ export const BootstrapOperatorSchema = z.strictObject({ secret: z.string().min(1
 /** The operators' account list: a page, or the one account with `email`. */
 export const AccountListQuerySchema = PageQuerySchema.extend({ email: z.email().max(254).optional() });
 
-/** The operators' organization list: a page, or those whose id or slug is `q` or whose name holds it. */
 /** The operator's organization list: `q` finds by id, slug or part of the name; `plan` and `suspended` narrow it. */
 export const OrganizationListQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().min(1).max(100).optional(),

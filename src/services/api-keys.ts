@@ -16,6 +16,7 @@ import {
   findApiKey,
   findApiKeyByHash,
   insertApiKeyStatement,
+  isLiveAt,
   isRevokedAt,
   listApiKeys,
   revokeApiKeyStatement,
@@ -241,11 +242,12 @@ export async function issueApiKey(
  * Rolls a key: one batch mints its replacement (same name, scopes, instances and limits, and a
  * lifetime as long as the old key's, from now) and revokes the old key, so the organization holds as
  * many live keys as before and a roll works at the plan's cap. With `keepOld` the old key stays live
- * until someone revokes it, for a switch-over without a gap; that needs a free place under the cap.
+ * until someone revokes it, with `retireOldInSeconds` until then (never past its expiry), for a
+ * switch-over without a gap; either needs a free place under the cap.
  * Members may roll only keys they created; a key with the admin scope needs the admin role, as
  * minting one does.
  * @throws not_found for an unknown, foreign or console key; conflict for a revoked or expired one
- *   (also when a concurrent roll or revoke won), or at the cap with `keepOld`.
+ *   (also when a concurrent roll or revoke won), or at the cap when the old key is kept.
  */
 export async function rollApiKey(
   ctx: ServiceContext,
@@ -260,7 +262,7 @@ export async function rollApiKey(
   requireOwnKeyUnlessAdmin(ctx, access, old, "roll");
   requireAdminForAdminScope(access, old.scopes, "roll");
   const now = new Date();
-  if (isRevokedAt(old, now) || old.expiresAt <= now) throw spentKey(old, now);
+  if (!isLiveAt(old, now)) throw spentKey(old, now);
   // The organization's limits may have been lowered since: a replacement is held to today's.
   checkKeyLimits(access.organization, rateFrom(old.rateLimitRequests, old.rateLimitWindowSeconds), old.maxRequestsPerDay);
   // When the old key stops: never by itself (keepOld), at a later instant (retiring; no later than
@@ -312,7 +314,7 @@ export async function rollApiKey(
     .catch(async (error: unknown) => {
       if (!isBatchGuardFailure(error)) throw error;
       const current = await getApiKey(ctx, access, id);
-      if (isRevokedAt(current, now) || current.expiresAt <= now || cap === null) throw spentKey(current, now);
+      if (!isLiveAt(current, now) || cap === null) throw spentKey(current, now);
       throw capReached(access.organization, "api_keys", cap);
     });
   const replaced = (await findApiKey(ctx.db, orgId, id)) ?? old;

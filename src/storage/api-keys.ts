@@ -1,7 +1,7 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { and, count, desc, eq, gt, isNotNull, isNull, lt, lte, notExists, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lte, notExists, or, type SQL } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
-import { containsText, type Db, failBatchIf, failBatchIfMoreThan } from "./db";
+import { afterRow, containsText, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter } from "./db";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -14,6 +14,10 @@ const unrevokedAt = (now: Date) => or(isNull(apiKeys.revokedAt), gt(apiKeys.revo
 
 /** Whether the row's key no longer works for revocation at `now` (expiry aside). */
 export const isRevokedAt = (row: Pick<ApiKeyRow, "revokedAt">, now: Date): boolean => row.revokedAt !== null && row.revokedAt <= now;
+
+/** Whether the row's key still works at `now`: neither revoked nor expired (what the SQL `live` conditions ask). */
+export const isLiveAt = (row: Pick<ApiKeyRow, "revokedAt" | "expiresAt">, now: Date): boolean =>
+  !isRevokedAt(row, now) && row.expiresAt > now;
 
 export function insertApiKeyStatement(db: Db, row: typeof apiKeys.$inferInsert) {
   return db.insert(apiKeys).values(row);
@@ -68,13 +72,11 @@ export async function listApiKeys(
   db: Db,
   orgId: string,
   limit: number,
-  after?: { createdAt: Date; id: string },
+  after?: PageAfter,
   filter: ApiKeyFilter = {},
   now: Date = new Date(),
 ) {
-  const page = after
-    ? or(lt(apiKeys.createdAt, after.createdAt), and(eq(apiKeys.createdAt, after.createdAt), lt(apiKeys.id, after.id)))
-    : undefined;
+  const page = afterRow(apiKeys.createdAt, apiKeys.id, after, "desc");
   const revoked = filter.revoked === undefined ? undefined : filter.revoked ? lte(apiKeys.revokedAt, now) : unrevokedAt(now);
   const search = filter.search
     ? or(eq(apiKeys.id, filter.search), containsText(apiKeys.name, filter.search), containsText(apiKeys.keyPrefix, filter.search))

@@ -1,7 +1,7 @@
 // D1 queries for the audit log: one row per mutation, newest first when listed.
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { auditLogs } from "../../drizzle/schema";
-import type { Db } from "./db";
+import { afterRow, type Db, type PageAfter } from "./db";
 
 export type AuditLogRow = typeof auditLogs.$inferSelect;
 
@@ -12,16 +12,8 @@ export function insertAuditLogStatement(db: Db, row: typeof auditLogs.$inferInse
 /** Optional exact-match filters of the audit log (all given ones must match). */
 export type AuditFilter = { actorUserId?: string | undefined; action?: string | undefined; resourceId?: string | undefined };
 
-export async function listAuditLogs(
-  db: Db,
-  orgId: string,
-  limit: number,
-  after?: { createdAt: Date; id: string },
-  filter: AuditFilter = {},
-) {
-  const page = after
-    ? or(lt(auditLogs.createdAt, after.createdAt), and(eq(auditLogs.createdAt, after.createdAt), lt(auditLogs.id, after.id)))
-    : undefined;
+export async function listAuditLogs(db: Db, orgId: string, limit: number, after?: PageAfter, filter: AuditFilter = {}) {
+  const page = afterRow(auditLogs.createdAt, auditLogs.id, after, "desc");
   return db
     .select()
     .from(auditLogs)

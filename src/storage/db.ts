@@ -1,5 +1,6 @@
-// The drizzle handle over D1 and the one helper that turns a UNIQUE violation into a conflict.
-import { and, eq, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+// The drizzle handle over D1 and the helpers every query module shares: UNIQUE violations, batch
+// guards, literal text search and keyset pages.
+import { type AnyColumn, and, eq, gt, lt, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../drizzle/schema";
 
@@ -75,4 +76,17 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
   } catch {
     return null;
   }
+}
+
+/** Where a keyset page resumes: the creation time and id of the last row of the page before. */
+export type PageAfter = { createdAt: Date; id: string };
+
+/**
+ * The rows past `after` in a list ordered by (created_at, id), newest first (`desc`) or oldest
+ * first (`asc`); no condition for the first page.
+ */
+export function afterRow(createdAt: AnyColumn, id: AnyColumn, after: PageAfter | undefined, order: "asc" | "desc"): SQL | undefined {
+  if (!after) return undefined;
+  const past = order === "desc" ? lt : gt;
+  return or(past(createdAt, after.createdAt), and(eq(createdAt, after.createdAt), past(id, after.id)));
 }

@@ -1,7 +1,7 @@
 // D1 queries for Redis instances. Credentials are stored sealed; this module never sees plaintext.
-import { and, count, countDistinct, desc, eq, exists, lt, ne, or, sql } from "drizzle-orm";
+import { and, count, countDistinct, desc, eq, exists, ne, or, sql } from "drizzle-orm";
 import { redisInstances } from "../../drizzle/schema";
-import { type Db, failBatchIf, failBatchIfMoreThan } from "./db";
+import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter } from "./db";
 
 export type InstanceRow = typeof redisInstances.$inferSelect;
 
@@ -26,10 +26,8 @@ export async function findInstanceBySlug(db: Db, orgId: string, slug: string): P
 }
 
 /** A page of the organization's instances, newest first, after the keyset cursor. */
-export async function listInstances(db: Db, orgId: string, limit: number, after?: { createdAt: Date; id: string }) {
-  const page = after
-    ? or(lt(redisInstances.createdAt, after.createdAt), and(eq(redisInstances.createdAt, after.createdAt), lt(redisInstances.id, after.id)))
-    : undefined;
+export async function listInstances(db: Db, orgId: string, limit: number, after?: PageAfter) {
+  const page = afterRow(redisInstances.createdAt, redisInstances.id, after, "desc");
   return db
     .select()
     .from(redisInstances)

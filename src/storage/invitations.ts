@@ -1,9 +1,9 @@
 // D1 queries for invitations to join an organization. Only the token's SHA-256 is stored; accepting
 // is a conditional claim in the same batch as the membership insert, so a link works exactly once.
-import { and, count, desc, eq, gt, isNotNull, isNull, lt, lte, notExists, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, lte, notExists, type SQL, sql } from "drizzle-orm";
 import { invitations, memberships, organizations, users } from "../../drizzle/schema";
 import type { Role } from "../auth/roles";
-import { type Db, failBatchIf, failBatchIfMoreThan, isBatchGuardFailure } from "./db";
+import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, isBatchGuardFailure, type PageAfter } from "./db";
 
 export type InvitationRow = typeof invitations.$inferSelect;
 export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"] as const;
@@ -52,12 +52,10 @@ export function insertInvitationStatement(db: Db, row: typeof invitations.$infer
 export async function listInvitations(
   db: Db,
   orgId: string,
-  opts: { status?: InvitationStatus; now: Date; limit: number; after?: { createdAt: Date; id: string } },
+  opts: { status?: InvitationStatus; now: Date; limit: number; after?: PageAfter },
 ) {
   const { after } = opts;
-  const page = after
-    ? or(lt(invitations.createdAt, after.createdAt), and(eq(invitations.createdAt, after.createdAt), lt(invitations.id, after.id)))
-    : undefined;
+  const page = afterRow(invitations.createdAt, invitations.id, after, "desc");
   return db
     .select()
     .from(invitations)

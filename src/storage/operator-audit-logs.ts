@@ -1,8 +1,8 @@
 // D1 queries for the operators' audit stream: one row per /api/admin call, newest first when listed.
 // Kept apart from the organizations' audit logs, whose rows always name an organization.
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { desc } from "drizzle-orm";
 import { operatorAuditLogs } from "../../drizzle/schema";
-import type { Db } from "./db";
+import { afterRow, type Db, type PageAfter } from "./db";
 
 export type OperatorAuditLogRow = typeof operatorAuditLogs.$inferSelect;
 
@@ -10,13 +10,8 @@ export function insertOperatorAuditLogStatement(db: Db, row: typeof operatorAudi
   return db.insert(operatorAuditLogs).values(row);
 }
 
-export async function listOperatorAuditLogs(db: Db, limit: number, after?: { createdAt: Date; id: string }) {
-  const page = after
-    ? or(
-        lt(operatorAuditLogs.createdAt, after.createdAt),
-        and(eq(operatorAuditLogs.createdAt, after.createdAt), lt(operatorAuditLogs.id, after.id)),
-      )
-    : undefined;
+export async function listOperatorAuditLogs(db: Db, limit: number, after?: PageAfter) {
+  const page = afterRow(operatorAuditLogs.createdAt, operatorAuditLogs.id, after, "desc");
   return db
     .select()
     .from(operatorAuditLogs)

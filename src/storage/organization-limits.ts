@@ -1,8 +1,8 @@
 // D1 queries for an organization's plan, limits (the operator's ceiling and the owners' lower
 // limits) and suspension, and the operators' view of every organization.
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNotNull, isNull, or } from "drizzle-orm";
 import { memberships, organizations } from "../../drizzle/schema";
-import { containsText, type Db } from "./db";
+import { afterRow, containsText, type Db, type PageAfter } from "./db";
 import type { OrganizationRow } from "./organizations";
 
 export type LimitColumns = Pick<
@@ -41,27 +41,18 @@ export async function listSuspendedOrganizationIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/**
- * Every organization, oldest first, keyset-paginated (operators only); with `search`, only those whose
- * id or slug is it, or whose name holds it (any case; `%` and `_` are plain characters).
- */
+/** Which organizations the operators' list keeps (all given conditions hold). */
 export type OrganizationFilter = {
-  /** The id or slug, or part of the name (any case). */
+  /** The id or slug, or part of the name (any case; `%` and `_` are plain characters). */
   search?: string | undefined;
   plan?: OrganizationRow["plan"] | undefined;
   /** Only suspended organizations (true) or only the others (false). */
   suspended?: boolean | undefined;
 };
 
-export async function listEveryOrganization(
-  db: Db,
-  limit: number,
-  after?: { createdAt: Date; id: string },
-  filter: OrganizationFilter = {},
-) {
-  const page = after
-    ? or(gt(organizations.createdAt, after.createdAt), and(eq(organizations.createdAt, after.createdAt), gt(organizations.id, after.id)))
-    : undefined;
+/** Every organization, oldest first, keyset-paginated (operators only), narrowed by `filter`. */
+export async function listEveryOrganization(db: Db, limit: number, after?: PageAfter, filter: OrganizationFilter = {}) {
+  const page = afterRow(organizations.createdAt, organizations.id, after, "asc");
   const { search, plan, suspended } = filter;
   const found = search
     ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), containsText(organizations.name, search))

@@ -1,7 +1,7 @@
 // D1 queries for organizations and memberships. Every tenant-owned query takes the organization id.
-import { and, asc, count, desc, eq, gt, notExists, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, notExists, sql } from "drizzle-orm";
 import { memberships, organizations, users } from "../../drizzle/schema";
-import { type Db, failBatchIf, isBatchGuardFailure } from "./db";
+import { afterRow, type Db, failBatchIf, isBatchGuardFailure, type PageAfter } from "./db";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
@@ -65,11 +65,9 @@ const MEMBER_COLUMNS = {
 };
 
 /** Members in the order they joined (then by user id), `limit` of them after the cursor's member. */
-export async function listMembers(db: Db, orgId: string, opts: { limit: number; after?: { createdAt: Date; id: string } }) {
+export async function listMembers(db: Db, orgId: string, opts: { limit: number; after?: PageAfter }) {
   const { after } = opts;
-  const page = after
-    ? or(gt(memberships.createdAt, after.createdAt), and(eq(memberships.createdAt, after.createdAt), gt(users.id, after.id)))
-    : undefined;
+  const page = afterRow(memberships.createdAt, users.id, after, "asc");
   return db
     .select(MEMBER_COLUMNS)
     .from(memberships)

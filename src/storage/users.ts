@@ -1,7 +1,7 @@
 // D1 queries for users and their sessions. Session tokens are stored only as SHA-256 hashes.
-import { and, asc, eq, gt, notExists, or } from "drizzle-orm";
+import { and, asc, eq, gt, notExists } from "drizzle-orm";
 import { memberships, sessions, users } from "../../drizzle/schema";
-import type { Db } from "./db";
+import { afterRow, type Db, type PageAfter } from "./db";
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -79,10 +79,8 @@ export function disableUserStatements(db: Db, userId: string, now: Date) {
  * Accounts oldest first, keyset-paginated, optionally only the one with `email` (stored lower-cased),
  * for the operators' account list.
  */
-export async function listUsers(db: Db, limit: number, after?: { createdAt: Date; id: string }, email?: string) {
-  const page = after
-    ? or(gt(users.createdAt, after.createdAt), and(eq(users.createdAt, after.createdAt), gt(users.id, after.id)))
-    : undefined;
+export async function listUsers(db: Db, limit: number, after?: PageAfter, email?: string) {
+  const page = afterRow(users.createdAt, users.id, after, "asc");
   return db
     .select()
     .from(users)
