@@ -7,6 +7,11 @@
 // ours shows here, not there.
 import WebSocket from "ws";
 
+/**
+ * @typedef {{ id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }} ProfileNode
+ * @typedef {{ nodes: ProfileNode[], samples: number[], timeDeltas: number[], startTime: number, endTime: number }} CpuProfile
+ */
+
 /** @param {number} port the stack's inspector port */
 export async function connectInspector(port) {
   const targets = /** @type {{ webSocketDebuggerUrl: string }[]} */ (await (await fetch(`http://127.0.0.1:${port}/json`)).json());
@@ -28,8 +33,8 @@ export async function connectInspector(port) {
       resolve(message.result);
     }
   });
-  /** @param {string} method */
-  const call = (method) =>
+  /** @param {string} method @param {object} [params] */
+  const call = (method, params) =>
     new Promise((resolve, reject) => {
       nextId += 1;
       const timer = setTimeout(() => reject(new Error(`the inspector did not answer ${method} in 10 s`)), 10_000);
@@ -37,7 +42,7 @@ export async function connectInspector(port) {
         clearTimeout(timer);
         resolve(result);
       });
-      socket.send(JSON.stringify({ id: nextId, method }));
+      socket.send(JSON.stringify({ id: nextId, method, params }));
     });
   await call("Runtime.enable");
   return {
@@ -45,6 +50,17 @@ export async function connectInspector(port) {
     async heapUsed() {
       const usage = /** @type {{ usedSize: number }} */ (await call("Runtime.getHeapUsage"));
       return usage.usedSize;
+    },
+    /** Starts sampling the isolate's CPU (every `intervalUs` microseconds). */
+    async startProfile(intervalUs = 100) {
+      await call("Profiler.enable");
+      await call("Profiler.setSamplingInterval", { interval: intervalUs });
+      await call("Profiler.start");
+    },
+    /** Stops sampling; the DevTools CPU profile (nodes, samples, timeDeltas). */
+    async stopProfile() {
+      const { profile } = /** @type {{ profile: CpuProfile }} */ (await call("Profiler.stop"));
+      return profile;
     },
     close() {
       socket.close();

@@ -331,3 +331,25 @@ describe("the hot path", () => {
     expect(await res.json()).toEqual({ result: "PONG" });
   });
 });
+
+describe("the edge's paths", () => {
+  const send = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`https://redisgate.test${path}`, init));
+
+  it("answers /redis and every path under it in Upstash's format, with a request id", async () => {
+    for (const path of ["/redis", "/redis/", "/redis?x=1", `${base}`, `${base}/pipeline`]) {
+      const res = await send(path, { method: "POST", body: '["PING"]' });
+      expect(res.status, path).toBe(401);
+      expect(await res.json(), path).toEqual({ error: expect.stringMatching(/^WRONGPASS/) });
+      expect(res.headers.get("x-request-id"), path).toMatch(/^req_/);
+    }
+  });
+
+  it("leaves a path that only begins with the letters 'redis' to the management API", async () => {
+    for (const path of ["/redisgate", "/redis-instances", "/REDIS/x"]) {
+      const res = await send(path);
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toMatchObject({ error: { code: "not_found" } });
+      expect(res.headers.get("x-request-id"), path).toMatch(/^req_/);
+    }
+  });
+});
