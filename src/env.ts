@@ -72,6 +72,8 @@ const MiB = 1024 * 1024;
  * [min, ceiling]. `hard` bounds what the vars themselves may say.
  */
 export const WORK_LIMITS = {
+  /** Request body bytes, checked against Content-Length before the body is read and while it streams. */
+  max_request_bytes: { env: "MAX_REQUEST_BYTES", fallback: 10 * MiB, ceiling: 16 * MiB, min: 1024, hard: 100 * MiB },
   /** Commands per /pipeline or /multi-exec; never below 1,000, the SDK's auto-pipeline batch. */
   max_pipeline_commands: { env: "MAX_PIPELINE_COMMANDS", fallback: 1_000, ceiling: 10_000, min: 1_000, hard: 1_000_000 },
   /** Reply bytes per request, RESP on the wire (the upstash driver: the upstream's body). */
@@ -127,7 +129,6 @@ const ConfigSchema = z.object({
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
     ),
-  MAX_REQUEST_BYTES: intVar(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   // Above Redis's default busy-reply-threshold (5 s), so a runaway script can be killed right after the deadline.
   UPSTREAM_TIMEOUT_MS: intVar(10_000, 100, 120_000),
   /** Interval of a stream's SSE heartbeat comment; a vanished client is noticed at the next one. */

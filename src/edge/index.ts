@@ -140,7 +140,7 @@ export function createEdge(options: EdgeOptions = {}) {
     if (instance.record.suspended) return reply(403, `ERR organization ${claims.org} is suspended; contact the operator`);
     if (instance.record.disabled) return reply(403, `ERR instance ${instanceId} is disabled`);
 
-    const limit = instance.record.max_request_bytes ?? config.MAX_REQUEST_BYTES;
+    const limit = instance.limits.max_request_bytes;
     const body = await readLimitedBody(request, limit);
     if (!body.ok) return reply(413, `ERR max request size exceeded (${limit} bytes)`);
     const query = [...url.searchParams].filter(([k]) => k !== "_token");

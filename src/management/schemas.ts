@@ -164,12 +164,6 @@ export const UsageQuerySchema = z.strictObject({
 });
 
 const endpoint = z.string().min(1).max(2048);
-const maxRequestBytes = z
-  .number()
-  .int()
-  .min(1024)
-  .max(100 * 1024 * 1024);
-
 /** Work-limit overrides: null clears one; the ceiling (operator configuration) is checked by the service. */
 const workLimitFields = Object.fromEntries(
   Object.entries(WORK_LIMITS).map(([name, l]) => [name, z.number().int().min(l.min).max(l.hard).nullable().optional()]),
@@ -183,7 +177,6 @@ export const CreateInstanceSchema = z.strictObject({
   token: z.string().min(1).max(4096).optional(),
   allow_admin: z.boolean().optional(),
   allow_scripts: z.boolean().optional(),
-  max_request_bytes: maxRequestBytes.nullable().optional(),
   ...workLimitFields,
   transport: z.enum(TRANSPORT_NAMES).optional(),
   region: z.enum(LOCATION_HINTS).nullable().optional(),
@@ -198,7 +191,6 @@ export const UpdateInstanceSchema = z
     disabled: z.boolean().optional(),
     allow_admin: z.boolean().optional(),
     allow_scripts: z.boolean().optional(),
-    max_request_bytes: maxRequestBytes.nullable().optional(),
     ...workLimitFields,
     transport: z.enum(TRANSPORT_NAMES).optional(),
     region: z.enum(LOCATION_HINTS).nullable().optional(),

@@ -1,4 +1,4 @@
-// An instance's work-limit overrides (pipeline commands, reply size, streams): how each API field
+// An instance's work-limit overrides (request bytes, pipeline commands, reply size, streams): how each API field
 // maps to its D1 column, and the patch an input makes, checked against the operator's ceilings.
 import { type Config, WORK_LIMIT_NAMES, WORK_LIMITS, type WorkLimitName } from "../env";
 import { AppError } from "../errors";
@@ -6,6 +6,7 @@ import type { InstanceRow } from "../storage/instances";
 
 /** The row column behind each work-limit field. */
 const LIMIT_COLUMNS = {
+  max_request_bytes: "maxRequestBytes",
   max_pipeline_commands: "maxPipelineCommands",
   max_reply_bytes: "maxReplyBytes",
   max_reply_elements: "maxReplyElements",
@@ -13,6 +14,13 @@ const LIMIT_COLUMNS = {
   max_streams_per_instance: "maxStreamsPerInstance",
   max_stream_seconds: "maxStreamSeconds",
 } as const satisfies Record<WorkLimitName, keyof InstanceRow>;
+
+type LimitColumn = (typeof LIMIT_COLUMNS)[WorkLimitName];
+
+/** Every override column empty: a new instance takes the deployment's defaults. */
+export function noLimitOverrides(): Pick<InstanceRow, LimitColumn> {
+  return Object.fromEntries(WORK_LIMIT_NAMES.map((name) => [LIMIT_COLUMNS[name], null])) as Pick<InstanceRow, LimitColumn>;
+}
 
 export type LimitOverrides = { [K in WorkLimitName]?: number | null | undefined };
 

@@ -22,7 +22,7 @@ import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import { describeIsolation, serverGuard } from "./instance-isolation";
-import { type LimitOverrides, limitFields, limitPatch } from "./instance-limits";
+import { type LimitOverrides, limitFields, limitPatch, noLimitOverrides } from "./instance-limits";
 import { recheckStoredUpstream, refusePlacement, resolveEndpoint } from "./instance-upstream";
 import type { OrgAccess } from "./organizations";
 import { capReached, planCap } from "./plan-caps";
@@ -39,7 +39,6 @@ export function presentInstance(row: InstanceRow) {
     disabled: row.disabled,
     allow_admin: row.allowAdmin,
     allow_scripts: row.allowScripts,
-    max_request_bytes: row.maxRequestBytes,
     ...limitFields(row),
     transport: row.transport,
     region: row.region,
@@ -69,7 +68,6 @@ export function toInstanceRecord(row: InstanceRow, suspended = false): InstanceR
     suspended,
     allow_admin: row.allowAdmin,
     allow_scripts: row.allowScripts,
-    max_request_bytes: row.maxRequestBytes,
     ...limitFields(row),
     transport: row.transport,
     region: row.region,
@@ -94,7 +92,6 @@ export type CreateInstanceInput = {
   token?: string | undefined;
   allow_admin?: boolean | undefined;
   allow_scripts?: boolean | undefined;
-  max_request_bytes?: number | null | undefined;
   transport?: TransportName | undefined;
   region?: LocationHint | null | undefined;
 } & LimitOverrides;
@@ -119,13 +116,7 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     disabled: false,
     allowAdmin: input.allow_admin ?? false,
     allowScripts: input.allow_scripts ?? true,
-    maxRequestBytes: input.max_request_bytes ?? null,
-    maxPipelineCommands: null,
-    maxReplyBytes: null,
-    maxReplyElements: null,
-    maxStreamsPerKey: null,
-    maxStreamsPerInstance: null,
-    maxStreamSeconds: null,
+    ...noLimitOverrides(),
     ...limits,
     transport: input.transport ?? "pooled",
     region: input.region ?? null,
@@ -196,7 +187,6 @@ export async function updateInstance(
     ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
     ...(input.allow_admin !== undefined ? { allowAdmin: input.allow_admin } : {}),
     ...(input.allow_scripts !== undefined ? { allowScripts: input.allow_scripts } : {}),
-    ...(input.max_request_bytes !== undefined ? { maxRequestBytes: input.max_request_bytes } : {}),
     ...limits,
     ...(input.transport !== undefined ? { transport: input.transport } : {}),
     ...(input.region !== undefined ? { region: input.region } : {}),

@@ -31,9 +31,9 @@ export const InstanceRecordSchema = z.object({
   allow_admin: z.boolean(),
   /** Absent in records written before the setting existed: scripts were allowed then. */
   allow_scripts: z.boolean().default(true),
-  max_request_bytes: z.number().int().positive().nullable(),
   // Work-limit overrides (null: the deployment's default). Records written before they existed
-  // have none of them, so each defaults to null and old records still parse.
+  // have none of them (max_request_bytes came first), so each defaults to null and old records still parse.
+  max_request_bytes: workLimit,
   max_pipeline_commands: workLimit,
   max_reply_bytes: workLimit,
   max_reply_elements: workLimit,

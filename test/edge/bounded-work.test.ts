@@ -190,6 +190,27 @@ describe("instance overrides", () => {
     ]);
   });
 
+  it("caps request bytes at the operator's ceiling too: one instance cannot let a request take an isolate's memory", async () => {
+    const above = await api("PUT", base(), { token: t.account.token, body: { max_request_bytes: 100 * 1024 * 1024 } });
+    expect(above.status).toBe(400);
+    expect(above.body.error?.issues).toEqual([
+      { path: "max_request_bytes", message: "must be at most 16777216 (this deployment's MAX_REQUEST_BYTES_CEILING)" },
+    ]);
+    const within = await api("PUT", base(), { token: t.account.token, body: { max_request_bytes: 16 * 1024 * 1024 } });
+    expect(within.body.data).toMatchObject({ max_request_bytes: 16 * 1024 * 1024 });
+    await api("PUT", base(), { token: t.account.token, body: { max_request_bytes: null } });
+  });
+
+  it("holds an override stored above the ceiling (an older record) to the ceiling at the edge", async () => {
+    const old = await liftedTenant();
+    const record = JSON.parse((await env.DIRECTORY.get(`v1:instance:${old.instance.id}`)) as string);
+    await env.DIRECTORY.put(`v1:instance:${old.instance.id}`, JSON.stringify({ ...record, max_request_bytes: 64 * 1024 * 1024 }));
+    const key = k("huge");
+    const res = await call(old, "", ["SET", key, "x".repeat(17 * 1024 * 1024)]);
+    expect(res).toMatchObject({ status: 413, body: { error: "ERR max request size exceeded (16777216 bytes)" } });
+    expect((await call(old, "", ["EXISTS", key])).body).toEqual({ result: 0 });
+  });
+
   it("default when a directory record written before they existed lacks them", async () => {
     const old = await liftedTenant();
     const record = JSON.parse((await env.DIRECTORY.get(`v1:instance:${old.instance.id}`)) as string);
