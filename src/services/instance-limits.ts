@@ -1,6 +1,6 @@
 // An instance's work-limit overrides (request bytes, pipeline commands, reply size, streams): how each API field
 // maps to its D1 column, and the patch an input makes, checked against the operator's ceilings.
-import { type Config, WORK_LIMIT_NAMES, WORK_LIMITS, type WorkLimitName } from "../env";
+import { type Config, effectiveLimits, WORK_LIMIT_NAMES, WORK_LIMITS, type WorkLimitName } from "../env";
 import { AppError } from "../errors";
 import type { InstanceRow } from "../storage/instances";
 
@@ -28,6 +28,24 @@ export type LimitOverrides = { [K in WorkLimitName]?: number | null | undefined 
 export function limitFields(row: InstanceRow): Record<WorkLimitName, number | null> {
   const out = {} as Record<WorkLimitName, number | null>;
   for (const name of WORK_LIMIT_NAMES) out[name] = row[LIMIT_COLUMNS[name]];
+  return out;
+}
+
+/** One limit as it stands: the value the edge applies, the deployment's default, and the range an override may take. */
+export type LimitInForce = { value: number; default: number; floor: number; ceiling: number };
+
+/** Every work limit of the instance as the edge applies it, with the default and range of each. */
+export function limitsInForce(config: Config, row: InstanceRow): Record<WorkLimitName, LimitInForce> {
+  const value = effectiveLimits(config, limitFields(row));
+  const out = {} as Record<WorkLimitName, LimitInForce>;
+  for (const name of WORK_LIMIT_NAMES) {
+    out[name] = {
+      value: value[name],
+      default: config.limits.defaults[name],
+      floor: WORK_LIMITS[name].min,
+      ceiling: config.limits.ceilings[name],
+    };
+  }
   return out;
 }
 

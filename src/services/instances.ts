@@ -22,7 +22,7 @@ import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import { describeIsolation, serverGuard } from "./instance-isolation";
-import { type LimitOverrides, limitFields, limitPatch, noLimitOverrides } from "./instance-limits";
+import { type LimitOverrides, limitFields, limitPatch, limitsInForce, noLimitOverrides } from "./instance-limits";
 import { recheckStoredUpstream, refusePlacement, resolveEndpoint } from "./instance-upstream";
 import type { OrgAccess } from "./organizations";
 import { capReached, planCap } from "./plan-caps";
@@ -49,9 +49,12 @@ export function presentInstance(row: InstanceRow) {
 }
 export type PublicInstance = ReturnType<typeof presentInstance>;
 
-/** One instance as its own page shows it: with its isolation report, read now, and any warnings. */
+/**
+ * One instance as its own page shows it: with the limits the edge applies to it (overrides above
+ * resolved against this deployment's defaults and ceilings), its isolation report, read now, and any warnings.
+ */
 export async function describeInstance(ctx: ServiceContext, row: InstanceRow) {
-  return { ...presentInstance(row), ...(await describeIsolation(ctx, row)) };
+  return { ...presentInstance(row), limits_in_force: limitsInForce(ctx.config, row), ...(await describeIsolation(ctx, row)) };
 }
 export type InstanceDetail = Awaited<ReturnType<typeof describeInstance>>;
 

@@ -190,6 +190,26 @@ describe("instance overrides", () => {
     ]);
   });
 
+  it("reports each limit as the edge applies it, with the deployment's default and the range an override may take", async () => {
+    const before = await api("GET", base(), { token: t.account.token });
+    expect(before.body.data?.limits_in_force).toEqual({
+      max_request_bytes: { value: 10_485_760, default: 10_485_760, floor: 1024, ceiling: 16_777_216 },
+      max_pipeline_commands: { value: 1000, default: 1000, floor: 1000, ceiling: 10_000 },
+      max_reply_bytes: { value: 10_485_760, default: 10_485_760, floor: 1024, ceiling: 16_777_216 },
+      max_reply_elements: { value: 100_000, default: 100_000, floor: 1, ceiling: 200_000 },
+      max_streams_per_key: { value: 10, default: 10, floor: 1, ceiling: 100 },
+      max_streams_per_instance: { value: 100, default: 100, floor: 1, ceiling: 1000 },
+      max_stream_seconds: { value: 3600, default: 3600, floor: 1, ceiling: 86_400 },
+    });
+    const set = await api("PUT", base(), { token: t.account.token, body: { max_reply_elements: 500, max_request_bytes: 2048 } });
+    expect(set.body.data?.limits_in_force).toMatchObject({
+      max_request_bytes: { value: 2048, default: 10_485_760 },
+      max_reply_elements: { value: 500, default: 100_000 },
+      max_pipeline_commands: { value: 1000 },
+    });
+    await api("PUT", base(), { token: t.account.token, body: { max_reply_elements: null, max_request_bytes: null } });
+  });
+
   it("caps request bytes at the operator's ceiling too: one instance cannot let a request take an isolate's memory", async () => {
     const above = await api("PUT", base(), { token: t.account.token, body: { max_request_bytes: 100 * 1024 * 1024 } });
     expect(above.status).toBe(400);

@@ -54,6 +54,8 @@ describe("POST …/redis-instances", () => {
       created_at: expect.any(String),
       updated_at: expect.any(String),
       rest_url: `${ORIGIN}/redis/${data.id}`,
+      // Each limit's value, default and range: test/edge/bounded-work.test.ts.
+      limits_in_force: expect.objectContaining({ max_request_bytes: expect.objectContaining({ value: 10 * 1024 * 1024 }) }),
       // The isolation report and its warnings: test/management/instance-isolation.test.ts.
       isolation: expect.objectContaining({ reaches_beyond_database: true }),
       warnings: expect.any(Array),
