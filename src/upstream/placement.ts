@@ -12,3 +12,22 @@ export const DEFAULT_TRANSPORT: TransportName = "pooled";
  */
 export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
 export type LocationHint = (typeof LOCATION_HINTS)[number];
+
+/** What each transport means to someone choosing it. */
+export const TRANSPORT_SUMMARIES: Record<TransportName, string> = {
+  pooled: "warm connections, shared by every request (one round trip each)",
+  direct: "a fresh connection per request (connect and AUTH each time)",
+};
+
+/** Each location hint in words, as Cloudflare names the regions. */
+export const LOCATION_HINT_NAMES: Record<LocationHint, string> = {
+  wnam: "Western North America",
+  enam: "Eastern North America",
+  sam: "South America",
+  weur: "Western Europe",
+  eeur: "Eastern Europe",
+  apac: "Asia-Pacific",
+  oc: "Oceania",
+  afr: "Africa",
+  me: "Middle East",
+};

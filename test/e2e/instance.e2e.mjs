@@ -3,7 +3,7 @@
 // the isolation report with a shared-server warning and its re-run button (admins only), the
 // connection snippets with a placeholder for the key, and all of it inside 390 px.
 import { startRedisServer } from "../../scripts/redis-server.mjs";
-import { check, DESKTOP, fitsViewport, PHONE, screenshot, waitForText } from "./browser.mjs";
+import { check, DESKTOP, fitsViewport, PHONE, ready, screenshot, waitForText } from "./browser.mjs";
 import { addMember, call, newAccount, newOrg, signedInPage, visit } from "./world.mjs";
 
 /**
@@ -80,6 +80,74 @@ export const instanceScenarios = [
       await page.getByRole("button", { name: "Check again" }).click();
       await waitForText(page.locator("#instance-health"), /reachable PONG in \d+ ms/);
       await context.close();
+    },
+  ],
+  [
+    "instance page: attach a direct instance with a pool region; transport and limits shown, overrides set and cleared; a viewer sees them without the form",
+    async (env) => {
+      const { owner, orgId } = await newOrg(env);
+      const { context, page } = await signedInPage(env, owner, DESKTOP);
+      await visit(page, env, `/o/${orgId}/instances`);
+      const attach = page.locator("#instance-form");
+      await attach.getByLabel("Name").fill("Direct cache");
+      await attach.getByLabel("Endpoint").fill(env.redisUrl);
+      await attach.getByLabel("Connections").selectOption("direct");
+      await attach.getByLabel("Pool region").selectOption("weur");
+      await attach.getByRole("button", { name: "Attach instance" }).click();
+      await page.waitForURL(/\/instances\/rdb_[a-z0-9]{20}$/);
+      await ready(page);
+      const instanceId = page.url().split("/").at(-1) ?? "";
+      const path = `/api/organizations/${orgId}/redis-instances/${instanceId}`;
+      const view = page.locator("#instance-view");
+      await waitForText(view, /Connections\s*direct — a fresh connection per request/);
+      await waitForText(view, /Pool region\s*Western Europe \(weur\)/);
+      const limits = page.locator("#limits-view");
+      await waitForText(limits, /Request size\s*10 MiB \(10,485,760 bytes\)\s*10 MiB/);
+      await waitForText(limits, /Stream lifetime\s*60 min/);
+
+      const form = page.locator("#limits-form");
+      check((await form.getByLabel("Connections").inputValue()) === "direct", "the form does not show the transport");
+      check((await form.getByLabel("Pool region").inputValue()) === "weur", "the form does not show the region");
+      await form.getByLabel("Reply elements").fill("500");
+      await form.getByLabel("Request size (bytes)").fill("2048");
+      await form.getByLabel("Connections").selectOption("pooled");
+      await form.getByRole("button", { name: "Save transport and limits" }).click();
+      await waitForText(limits, /Reply elements\s*500 · this instance's\s*100,000/);
+      await waitForText(view, /Connections\s*pooled — warm connections/);
+      const saved = (await call(env, "GET", path, undefined, owner.token)).json.data;
+      check(
+        saved.transport === "pooled" && saved.region === "weur" && saved.max_reply_elements === 500 && saved.max_request_bytes === 2048,
+        `saved: ${JSON.stringify(saved)}`,
+      );
+      await screenshot(page, "desktop-instance-limits");
+
+      // Past the ceiling the browser itself refuses the form; the API would answer 400 naming the field.
+      await form.getByLabel("Reply elements").fill("999999999");
+      check(
+        await form.getByLabel("Reply elements").evaluate((e) => /** @type {HTMLInputElement} */ (e).validity.rangeOverflow),
+        "a value past the ceiling is not flagged",
+      );
+      await form.getByLabel("Reply elements").fill("");
+      await form.getByLabel("Pool region").selectOption("");
+      await form.getByRole("button", { name: "Save transport and limits" }).click();
+      await waitForText(limits, /Reply elements\s*100,000\s*100,000/);
+      await waitForText(view, /Pool region\s*automatic/);
+      const cleared = (await call(env, "GET", path, undefined, owner.token)).json.data;
+      check(
+        cleared.max_reply_elements === null && cleared.region === null && cleared.max_request_bytes === 2048,
+        `cleared: ${JSON.stringify(cleared)}`,
+      );
+      await context.close();
+
+      const viewer = await newAccount(env, "viewer");
+      await addMember(env, owner, orgId, viewer, "viewer");
+      const seen = await signedInPage(env, viewer, PHONE);
+      await visit(seen.page, env, `/o/${orgId}/instances/${instanceId}`);
+      await waitForText(seen.page.locator("#limits-view"), /Request size\s*2\.0 KiB \(2,048 bytes\) · this instance's/);
+      check((await seen.page.locator("#limits-form").count()) === 0, "a viewer is shown the limits form");
+      check(await fitsViewport(seen.page), `the limits scroll sideways at ${PHONE.width} px: ${await overflowing(seen.page)}`);
+      await screenshot(seen.page, "phone-instance-limits");
+      await seen.context.close();
     },
   ],
   [

@@ -1,9 +1,41 @@
 // Instance pages: the list with the attach form, and one instance with its connection panel (facts,
-// health, snippets), its isolation report and settings (rename, command settings, rotate
-// credentials, re-run the isolation check, disable, delete). Markup only; client/instances.ts fills it.
+// health, snippets), its transport and limits, its isolation report and settings (rename, command
+// settings, rotate credentials, re-run the isolation check, disable, delete). Markup only;
+// client/instances.ts fills it.
 import type { FC } from "hono/jsx";
 import { DRIVER_NAMES, driverSummary } from "../../upstream/catalog";
+import { LOCATION_HINT_NAMES, LOCATION_HINTS, TRANSPORT_NAMES, TRANSPORT_SUMMARIES } from "../../upstream/placement";
 import { AppShell, Field, ForRole, PageHead, SlugField, Status } from "../layout";
+
+/** How a `redis` instance is reached: the transport and the pool's region hint (both forms use it). */
+const PlacementFields: FC<{ idPrefix: string }> = ({ idPrefix }) => (
+  <div class="row" data-placement="">
+    <div class="field">
+      <label for={`${idPrefix}-transport`}>Connections</label>
+      <select id={`${idPrefix}-transport`} name="transport">
+        {TRANSPORT_NAMES.map((transport) => (
+          <option value={transport}>
+            {transport} — {TRANSPORT_SUMMARIES[transport]}
+          </option>
+        ))}
+      </select>
+    </div>
+    <div class="field">
+      <label for={`${idPrefix}-region`}>Pool region</label>
+      <select id={`${idPrefix}-region`} name="region" aria-describedby={`${idPrefix}-region-hint`}>
+        <option value="">Automatic (near where it is first used)</option>
+        {LOCATION_HINTS.map((hint) => (
+          <option value={hint}>
+            {LOCATION_HINT_NAMES[hint]} ({hint})
+          </option>
+        ))}
+      </select>
+      <p class="hint" id={`${idPrefix}-region-hint`}>
+        Where the pooled connections are held: choose the region of your Redis server. A best-effort hint, by continent.
+      </p>
+    </div>
+  </div>
+);
 
 export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
   <AppShell info={{ title: "Redis instances", page: "instances", section: "instances", orgId }}>
@@ -39,6 +71,7 @@ export const InstancesPage: FC<{ orgId: string }> = ({ orgId }) => (
               maxlength={2048}
               hint="For redis, credentials may go in the URL (redis://user:password@host:6379/0)."
             />
+            <PlacementFields idPrefix="instance" />
             <div id="token-field" hidden>
               <Field id="instance-token" label="Upstash REST token" name="token" type="password" autocomplete="off" required />
             </div>
@@ -140,6 +173,25 @@ export const InstancePage: FC<{ orgId: string; instanceId: string }> = ({ orgId,
         </section>
       </ForRole>
     </div>
+    <section class="card" aria-labelledby="limits-title">
+      <h2 id="limits-title">Transport and limits</h2>
+      <p class="hint">
+        What one request may do on this instance. An empty override takes this deployment's default; the operator sets the range.
+      </p>
+      <div id="limits-view" />
+      <ForRole minimum="admin">
+        <form id="limits-form" method="post">
+          <fieldset>
+            <PlacementFields idPrefix="limits" />
+            <div id="limit-fields" class="limit-fields" />
+            <Status />
+            <button type="submit" class="button">
+              Save transport and limits
+            </button>
+          </fieldset>
+        </form>
+      </ForRole>
+    </section>
     <section class="card isolation" aria-labelledby="isolation-title">
       <h2 id="isolation-title">Isolation</h2>
       <p class="hint">What this instance's credentials can reach beyond its own database, probed when it was attached or last checked.</p>

@@ -1,7 +1,9 @@
 // Redis instances in the browser: the list with its attach form, and one instance's page with its
-// facts, health, connection snippets and isolation report, and rename / command settings / rotate /
-// re-check / disable / delete.
+// facts, health, connection snippets, transport and limits and isolation report, and rename /
+// command settings / transport and limits / rotate / re-check / disable / delete.
 // Credentials typed into a form are cleared once sent.
+
+import { LOCATION_HINT_NAMES, TRANSPORT_SUMMARIES } from "../../../upstream/placement";
 import { api, listPages, must } from "../api";
 import type { InstanceDetail, PublicInstance } from "../api-types";
 import { $, badge, code, h, input, select, table } from "../elements";
@@ -12,6 +14,7 @@ import { loadOrg } from "../shell";
 import { connectionSnippets } from "../snippets";
 import { healthBox } from "./instance-health";
 import { isolationPanel } from "./instance-isolation";
+import { limitFields, limitsRequest, limitsTable } from "./instance-limits";
 
 const statusBadge = (i: PublicInstance) => (i.disabled ? badge("disabled", "off") : badge("active", "on"));
 
@@ -19,9 +22,11 @@ function wireAttachForm(form: HTMLFormElement, base: string, orgId: string) {
   const driver = select("[name=driver]", form);
   const token = input("[name=token]", form);
   const endpoint = input("[name=endpoint]", form);
+  const placement = $("[data-placement]", form);
   const syncDriver = () => {
     const upstash = driver.value === "upstash";
     $("#token-field").hidden = !upstash;
+    placement.hidden = upstash;
     token.disabled = !upstash;
     endpoint.placeholder = upstash ? "https://your-db.upstash.io" : "redis://:password@127.0.0.1:6379";
     $("#instance-endpoint-hint").textContent = upstash
@@ -40,6 +45,10 @@ function wireAttachForm(form: HTMLFormElement, base: string, orgId: string) {
       allow_admin: input("[name=allow_admin]", form).checked,
     };
     if (driver.value === "upstash") body.token = token.value;
+    else {
+      body.transport = select("[name=transport]", form).value;
+      body.region = select("[name=region]", form).value || null;
+    }
     try {
       const created = await must<PublicInstance>("POST", base, body);
       location.assign(`/o/${orgId}/instances/${created.data.id}`);
@@ -78,7 +87,16 @@ export async function instancesPage() {
   );
 }
 
-type InstanceView = PublicInstance & Pick<InstanceDetail, "isolation" | "warnings">;
+type InstanceView = PublicInstance & Pick<InstanceDetail, "isolation" | "warnings" | "limits_in_force">;
+
+/** The transport and region rows of a `redis` instance's facts (other drivers have neither). */
+const placementFacts = (i: InstanceView): [string, string][] =>
+  i.driver === "redis"
+    ? [
+        ["Connections", `${i.transport} — ${TRANSPORT_SUMMARIES[i.transport]}`],
+        ["Pool region", i.region ? `${LOCATION_HINT_NAMES[i.region]} (${i.region})` : "automatic (near where it is first used)"],
+      ]
+    : [];
 
 const facts = (pairs: [string, Node | string][]) =>
   h("dl", { class: "facts" }, ...pairs.flatMap(([k, v]) => [h("dt", null, k), h("dd", null, v)]));
@@ -111,6 +129,7 @@ export async function instancePage() {
         ["Driver", instance.driver],
         ["Upstream", code(instance.endpoint, "wrap")],
         ["Credentials", instance.credential_hint ?? "none"],
+        ...placementFacts(instance),
         ["Admin commands", instance.allow_admin ? "allowed for admin keys" : "refused"],
         ["Scripts", instance.allow_scripts ? "allowed for write keys (EVAL, FCALL…)" : "refused"],
         ["Instance id", code(instance.id, "wrap")],
@@ -123,6 +142,7 @@ export async function instancePage() {
       ...connectionSnippets(instance.rest_url).map((s) => codeBlock(s.label, s.code)),
     );
     isolation.replaceChildren(...isolationPanel(instance));
+    $("#limits-view").replaceChildren(limitsTable(instance));
     const rename = document.querySelector<HTMLFormElement>("#rename-form");
     if (rename) input("[name=name]", rename).value = instance.name;
     const permissions = document.querySelector<HTMLFormElement>("#permissions-form");
@@ -141,6 +161,7 @@ export async function instancePage() {
   }
 
   render();
+  fillLimitsForm(instance);
   const page: InstanceState = {
     path,
     current: () => instance,
@@ -153,6 +174,19 @@ export async function instancePage() {
     wireSettings(page);
     wireAvailability(page, `/o/${org.id}/instances`);
   }
+}
+
+/**
+ * The admin form of transport and limits, as the instance has them; filled once at first and again
+ * after its own save, so saving another form does not undo what is being typed here.
+ */
+function fillLimitsForm(instance: InstanceView) {
+  const form = document.querySelector<HTMLFormElement>("#limits-form");
+  if (!form) return;
+  $("[data-placement]", form).hidden = instance.driver !== "redis";
+  select("[name=transport]", form).value = instance.transport;
+  select("[name=region]", form).value = instance.region ?? "";
+  $("#limit-fields", form).replaceChildren(...limitFields(instance));
 }
 
 /** What the admin forms share: the instance as shown, and how to show a new version of it. */
@@ -171,6 +205,11 @@ function wireSettings(page: InstanceState) {
   onSubmit(permissions, () =>
     update({ allow_admin: checked("allow_admin"), allow_scripts: checked("allow_scripts") }, "Command settings saved."),
   );
+  const limits = $<HTMLFormElement>("#limits-form");
+  onSubmit(limits, async () => {
+    await update(limitsRequest(limits, page.current().driver), "Transport and limits saved.");
+    fillLimitsForm(page.current());
+  });
   onSubmit($<HTMLFormElement>("#isolation-form"), async () => {
     page.show((await must<InstanceView>("POST", `${page.path}/isolation-check`)).data);
     toast("Isolation check done.");
