@@ -142,6 +142,8 @@ export const instanceScenarios = [
       const viewer = await newAccount(env, "viewer");
       await addMember(env, owner, orgId, viewer, "viewer");
       const seen = await signedInPage(env, viewer, PHONE);
+      await visit(seen.page, env, `/o/${orgId}/instances`);
+      await waitForText(seen.page.locator("#instance-list"), /Direct cache\s*(Driver\s*)?redis · pooled/);
       await visit(seen.page, env, `/o/${orgId}/instances/${instanceId}`);
       await waitForText(seen.page.locator("#limits-view"), /Request size\s*2\.0 KiB \(2,048 bytes\) · this instance's/);
       check((await seen.page.locator("#limits-form").count()) === 0, "a viewer is shown the limits form");

@@ -76,7 +76,7 @@ export async function instancesPage() {
       ["Name", "Driver", "Endpoint", "Status", "Created"],
       instances.items.map((i) => [
         h("a", { href: `/o/${org.id}/instances/${i.id}` }, i.name),
-        i.driver,
+        i.driver === "redis" ? `redis · ${i.transport}` : i.driver,
         code(i.endpoint, "wrap"),
         statusBadge(i),
         formatWhen(i.created_at),
