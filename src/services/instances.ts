@@ -172,7 +172,25 @@ export async function listOrganizationInstances(
 
 export type UpdateInstanceInput = Partial<Omit<CreateInstanceInput, "driver">> & { disabled?: boolean | undefined };
 
-/** Renames, re-points or rotates credentials, toggles flags; then rewrites the directory record. */
+/**
+ * The settings the input really changes, each with its value before and after (credentials and the
+ * endpoint are never among them: a rotation is recorded by its action). A form that sends every field
+ * thus logs only what its person edited.
+ */
+function settingChanges(current: InstanceRow, input: UpdateInstanceInput): Record<string, { from: unknown; to: unknown }> {
+  const before: Record<string, unknown> = presentInstance(current);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [field, to] of Object.entries(input)) {
+    if (field === "token" || field === "endpoint" || to === undefined || before[field] === to) continue;
+    changes[field] = { from: before[field], to };
+  }
+  return changes;
+}
+
+/**
+ * Renames, re-points or rotates credentials, toggles flags, sets limits and placement; then rewrites
+ * the directory record. An update that changes nothing writes nothing (no audit entry either).
+ */
 export async function updateInstance(
   ctx: ServiceContext,
   access: OrgAccess,
@@ -183,6 +201,8 @@ export async function updateInstance(
   const limits = limitPatch(ctx.config, input);
   refusePlacement(current.driver, input);
   const rotating = input.endpoint !== undefined || input.token !== undefined;
+  const changes = settingChanges(current, input);
+  if (!rotating && Object.keys(changes).length === 0) return describeInstance(ctx, current);
   const connection = rotating ? await resolveEndpoint(ctx, id, current.driver, input.endpoint ?? current.endpoint, input.token) : {};
   const patch: Partial<InstanceRow> = {
     ...(input.name !== undefined ? { name: input.name } : {}),
@@ -195,7 +215,7 @@ export async function updateInstance(
     ...(input.region !== undefined ? { region: input.region } : {}),
     ...connection,
   };
-  const changed = Object.keys(input).filter((k) => k !== "token" && k !== "endpoint");
+  const changed = Object.keys(changes);
   const guard = serverGuard(ctx, access.organization.id, connection);
   await ctx.db
     .batch([
@@ -205,7 +225,7 @@ export async function updateInstance(
         action: rotating ? "instance.credentials_rotate" : "instance.update",
         resourceType: "instance",
         resourceId: id,
-        metadata: { fields: rotating ? [...changed, "endpoint"] : changed },
+        metadata: { fields: rotating ? [...changed, "endpoint"] : changed, changes },
       }),
     ])
     .catch(guard.refusedIfTaken)

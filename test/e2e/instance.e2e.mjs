@@ -137,6 +137,11 @@ export const instanceScenarios = [
         cleared.max_reply_elements === null && cleared.region === null && cleared.max_request_bytes === 2048,
         `cleared: ${JSON.stringify(cleared)}`,
       );
+      // The form sends every field; the audit log names only what was changed, before and after.
+      await visit(page, env, `/o/${orgId}/audit`);
+      const audit = page.locator("#audit-view");
+      await waitForText(audit, /max request bytes: default → 2048; max reply elements: default → 500; transport: direct → pooled/);
+      await waitForText(audit, /max reply elements: 500 → default; region: weur → default/);
       await context.close();
 
       const viewer = await newAccount(env, "viewer");

@@ -152,6 +152,46 @@ describe("every mutation writes an audit row", () => {
     expect(log.length).toBe(expected.length + 2); // plus organization.create and the friend's member.join
   });
 
+  it("an instance update records only the settings it changed, before and after; one that changes nothing writes no row", async () => {
+    const owner = t.owner;
+    const orgId = await createOrg(owner);
+    const instance = expectOk(
+      await api("POST", `/api/organizations/${orgId}/redis-instances`, {
+        token: owner.token,
+        body: { name: "Db", slug: unique("db"), driver: "redis", endpoint: env.TEST_REDIS_URL },
+      }),
+      201,
+    );
+    const path = `/api/organizations/${orgId}/redis-instances/${instance.id}` as const;
+    // What the dashboard's limits form sends: every field, most of them as they were.
+    const everything = {
+      name: "Db",
+      allow_admin: false,
+      max_request_bytes: null,
+      max_pipeline_commands: null,
+      max_reply_bytes: null,
+      max_reply_elements: 500,
+      max_streams_per_key: null,
+      max_streams_per_instance: null,
+      max_stream_seconds: null,
+      transport: "pooled",
+      region: "weur",
+    } as const;
+    expectOk(await api("PUT", path, { token: owner.token, body: everything }));
+    const updates = () => readAll(orgId, owner).then((rows) => rows.filter((r) => r.action === "instance.update"));
+    expect((await updates()).map((r) => r.metadata)).toEqual([
+      {
+        fields: ["max_reply_elements", "region"],
+        changes: { max_reply_elements: { from: null, to: 500 }, region: { from: null, to: "weur" } },
+      },
+    ]);
+    expect(expectOk(await api("PUT", path, { token: owner.token, body: everything }))).toMatchObject({
+      max_reply_elements: 500,
+      region: "weur",
+    });
+    expect(await updates()).toHaveLength(1);
+  });
+
   it("organization deletion writes its row before the organization disappears", async () => {
     const orgId = await createOrg(t.owner);
     await mintKey(t.owner, t.orgId);

@@ -9,9 +9,18 @@ import { formatWhen } from "../format";
 import { field } from "../forms";
 import { listInstances, listKeys, listMembers, loadOrg } from "../shell";
 
+/** A before-and-after pair of an update's metadata (`changes`); null is the default. */
+const isChange = (v: unknown): v is { from: unknown; to: unknown } => typeof v === "object" && v !== null && "from" in v && "to" in v;
+const setting = (v: unknown) => (v === null ? "default" : typeof v === "string" ? v : JSON.stringify(v));
+
 function detailText(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (typeof value === "string") return value;
+  if (typeof value === "object" && !Array.isArray(value) && Object.values(value).every(isChange)) {
+    return Object.entries(value as Record<string, { from: unknown; to: unknown }>)
+      .map(([name, c]) => `${name.replace(/_/g, " ")}: ${setting(c.from)} → ${setting(c.to)}`)
+      .join("; ");
+  }
   if (Array.isArray(value) && value.every((v) => typeof v !== "object")) return value.join(", ");
   return JSON.stringify(value);
 }
