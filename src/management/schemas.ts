@@ -152,11 +152,15 @@ export const BootstrapOperatorSchema = z.strictObject({ secret: z.string().min(1
 /** The operators' account list: a page, or the one account with `email`. */
 export const AccountListQuerySchema = PageQuerySchema.extend({ email: z.email().max(254).optional() });
 
-/** The operator's organization list: `q` finds by id, slug or part of the name; `plan` and `suspended` narrow it. */
+/**
+ * The operator's organization list: `q` finds by id, slug or part of the name; `plan` and
+ * `suspended` narrow it; `order` is by creation, `oldest` (the default) or `newest` first.
+ */
 export const OrganizationListQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().min(1).max(100).optional(),
   plan: z.enum(PLAN_NAMES).optional(),
   suspended: queryFlag,
+  order: z.enum(["oldest", "newest"]).default("oldest"),
 });
 
 export const UsageQuerySchema = z.strictObject({

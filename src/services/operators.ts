@@ -83,7 +83,7 @@ export type OperatorOrganization = Awaited<ReturnType<typeof presentForOperator>
 /**
  * Every organization (or those `filter` keeps: found by id, slug or part of the name, on a plan,
  * suspended or not) with plan, limits, caps and what it holds, members per role and today's usage,
- * oldest first.
+ * oldest first unless the filter asks for the newest.
  */
 export async function listEveryOrganizationForOperator(
   ctx: ServiceContext,

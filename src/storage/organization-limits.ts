@@ -48,12 +48,16 @@ export type OrganizationFilter = {
   plan?: OrganizationRow["plan"] | undefined;
   /** Only suspended organizations (true) or only the others (false). */
   suspended?: boolean | undefined;
+  /** Newest first (else oldest first); a page's cursor is for the same order. */
+  newestFirst?: boolean | undefined;
 };
 
 /** Every organization, oldest first, keyset-paginated (operators only), narrowed by `filter`. */
 export async function listEveryOrganization(db: Db, limit: number, after?: PageAfter, filter: OrganizationFilter = {}) {
-  const page = afterRow(organizations.createdAt, organizations.id, after, "asc");
-  const { search, plan, suspended } = filter;
+  const { search, plan, suspended, newestFirst } = filter;
+  const order = newestFirst ? "desc" : "asc";
+  const by = newestFirst ? desc : asc;
+  const page = afterRow(organizations.createdAt, organizations.id, after, order);
   const found = search
     ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), containsText(organizations.name, search))
     : undefined;
@@ -62,7 +66,7 @@ export async function listEveryOrganization(db: Db, limit: number, after?: PageA
     .select()
     .from(organizations)
     .where(and(page, found, plan ? eq(organizations.plan, plan) : undefined, status))
-    .orderBy(asc(organizations.createdAt), asc(organizations.id))
+    .orderBy(by(organizations.createdAt), by(organizations.id))
     .limit(limit)
     .all();
 }

@@ -65,6 +65,20 @@ export const accountScenarios = [
       await find.getByLabel("Status", { exact: true }).selectOption("true");
       await waitForText(row, /pro[\s\S]*suspended/);
       check((await page.locator("#op-org-list tbody tr").count()) === 1, "the plan and status filters list more than the one organization");
+      // Newest first by default on this page: with the filters cleared, the first row is the newest organization.
+      await find.getByLabel("Find an organization by name, slug or id").fill("");
+      await find.getByLabel("Plan", { exact: true }).selectOption("");
+      await find.getByLabel("Status", { exact: true }).selectOption("");
+      const newest = await call(
+        env,
+        "POST",
+        "/api/organizations",
+        { name: `Newest ${Date.now()}`, slug: `newest-${Date.now()}` },
+        owner.token,
+      );
+      await find.getByLabel("Order", { exact: true }).selectOption("oldest");
+      await find.getByLabel("Order", { exact: true }).selectOption("newest");
+      await waitForText(page.locator("#op-org-list tbody tr").first(), new RegExp(newest.json.data.name));
       await context.close();
 
       const ownerView = await signedInPage(env, owner);

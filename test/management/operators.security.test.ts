@@ -142,6 +142,36 @@ describe("operators", () => {
     expectInvalid(await api("GET", "/api/admin/organizations?suspended=yes", { token: op.token }), "suspended");
   });
 
+  it("list newest first with ?order=newest, a page at a time without gaps or repeats; oldest first by default", async () => {
+    const owner = await signUp();
+    const tag = crypto.randomUUID().slice(0, 8);
+    const rows: { id: string; created_at: string }[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      const res = await api("POST", "/api/organizations", {
+        token: owner.token,
+        body: { name: `Order ${n} ${tag}`, slug: `order-${n}-${tag}` },
+      });
+      rows.push(expectOk(res, 201));
+    }
+    // Creation order, ties within a millisecond broken by id, as the list orders them.
+    const made = rows.sort((a, b) => a.created_at.localeCompare(b.created_at) || (a.id < b.id ? -1 : 1)).map((o) => o.id);
+    const walk = async (order: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const after: string = cursor ? `&cursor=${cursor}` : "";
+        const res = await api("GET", `/api/admin/organizations?limit=2&q=${tag}${order}${after}`, { token: op.token });
+        seen.push(...expectOk(res).map((o) => o.id));
+        cursor = res.body.pagination?.next_cursor ?? null;
+      } while (cursor);
+      return seen;
+    };
+    expect(await walk("&order=newest")).toEqual([...made].reverse());
+    expect(await walk("&order=oldest")).toEqual(made);
+    expect(await walk("")).toEqual(made);
+    expectInvalid(await api("GET", "/api/admin/organizations?order=name", { token: op.token }), "order");
+  });
+
   it("set a plan and overrides, which owners then cannot exceed; 404 for an unknown organization", async () => {
     const t = await tenant();
     const set = await api("PUT", `/api/admin/organizations/${t.orgId}/limits`, {

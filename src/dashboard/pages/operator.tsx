@@ -78,6 +78,13 @@ export const OperatorPage: FC = () => (
             <option value="true">suspended</option>
           </select>
         </div>
+        <div class="field narrow">
+          <label for="op-org-order">Order</label>
+          <select id="op-org-order" name="order">
+            <option value="newest">newest first</option>
+            <option value="oldest">oldest first</option>
+          </select>
+        </div>
       </SearchForm>
       <Status id="op-org-status" />
       <div id="op-org-list" />
