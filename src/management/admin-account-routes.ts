@@ -35,14 +35,14 @@ defineRoute(
   {
     method: "get",
     path: "/api/admin/users",
-    summary: "Every account, oldest first, or the one with ?email= (operator)",
+    summary: "Every account, oldest first (?order=newest: newest first), or the one with ?email= (operator)",
     tag,
     auth: true,
     operator: { audit: "user.list" },
     query: AccountListQuerySchema,
   },
   async (c, { ctx, query }) => {
-    const page = await listAccountsForOperator(ctx, query.limit, query.cursor, query.email);
+    const page = await listAccountsForOperator(ctx, query.limit, query.cursor, query.email, query.order === "newest");
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );

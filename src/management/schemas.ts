@@ -150,7 +150,11 @@ export const OperatorLimitsSchema = z
 export const BootstrapOperatorSchema = z.strictObject({ secret: z.string().min(1).max(512) });
 
 /** The operators' account list: a page, or the one account with `email`. */
-export const AccountListQuerySchema = PageQuerySchema.extend({ email: z.email().max(254).optional() });
+/** An operator list's order by creation: `oldest` (the default) or `newest` first; a cursor pages on in it. */
+const creationOrder = z.enum(["oldest", "newest"]).default("oldest");
+
+/** The operator's account list: `email` finds one account; `order` as for organizations. */
+export const AccountListQuerySchema = PageQuerySchema.extend({ email: z.email().max(254).optional(), order: creationOrder });
 
 /**
  * The operator's organization list: `q` finds by id, slug or part of the name; `plan` and
@@ -160,7 +164,7 @@ export const OrganizationListQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().min(1).max(100).optional(),
   plan: z.enum(PLAN_NAMES).optional(),
   suspended: queryFlag,
-  order: z.enum(["oldest", "newest"]).default("oldest"),
+  order: creationOrder,
 });
 
 export const UsageQuerySchema = z.strictObject({

@@ -111,9 +111,9 @@ function presentAccount(user: UserRow) {
 
 export type OperatorAccount = ReturnType<typeof presentAccount>;
 
-/** Every account (or the one with `email`), oldest first, so an operator can issue a reset link or promote it. */
-export async function listAccountsForOperator(ctx: ServiceContext, limit: number, cursor?: string, email?: string) {
-  const rows = await listUsers(ctx.db, limit + 1, parseCursor(cursor), email?.toLowerCase());
+/** Every account (or the one with `email`), oldest first unless `newestFirst`, so an operator can issue a reset link or promote it. */
+export async function listAccountsForOperator(ctx: ServiceContext, limit: number, cursor?: string, email?: string, newestFirst = false) {
+  const rows = await listUsers(ctx.db, limit + 1, parseCursor(cursor), email?.toLowerCase(), newestFirst);
   return toPage(rows, limit, presentAccount);
 }
 

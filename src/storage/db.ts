@@ -1,6 +1,6 @@
 // The drizzle handle over D1 and the helpers every query module shares: UNIQUE violations, batch
 // guards, literal text search and keyset pages.
-import { type AnyColumn, and, eq, gt, lt, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, desc, eq, gt, lt, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../drizzle/schema";
 
@@ -80,6 +80,12 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
 
 /** Where a keyset page resumes: the creation time and id of the last row of the page before. */
 export type PageAfter = { createdAt: Date; id: string };
+
+/** The ordering that goes with afterRow: by creation, ties by id, both in `order`. */
+export function pageOrder(createdAt: AnyColumn, id: AnyColumn, order: "asc" | "desc"): [SQL, SQL] {
+  const by = order === "desc" ? desc : asc;
+  return [by(createdAt), by(id)];
+}
 
 /**
  * The rows past `after` in a list ordered by (created_at, id), newest first (`desc`) or oldest

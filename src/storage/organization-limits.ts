@@ -1,8 +1,8 @@
 // D1 queries for an organization's plan, limits (the operator's ceiling and the owners' lower
 // limits) and suspension, and the operators' view of every organization.
-import { and, asc, count, desc, eq, isNotNull, isNull, or } from "drizzle-orm";
+import { and, count, desc, eq, isNotNull, isNull, or } from "drizzle-orm";
 import { memberships, organizations } from "../../drizzle/schema";
-import { afterRow, containsText, type Db, type PageAfter } from "./db";
+import { afterRow, containsText, type Db, type PageAfter, pageOrder } from "./db";
 import type { OrganizationRow } from "./organizations";
 
 export type LimitColumns = Pick<
@@ -56,7 +56,6 @@ export type OrganizationFilter = {
 export async function listEveryOrganization(db: Db, limit: number, after?: PageAfter, filter: OrganizationFilter = {}) {
   const { search, plan, suspended, newestFirst } = filter;
   const order = newestFirst ? "desc" : "asc";
-  const by = newestFirst ? desc : asc;
   const page = afterRow(organizations.createdAt, organizations.id, after, order);
   const found = search
     ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), containsText(organizations.name, search))
@@ -66,7 +65,7 @@ export async function listEveryOrganization(db: Db, limit: number, after?: PageA
     .select()
     .from(organizations)
     .where(and(page, found, plan ? eq(organizations.plan, plan) : undefined, status))
-    .orderBy(by(organizations.createdAt), by(organizations.id))
+    .orderBy(...pageOrder(organizations.createdAt, organizations.id, order))
     .limit(limit)
     .all();
 }

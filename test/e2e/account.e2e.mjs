@@ -110,6 +110,8 @@ export const accountScenarios = [
       const person = await newAccount(env, "forgetful");
       const { context, page } = await signedInPage(env, op);
       await visit(page, env, "/operator");
+      // Newest first on this page: the account made just now heads the list before any search.
+      await waitForText(page.locator("#op-account-list tbody tr").first(), new RegExp(person.username));
       await page.getByLabel("Find an account by email").fill(person.email.toUpperCase());
       await page.getByRole("button", { name: "Find accounts", exact: true }).click();
       await until("the search to list only that account", async () => (await page.locator("#op-account-list tbody tr").count()) === 1);

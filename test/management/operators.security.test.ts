@@ -274,6 +274,30 @@ describe("operators find accounts", () => {
     expectFailure(await api("GET", "/api/admin/users?cursor=%25%25", { token: op.token }), 400, "invalid_request");
   });
 
+  it("list accounts newest first with ?order=newest, page by page: the oldest-first walk reversed", async () => {
+    const walk = async (order: string) => {
+      const ids: string[] = [];
+      for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+        const res: ApiResult<ResponseOf<"GET", "/api/admin/users">> = await api(
+          "GET",
+          `/api/admin/users?limit=2${order}${cursor ? `&cursor=${cursor}` : ""}`,
+          { token: op.token },
+        );
+        ids.push(...expectOk(res).map((r) => r.id));
+        cursor = res.body.pagination.next_cursor;
+      }
+      return ids;
+    };
+    const newest = await signUp();
+    const oldestFirst = await walk("");
+    expect(oldestFirst.at(-1)).toBe(newest.userId);
+    expect(await walk("&order=oldest")).toEqual(oldestFirst);
+    const newestFirst = await walk("&order=newest");
+    expect(newestFirst).toEqual([...oldestFirst].reverse());
+    expect(newestFirst[0]).toBe(newest.userId);
+    expectInvalid(await api("GET", "/api/admin/users?order=email", { token: op.token }), "order");
+  });
+
   it("a reset link opens the dashboard's reset page with the token in the fragment (never sent to a server)", async () => {
     const someone = await signUp();
     const issued = expectOk(await api("POST", `/api/admin/users/${someone.userId}/password-reset`, { token: op.token }), 201);

@@ -55,6 +55,17 @@ const PlanDialog: FC = () => (
   </dialog>
 );
 
+/** The order of an operator list, by creation: newest first here (the API's default is oldest). */
+const OrderField: FC<{ id: string }> = ({ id }) => (
+  <div class="field narrow">
+    <label for={id}>Order</label>
+    <select id={id} name="order">
+      <option value="newest">newest first</option>
+      <option value="oldest">oldest first</option>
+    </select>
+  </div>
+);
+
 export const OperatorPage: FC = () => (
   <AppShell info={{ title: "Operator", page: "operator" }}>
     <PageHead title="Operator" lead="Every organization and account on this deployment. Each action here is in the operators' audit log." />
@@ -78,13 +89,7 @@ export const OperatorPage: FC = () => (
             <option value="true">suspended</option>
           </select>
         </div>
-        <div class="field narrow">
-          <label for="op-org-order">Order</label>
-          <select id="op-org-order" name="order">
-            <option value="newest">newest first</option>
-            <option value="oldest">oldest first</option>
-          </select>
-        </div>
+        <OrderField id="op-org-order" />
       </SearchForm>
       <Status id="op-org-status" />
       <div id="op-org-list" />
@@ -94,7 +99,9 @@ export const OperatorPage: FC = () => (
     </section>
     <section class="card" aria-labelledby="op-accounts-title">
       <h2 id="op-accounts-title">Accounts</h2>
-      <SearchForm id="op-account-search" label="Find an account by email" name="email" type="email" finds="accounts" />
+      <SearchForm id="op-account-search" label="Find an account by email" name="email" type="email" finds="accounts">
+        <OrderField id="op-account-order" />
+      </SearchForm>
       <div id="op-reset-slot" />
       <Status id="op-account-status" />
       <div id="op-account-list" />
