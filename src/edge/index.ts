@@ -46,7 +46,7 @@ async function dispatch(
   driver: UpstreamDriver,
   permissions: Permissions,
   options: CallOptions,
-  streamBounds: Omit<StreamBounds, "label">,
+  streamBounds: () => Omit<StreamBounds, "label">,
 ): Promise<Response> {
   const check = (command: Arg[]) => authorizeCommand(command, permissions);
   switch (call.kind) {
@@ -75,7 +75,7 @@ async function dispatch(
       if (refusal) return errorResponse(refusal.status, refusal.error);
       const targets = call.kind === "monitor" ? [] : call.targets;
       const label = targets[0] ?? "monitor";
-      return openBoundedStream({ ...streamBounds, label }, () => driver.stream(call.kind, targets, options));
+      return openBoundedStream({ ...streamBounds(), label }, () => driver.stream(call.kind, targets, options));
     }
   }
 }
@@ -178,17 +178,18 @@ export function createEdge(options: EdgeOptions = {}) {
       allowAdmin: instance.record.allow_admin,
       allowScripts: instance.record.allow_scripts,
     };
-    const streamBounds = {
+    // Built only for a stream: the hot path's commands never pay for it.
+    const streamBounds = () => ({
       namespace: c.env.STREAM_SLOTS,
       instanceId,
       keyId: claims.sub,
       limits: instance.limits,
-      // Off the hot path: only a stream refused for want of a slot pays this call.
+      // Only a stream refused for want of a slot pays this call.
       countRefusal: () =>
         meterFor(c.env.USAGE_METER, claims.org)
           .countRefused(claims.sub, now())
           .catch((error: Error) => log(c.get("requestId"), "meter_unavailable", { message: error.message })),
-    };
+    });
     const response = withCors(await dispatch(parsed.call, instance.driver, permissions, callOptions, streamBounds), head);
     response.headers.set("server-timing", meterTiming);
     return response;

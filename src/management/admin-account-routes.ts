@@ -42,7 +42,7 @@ defineRoute(
     query: AccountListQuerySchema,
   },
   async (c, { ctx, query }) => {
-    const page = await listAccountsForOperator(ctx, query.limit, query.cursor, query.email, query.order === "newest");
+    const page = await listAccountsForOperator(ctx, query.limit, query.cursor, query.email, query.order);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );

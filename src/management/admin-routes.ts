@@ -42,7 +42,7 @@ defineRoute(
     query: OrganizationListQuerySchema,
   },
   async (c, { ctx, query }) => {
-    const filter = { search: query.q, plan: query.plan, suspended: query.suspended, newestFirst: query.order === "newest" };
+    const filter = { search: query.q, plan: query.plan, suspended: query.suspended, order: query.order };
     const page = await listEveryOrganizationForOperator(ctx, query.limit, query.cursor, filter);
     return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },

@@ -4,6 +4,7 @@ import { SCOPES } from "../auth/api-key-token";
 import { ROLES } from "../auth/roles";
 import { WORK_LIMITS, type WorkLimitName } from "../env";
 import { PLAN_NAMES, RATE_WINDOWS } from "../meter/plans";
+import type { Direction } from "../services/context";
 import { INVITATION_STATUSES, INVITATION_TOKEN } from "../services/invitations";
 import { DRIVER_NAMES } from "../upstream/catalog";
 import { LOCATION_HINTS, TRANSPORT_NAMES } from "../upstream/placement";
@@ -149,9 +150,14 @@ export const OperatorLimitsSchema = z
 
 export const BootstrapOperatorSchema = z.strictObject({ secret: z.string().min(1).max(512) });
 
-/** The operators' account list: a page, or the one account with `email`. */
-/** An operator list's order by creation: `oldest` (the default) or `newest` first; a cursor pages on in it. */
-const creationOrder = z.enum(["oldest", "newest"]).default("oldest");
+/**
+ * An operator list's order by creation: `oldest` (the default) or `newest` first, parsed into the
+ * storage direction; a cursor pages on in it.
+ */
+const creationOrder = z
+  .enum(["oldest", "newest"])
+  .default("oldest")
+  .transform((order): Direction => (order === "newest" ? "desc" : "asc"));
 
 /** The operator's account list: `email` finds one account; `order` as for organizations. */
 export const AccountListQuerySchema = PageQuerySchema.extend({ email: z.email().max(254).optional(), order: creationOrder });

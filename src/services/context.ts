@@ -28,6 +28,8 @@ export function createServiceContext(env: AppBindings, actor: Actor): ServiceCon
 }
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
+/** A list's direction by creation (`desc`: newest first), as storage pages it. */
+export type { Direction } from "../storage/db";
 
 /** Parses an opaque list cursor; a malformed one is a 400, not silently the first page. */
 export function parseCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {

@@ -19,7 +19,7 @@ import {
 import type { OrganizationRow } from "../storage/organizations";
 import { insertPasswordResetStatement } from "../storage/password-resets";
 import { countOperators, findUserById, listUsers, promoteFirstOperator, setOperatorStatement, type UserRow } from "../storage/users";
-import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
+import { type Direction, type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import { toInstanceRecord } from "./instances";
 import { recordOperatorAction } from "./operator-audit";
 import { presentOrganization } from "./organizations";
@@ -83,7 +83,7 @@ export type OperatorOrganization = Awaited<ReturnType<typeof presentForOperator>
 /**
  * Every organization (or those `filter` keeps: found by id, slug or part of the name, on a plan,
  * suspended or not) with plan, limits, caps and what it holds, members per role and today's usage,
- * oldest first unless the filter asks for the newest.
+ * oldest first unless the filter's `order` is `desc`.
  */
 export async function listEveryOrganizationForOperator(
   ctx: ServiceContext,
@@ -111,9 +111,15 @@ function presentAccount(user: UserRow) {
 
 export type OperatorAccount = ReturnType<typeof presentAccount>;
 
-/** Every account (or the one with `email`), oldest first unless `newestFirst`, so an operator can issue a reset link or promote it. */
-export async function listAccountsForOperator(ctx: ServiceContext, limit: number, cursor?: string, email?: string, newestFirst = false) {
-  const rows = await listUsers(ctx.db, limit + 1, parseCursor(cursor), email?.toLowerCase(), newestFirst);
+/** Every account (or the one with `email`), oldest first unless `order` is `desc`, so an operator can issue a reset link or promote it. */
+export async function listAccountsForOperator(
+  ctx: ServiceContext,
+  limit: number,
+  cursor?: string,
+  email?: string,
+  order: Direction = "asc",
+) {
+  const rows = await listUsers(ctx.db, limit + 1, parseCursor(cursor), email?.toLowerCase(), order);
   return toPage(rows, limit, presentAccount);
 }
 

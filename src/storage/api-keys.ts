@@ -1,7 +1,7 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { and, count, desc, eq, gt, isNotNull, isNull, lte, notExists, or, type SQL } from "drizzle-orm";
+import { and, count, eq, gt, isNotNull, isNull, lte, notExists, or, type SQL } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
-import { afterRow, containsText, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter } from "./db";
+import { afterRow, containsText, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter, pageOrder } from "./db";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -85,7 +85,7 @@ export async function listApiKeys(
     .select()
     .from(apiKeys)
     .where(and(eq(apiKeys.organizationId, orgId), filter.kind ? eq(apiKeys.kind, filter.kind) : undefined, revoked, search, page))
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .orderBy(...pageOrder(apiKeys.createdAt, apiKeys.id, "desc"))
     .limit(limit)
     .all();
 }

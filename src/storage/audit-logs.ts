@@ -1,7 +1,7 @@
 // D1 queries for the audit log: one row per mutation, newest first when listed.
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { auditLogs } from "../../drizzle/schema";
-import { afterRow, type Db, type PageAfter } from "./db";
+import { afterRow, type Db, type PageAfter, pageOrder } from "./db";
 
 export type AuditLogRow = typeof auditLogs.$inferSelect;
 
@@ -26,7 +26,7 @@ export async function listAuditLogs(db: Db, orgId: string, limit: number, after?
         page,
       ),
     )
-    .orderBy(desc(auditLogs.createdAt), desc(auditLogs.id))
+    .orderBy(...pageOrder(auditLogs.createdAt, auditLogs.id, "desc"))
     .limit(limit)
     .all();
 }

@@ -81,8 +81,11 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
 /** Where a keyset page resumes: the creation time and id of the last row of the page before. */
 export type PageAfter = { createdAt: Date; id: string };
 
+/** A keyset list's direction by creation: `desc` newest first, `asc` oldest first. */
+export type Direction = "asc" | "desc";
+
 /** The ordering that goes with afterRow: by creation, ties by id, both in `order`. */
-export function pageOrder(createdAt: AnyColumn, id: AnyColumn, order: "asc" | "desc"): [SQL, SQL] {
+export function pageOrder(createdAt: AnyColumn, id: AnyColumn, order: Direction): [SQL, SQL] {
   const by = order === "desc" ? desc : asc;
   return [by(createdAt), by(id)];
 }
@@ -91,7 +94,7 @@ export function pageOrder(createdAt: AnyColumn, id: AnyColumn, order: "asc" | "d
  * The rows past `after` in a list ordered by (created_at, id), newest first (`desc`) or oldest
  * first (`asc`); no condition for the first page.
  */
-export function afterRow(createdAt: AnyColumn, id: AnyColumn, after: PageAfter | undefined, order: "asc" | "desc"): SQL | undefined {
+export function afterRow(createdAt: AnyColumn, id: AnyColumn, after: PageAfter | undefined, order: Direction): SQL | undefined {
   if (!after) return undefined;
   const past = order === "desc" ? lt : gt;
   return or(past(createdAt, after.createdAt), and(eq(createdAt, after.createdAt), past(id, after.id)));

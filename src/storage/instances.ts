@@ -1,7 +1,7 @@
 // D1 queries for Redis instances. Credentials are stored sealed; this module never sees plaintext.
-import { and, count, countDistinct, desc, eq, exists, ne, or, sql } from "drizzle-orm";
+import { and, count, countDistinct, eq, exists, ne, or, sql } from "drizzle-orm";
 import { redisInstances } from "../../drizzle/schema";
-import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter } from "./db";
+import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter, pageOrder } from "./db";
 
 export type InstanceRow = typeof redisInstances.$inferSelect;
 
@@ -32,7 +32,7 @@ export async function listInstances(db: Db, orgId: string, limit: number, after?
     .select()
     .from(redisInstances)
     .where(and(eq(redisInstances.organizationId, orgId), page))
-    .orderBy(desc(redisInstances.createdAt), desc(redisInstances.id))
+    .orderBy(...pageOrder(redisInstances.createdAt, redisInstances.id, "desc"))
     .limit(limit)
     .all();
 }

@@ -1,9 +1,9 @@
 // D1 queries for invitations to join an organization. Only the token's SHA-256 is stored; accepting
 // is a conditional claim in the same batch as the membership insert, so a link works exactly once.
-import { and, count, desc, eq, gt, isNotNull, isNull, lte, notExists, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, gt, isNotNull, isNull, lte, notExists, type SQL, sql } from "drizzle-orm";
 import { invitations, memberships, organizations, users } from "../../drizzle/schema";
 import type { Role } from "../auth/roles";
-import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, isBatchGuardFailure, type PageAfter } from "./db";
+import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, isBatchGuardFailure, type PageAfter, pageOrder } from "./db";
 
 export type InvitationRow = typeof invitations.$inferSelect;
 export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"] as const;
@@ -60,7 +60,7 @@ export async function listInvitations(
     .select()
     .from(invitations)
     .where(and(eq(invitations.organizationId, orgId), opts.status ? statusFilter(opts.status, opts.now) : undefined, page))
-    .orderBy(desc(invitations.createdAt), desc(invitations.id))
+    .orderBy(...pageOrder(invitations.createdAt, invitations.id, "desc"))
     .limit(opts.limit)
     .all();
 }

@@ -1,8 +1,7 @@
 // D1 queries for the operators' audit stream: one row per /api/admin call, newest first when listed.
 // Kept apart from the organizations' audit logs, whose rows always name an organization.
-import { desc } from "drizzle-orm";
 import { operatorAuditLogs } from "../../drizzle/schema";
-import { afterRow, type Db, type PageAfter } from "./db";
+import { afterRow, type Db, type PageAfter, pageOrder } from "./db";
 
 export type OperatorAuditLogRow = typeof operatorAuditLogs.$inferSelect;
 
@@ -16,7 +15,7 @@ export async function listOperatorAuditLogs(db: Db, limit: number, after?: PageA
     .select()
     .from(operatorAuditLogs)
     .where(page)
-    .orderBy(desc(operatorAuditLogs.createdAt), desc(operatorAuditLogs.id))
+    .orderBy(...pageOrder(operatorAuditLogs.createdAt, operatorAuditLogs.id, "desc"))
     .limit(limit)
     .all();
 }

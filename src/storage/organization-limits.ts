@@ -2,7 +2,7 @@
 // limits) and suspension, and the operators' view of every organization.
 import { and, count, desc, eq, isNotNull, isNull, or } from "drizzle-orm";
 import { memberships, organizations } from "../../drizzle/schema";
-import { afterRow, containsText, type Db, type PageAfter, pageOrder } from "./db";
+import { afterRow, containsText, type Db, type Direction, type PageAfter, pageOrder } from "./db";
 import type { OrganizationRow } from "./organizations";
 
 export type LimitColumns = Pick<
@@ -48,14 +48,13 @@ export type OrganizationFilter = {
   plan?: OrganizationRow["plan"] | undefined;
   /** Only suspended organizations (true) or only the others (false). */
   suspended?: boolean | undefined;
-  /** Newest first (else oldest first); a page's cursor is for the same order. */
-  newestFirst?: boolean | undefined;
+  /** By creation, oldest first (`asc`, the default) or newest first; a page's cursor is for the same order. */
+  order?: Direction | undefined;
 };
 
-/** Every organization, oldest first, keyset-paginated (operators only), narrowed by `filter`. */
+/** Every organization, by creation (oldest first unless `filter.order` says otherwise), keyset-paginated (operators only), narrowed by `filter`. */
 export async function listEveryOrganization(db: Db, limit: number, after?: PageAfter, filter: OrganizationFilter = {}) {
-  const { search, plan, suspended, newestFirst } = filter;
-  const order = newestFirst ? "desc" : "asc";
+  const { search, plan, suspended, order = "asc" } = filter;
   const page = afterRow(organizations.createdAt, organizations.id, after, order);
   const found = search
     ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), containsText(organizations.name, search))

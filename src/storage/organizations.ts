@@ -1,7 +1,7 @@
 // D1 queries for organizations and memberships. Every tenant-owned query takes the organization id.
-import { and, asc, count, desc, eq, notExists, sql } from "drizzle-orm";
+import { and, count, desc, eq, notExists, sql } from "drizzle-orm";
 import { memberships, organizations, users } from "../../drizzle/schema";
-import { afterRow, type Db, failBatchIf, isBatchGuardFailure, type PageAfter } from "./db";
+import { afterRow, type Db, failBatchIf, isBatchGuardFailure, type PageAfter, pageOrder } from "./db";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
@@ -73,7 +73,7 @@ export async function listMembers(db: Db, orgId: string, opts: { limit: number; 
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.organizationId, orgId), page))
-    .orderBy(asc(memberships.createdAt), asc(users.id))
+    .orderBy(...pageOrder(memberships.createdAt, users.id, "asc"))
     .limit(opts.limit)
     .all();
 }

@@ -1,7 +1,7 @@
 // D1 queries for users and their sessions. Session tokens are stored only as SHA-256 hashes.
 import { and, eq, gt, notExists } from "drizzle-orm";
 import { memberships, sessions, users } from "../../drizzle/schema";
-import { afterRow, type Db, type PageAfter, pageOrder } from "./db";
+import { afterRow, type Db, type Direction, type PageAfter, pageOrder } from "./db";
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -76,11 +76,10 @@ export function disableUserStatements(db: Db, userId: string, now: Date) {
 }
 
 /**
- * Accounts oldest first, keyset-paginated, optionally only the one with `email` (stored lower-cased),
+ * Accounts oldest first (or newest, `desc`), keyset-paginated, optionally only the one with `email` (stored lower-cased),
  * for the operators' account list.
  */
-export async function listUsers(db: Db, limit: number, after?: PageAfter, email?: string, newestFirst = false) {
-  const order = newestFirst ? "desc" : "asc";
+export async function listUsers(db: Db, limit: number, after?: PageAfter, email?: string, order: Direction = "asc") {
   const page = afterRow(users.createdAt, users.id, after, order);
   return db
     .select()

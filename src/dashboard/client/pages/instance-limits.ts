@@ -78,6 +78,11 @@ export function limitFields(instance: Shown): HTMLElement[] {
   });
 }
 
+/** The transport and pool region a form's placement fields ask for (an empty region: automatic). */
+export function placementRequest(form: HTMLFormElement): { transport: string; region: string | null } {
+  return { transport: select("[name=transport]", form).value, region: select("[name=region]", form).value || null };
+}
+
 /** What the form asks for: each override (null: back to the default), and the placement of a `redis` instance. */
 export function limitsRequest(form: HTMLFormElement, driver: PublicInstance["driver"]): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -85,9 +90,5 @@ export function limitsRequest(form: HTMLFormElement, driver: PublicInstance["dri
     const text = input(`[name=${name}]`, form).value.trim();
     body[name] = text === "" ? null : Number(text);
   }
-  if (driver === "redis") {
-    body.transport = select("[name=transport]", form).value;
-    body.region = select("[name=region]", form).value || null;
-  }
-  return body;
+  return driver === "redis" ? { ...body, ...placementRequest(form) } : body;
 }

@@ -14,7 +14,7 @@ import { loadOrg } from "../shell";
 import { connectionSnippets } from "../snippets";
 import { healthBox } from "./instance-health";
 import { isolationPanel } from "./instance-isolation";
-import { limitFields, limitsRequest, limitsTable } from "./instance-limits";
+import { limitFields, limitsRequest, limitsTable, placementRequest } from "./instance-limits";
 
 const statusBadge = (i: PublicInstance) => (i.disabled ? badge("disabled", "off") : badge("active", "on"));
 
@@ -45,10 +45,7 @@ function wireAttachForm(form: HTMLFormElement, base: string, orgId: string) {
       allow_admin: input("[name=allow_admin]", form).checked,
     };
     if (driver.value === "upstash") body.token = token.value;
-    else {
-      body.transport = select("[name=transport]", form).value;
-      body.region = select("[name=region]", form).value || null;
-    }
+    else Object.assign(body, placementRequest(form));
     try {
       const created = await must<PublicInstance>("POST", base, body);
       location.assign(`/o/${orgId}/instances/${created.data.id}`);
