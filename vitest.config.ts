@@ -48,6 +48,7 @@ export default defineConfig({
                 OPERATOR_BOOTSTRAP_SECRET: "test-operator-bootstrap-secret-0123456789",
                 TEST_REDIS_URL: inject("redisUrl"),
                 TEST_REDIS_ACL_URL: inject("redisAclUrl"),
+                TEST_REDIS_PASSWORD_URL: inject("redisPasswordUrl"),
                 TEST_REDIS_BUSY_URL: inject("redisBusyUrl"),
                 TEST_BLACKHOLE_URL: inject("blackholeUrl"),
                 TEST_FAULT_URL: inject("faultUrl"),

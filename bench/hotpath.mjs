@@ -1,8 +1,10 @@
 // @ts-check
 // `node bench/hotpath.mjs`: the hot path's figures in one run, pooled and direct side by side:
 // upstream round trips per request (GET, 10-command pipeline) through a proxy adding DELAY_MS each
-// way in front of a password-protected Redis; edge GET throughput as a share of the bare /health
-// route; and how many requests awaited the UsageMeter (Server-Timing desc=awaited) vs spent a lease.
+// way in front of a password-protected Redis (as an ACL user, and `direct` also as a server's
+// default user, whose AUTH travels with the command); edge GET throughput as a share of the bare
+// /health route, beside the socket steps' ceiling for each login; and how many requests awaited the
+// UsageMeter (Server-Timing desc=awaited) vs spent a lease.
 
 import { startSocketCeiling } from "./ceiling.mjs";
 import { combine, formatRow, measure } from "./load.mjs";
@@ -20,9 +22,15 @@ try {
   const get = JSON.stringify(["GET", "bench:key"]);
   const pipeline = JSON.stringify(Array.from({ length: 10 }, (_, i) => (i % 2 ? ["GET", "bench:key"] : ["INCR", "bench:counter"])));
   console.log(`RedisGate hot path: proxy delay ${delayMs} ms each way, ${samples} sequential requests per figure\n`);
-  console.log("transport   request            round trips/request   ms/request");
-  for (const transport of /** @type {const} */ (["pooled", "direct"])) {
-    const { url, proxy } = await rig.instance(transport, delayMs);
+  console.log("transport              request            round trips/request   ms/request");
+  /** @type {["pooled" | "direct", import("./rig.mjs").Login, string][]} */
+  const logins = [
+    ["pooled", "user", "pooled"],
+    ["direct", "user", "direct"],
+    ["direct", "password", "direct, password only"],
+  ];
+  for (const [transport, login, name] of logins) {
+    const { url, proxy } = await rig.instance(transport, delayMs, login);
     /** @type {[string, string, string][]} */
     const requests = [
       ["GET", "", get],
@@ -34,19 +42,18 @@ try {
       const started = performance.now();
       for (let i = 0; i < samples; i++) {
         const res = await fetch(`${url}${path}`, { method: "POST", headers, body });
-        if (!res.ok) throw new Error(`${transport} ${label}: ${res.status} ${await res.text()}`);
+        if (!res.ok) throw new Error(`${name} ${label}: ${res.status} ${await res.text()}`);
         await res.arrayBuffer();
       }
       const ms = (performance.now() - started) / samples;
       // A new connection costs its TCP handshake (one round trip the proxy does not see as data).
       const trips = proxy.stats.roundTrips - before.roundTrips + (proxy.stats.accepted - before.accepted);
-      console.log(
-        `${transport.padEnd(11)} ${label.padEnd(18)} ${(trips / samples).toFixed(2).padStart(19)}   ${ms.toFixed(1).padStart(10)}`,
-      );
+      console.log(`${name.padEnd(22)} ${label.padEnd(18)} ${(trips / samples).toFixed(2).padStart(19)}   ${ms.toFixed(1).padStart(10)}`);
     }
   }
 
-  await fetch(`${rig.stack.url}`, { method: "POST", headers, body: JSON.stringify(["SET", "bench:key", "x".repeat(100)]) });
+  const value = "x".repeat(100);
+  await fetch(`${rig.stack.url}`, { method: "POST", headers, body: JSON.stringify(["SET", "bench:key", value]) });
   const meter = { awaited: 0, lease: 0 };
   /** @param {string} url */
   const sendGet = (url) => async () => {
@@ -58,12 +65,16 @@ try {
   };
   const pooled = await rig.plainInstance("pooled");
   const direct = await rig.plainInstance("direct");
+  const directPassword = await rig.plainInstance("direct", "password");
+  await fetch(directPassword.url, { method: "POST", headers, body: JSON.stringify(["SET", "bench:key", value]) });
   const entry = await rig.workerEntry();
   const ceiling = await startSocketCeiling({
     port: rig.redis.port,
     ...rig.redisUser,
     key: "bench:key",
     compatibilityDate: COMPATIBILITY_DATE,
+    // +OK, then the value as a bulk string.
+    passwordOnly: { ...rig.passwordRedis, replyBytes: "+OK\r\n".length + `$${value.length}\r\n${value}\r\n`.length },
   });
   /** @typedef {{ label: string, send: () => Promise<Response>, runs: Awaited<ReturnType<typeof measure>>[] }} Route */
   /** @param {string} base @param {string} label @returns {Route[]} */
@@ -71,6 +82,7 @@ try {
     { label: `GET /health ${label}`, send: () => fetch(`${base}/health`), runs: [] },
     { label: `GET, pooled ${label}`, send: sendGet(pooled.url.replace(rig.stack.base, base)), runs: [] },
     { label: `GET, direct ${label}`, send: sendGet(direct.url.replace(rig.stack.base, base)), runs: [] },
+    { label: `GET, direct, password only ${label}`, send: sendGet(directPassword.url.replace(rig.stack.base, base)), runs: [] },
   ];
   /** Each group's first route is its bare route, the 100 % of its shares. @type {{ title: string, routes: Route[] }[]} */
   const groups = [
@@ -88,6 +100,11 @@ try {
         {
           label: "POST, body + connect/AUTH/GET/close",
           send: () => fetch(`${ceiling.base}/socket`, { method: "POST", headers, body: get }),
+          runs: [],
+        },
+        {
+          label: "POST, body + connect/AUTH+GET/close",
+          send: () => fetch(`${ceiling.base}/socket-one-write`, { method: "POST", headers, body: get }),
           runs: [],
         },
       ],
@@ -128,17 +145,21 @@ try {
       "workerd: every workerd process (the Worker with its Durable Objects, wrangler's proxy worker, the ceiling's Miniflare); node: the load generator and wrangler dev; machine: every process and the kernel.",
     );
     const workerd = (/** @type {Route | undefined} */ route) => (route ? (combine(route.runs).cpu?.workerd ?? 0) : 0);
-    const [bare, socket] = groups.at(-1)?.routes ?? [];
+    const [bare, socket, socketOneWrite] = groups.at(-1)?.routes ?? [];
     const straight = entry ? groups[1]?.routes : undefined;
     if (straight) {
       // The socket steps cost the same in any Worker: added to the bare route, they bound a direct edge.
-      const steps = workerd(socket) - workerd(bare);
       const health = workerd(straight[0]);
-      console.log(
-        `\nThe socket steps alone cost ${steps.toFixed(2)} ms of workerd CPU per request, so a direct edge can reach at most ` +
-          `${((health / (health + steps)) * 100).toFixed(0)} % of /health straight; the edge's own work costs ` +
-          `${(workerd(straight[2]) - health - steps).toFixed(2)} ms more (checking the key, policy, parsing, admission, the reply).`,
-      );
+      for (const [login, steps, edge] of /** @type {const} */ ([
+        ["as an ACL user (AUTH answered first)", workerd(socket) - workerd(bare), straight[2]],
+        ["as the default user (AUTH with the command)", workerd(socketOneWrite) - workerd(bare), straight[3]],
+      ])) {
+        console.log(
+          `\nDirect, ${login}: the socket steps alone cost ${steps.toFixed(2)} ms of workerd CPU per request, so such an edge can ` +
+            `reach at most ${((health / (health + steps)) * 100).toFixed(0)} % of /health straight; the edge's own work costs ` +
+            `${(workerd(edge) - health - steps).toFixed(2)} ms more (checking the key, policy, parsing, admission, the reply).`,
+        );
+      }
     }
   }
   const total = meter.awaited + meter.lease;

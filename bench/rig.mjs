@@ -1,6 +1,7 @@
 // @ts-check
-// The benchmarks' shared rig: a real redis-server with a password-protected ACL user, a private
-// RedisGate stack (wrangler dev) and helpers to attach `redis` instances through a fault proxy.
+// The benchmarks' shared rig: a real redis-server with a password-protected ACL user, a second one
+// whose default user needs a password (requirepass, no user name), a private RedisGate stack
+// (wrangler dev) and helpers to attach `redis` instances, straight or through a fault proxy.
 // Loopback only.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
@@ -22,21 +23,42 @@ const REDIS_USER = { username: "gate", password: "gate-secret-pw" };
  */
 export const REDIS_USER_ARGS = ["--user", REDIS_USER.username, "on", `>${REDIS_USER.password}`, "~*", "&*", "+@all"];
 
+/** The password of the second server's default user. */
+const DEFAULT_USER_PASSWORD = "default-user-secret-pw";
+
+/**
+ * How an instance logs in: `user`, as the ACL user on the first server (AUTH is answered before any
+ * command); `password`, as the second server's default user (the direct transport sends AUTH with
+ * the command).
+ * @typedef {"user" | "password"} Login
+ */
+
 export async function startRig() {
   const redis = await startRedisServer({ quiet: true, args: REDIS_USER_ARGS });
+  // The password is set once the server is up: start-up waits for a PING without one.
+  const passwordRedis = await startRedisServer({ quiet: true });
+  await passwordRedis.command(["CONFIG", "SET", "requirepass", DEFAULT_USER_PASSWORD]);
+  /** @param {Login} login */
+  const server = (login) =>
+    login === "user"
+      ? { port: redis.port, userinfo: `${REDIS_USER.username}:${REDIS_USER.password}` }
+      : { port: passwordRedis.port, userinfo: `:${DEFAULT_USER_PASSWORD}` };
   const stack = await startPrivateStack({ redisUrl: redis.url });
   const api = managementClient(stack.base, stack.sessionToken);
   /** @type {{ stop(): Promise<void> }[]} */
   const proxies = [];
   let n = 0;
-  /** Attaches a `redis` instance on the given transport whose Redis listens on `port`. @param {"pooled" | "direct"} transport @param {number} port */
-  const attach = async (transport, port) => {
+  /**
+   * Attaches a `redis` instance on the given transport whose Redis listens on `port`.
+   * @param {"pooled" | "direct"} transport @param {number} port @param {Login} login
+   */
+  const attach = async (transport, port, login) => {
     n += 1;
     const made = await api("POST", `/api/organizations/${stack.orgId}/redis-instances`, {
       name: `Bench ${n}`,
       slug: `bench-${transport}-${n}-${Date.now().toString(36)}`,
       driver: "redis",
-      endpoint: `redis://${REDIS_USER.username}:${REDIS_USER.password}@127.0.0.1:${port}`,
+      endpoint: `redis://${server(login).userinfo}@127.0.0.1:${port}`,
       transport,
     });
     if (made.status !== 201) throw new Error(`could not create the instance: ${JSON.stringify(made.json)}`);
@@ -44,23 +66,26 @@ export async function startRig() {
   };
   /**
    * A `redis` instance on the given transport behind its own proxy (optionally delaying each way).
-   * @param {"pooled" | "direct"} transport @param {number} [delayMs]
+   * @param {"pooled" | "direct"} transport @param {number} [delayMs] @param {Login} [login]
    */
-  const instance = async (transport, delayMs = 0) => {
-    const proxy = await startFaultProxy({ targetPort: redis.port, delayMs });
+  const instance = async (transport, delayMs = 0, login = /** @type {Login} */ ("user")) => {
+    const proxy = await startFaultProxy({ targetPort: server(login).port, delayMs });
     proxies.push(proxy);
-    return { url: await attach(transport, proxy.port), proxy };
+    return { url: await attach(transport, proxy.port, login), proxy };
   };
   /**
    * A `redis` instance straight to the Redis, no proxy: for throughput, where a proxy opening a socket
    * of its own per connection would bill the direct transport for work no deployment does.
-   * @param {"pooled" | "direct"} transport
+   * @param {"pooled" | "direct"} transport @param {Login} [login]
    */
-  const plainInstance = async (transport) => ({ url: await attach(transport, redis.port) });
+  const plainInstance = async (transport, login = /** @type {Login} */ ("user")) => ({
+    url: await attach(transport, server(login).port, login),
+  });
   const headers = { authorization: `Bearer ${stack.key}`, "content-type": "application/json" };
   return {
     redis,
     redisUser: REDIS_USER,
+    passwordRedis: { port: passwordRedis.port, password: DEFAULT_USER_PASSWORD },
     stack,
     headers,
     instance,
@@ -94,6 +119,7 @@ export async function startRig() {
       for (const p of proxies) await p.stop().catch(() => {});
       await stack.stop();
       await redis.stop();
+      await passwordRedis.stop();
     },
   };
 }

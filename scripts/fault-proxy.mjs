@@ -88,22 +88,26 @@ export async function startFaultProxy({ targetPort, delayMs = 0 }) {
 
 /**
  * An HTTP control server for tests running in workerd (they cannot start servers): POST /proxies
- * makes a proxy to the target; POST /proxies/<port>/<stall|resume|cut|down|up>; GET /proxies/<port>.
- * @param {number} targetPort
+ * makes a proxy to the target (POST /proxies?target=<port> to one of `otherTargets`);
+ * POST /proxies/<port>/<stall|resume|cut|down|up>; GET /proxies/<port>.
+ * @param {number} targetPort @param {number[]} [otherTargets]
  */
-export async function startFaultProxyControl(targetPort) {
+export async function startFaultProxyControl(targetPort, otherTargets = []) {
   /** @type {Map<number, Awaited<ReturnType<typeof startFaultProxy>>>} */
   const proxies = new Map();
   const { createServer: createHttpServer } = await import("node:http");
   const server = createHttpServer(async (req, res) => {
-    const [, root, id, action] = (req.url ?? "").split("/");
+    const url = new URL(req.url ?? "/", "http://control");
+    const [, root, id, action] = url.pathname.split("/");
     // `connection: close`: tests call this now and then, and a kept-alive socket that Node closes
     // after its idle timeout just as workerd reuses it fails the call ("Network connection lost").
     const send = (/** @type {number} */ status, /** @type {unknown} */ body) =>
       res.writeHead(status, { "content-type": "application/json", connection: "close" }).end(JSON.stringify(body));
     if (root !== "proxies") return send(404, { error: "unknown path" });
     if (!id && req.method === "POST") {
-      const proxy = await startFaultProxy({ targetPort });
+      const target = Number(url.searchParams.get("target") ?? targetPort);
+      if (target !== targetPort && !otherTargets.includes(target)) return send(400, { error: `no redis-server on port ${target}` });
+      const proxy = await startFaultProxy({ targetPort: target });
       proxies.set(proxy.port, proxy);
       return send(200, { port: proxy.port });
     }

@@ -4,6 +4,7 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     TEST_REDIS_URL: string;
     TEST_REDIS_ACL_URL: string;
+    TEST_REDIS_PASSWORD_URL: string;
     TEST_REDIS_BUSY_URL: string;
     TEST_BLACKHOLE_URL: string;
     TEST_FAULT_URL: string;

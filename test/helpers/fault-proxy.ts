@@ -1,20 +1,26 @@
-// A per-test TCP proxy to the test redis-server (started by the Node-side control server in
-// test/setup/global.ts): counts connections and stalls, cuts, refuses on command.
+// A per-test TCP proxy to a test redis-server (started by the Node-side control server in
+// test/setup/global.ts): counts connections and round trips, and stalls, cuts, refuses on command.
 import { env } from "cloudflare:workers";
 
 export type ProxyStats = { accepted: number; open: number; roundTrips: number };
 
-export async function faultProxy() {
-  const made = await fetch(`${env.TEST_FAULT_PROXY_URL}/proxies`, { method: "POST" });
+/**
+ * A proxy to the server of `upstream` (by default the main redis-server as the test ACL user, so
+ * AUTH runs for real); its `url` is `upstream` with the proxy's port.
+ */
+export async function faultProxy(upstream = env.TEST_REDIS_ACL_URL) {
+  const url = new URL(upstream);
+  const made = await fetch(`${env.TEST_FAULT_PROXY_URL}/proxies?target=${url.port}`, { method: "POST" });
+  if (!made.ok) throw new Error(`fault proxy: ${made.status} ${await made.text()}`);
   const { port } = (await made.json()) as { port: number };
+  url.port = String(port);
   const act = async (action: string): Promise<ProxyStats> => {
     const res = await fetch(`${env.TEST_FAULT_PROXY_URL}/proxies/${port}/${action}`, { method: action ? "POST" : "GET" });
     return (await res.json()) as ProxyStats;
   };
   return {
     port,
-    /** The proxy's redis:// URL with the test ACL user's credentials (so AUTH runs for real). */
-    url: `redis://gate:gate-secret-pw@127.0.0.1:${port}`,
+    url: url.href,
     stats: () => act(""),
     stall: () => act("stall"),
     resume: () => act("resume"),

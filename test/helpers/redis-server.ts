@@ -4,14 +4,20 @@
 import { env } from "cloudflare:workers";
 import { getInstanceRecord, putInstanceRecord } from "../../src/storage/directory";
 import { withConnection } from "../../src/upstream/redis/connection";
-import type { RespValue } from "../../src/upstream/redis/resp";
+import { parseRedisEndpoint } from "../../src/upstream/redis/endpoint";
+import { RespError, RespInteger, RespSimple, type RespValue } from "../../src/upstream/redis/resp";
 
-/** Sends one command as the server's default user and returns the raw reply. */
-export async function redisCommand(command: string[]): Promise<RespValue> {
+/**
+ * Sends one command to the server of `url` (by default the main test redis-server as its default
+ * user) with the URL's credentials and database, and returns the raw reply.
+ */
+export async function redisCommand(command: string[], url = env.TEST_REDIS_URL): Promise<RespValue> {
+  const parsed = parseRedisEndpoint(new URL(url), undefined, { allowedHosts: [], allowPlainHttp: true });
+  if (!parsed.ok) throw new Error(`not a redis URL: ${parsed.message}`);
   const target = {
     instanceId: "test-setup",
-    endpoint: env.TEST_REDIS_URL,
-    credentials: null,
+    endpoint: parsed.endpoint,
+    credentials: parsed.credentials,
     timeoutMs: 5000,
     heartbeatMs: 0,
     maxReplyBytes: 16 * 1024 * 1024,
@@ -19,6 +25,18 @@ export async function redisCommand(command: string[]): Promise<RespValue> {
   };
   const [reply] = await withConnection(target, (c) => c.exchange([command]));
   return reply as RespValue;
+}
+
+/** As redisCommand, with the reply as plain values: text, a number, null or an array; an error reply throws. */
+export async function redisValue(command: string[], url = env.TEST_REDIS_URL): Promise<unknown> {
+  const plain = (reply: RespValue): unknown => {
+    if (reply instanceof RespError) throw new Error(reply.message);
+    if (reply instanceof RespSimple) return reply.value;
+    if (reply instanceof RespInteger) return Number(reply.text);
+    if (reply instanceof Uint8Array) return new TextDecoder().decode(reply);
+    return Array.isArray(reply) ? reply.map(plain) : reply;
+  };
+  return plain(await redisCommand(command, url));
 }
 
 /** Creates an ACL user with `rules` and returns its redis:// URL; the caller deletes it with ACL DELUSER. */

@@ -17,6 +17,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     redisUrl: string;
     redisAclUrl: string;
+    redisPasswordUrl: string;
     redisBusyUrl: string;
     blackholeUrl: string;
     faultUrl: string;
@@ -42,6 +43,13 @@ export default async function setup(project: TestProject) {
     project.provide("redisUrl", redis.url);
     project.provide("redisAclUrl", `redis://gate:gate-secret-pw@127.0.0.1:${redis.port}`);
 
+    // A server whose default user needs a password (requirepass, no ACL user): how many managed
+    // Redis services are reached. Set after start-up, which waits for an unauthenticated PING.
+    const passwordRedis = await startRedisServer({ quiet: true });
+    stops.push(passwordRedis.stop);
+    await passwordRedis.command(["CONFIG", "SET", "requirepass", "pass-only-secret"]);
+    project.provide("redisPasswordUrl", `redis://:pass-only-secret@127.0.0.1:${passwordRedis.port}`);
+
     // A TCP server that accepts connections and never answers: the upstream-timeout case.
     const silent = new Set<Socket>();
     const blackhole = createServer((socket) => {
@@ -61,8 +69,8 @@ export default async function setup(project: TestProject) {
     stops.push(busy.stop);
     project.provide("redisBusyUrl", busy.url);
 
-    // Per-test TCP proxies to the redis-server that stall, cut and refuse on command (pool faults).
-    const proxies = await startFaultProxyControl(redis.port);
+    // Per-test TCP proxies to a redis-server (the main one unless asked) that stall, cut and refuse on command (pool faults).
+    const proxies = await startFaultProxyControl(redis.port, [passwordRedis.port]);
     stops.push(proxies.stop);
     project.provide("faultProxyUrl", proxies.url);
 

@@ -31,11 +31,15 @@ export class RedisConnection {
   private readonly budget: ReplyBudget;
   private eachReply = false;
 
+  readonly instanceId: string;
+
+  /** `db`: the database the endpoint names (SELECTed at set-up unless 0). */
   private constructor(
     private readonly socket: Socket,
-    readonly instanceId: string,
-    target: UpstreamTarget,
+    private readonly target: UpstreamTarget,
+    private readonly db: number,
   ) {
+    this.instanceId = target.instanceId;
     this.budget = { bytes: target.maxReplyBytes, elements: target.maxReplyElements };
     this.reader = socket.readable.getReader();
     this.writer = socket.writable.getWriter();
@@ -47,6 +51,18 @@ export class RedisConnection {
    * `selectDatabase: false` skips SELECT (Redis refuses it while a script runs; SCRIPT KILL needs none).
    */
   static async open(target: UpstreamTarget, options: { selectDatabase?: boolean } = {}): Promise<RedisConnection> {
+    const connection = await RedisConnection.connect(target);
+    try {
+      await connection.setUp(options);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    return connection;
+  }
+
+  /** A connected socket that is not yet the instance's own: no AUTH, no SELECT. */
+  static async connect(target: UpstreamTarget): Promise<RedisConnection> {
     const endpoint = redisAddress(target.endpoint);
     let socket: Socket;
     try {
@@ -60,30 +76,51 @@ export class RedisConnection {
     } catch {
       throw new UpstreamFailure("unreachable", upstreamFailureText.unreachable(target));
     }
-    const connection = new RedisConnection(socket, target.instanceId, target);
-    const setup: Arg[][] = [];
-    const { username, password } = target.credentials ?? {};
-    if (password) setup.push(username ? ["AUTH", username, password] : ["AUTH", password]);
-    if (endpoint.db !== 0 && options.selectDatabase !== false) setup.push(["SELECT", String(endpoint.db)]);
-    if (setup.length > 0) {
-      try {
-        const replies = await connection.exchange(setup);
-        const failed = replies.findIndex((r) => r instanceof RespError);
-        if (failed >= 0) {
-          const isAuth = password !== undefined && failed === 0;
-          throw new UpstreamFailure(
-            isAuth ? "auth" : "protocol",
-            isAuth
-              ? upstreamFailureText.rejected(target)
-              : `ERR the upstream of instance ${target.instanceId} refused to select database ${endpoint.db}`,
-          );
-        }
-      } catch (error) {
-        connection.close();
-        throw error;
-      }
+    return new RedisConnection(socket, target, endpoint.db);
+  }
+
+  /** AUTH, then SELECT, each answered before anything else is written. */
+  async setUp(options: { selectDatabase?: boolean } = {}): Promise<void> {
+    const { password } = this.target.credentials ?? {};
+    const setup: Arg[][] = password ? [this.auth(password)] : [];
+    if (this.db !== 0 && options.selectDatabase !== false) setup.push(["SELECT", String(this.db)]);
+    if (setup.length === 0) return;
+    const replies = await this.exchange(setup);
+    const failed = replies.findIndex((r) => r instanceof RespError);
+    if (failed < 0) return;
+    if (password !== undefined && failed === 0) throw new UpstreamFailure("auth", upstreamFailureText.rejected(this.target));
+    throw new UpstreamFailure("protocol", `ERR the upstream of instance ${this.instanceId} refused to select database ${this.db}`);
+  }
+
+  private auth(password: string): Arg[] {
+    const { username } = this.target.credentials ?? {};
+    return username ? ["AUTH", username, password] : ["AUTH", password];
+  }
+
+  /**
+   * A fresh connection's only exchange (the direct transport's request): set up, then `commands`.
+   * When the set-up is only AUTH as the server's default user (no username, or "default") on
+   * database 0, AUTH goes in the same write as the commands, saving a round trip. That is safe: a
+   * connection starts as the default user, so whether or not AUTH succeeds, the commands can only run
+   * as the user AUTH names. When AUTH fails and the commands were refused (NOAUTH: the server wants
+   * the password), nothing ran and the answer is the same `auth` failure as a separate AUTH's; when
+   * the server wants no password at all, the commands ran as its default user and their replies are
+   * the answer. With a username (a failed AUTH would leave the connection as the default user) or a
+   * database (a failed SELECT would leave it on database 0), each set-up step is answered first.
+   */
+  async setUpAndExchange(commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
+    const { username, password } = this.target.credentials ?? {};
+    if (!password || this.db !== 0 || (username !== undefined && username !== "default")) {
+      await this.setUp();
+      return this.exchange(commands);
     }
-    return connection;
+    await this.write([this.auth(password), ...commands]);
+    const auth = await this.nextReply();
+    if (auth === undefined) throw this.lost("closed the connection");
+    return this.readReplies(commands.length, (first) => {
+      const refused = auth instanceof RespError && first instanceof RespError && first.message.startsWith("NOAUTH");
+      if (refused) throw new UpstreamFailure("auth", upstreamFailureText.rejected(this.target));
+    });
   }
 
   /**
@@ -93,18 +130,27 @@ export class RedisConnection {
    */
   async exchange(commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
     await this.write(commands);
+    return this.readReplies(commands.length);
+  }
+
+  /** Reads `count` replies under one reply budget; `checkFirst` may refuse the exchange at its first reply. */
+  private async readReplies(count: number, checkFirst?: (first: RespValue) => void): Promise<RespValue[]> {
     const replies: RespValue[] = [];
     this.parser.setBudget(this.budget);
-    while (replies.length < commands.length) {
+    while (replies.length < count) {
       const reply = await this.nextReply();
-      if (reply === undefined)
-        throw new UpstreamFailure("protocol", `ERR the upstream of instance ${this.instanceId} closed the connection`);
+      if (reply === undefined) throw this.lost("closed the connection");
+      if (replies.length === 0) checkFirst?.(reply);
       replies.push(reply);
     }
     this.parser.setBudget(null);
     const over = replies.find((r) => r instanceof RespTooLarge);
     if (over) throw new UpstreamFailure("too_large", over.message);
     return replies;
+  }
+
+  private lost(what: string): UpstreamFailure {
+    return new UpstreamFailure("protocol", `ERR the upstream of instance ${this.instanceId} ${what}`);
   }
 
   /**
@@ -173,10 +219,10 @@ export async function withDeadline<T>(target: UpstreamTarget, work: Promise<T>, 
  * Runs `work` on a fresh connection under one deadline covering connect and exchange; the
  * connection is always closed.
  */
-export async function withConnection<T>(target: UpstreamTarget, work: (c: RedisConnection) => Promise<T>): Promise<T> {
+async function onFreshSocket<T>(target: UpstreamTarget, work: (c: RedisConnection) => Promise<T>): Promise<T> {
   let connection: RedisConnection | undefined;
   const run = async () => {
-    connection = await RedisConnection.open(target);
+    connection = await RedisConnection.connect(target);
     return work(connection);
   };
   try {
@@ -184,4 +230,17 @@ export async function withConnection<T>(target: UpstreamTarget, work: (c: RedisC
   } finally {
     connection?.close();
   }
+}
+
+/** Runs `work` on a fresh connection, authenticated and on its database, under the target's deadline. */
+export function withConnection<T>(target: UpstreamTarget, work: (c: RedisConnection) => Promise<T>): Promise<T> {
+  return onFreshSocket(target, async (c) => {
+    await c.setUp();
+    return work(c);
+  });
+}
+
+/** One exchange on a fresh connection (see `setUpAndExchange`), under the target's deadline. */
+export function exchangeOnce(target: UpstreamTarget, commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
+  return onFreshSocket(target, (c) => c.setUpAndExchange(commands));
 }

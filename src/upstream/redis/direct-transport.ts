@@ -1,8 +1,9 @@
-// The direct transport: a fresh connection per exchange (connect, AUTH/SELECT, commands), closed
+// The direct transport: a fresh connection per exchange (connect, AUTH/SELECT, commands; AUTH as the
+// default user travels with the commands, see RedisConnection.setUpAndExchange), closed
 // when done. What a Worker alone can do; an instance chooses it with transport "direct". It holds
 // the connection, so it translates script flags (this isolate's SHA1 map) and stops runaway scripts.
 import type { UpstreamTarget } from "../driver";
-import { withConnection } from "./connection";
+import { exchangeOnce } from "./connection";
 import type { Arg, RespValue } from "./resp";
 import { exchangeWithScripts } from "./script-exchange";
 import { ScriptShaMap } from "./script-flags";
@@ -20,8 +21,6 @@ export class DirectTransport implements RedisTransport {
 
   async exchange(commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
     const target = await this.target();
-    return exchangeWithScripts(commands, this.scriptShas, (sent) =>
-      withScriptKill(target, sent, () => withConnection(target, (c) => c.exchange(sent))),
-    );
+    return exchangeWithScripts(commands, this.scriptShas, (sent) => withScriptKill(target, sent, () => exchangeOnce(target, sent)));
   }
 }
