@@ -33,11 +33,13 @@ export function managementClient(base, token = "") {
  */
 export async function bootstrap(base, redisUrl, stateFile, envFile = join(ROOT, ".dev.vars")) {
   const anon = managementClient(base);
+  // A new account is signed in by its registration; an existing one (409) signs in.
   const reg = await anon("POST", "/auth/register", DEV_ACCOUNT);
   if (reg.status !== 201 && reg.status !== 409) throw stackError(`register failed: ${JSON.stringify(reg.json)}`);
-  const login = await anon("POST", "/auth/login", { email: DEV_ACCOUNT.email, password: DEV_ACCOUNT.password });
-  if (login.status !== 200) throw stackError(`login failed: ${JSON.stringify(login.json)}`);
-  const api = managementClient(base, login.json.data.token);
+  const signedIn =
+    reg.status === 201 ? reg : await anon("POST", "/auth/login", { email: DEV_ACCOUNT.email, password: DEV_ACCOUNT.password });
+  if (signedIn.status !== 201 && signedIn.status !== 200) throw stackError(`login failed: ${JSON.stringify(signedIn.json)}`);
+  const api = managementClient(base, signedIn.json.data.token);
 
   const orgs = await api("GET", "/api/organizations?limit=100");
   let org = orgs.json.data.find((/** @type {any} */ o) => o.slug === "dev");
@@ -115,6 +117,6 @@ export async function bootstrap(base, redisUrl, stateFile, envFile = join(ROOT, 
     instanceId: instance.id,
     upstashInstanceId: upstash?.id ?? null,
     key: /** @type {string} */ (key),
-    sessionToken: login.json.data.token,
+    sessionToken: signedIn.json.data.token,
   };
 }

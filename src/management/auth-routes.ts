@@ -1,11 +1,11 @@
 // /auth: register, login (session token + HttpOnly cookie), logout, me.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEVICE_COOKIE, SESSION_COOKIE, sessionToken } from "../auth/middleware";
 import { logout, SESSION_TTL_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { closeAccount } from "../services/account-closure";
-import { login, presentUser, registerUser } from "../services/accounts";
+import { type LoginClient, login, presentUser, register, type SignedIn } from "../services/accounts";
 import { openDb } from "../services/context";
 import { clientIp, type ManagementEnv } from "./context";
 import { ok } from "./envelope";
@@ -16,7 +16,15 @@ export const authRoutes = new Hono<ManagementEnv>();
 
 defineRoute(
   authRoutes,
-  { method: "post", path: "/auth/register", summary: "Create an account", tag: "auth", auth: false, body: RegisterSchema, status: 201 },
+  {
+    method: "post",
+    path: "/auth/register",
+    summary: "Create an account and sign in; returns a session token and sets the session cookie",
+    tag: "auth",
+    auth: false,
+    body: RegisterSchema,
+    status: 201,
+  },
   async (c, { body }) => {
     // Each registration costs a scrypt hash: the login limiter, per client IP, keeps sign-ups from
     // burning CPU. Cloudflare always sets the IP; without one (local tools) there is nothing to key on.
@@ -24,8 +32,9 @@ defineRoute(
     if (ip && !(await c.env.LOGIN_LIMITER.limit({ key: `register-ip:${ip}` })).success) {
       throw new AppError("rate_limited", "Too many sign-ups from this address. Try again in a minute.", undefined, { "Retry-After": "60" });
     }
-    const user = await registerUser(openDb(c.env), body);
-    return c.json(ok({ user }, { message: "Account created." }), 201);
+    const session = await register(openDb(c.env), c.env.LOGIN_GUARD, body, loginClient(c));
+    setSessionCookies(c, session);
+    return c.json(ok(signedIn(session), { message: "Account created." }), 201);
   },
 );
 
@@ -40,31 +49,38 @@ defineRoute(
     body: LoginSchema,
   },
   async (c, { body }) => {
-    const session = await login(openDb(c.env), c.env.LOGIN_GUARD, body, {
-      ip: clientIp(c),
-      userAgent: c.req.header("user-agent") ?? null,
-      deviceToken: getCookie(c, DEVICE_COOKIE) ?? null,
-    });
-    // The trusted-device cookie: a random token whose hash the account's LoginLimiter keeps, so this
-    // browser is not stopped by the account-wide failure limit that guards against wide guessing.
-    setCookie(c, DEVICE_COOKIE, session.deviceToken, {
-      httpOnly: true,
-      secure: true,
-      sameSite: "Strict",
-      path: "/auth",
-      maxAge: 90 * 24 * 60 * 60,
-    });
-    setCookie(c, SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      secure: true,
-      sameSite: "Lax",
-      path: "/",
-      maxAge: Math.floor(SESSION_TTL_MS / 1000),
-    });
-    c.header("Cache-Control", "no-store");
-    return c.json(ok({ token: session.token, user: session.user, expires_at: session.expiresAt.toISOString() }));
+    const session = await login(openDb(c.env), c.env.LOGIN_GUARD, body, loginClient(c));
+    setSessionCookies(c, session);
+    return c.json(ok(signedIn(session)));
   },
 );
+
+function loginClient(c: Context<ManagementEnv>): LoginClient {
+  return { ip: clientIp(c), userAgent: c.req.header("user-agent") ?? null, deviceToken: getCookie(c, DEVICE_COOKIE) ?? null };
+}
+
+/** The session cookie, and the trusted-device cookie; the answer carrying the token is never cached. */
+function setSessionCookies(c: Context<ManagementEnv>, session: SignedIn): void {
+  // The trusted-device cookie: a random token whose hash the account's LoginLimiter keeps, so this
+  // browser is not stopped by the account-wide failure limit that guards against wide guessing.
+  setCookie(c, DEVICE_COOKIE, session.deviceToken, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "Strict",
+    path: "/auth",
+    maxAge: 90 * 24 * 60 * 60,
+  });
+  setCookie(c, SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    path: "/",
+    maxAge: Math.floor(SESSION_TTL_MS / 1000),
+  });
+  c.header("Cache-Control", "no-store");
+}
+
+const signedIn = (session: SignedIn) => ({ token: session.token, user: session.user, expires_at: session.expiresAt.toISOString() });
 
 defineRoute(
   authRoutes,

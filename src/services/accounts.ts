@@ -1,4 +1,4 @@
-// Accounts: registration and login (rate limited, constant-time), which opens a session. What a
+// Accounts: registration and login (rate limited, constant-time), each of which opens a session. What a
 // session is, and how a token resolves to one, lives in auth/sessions.ts.
 
 import { checkLogin, type LimiterNamespace, recordLoginFailure, recordLoginSuccess } from "../auth/login-guard";
@@ -36,7 +36,7 @@ export type Registration = {
  * Creates an account. Email is compared case-insensitively (stored lower-cased).
  * @throws AppError conflict when the email or username is taken.
  */
-export async function registerUser(db: Db, input: Registration): Promise<PublicUser> {
+async function registerUser(db: Db, input: Registration): Promise<PublicUser> {
   const now = new Date();
   const user: UserRow = {
     id: newId("usr"),
@@ -64,6 +64,20 @@ export async function registerUser(db: Db, input: Registration): Promise<PublicU
 
 export type LoginClient = { ip: string | null; userAgent: string | null; deviceToken: string | null };
 
+/** A signed-in account: its session token and expiry, and the device token for the trusted-device cookie. */
+export type SignedIn = { token: string; user: PublicUser; expiresAt: Date; deviceToken: string };
+
+/**
+ * Creates an account and signs it in, as a sign-in with its password would: a session, and this
+ * browser trusted for the account. The password is hashed once, not again to sign in.
+ * @throws AppError conflict when the email or username is taken.
+ */
+export async function register(db: Db, guard: LimiterNamespace, input: Registration, client: LoginClient): Promise<SignedIn> {
+  const user = await registerUser(db, input);
+  const device = await deviceOf(client);
+  return { ...(await openSession(db, guard, user.id, { email: user.email, ip: client.ip ?? "unknown", ...device }, client)), user };
+}
+
 /**
  * Verifies credentials and opens a session. Failures are limited per (account, address), per
  * address and per account (src/auth/login-guard.ts); a browser trusted for the account is not
@@ -76,10 +90,10 @@ export async function login(
   guard: LimiterNamespace,
   input: { email: string; password: string },
   client: LoginClient,
-): Promise<{ token: string; user: PublicUser; expiresAt: Date; deviceToken: string }> {
+): Promise<SignedIn> {
   const email = input.email.toLowerCase();
-  const deviceToken = client.deviceToken?.startsWith(DEVICE_PREFIX) && client.deviceToken.length < 100 ? client.deviceToken : null;
-  const who = { email, ip: client.ip ?? "unknown", deviceHash: deviceToken ? await sha256Hex(deviceToken) : null };
+  const device = await deviceOf(client);
+  const who = { email, ip: client.ip ?? "unknown", ...device };
   const now = Date.now();
   const { retryAfter, trusted } = await checkLogin(guard, who, now);
   if (retryAfter > 0) {
@@ -93,12 +107,34 @@ export async function login(
     await recordLoginFailure(guard, who, trusted, now);
     throw new AppError("unauthorized", "Invalid email or password.");
   }
+  return { ...(await openSession(db, guard, user.id, who, client, now)), user: presentUser(user) };
+}
+
+/** The client's trusted-device token when it is well-formed (else none), and its hash. */
+async function deviceOf(client: LoginClient): Promise<{ deviceToken: string | null; deviceHash: string | null }> {
+  const deviceToken = client.deviceToken?.startsWith(DEVICE_PREFIX) && client.deviceToken.length < 100 ? client.deviceToken : null;
+  return { deviceToken, deviceHash: deviceToken ? await sha256Hex(deviceToken) : null };
+}
+
+/**
+ * Opens a session for an account whose password was just proven (sign-in) or set (registration),
+ * clears this address's failures on the account and trusts the browser's device token (a new one
+ * when it brought none).
+ */
+async function openSession(
+  db: Db,
+  guard: LimiterNamespace,
+  userId: string,
+  who: Parameters<typeof recordLoginSuccess>[1] & { deviceToken: string | null },
+  client: LoginClient,
+  now = Date.now(),
+): Promise<Omit<SignedIn, "user">> {
   const token = `${SESSION_PREFIX}${randomToken(32)}`;
   const created = new Date(now);
   const expiresAt = new Date(now + SESSION_TTL_MS);
   await insertSession(db, {
     id: newId("ses"),
-    userId: user.id,
+    userId,
     tokenHash: await sha256Hex(token),
     ip: client.ip,
     userAgent: client.userAgent?.slice(0, 512) ?? null,
@@ -106,7 +142,7 @@ export async function login(
     expiresAt,
     lastSeenAt: created,
   });
-  const device = deviceToken ?? `${DEVICE_PREFIX}${randomToken(32)}`;
+  const device = who.deviceToken ?? `${DEVICE_PREFIX}${randomToken(32)}`;
   await recordLoginSuccess(guard, who, await sha256Hex(device), now);
-  return { token, user: presentUser(user), expiresAt, deviceToken: device };
+  return { token, expiresAt, deviceToken: device };
 }

@@ -14,6 +14,11 @@ export const pageScenarios = [
       const context = await newContext(env.browser, env.record);
       const page = await context.newPage();
       const id = Math.random().toString(36).slice(2, 8);
+      /** @type {string[]} */
+      const posts = [];
+      page.on("request", (request) => {
+        if (request.method() === "POST") posts.push(new URL(request.url()).pathname);
+      });
       await open(page, `${env.base}/signup`);
       await page.getByLabel("Email").fill(`signup-${id}@e2e.test`);
       await page.getByLabel("Username").fill(`signup_${id}`);
@@ -24,6 +29,8 @@ export const pageScenarios = [
       await ready(page);
       const cookie = (await context.cookies(env.base)).find((c) => c.name === "rg_session");
       check(cookie?.httpOnly && cookie.secure && cookie.sameSite === "Lax", `cookie flags: ${JSON.stringify(cookie)}`);
+      // Registration signs the account in: no second request (and no second password hash) to sign in.
+      check(posts.join(",") === "/auth/register", `signing up sent ${posts.join(", ")}`);
       await page.getByLabel("Name").fill(`Signup ${id}`);
       await page.getByRole("button", { name: "Create organization" }).click();
       await page.waitForURL(/\/o\/org_[a-z0-9]{20}\/instances$/);

@@ -79,6 +79,9 @@ export type RestReply = { result?: unknown; error?: string };
 export type RestBatch = RestReply[] & { error?: string };
 
 /** Every route the tests call, keyed "<METHOD> <path as declared>", to the body it answers. */
+/** What registering and signing in answer: the session token, the account, and when the session ends. */
+type SignedInReply = { token: string; user: PublicUser; expires_at: string };
+
 export type Routes = {
   // meta
   "GET /health": Reply<{ status: string }>;
@@ -87,8 +90,8 @@ export type Routes = {
   "GET /api/openapi.json": ReturnType<typeof buildOpenApiDocument>;
 
   // auth and account (the handlers wrap service results in small inline objects)
-  "POST /auth/register": Reply<{ user: PublicUser }>;
-  "POST /auth/login": Reply<{ token: string; user: PublicUser; expires_at: string }>;
+  "POST /auth/register": Reply<SignedInReply>;
+  "POST /auth/login": Reply<SignedInReply>;
   "POST /auth/logout": Reply<null>;
   "GET /auth/me": Reply<{ user: PublicUser; is_operator: boolean }>;
   "DELETE /auth/me": Reply<{ revoked_keys: number }>;

@@ -30,11 +30,15 @@ function chunked(text: string): ReadableStream<Uint8Array> {
 }
 
 describe("POST /auth/register", () => {
-  it("creates an account and returns the public user only", async () => {
+  it("creates an account and signs it in: the public user, a session token and the session cookie", async () => {
     const input = registration({ first_name: "Ada", last_name: "Lovelace" });
-    const res = await api("POST", "/auth/register", { body: input });
+    const res = await api("POST", "/auth/register", {
+      body: input,
+      headers: { "cf-connecting-ip": "192.0.2.77", "user-agent": "signup-test" },
+    });
     const data = expectOk(res, 201);
     expect(data).toEqual({
+      token: expect.stringMatching(/^rgs_[A-Za-z0-9_-]{43}$/),
       user: {
         id: expect.stringMatching(/^usr_[a-z0-9]{20}$/),
         email: input.email,
@@ -43,8 +47,17 @@ describe("POST /auth/register", () => {
         last_name: "Lovelace",
         created_at: expect.any(String),
       },
+      expires_at: expect.any(String),
     });
     expect(res.body.message).toBe("Account created.");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const cookie = res.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(new RegExp(`rg_session=${data.token}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Lax`));
+    expect(cookie).toMatch(/rg_device=rgd_[A-Za-z0-9_-]+; Max-Age=7776000; Path=\/auth; HttpOnly; Secure; SameSite=Strict/);
+    // The token is a session like a sign-in's: it reads the account and lists itself, with its address.
+    expect(expectOk(await api("GET", "/auth/me", { token: data.token })).user).toEqual(data.user);
+    const sessions = expectOk(await api("GET", "/auth/sessions", { token: data.token }));
+    expect(sessions).toEqual([expect.objectContaining({ current: true, ip: "192.0.2.77", user_agent: "signup-test" })]);
   });
 
   it("stores the email lower-cased so login is case-insensitive", async () => {
@@ -163,6 +176,8 @@ describe("POST /auth/register duplicates", () => {
     expectOk(await api("POST", "/auth/register", { body: first }), 201);
     const res = await api("POST", "/auth/register", { body: registration({ email: first.email.toUpperCase() }) });
     expect(expectFailure(res, 409, "conflict")).toEqual([{ path: "email", message: "already in use" }]);
+    // A refused registration signs nobody in.
+    expect(res.headers.get("set-cookie")).toBeNull();
   });
 
   it("refuses a taken username with 409", async () => {

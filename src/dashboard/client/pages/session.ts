@@ -36,8 +36,8 @@ export function signupPage() {
     const email = field(form, "email").trim();
     const password = field(form, "password");
     if (password !== field(form, "password_confirm")) throw new Error("The two passwords do not match.");
+    // Registration signs the new account in (the session cookie comes with its answer).
     await must("POST", "/auth/register", { email, username: field(form, "username").trim(), password });
-    await must("POST", "/auth/login", { email, password });
     location.assign(next ?? "/orgs");
   });
 }
