@@ -1,5 +1,6 @@
 // The compatibility suite through the `redis` driver's direct transport (a fresh connection per
-// request), in every client mode, over real HTTP; redis-driver-compat.test.ts covers the pooled
+// request, to a Redis whose default user needs a password: AUTH travels with each request's
+// commands), in every client mode, over real HTTP; redis-driver-compat.test.ts covers the pooled
 // default. Each mode gets its own key, limited to the direct instance (./compat-keys.ts).
 import { inject } from "vitest";
 import { CLIENT_MODES, defineCompatSuite } from "../compat/suite";
