@@ -93,33 +93,26 @@ export class RedisConnection {
   }
 
   private auth(password: string): Arg[] {
-    const { username } = this.target.credentials ?? {};
-    return username ? ["AUTH", username, password] : ["AUTH", password];
+    return authCommand(this.target.credentials?.username, password);
   }
 
   /**
-   * A fresh connection's only exchange (the direct transport's request): set up, then `commands`.
-   * When the set-up is only AUTH as the server's default user (no username, or "default") on
-   * database 0, AUTH goes in the same write as the commands, saving a round trip. That is safe: a
-   * connection starts as the default user, so whether or not AUTH succeeds, the commands can only run
-   * as the user AUTH names. When AUTH fails and the commands were refused (NOAUTH: the server wants
-   * the password), nothing ran and the answer is the same `auth` failure as a separate AUTH's; when
-   * the server wants no password at all, the commands ran as its default user and their replies are
-   * the answer. With a username (a failed AUTH would leave the connection as the default user) or a
-   * database (a failed SELECT would leave it on database 0), each set-up step is answered first.
+   * A fresh connection's only exchange (the direct transport's request): set up, then `commands`,
+   * with AUTH in the same write when `authWithCommands` allows it.
    */
   async setUpAndExchange(commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
-    const { username, password } = this.target.credentials ?? {};
-    if (!password || this.db !== 0 || (username !== undefined && username !== "default")) {
+    const auth = authWithCommands(this.target);
+    if (!auth) {
       await this.setUp();
       return this.exchange(commands);
     }
-    await this.write([this.auth(password), ...commands]);
-    const auth = await this.nextReply();
-    if (auth === undefined) throw this.lost("closed the connection");
+    await this.write([auth, ...commands]);
+    const authReply = await this.nextReply();
+    if (authReply === undefined) throw this.lost("closed the connection");
     return this.readReplies(commands.length, (first) => {
-      const refused = auth instanceof RespError && first instanceof RespError && first.message.startsWith("NOAUTH");
-      if (refused) throw new UpstreamFailure("auth", upstreamFailureText.rejected(this.target));
+      if (authReply instanceof RespError && refusedUnauthenticated(first)) {
+        throw new UpstreamFailure("auth", upstreamFailureText.rejected(this.target));
+      }
     });
   }
 
@@ -197,6 +190,33 @@ export class RedisConnection {
     this.closed = true;
     this.socket.close().catch(() => {});
   }
+}
+
+function authCommand(username: string | undefined, password: string): Arg[] {
+  return username ? ["AUTH", username, password] : ["AUTH", password];
+}
+
+/**
+ * The AUTH that may go in the same write as the commands after it, or null when the set-up must be
+ * answered first. It may when the instance logs in as the server's default user (a password and no
+ * user name, or the user "default") on database 0. That is safe: a connection starts as the default
+ * user, so whether or not AUTH succeeds, the commands can only run as the user AUTH names. When AUTH
+ * fails and the commands were refused (`refusedUnauthenticated`: the server wants the password),
+ * nothing ran, and the caller answers with the same `auth` failure as a separate AUTH's; when the
+ * server wants no password at all, the commands ran as its default user and their replies are the
+ * answer. With another user (a failed AUTH would leave the connection as the default user) or a
+ * database (a failed SELECT would leave it on database 0), each set-up step is answered first.
+ */
+export function authWithCommands(target: UpstreamTarget): Arg[] | null {
+  const { username, password } = target.credentials ?? {};
+  if (!password || (username !== undefined && username !== "default")) return null;
+  if (redisAddress(target.endpoint).db !== 0) return null;
+  return authCommand(username, password);
+}
+
+/** The reply Redis gives a command on a connection that has not authenticated. */
+export function refusedUnauthenticated(reply: RespValue): boolean {
+  return reply instanceof RespError && reply.message.startsWith("NOAUTH");
 }
 
 /** Races `work` against the target's deadline; a miss runs `onTimeout` and becomes UpstreamFailure("timeout"). */

@@ -1,8 +1,9 @@
 // The connection pool a RedisPool object holds for one instance: a few warm, authenticated
-// connections (AUTH/SELECT once each) shared by concurrent exchanges, with caps on requests and
+// connections (AUTH/SELECT once each; as a server's default user, AUTH goes in the same write as
+// the first exchange instead of before it) shared by concurrent exchanges, with caps on requests and
 // bytes in flight (a full pool refuses at once: 503, never an unbounded queue).
 import { type UpstreamTarget, upstreamFailureText } from "../driver";
-import { RedisConnection, UpstreamFailure, withDeadline } from "./connection";
+import { authWithCommands, RedisConnection, UpstreamFailure, withDeadline } from "./connection";
 import type { Arg, ReplyBudget, RespValue } from "./resp";
 import { SharedConnection } from "./shared-connection";
 
@@ -117,10 +118,17 @@ export class ConnectionPool {
   }
 
   private async open(target: UpstreamTarget, fingerprint: string): Promise<SharedConnection> {
-    const raw = await withDeadline(target, RedisConnection.open(target));
-    const shared = new SharedConnection(raw, target, (dead) => {
-      this.connections = this.connections.filter((c) => c !== dead);
-    });
+    // As the server's default user, AUTH goes with the first exchange instead of before it.
+    const auth = authWithCommands(target);
+    const raw = await withDeadline(target, auth ? RedisConnection.connect(target) : RedisConnection.open(target));
+    const shared = new SharedConnection(
+      raw,
+      target,
+      (dead) => {
+        this.connections = this.connections.filter((c) => c !== dead);
+      },
+      auth,
+    );
     if (fingerprint !== this.fingerprint) {
       shared.retired = true;
       shared.closeIfDrained();

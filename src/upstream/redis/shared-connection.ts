@@ -2,10 +2,12 @@
 // contiguous write and its replies are the next N on the wire, so replies are matched in order.
 // A caller that gave up (deadline) keeps its place in line: its replies are read and discarded.
 // Each exchange has its own reply budget: a reply past it is skipped (never held) and that exchange
-// fails with too_large, while the connection stays in step for the next.
-import type { UpstreamTarget } from "../driver";
-import { type RedisConnection, UpstreamFailure } from "./connection";
-import { type Arg, type ReplyBudget, RespTooLarge, type RespValue } from "./resp";
+// fails with too_large, while the connection stays in step for the next. A new connection to a
+// server's default user sends its AUTH in the same write as its first exchange (see
+// authWithCommands in ./connection).
+import { type UpstreamTarget, upstreamFailureText } from "../driver";
+import { type RedisConnection, refusedUnauthenticated, UpstreamFailure } from "./connection";
+import { type Arg, type ReplyBudget, RespError, RespTooLarge, type RespValue } from "./resp";
 
 /** One exchange waiting for its replies on a connection. */
 type Waiter = {
@@ -15,6 +17,8 @@ type Waiter = {
   sentAt: number;
   /** Set when the caller stopped waiting (deadline): replies are still read, then dropped. */
   abandoned: boolean;
+  /** The connection's own AUTH, written with its first exchange. */
+  auth?: true;
   settle(outcome: { replies: RespValue[] } | { error: UpstreamFailure }): void;
 };
 
@@ -25,11 +29,18 @@ export class SharedConnection {
   /** Set when the instance's endpoint or credentials changed: takes no new work, closes when drained. */
   retired = false;
   lastUsed = Date.now();
+  /** The AUTH sent ahead failed: the next reply tells whether the server refused the commands too. */
+  private authFailed = false;
 
+  /**
+   * `pendingAuth`: an AUTH this connection has not sent yet, written in the same write as its first
+   * exchange (see authWithCommands in ./connection).
+   */
   constructor(
     private readonly connection: RedisConnection,
     private readonly target: UpstreamTarget,
     private readonly onDead: (c: SharedConnection) => void,
+    private pendingAuth: readonly Arg[] | null = null,
   ) {
     void this.readLoop();
   }
@@ -58,12 +69,15 @@ export class SharedConnection {
       };
     });
     const w = waiter as Waiter;
+    const auth = this.pendingAuth;
+    this.pendingAuth = null;
+    if (auth) this.waiters.push({ expected: 1, replies: [], budget: null, sentAt: Date.now(), abandoned: false, auth: true, settle() {} });
     this.waiters.push(w);
     // The parser reads replies only when asked, so the head's budget is in place before its first reply.
     if (this.waiters.length === 1) this.connection.setReplyBudget(w.budget);
     this.lastUsed = Date.now();
     // Writes are queued by the stream in call order, so the wire order is the waiters' order.
-    this.connection.write(commands).catch((error) => this.fail(error));
+    this.connection.write(auth ? [auth, ...commands] : commands).catch((error) => this.fail(error));
     return { done, abandon: () => this.abandon(w) };
   }
 
@@ -85,6 +99,17 @@ export class SharedConnection {
         this.lastRead = Date.now();
         const head = this.waiters[0];
         if (!head) throw new UpstreamFailure("protocol", `ERR the upstream of instance ${this.target.instanceId} sent an unexpected reply`);
+        if (head.auth) {
+          this.authFailed = reply instanceof RespError;
+          this.waiters.shift();
+          this.connection.setReplyBudget(this.waiters[0]?.budget ?? null);
+          continue;
+        }
+        if (this.authFailed) {
+          // Refused: nothing ran here, and every exchange on this connection fails with the credentials' error.
+          if (refusedUnauthenticated(reply)) return this.fail(new UpstreamFailure("auth", upstreamFailureText.rejected(this.target)), true);
+          this.authFailed = false; // the server wants no password: the commands ran as its default user
+        }
         head.replies.push(reply);
         if (head.replies.length === head.expected) {
           this.waiters.shift();

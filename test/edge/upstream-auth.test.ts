@@ -1,0 +1,143 @@
+// How a `redis` instance's connections authenticate. AUTH as the server's default user (a password,
+// no username: requirepass, as many managed Redis services have it) travels in the same write as
+// the commands: on every direct request, and on a pooled connection's first exchange; one round trip
+// fewer. With an ACL user or a database number, each set-up step is answered before any command is
+// written. A TCP proxy in front of the real redis-server counts connections and round trips (a
+// burst of client bytes after the server spoke).
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { api, tenant } from "../helpers/api";
+import { faultProxy } from "../helpers/fault-proxy";
+import { redisValue } from "../helpers/redis-server";
+
+/**
+ * An instance on `upstream` behind its own proxy, on the given transport; `sent` counts round trips
+ * and connections from now on (after the instance's creation checks).
+ */
+async function proxiedTenant(upstream: string, transport: "direct" | "pooled" = "direct") {
+  const proxy = await faultProxy(upstream);
+  const t = await tenant({}, { endpoint: proxy.url, transport });
+  const call = (body: unknown, path = "") => api("POST", `/redis/${t.instance.id}${path}`, { token: t.key, body });
+  const before = await proxy.stats();
+  const sent = async () => {
+    const now = await proxy.stats();
+    return { roundTrips: now.roundTrips - before.roundTrips, connections: now.accepted - before.accepted };
+  };
+  return { ...t, proxy, call, sent };
+}
+
+const key = () => `upstream-auth:${crypto.randomUUID()}`;
+
+describe("direct transport: AUTH on each request's connection", () => {
+  it("to a Redis that wants only a password, sends AUTH with the command: one round trip per request", async () => {
+    const t = await proxiedTenant(env.TEST_REDIS_PASSWORD_URL);
+    const k = key();
+    expect(await t.call(["SET", k, "v"])).toMatchObject({ status: 200, body: { result: "OK" } });
+    for (let i = 0; i < 4; i++) expect(await t.call(["GET", k])).toMatchObject({ status: 200, body: { result: "v" } });
+    expect(await t.sent()).toEqual({ roundTrips: 5, connections: 5 });
+  });
+
+  it("answers a pipeline and a transaction in order the same way, each in one round trip", async () => {
+    const t = await proxiedTenant(env.TEST_REDIS_PASSWORD_URL);
+    const k = key();
+    const pipeline = await t.call(
+      [
+        ["SET", k, "1"],
+        ["INCR", k],
+        ["GET", k],
+      ],
+      "/pipeline",
+    );
+    expect(pipeline).toMatchObject({ status: 200, body: [{ result: "OK" }, { result: 2 }, { result: "2" }] });
+    const tx = await t.call(
+      [
+        ["INCR", k],
+        ["GET", k],
+      ],
+      "/multi-exec",
+    );
+    expect(tx).toMatchObject({ status: 200, body: [{ result: 3 }, { result: "3" }] });
+    expect(await t.sent()).toEqual({ roundTrips: 2, connections: 2 });
+  });
+
+  it("with an ACL user, has AUTH answered before writing any command: two round trips", async () => {
+    const t = await proxiedTenant(env.TEST_REDIS_ACL_URL);
+    for (let i = 0; i < 3; i++) expect((await t.call(["PING"])).status).toBe(200);
+    expect(await t.sent()).toEqual({ roundTrips: 6, connections: 3 });
+  });
+
+  it("with a database number, has AUTH and SELECT answered before writing any command", async () => {
+    const t = await proxiedTenant(`${env.TEST_REDIS_PASSWORD_URL}/3`);
+    const k = key();
+    expect(await t.call(["SET", k, "in three"])).toMatchObject({ status: 200 });
+    expect(await t.sent()).toEqual({ roundTrips: 2, connections: 1 });
+    expect(await redisValue(["GET", k], `${env.TEST_REDIS_PASSWORD_URL}/3`)).toBe("in three");
+    expect(await redisValue(["EXISTS", k], env.TEST_REDIS_PASSWORD_URL)).toBe(0);
+  });
+});
+
+describe("pooled transport: AUTH on a new connection", () => {
+  it("to a Redis that wants only a password, sends AUTH with the connection's first request: one round trip", async () => {
+    const t = await proxiedTenant(env.TEST_REDIS_PASSWORD_URL, "pooled");
+    const k = key();
+    expect(await t.call(["SET", k, "pooled"])).toMatchObject({ status: 200, body: { result: "OK" } });
+    expect(await t.sent()).toEqual({ roundTrips: 1, connections: 1 });
+    expect(await redisValue(["GET", k], env.TEST_REDIS_PASSWORD_URL)).toBe("pooled");
+  });
+
+  it("with an ACL user, has AUTH answered before the first request is written: two round trips", async () => {
+    const t = await proxiedTenant(env.TEST_REDIS_ACL_URL, "pooled");
+    expect((await t.call(["PING"])).status).toBe(200);
+    expect(await t.sent()).toEqual({ roundTrips: 2, connections: 1 });
+  });
+});
+
+describe("when the server's password changes behind the instance", () => {
+  // The server's default user takes a second password for one test, then loses it or all of them.
+  const server = env.TEST_REDIS_PASSWORD_URL;
+  const serverPassword = decodeURIComponent(new URL(server).password);
+  const noPassword = `redis://127.0.0.1:${new URL(server).port}`;
+  const extra = `pw-${crypto.randomUUID()}`;
+  const withExtra = (() => {
+    const url = new URL(server);
+    url.password = extra;
+    return url.href;
+  })();
+  afterEach(async () => {
+    // Whatever a test did, the server wants its own password again, and only it.
+    for (const url of [server, noPassword]) {
+      const reset = await redisValue(["ACL", "SETUSER", "default", "on", "resetpass", `>${serverPassword}`], url).catch(() => null);
+      if (reset === "OK") return;
+    }
+    throw new Error("could not give the password server its password back");
+  });
+
+  it.each(["direct", "pooled"] as const)(
+    "%s: a password the server no longer takes: 502 naming the stored credentials, and the command never ran",
+    async (transport) => {
+      await redisValue(["ACL", "SETUSER", "default", `>${extra}`], server);
+      const t = await proxiedTenant(withExtra, transport);
+      await redisValue(["ACL", "SETUSER", "default", `<${extra}`], server);
+      const k = key();
+      for (let i = 0; i < 2; i++) {
+        expect(await t.call(["SET", k, "must not be written"])).toMatchObject({
+          status: 502,
+          body: { error: `ERR the upstream of instance ${t.instance.id} rejected its stored credentials` },
+        });
+      }
+      expect(await redisValue(["EXISTS", k], server)).toBe(0);
+    },
+  );
+
+  it.each(["direct", "pooled"] as const)(
+    "%s: a server that stopped wanting a password: the commands ran as its default user, and their replies are the answer",
+    async (transport) => {
+      const t = await proxiedTenant(server, transport);
+      await redisValue(["ACL", "SETUSER", "default", "nopass"], server);
+      const k = key();
+      expect(await t.call(["INCR", k])).toMatchObject({ status: 200, body: { result: 1 } });
+      expect(await t.call(["INCR", k])).toMatchObject({ status: 200, body: { result: 2 } });
+      expect(await redisValue(["GET", k], noPassword)).toBe("2");
+    },
+  );
+});
