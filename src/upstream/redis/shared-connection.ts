@@ -17,8 +17,8 @@ type Waiter = {
   sentAt: number;
   /** Set when the caller stopped waiting (deadline): replies are still read, then dropped. */
   abandoned: boolean;
-  /** The connection's own AUTH, written with its first exchange. */
-  auth?: true;
+  /** The connection's own AUTH went out ahead of this exchange's commands: its reply comes first. */
+  authPending?: boolean;
   settle(outcome: { replies: RespValue[] } | { error: UpstreamFailure }): void;
 };
 
@@ -71,10 +71,11 @@ export class SharedConnection {
     const w = waiter as Waiter;
     const auth = this.pendingAuth;
     this.pendingAuth = null;
-    if (auth) this.waiters.push({ expected: 1, replies: [], budget: null, sentAt: Date.now(), abandoned: false, auth: true, settle() {} });
+    w.authPending = auth !== null;
     this.waiters.push(w);
-    // The parser reads replies only when asked, so the head's budget is in place before its first reply.
-    if (this.waiters.length === 1) this.connection.setReplyBudget(w.budget);
+    // The parser reads replies only when asked, so the head's budget is in place before its first
+    // reply (after the AUTH reply, which no exchange's budget counts).
+    if (this.waiters.length === 1) this.connection.setReplyBudget(w.authPending ? null : w.budget);
     this.lastUsed = Date.now();
     // Writes are queued by the stream in call order, so the wire order is the waiters' order.
     this.connection.write(auth ? [auth, ...commands] : commands).catch((error) => this.fail(error));
@@ -99,10 +100,10 @@ export class SharedConnection {
         this.lastRead = Date.now();
         const head = this.waiters[0];
         if (!head) throw new UpstreamFailure("protocol", `ERR the upstream of instance ${this.target.instanceId} sent an unexpected reply`);
-        if (head.auth) {
+        if (head.authPending) {
+          head.authPending = false;
           this.authFailed = reply instanceof RespError;
-          this.waiters.shift();
-          this.connection.setReplyBudget(this.waiters[0]?.budget ?? null);
+          this.connection.setReplyBudget(head.budget);
           continue;
         }
         if (this.authFailed) {
