@@ -45,7 +45,7 @@ export default async function setup(project: TestProject) {
 
     // A server whose default user needs a password (requirepass, no ACL user): how many managed
     // Redis services are reached. Set after start-up, which waits for an unauthenticated PING.
-    // test/edge/direct-auth.test.ts changes its password for a moment: another file using this
+    // test/edge/upstream-auth.test.ts changes its password for a moment: another file using this
     // server at the same time could see its AUTH refused.
     const passwordRedis = await startRedisServer({ quiet: true });
     stops.push(passwordRedis.stop);
