@@ -74,8 +74,7 @@ export type SignedIn = { token: string; user: PublicUser; expiresAt: Date; devic
  */
 export async function register(db: Db, guard: LimiterNamespace, input: Registration, client: LoginClient): Promise<SignedIn> {
   const user = await registerUser(db, input);
-  const device = await deviceOf(client);
-  return { ...(await openSession(db, guard, user.id, { email: user.email, ip: client.ip ?? "unknown", ...device }, client)), user };
+  return { ...(await openSession(db, guard, user.id, await identify(user.email, client), client)), user };
 }
 
 /**
@@ -92,8 +91,7 @@ export async function login(
   client: LoginClient,
 ): Promise<SignedIn> {
   const email = input.email.toLowerCase();
-  const device = await deviceOf(client);
-  const who = { email, ip: client.ip ?? "unknown", ...device };
+  const who = await identify(email, client);
   const now = Date.now();
   const { retryAfter, trusted } = await checkLogin(guard, who, now);
   if (retryAfter > 0) {
@@ -110,10 +108,10 @@ export async function login(
   return { ...(await openSession(db, guard, user.id, who, client, now)), user: presentUser(user) };
 }
 
-/** The client's trusted-device token when it is well-formed (else none), and its hash. */
-async function deviceOf(client: LoginClient): Promise<{ deviceToken: string | null; deviceHash: string | null }> {
+/** Who is signing in, as the login limiter counts them: the account's email, the address and the trusted-device token (when well-formed) with its hash. */
+async function identify(email: string, client: LoginClient) {
   const deviceToken = client.deviceToken?.startsWith(DEVICE_PREFIX) && client.deviceToken.length < 100 ? client.deviceToken : null;
-  return { deviceToken, deviceHash: deviceToken ? await sha256Hex(deviceToken) : null };
+  return { email, ip: client.ip ?? "unknown", deviceToken, deviceHash: deviceToken ? await sha256Hex(deviceToken) : null };
 }
 
 /**
@@ -125,7 +123,7 @@ async function openSession(
   db: Db,
   guard: LimiterNamespace,
   userId: string,
-  who: Parameters<typeof recordLoginSuccess>[1] & { deviceToken: string | null },
+  who: Awaited<ReturnType<typeof identify>>,
   client: LoginClient,
   now = Date.now(),
 ): Promise<Omit<SignedIn, "user">> {

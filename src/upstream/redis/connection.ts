@@ -88,7 +88,7 @@ export class RedisConnection {
     const replies = await this.exchange(setup);
     const failed = replies.findIndex((r) => r instanceof RespError);
     if (failed < 0) return;
-    if (password !== undefined && failed === 0) throw new UpstreamFailure("auth", upstreamFailureText.rejected(this.target));
+    if (password !== undefined && failed === 0) throw credentialsRejected(this.target);
     throw new UpstreamFailure("protocol", `ERR the upstream of instance ${this.instanceId} refused to select database ${this.db}`);
   }
 
@@ -108,11 +108,10 @@ export class RedisConnection {
     }
     await this.write([auth, ...commands]);
     const authReply = await this.nextReply();
-    if (authReply === undefined) throw this.lost("closed the connection");
+    if (authReply === undefined) throw this.closedByServer();
     return this.readReplies(commands.length, (first) => {
-      if (authReply instanceof RespError && refusedUnauthenticated(first)) {
-        throw new UpstreamFailure("auth", upstreamFailureText.rejected(this.target));
-      }
+      const refused = refusedWithAuth(this.target, authReply, first);
+      if (refused) throw refused;
     });
   }
 
@@ -132,7 +131,7 @@ export class RedisConnection {
     this.parser.setBudget(this.budget);
     while (replies.length < count) {
       const reply = await this.nextReply();
-      if (reply === undefined) throw this.lost("closed the connection");
+      if (reply === undefined) throw this.closedByServer();
       if (replies.length === 0) checkFirst?.(reply);
       replies.push(reply);
     }
@@ -142,8 +141,8 @@ export class RedisConnection {
     return replies;
   }
 
-  private lost(what: string): UpstreamFailure {
-    return new UpstreamFailure("protocol", `ERR the upstream of instance ${this.instanceId} ${what}`);
+  private closedByServer(): UpstreamFailure {
+    return new UpstreamFailure("protocol", `ERR the upstream of instance ${this.instanceId} closed the connection`);
   }
 
   /**
@@ -201,7 +200,7 @@ function authCommand(username: string | undefined, password: string): Arg[] {
  * answered first. It may when the instance logs in as the server's default user (a password and no
  * user name, or the user "default") on database 0. That is safe: a connection starts as the default
  * user, so whether or not AUTH succeeds, the commands can only run as the user AUTH names. When AUTH
- * fails and the commands were refused (`refusedUnauthenticated`: the server wants the password),
+ * fails and the commands were refused (`refusedWithAuth`: the server wants the password),
  * nothing ran, and the caller answers with the same `auth` failure as a separate AUTH's; when the
  * server wants no password at all, the commands ran as its default user and their replies are the
  * answer. With another user (a failed AUTH would leave the connection as the default user) or a
@@ -214,9 +213,15 @@ export function authWithCommands(target: UpstreamTarget): Arg[] | null {
   return authCommand(username, password);
 }
 
-/** The reply Redis gives a command on a connection that has not authenticated. */
-export function refusedUnauthenticated(reply: RespValue): boolean {
-  return reply instanceof RespError && reply.message.startsWith("NOAUTH");
+const credentialsRejected = (target: UpstreamTarget) => new UpstreamFailure("auth", upstreamFailureText.rejected(target));
+
+/**
+ * After an AUTH sent with the commands: the `auth` failure to answer when AUTH failed and the server
+ * refused the first command unauthenticated (`NOAUTH`: nothing ran); null when the commands ran.
+ */
+export function refusedWithAuth(target: UpstreamTarget, authReply: RespValue, first: RespValue): UpstreamFailure | null {
+  const refused = authReply instanceof RespError && first instanceof RespError && first.message.startsWith("NOAUTH");
+  return refused ? credentialsRejected(target) : null;
 }
 
 /** Races `work` against the target's deadline; a miss runs `onTimeout` and becomes UpstreamFailure("timeout"). */

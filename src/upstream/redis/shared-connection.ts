@@ -5,9 +5,9 @@
 // fails with too_large, while the connection stays in step for the next. A new connection to a
 // server's default user sends its AUTH in the same write as its first exchange (see
 // authWithCommands in ./connection).
-import { type UpstreamTarget, upstreamFailureText } from "../driver";
-import { type RedisConnection, refusedUnauthenticated, UpstreamFailure } from "./connection";
-import { type Arg, type ReplyBudget, RespError, RespTooLarge, type RespValue } from "./resp";
+import type { UpstreamTarget } from "../driver";
+import { type RedisConnection, refusedWithAuth, UpstreamFailure } from "./connection";
+import { type Arg, type ReplyBudget, RespTooLarge, type RespValue } from "./resp";
 
 /** One exchange waiting for its replies on a connection. */
 type Waiter = {
@@ -29,8 +29,8 @@ export class SharedConnection {
   /** Set when the instance's endpoint or credentials changed: takes no new work, closes when drained. */
   retired = false;
   lastUsed = Date.now();
-  /** The AUTH sent ahead failed: the next reply tells whether the server refused the commands too. */
-  private authFailed = false;
+  /** The reply to the AUTH sent ahead, until the first command's reply has been checked against it. */
+  private authReply: RespValue | undefined;
 
   /**
    * `pendingAuth`: an AUTH this connection has not sent yet, written in the same write as its first
@@ -102,14 +102,15 @@ export class SharedConnection {
         if (!head) throw new UpstreamFailure("protocol", `ERR the upstream of instance ${this.target.instanceId} sent an unexpected reply`);
         if (head.authPending) {
           head.authPending = false;
-          this.authFailed = reply instanceof RespError;
+          this.authReply = reply;
           this.connection.setReplyBudget(head.budget);
           continue;
         }
-        if (this.authFailed) {
+        if (this.authReply !== undefined) {
           // Refused: nothing ran here, and every exchange on this connection fails with the credentials' error.
-          if (refusedUnauthenticated(reply)) return this.fail(new UpstreamFailure("auth", upstreamFailureText.rejected(this.target)), true);
-          this.authFailed = false; // the server wants no password: the commands ran as its default user
+          const refused = refusedWithAuth(this.target, this.authReply, reply);
+          if (refused) return this.fail(refused, true);
+          this.authReply = undefined;
         }
         head.replies.push(reply);
         if (head.replies.length === head.expected) {
