@@ -1,8 +1,9 @@
 // @ts-check
 // `node bench/hotpath.mjs`: the hot path's figures in one run, pooled and direct side by side:
 // upstream round trips per request (GET, 10-command pipeline) through a proxy adding DELAY_MS each
-// way in front of a password-protected Redis (as an ACL user, and `direct` also as a server's
-// default user, whose AUTH travels with the command); edge GET throughput as a share of the bare
+// way in front of a password-protected Redis (as an ACL user; `direct` also as a server's default
+// user, and as an ACL user on a server whose default user needs a password: both send AUTH with the
+// command); edge GET throughput as a share of the bare
 // /health route, beside the socket steps' ceiling for each login; and how many requests awaited the
 // UsageMeter (Server-Timing desc=awaited) vs spent a lease.
 
@@ -22,11 +23,12 @@ try {
   const get = JSON.stringify(["GET", "bench:key"]);
   const pipeline = JSON.stringify(Array.from({ length: 10 }, (_, i) => (i % 2 ? ["GET", "bench:key"] : ["INCR", "bench:counter"])));
   console.log(`RedisGate hot path: proxy delay ${delayMs} ms each way, ${samples} sequential requests per figure\n`);
-  console.log("transport              request            round trips/request   ms/request");
+  console.log(`${"transport, login".padEnd(34)} ${"request".padEnd(18)} round trips/request   ms/request`);
   /** @type {["pooled" | "direct", import("./rig.mjs").Login, string][]} */
   const logins = [
-    ["pooled", "user", "pooled"],
-    ["direct", "user", "direct"],
+    ["pooled", "user", "pooled, ACL user"],
+    ["direct", "user", "direct, ACL user, open default"],
+    ["direct", "locked-user", "direct, ACL user, locked default"],
     ["direct", "password", "direct, password only"],
   ];
   for (const [transport, login, name] of logins) {
@@ -48,7 +50,7 @@ try {
       const ms = (performance.now() - started) / samples;
       // A new connection costs its TCP handshake (one round trip the proxy does not see as data).
       const trips = proxy.stats.roundTrips - before.roundTrips + (proxy.stats.accepted - before.accepted);
-      console.log(`${name.padEnd(22)} ${label.padEnd(18)} ${(trips / samples).toFixed(2).padStart(19)}   ${ms.toFixed(1).padStart(10)}`);
+      console.log(`${name.padEnd(34)} ${label.padEnd(18)} ${(trips / samples).toFixed(2).padStart(19)}   ${ms.toFixed(1).padStart(10)}`);
     }
   }
 
@@ -66,6 +68,7 @@ try {
   const pooled = await rig.plainInstance("pooled");
   const direct = await rig.plainInstance("direct");
   const directPassword = await rig.plainInstance("direct", "password");
+  const directLocked = await rig.plainInstance("direct", "locked-user");
   await fetch(directPassword.url, { method: "POST", headers, body: JSON.stringify(["SET", "bench:key", value]) });
   const entry = await rig.workerEntry();
   const ceiling = await startSocketCeiling({
@@ -83,6 +86,7 @@ try {
     { label: `GET, pooled ${label}`, send: sendGet(pooled.url.replace(rig.stack.base, base)), runs: [] },
     { label: `GET, direct ${label}`, send: sendGet(direct.url.replace(rig.stack.base, base)), runs: [] },
     { label: `GET, direct, password only ${label}`, send: sendGet(directPassword.url.replace(rig.stack.base, base)), runs: [] },
+    { label: `GET, direct, locked default ${label}`, send: sendGet(directLocked.url.replace(rig.stack.base, base)), runs: [] },
   ];
   /** Each group's first route is its bare route, the 100 % of its shares. @type {{ title: string, routes: Route[] }[]} */
   const groups = [
@@ -153,6 +157,7 @@ try {
       for (const [login, steps, edge] of /** @type {const} */ ([
         ["as an ACL user (AUTH answered first)", workerd(socket) - workerd(bare), straight[2]],
         ["as the default user (AUTH with the command)", workerd(socketOneWrite) - workerd(bare), straight[3]],
+        ["as an ACL user, default user locked (AUTH with the command)", workerd(socketOneWrite) - workerd(bare), straight[4]],
       ])) {
         console.log(
           `\nDirect, ${login}: the socket steps alone cost ${steps.toFixed(2)} ms of workerd CPU per request, so such an edge can ` +

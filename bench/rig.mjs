@@ -1,6 +1,6 @@
 // @ts-check
 // The benchmarks' shared rig: a real redis-server with a password-protected ACL user, a second one
-// whose default user needs a password (requirepass, no user name), a private RedisGate stack
+// whose default user needs a password (requirepass) with the same ACL user, a private RedisGate stack
 // (wrangler dev) and helpers to attach `redis` instances, straight or through a fault proxy.
 // Loopback only.
 import { execFileSync } from "node:child_process";
@@ -27,22 +27,28 @@ export const REDIS_USER_ARGS = ["--user", REDIS_USER.username, "on", `>${REDIS_U
 const DEFAULT_USER_PASSWORD = "default-user-secret-pw";
 
 /**
- * How an instance logs in: `user`, as the ACL user on the first server (AUTH is answered before any
- * command); `password`, as the second server's default user (the direct transport sends AUTH with
- * the command).
- * @typedef {"user" | "password"} Login
+ * How an instance logs in: `user`, as the ACL user on the first server, whose default user runs
+ * commands without AUTH (so AUTH is answered before any command); `password`, as the second server's
+ * default user (the direct transport sends AUTH with the command); `locked-user`, as the same ACL
+ * user on the second server, whose default user needs a password (once an isolate has seen that
+ * server refuse a command before AUTH, AUTH goes with the commands).
+ * @typedef {"user" | "password" | "locked-user"} Login
  */
 
 export async function startRig() {
   const redis = await startRedisServer({ quiet: true, args: REDIS_USER_ARGS });
   // The password is set once the server is up: start-up waits for a PING without one.
   const passwordRedis = await startRedisServer({ quiet: true });
+  await passwordRedis.command(["ACL", "SETUSER", ...REDIS_USER_ARGS.slice(1)]);
   await passwordRedis.command(["CONFIG", "SET", "requirepass", DEFAULT_USER_PASSWORD]);
+  const userinfo = `${REDIS_USER.username}:${REDIS_USER.password}`;
   /** @param {Login} login */
   const server = (login) =>
     login === "user"
-      ? { port: redis.port, userinfo: `${REDIS_USER.username}:${REDIS_USER.password}` }
-      : { port: passwordRedis.port, userinfo: `:${DEFAULT_USER_PASSWORD}` };
+      ? { port: redis.port, userinfo }
+      : login === "locked-user"
+        ? { port: passwordRedis.port, userinfo }
+        : { port: passwordRedis.port, userinfo: `:${DEFAULT_USER_PASSWORD}` };
   const stack = await startPrivateStack({ redisUrl: redis.url });
   const api = managementClient(stack.base, stack.sessionToken);
   /** @type {{ stop(): Promise<void> }[]} */

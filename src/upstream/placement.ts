@@ -16,7 +16,7 @@ export type LocationHint = (typeof LOCATION_HINTS)[number];
 /** What each transport means to someone choosing it. */
 export const TRANSPORT_SUMMARIES: Record<TransportName, string> = {
   pooled: "warm connections, shared by every request (one round trip each)",
-  direct: "a fresh connection per request (2 round trips with only a password on database 0, else 3)",
+  direct: "a fresh connection per request (2 round trips on database 0 when the server wants AUTH before any command, else 3)",
 };
 
 /** Each location hint in words, as Cloudflare names the regions. */

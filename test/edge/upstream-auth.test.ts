@@ -1,14 +1,16 @@
 // How a `redis` instance's connections authenticate. AUTH as the server's default user (a password,
 // no username: requirepass, as many managed Redis services have it) travels in the same write as
 // the commands: on every direct request, and on a pooled connection's first exchange; one round trip
-// fewer. With an ACL user or a database number, each set-up step is answered before any command is
+// fewer. So does AUTH as an ACL user once the isolate has seen the server refuse a command sent
+// before AUTH (its default user needs a password). With a database number, or an ACL user on a
+// server that runs commands without AUTH, each set-up step is answered before any command is
 // written. A TCP proxy in front of the real redis-server counts connections and round trips (a
 // burst of client bytes after the server spoke).
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { api, tenant } from "../helpers/api";
 import { faultProxy } from "../helpers/fault-proxy";
-import { redisValue } from "../helpers/redis-server";
+import { aclUser, moveDirectoryRecord, redisValue } from "../helpers/redis-server";
 
 /**
  * An instance on `upstream` behind its own proxy, on the given transport; `sent` counts round trips
@@ -60,7 +62,7 @@ describe("direct transport: AUTH on each request's connection", () => {
     expect(await t.sent()).toEqual({ roundTrips: 2, connections: 2 });
   });
 
-  it("with an ACL user, has AUTH answered before writing any command: two round trips", async () => {
+  it("with an ACL user on a server that runs commands without AUTH, has AUTH answered before writing any command: two round trips", async () => {
     const t = await proxiedTenant(env.TEST_REDIS_ACL_URL);
     for (let i = 0; i < 3; i++) expect((await t.call(["PING"])).status).toBe(200);
     expect(await t.sent()).toEqual({ roundTrips: 6, connections: 3 });
@@ -85,10 +87,51 @@ describe("pooled transport: AUTH on a new connection", () => {
     expect(await redisValue(["GET", k], env.TEST_REDIS_PASSWORD_URL)).toBe("pooled");
   });
 
-  it("with an ACL user, has AUTH answered before the first request is written: two round trips", async () => {
+  it("with an ACL user on a server that runs commands without AUTH, has AUTH answered before the first request is written: two round trips", async () => {
     const t = await proxiedTenant(env.TEST_REDIS_ACL_URL, "pooled");
     expect((await t.call(["PING"])).status).toBe(200);
     expect(await t.sent()).toEqual({ roundTrips: 2, connections: 1 });
+  });
+});
+
+describe("an ACL user on a server whose default user needs a password", () => {
+  // Such a server refuses a command sent before AUTH (NOAUTH), so if AUTH fails, so does every
+  // command after it. The first set-up on a server sends a PING ahead of AUTH to learn that; from
+  // then on the isolate sends AUTH with the commands.
+  const user = () => aclUser(["~*", "&*", "+@all"], env.TEST_REDIS_PASSWORD_URL);
+
+  it("direct: the first request to a server the isolate has not seen has AUTH answered first; every one after takes one round trip", async () => {
+    const t = await proxiedTenant((await user()).url);
+    // Creating the instance (its isolation probes) taught the isolate about the proxy it used: the
+    // edge moves to a second proxy to the same server, one it has not seen.
+    const unseen = await faultProxy(env.TEST_REDIS_PASSWORD_URL);
+    await moveDirectoryRecord(t.instance.id, `redis://127.0.0.1:${unseen.port}`);
+    const k = key();
+    expect(await t.call(["SET", k, "acl"])).toMatchObject({ status: 200, body: { result: "OK" } });
+    for (let i = 0; i < 4; i++) expect(await t.call(["GET", k])).toMatchObject({ status: 200, body: { result: "acl" } });
+    expect(await unseen.stats()).toMatchObject({ roundTrips: 6, accepted: 5 });
+  });
+
+  it("pooled: on a server the isolate has seen, a new connection sends AUTH with its first request: one round trip", async () => {
+    const t = await proxiedTenant((await user()).url, "pooled");
+    expect(await t.call(["SET", key(), "pooled"])).toMatchObject({ status: 200, body: { result: "OK" } });
+    expect(await t.sent()).toEqual({ roundTrips: 1, connections: 1 });
+  });
+
+  it("direct: the user's password changes after the server was learned: 502 naming the stored credentials, and the command never ran", async () => {
+    const u = await user();
+    const t = await proxiedTenant(u.url);
+    expect((await t.call(["PING"])).status).toBe(200);
+    await redisValue(["ACL", "SETUSER", u.name, "resetpass", `>other-${crypto.randomUUID()}`], env.TEST_REDIS_PASSWORD_URL);
+    const k = key();
+    for (let i = 0; i < 2; i++) {
+      expect(await t.call(["SET", k, "must not be written"])).toMatchObject({
+        status: 502,
+        body: { error: `ERR the upstream of instance ${t.instance.id} rejected its stored credentials` },
+      });
+    }
+    expect(await redisValue(["EXISTS", k], env.TEST_REDIS_PASSWORD_URL)).toBe(0);
+    expect(await t.sent()).toEqual({ roundTrips: 3, connections: 3 });
   });
 });
 
@@ -128,6 +171,23 @@ describe("when the server's password changes behind the instance", () => {
       expect(await redisValue(["EXISTS", k], server)).toBe(0);
     },
   );
+
+  it("direct, ACL user: the server stops wanting a password after it was learned, and the user's password is wrong: 502, and AUTH is answered first again", async () => {
+    const u = await aclUser(["~*", "&*", "+@all"], server);
+    const t = await proxiedTenant(u.url);
+    expect((await t.call(["PING"])).status).toBe(200);
+    await redisValue(["ACL", "SETUSER", u.name, "resetpass", `>other-${crypto.randomUUID()}`], server);
+    await redisValue(["ACL", "SETUSER", "default", "nopass"], server);
+    const [ran, never] = [key(), key()];
+    const rejected = { status: 502, body: { error: `ERR the upstream of instance ${t.instance.id} rejected its stored credentials` } };
+    // The one request the isolate's knowledge let through: it ran as the default user of a server
+    // now open to anyone who reaches it. Its answer is still the credentials' 502.
+    expect(await t.call(["INCR", ran])).toMatchObject(rejected);
+    expect(await redisValue(["GET", ran], noPassword)).toBe("1");
+    // From then on the set-up is answered first, so a refused AUTH runs nothing.
+    expect(await t.call(["SET", never, "must not be written"])).toMatchObject(rejected);
+    expect(await redisValue(["EXISTS", never], noPassword)).toBe(0);
+  });
 
   it.each(["direct", "pooled"] as const)(
     "%s: a server that stopped wanting a password: the commands ran as its default user, and their replies are the answer",

@@ -39,12 +39,15 @@ export async function redisValue(command: string[], url = env.TEST_REDIS_URL): P
   return plain(await redisCommand(command, url));
 }
 
-/** Creates an ACL user with `rules` and returns its redis:// URL; the caller deletes it with ACL DELUSER. */
-export async function aclUser(rules: string[]): Promise<{ name: string; password: string; url: string }> {
+/**
+ * Creates an ACL user with `rules` on the server of `server` (by default the main test
+ * redis-server) and returns its redis:// URL; the caller deletes it with ACL DELUSER.
+ */
+export async function aclUser(rules: string[], server = env.TEST_REDIS_URL): Promise<{ name: string; password: string; url: string }> {
   const name = `iso_${crypto.randomUUID().slice(0, 8)}`;
   const password = `pw-${crypto.randomUUID()}`;
-  await redisCommand(["ACL", "SETUSER", name, "reset", "on", `>${password}`, ...rules]);
-  const url = new URL(env.TEST_REDIS_URL);
+  await redisCommand(["ACL", "SETUSER", name, "reset", "on", `>${password}`, ...rules], server);
+  const url = new URL(server);
   return { name, password, url: `redis://${name}:${password}@${url.host}` };
 }
 

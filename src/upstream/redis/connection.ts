@@ -79,13 +79,19 @@ export class RedisConnection {
     return new RedisConnection(socket, target, endpoint.db);
   }
 
-  /** AUTH, then SELECT, each answered before anything else is written. */
+  /**
+   * AUTH, then SELECT, each answered before anything else is written. Logging in as an ACL user on
+   * a server not yet known to refuse unauthenticated commands, a PING goes first in the same write:
+   * its `NOAUTH` teaches `authWithCommands` that AUTH may share the commands' write from now on.
+   */
   async setUp(options: { selectDatabase?: boolean } = {}): Promise<void> {
     const { password } = this.target.credentials ?? {};
+    const probe = password !== undefined && !logsInAsDefault(this.target) && !refusesAnonymous(this.target);
     const setup: Arg[][] = password ? [this.auth(password)] : [];
     if (this.db !== 0 && options.selectDatabase !== false) setup.push(["SELECT", String(this.db)]);
     if (setup.length === 0) return;
-    const replies = await this.exchange(setup);
+    const replies = await this.exchange(probe ? [["PING"], ...setup] : setup);
+    if (probe) learnRefusesAnonymous(this.target, replies.shift() as RespValue);
     const failed = replies.findIndex((r) => r instanceof RespError);
     if (failed < 0) return;
     if (password !== undefined && failed === 0) throw credentialsRejected(this.target);
@@ -197,31 +203,76 @@ function authCommand(username: string | undefined, password: string): Arg[] {
 
 /**
  * The AUTH that may go in the same write as the commands after it, or null when the set-up must be
- * answered first. It may when the instance logs in as the server's default user (a password and no
- * user name, or the user "default") on database 0. That is safe: a connection starts as the default
- * user, so whether or not AUTH succeeds, the commands can only run as the user AUTH names. When AUTH
- * fails and the commands were refused (`refusedWithAuth`: the server wants the password),
- * nothing ran, and the caller answers with the same `auth` failure as a separate AUTH's; when the
- * server wants no password at all, the commands ran as its default user and their replies are the
- * answer. With another user (a failed AUTH would leave the connection as the default user) or a
- * database (a failed SELECT would leave it on database 0), each set-up step is answered first.
+ * answered first. Only on database 0: a failed SELECT would leave the connection on database 0, so
+ * with a database each set-up step is answered first. It may:
+ * - when the instance logs in as the server's default user (a password and no user name, or the
+ *   user "default"). A connection starts as the default user, so whether or not AUTH succeeds, the
+ *   commands can only run as the user AUTH names;
+ * - when it logs in as an ACL user and this isolate has seen the server refuse a command from a
+ *   connection that had not authenticated (`NOAUTH`, learned by `setUp`): its default user needs a
+ *   password or is off, so if AUTH fails, the commands are refused too and nothing runs.
+ * `refusedWithAuth` reads the outcome.
  */
 export function authWithCommands(target: UpstreamTarget): Arg[] | null {
   const { username, password } = target.credentials ?? {};
-  if (!password || (username !== undefined && username !== "default")) return null;
-  if (redisAddress(target.endpoint).db !== 0) return null;
+  if (!password || redisAddress(target.endpoint).db !== 0) return null;
+  if (!logsInAsDefault(target) && !refusesAnonymous(target)) return null;
   return authCommand(username, password);
 }
 
 const credentialsRejected = (target: UpstreamTarget) => new UpstreamFailure("auth", upstreamFailureText.rejected(target));
 
 /**
- * After an AUTH sent with the commands: the `auth` failure to answer when AUTH failed and the server
- * refused the first command unauthenticated (`NOAUTH`: nothing ran); null when the commands ran.
+ * After an AUTH sent with the commands: the `auth` failure to answer, or null when the commands ran
+ * as the instance's user. AUTH failed and the first command was refused unauthenticated (`NOAUTH`):
+ * nothing ran. AUTH failed and the commands were not refused: the server wants no password from its
+ * default user. For a default-user login, that is the instance's user, and the replies are the
+ * answer. For an ACL user, the server changed since this isolate learned it refused anonymous
+ * commands: the commands ran as its default user, open to anyone who can reach it. The caller still
+ * answers the credentials' failure, and the set-up is answered first from then on.
  */
 export function refusedWithAuth(target: UpstreamTarget, authReply: RespValue, first: RespValue): UpstreamFailure | null {
-  const refused = authReply instanceof RespError && first instanceof RespError && first.message.startsWith("NOAUTH");
-  return refused ? credentialsRejected(target) : null;
+  if (!(authReply instanceof RespError)) return null;
+  if (isNoAuth(first)) return credentialsRejected(target);
+  if (logsInAsDefault(target)) return null;
+  ANONYMOUS_REFUSED.delete(serverOf(target));
+  return credentialsRejected(target);
+}
+
+/** Redis's refusal of a command from a connection that has not authenticated. */
+const isNoAuth = (reply: RespValue) => reply instanceof RespError && reply.message.startsWith("NOAUTH");
+
+/** True when the instance logs in as the server's default user (a password with no user name, or "default"). */
+function logsInAsDefault(target: UpstreamTarget): boolean {
+  const username = target.credentials?.username;
+  return username === undefined || username === "default";
+}
+
+/**
+ * Servers (`host:port`) this isolate has seen answer `NOAUTH` to a command sent before AUTH: their
+ * default user cannot run commands unauthenticated. Forgotten when one no longer does.
+ */
+const ANONYMOUS_REFUSED = new Set<string>();
+const MAX_SERVERS = 1024;
+
+function serverOf(target: UpstreamTarget): string {
+  const { hostname, port } = redisAddress(target.endpoint);
+  return `${hostname}:${port}`;
+}
+
+function refusesAnonymous(target: UpstreamTarget): boolean {
+  return ANONYMOUS_REFUSED.has(serverOf(target));
+}
+
+/** Records what a PING sent before AUTH says about the server. */
+function learnRefusesAnonymous(target: UpstreamTarget, pingReply: RespValue): void {
+  const server = serverOf(target);
+  if (!isNoAuth(pingReply)) {
+    ANONYMOUS_REFUSED.delete(server);
+    return;
+  }
+  if (ANONYMOUS_REFUSED.size >= MAX_SERVERS) ANONYMOUS_REFUSED.clear();
+  ANONYMOUS_REFUSED.add(server);
 }
 
 /** Races `work` against the target's deadline; a miss runs `onTimeout` and becomes UpstreamFailure("timeout"). */

@@ -118,7 +118,7 @@ export class ConnectionPool {
   }
 
   private async open(target: UpstreamTarget, fingerprint: string): Promise<SharedConnection> {
-    // As the server's default user, AUTH goes with the first exchange instead of before it.
+    // When authWithCommands allows it, AUTH goes with the first exchange instead of before it.
     const auth = authWithCommands(target);
     const raw = await withDeadline(target, auth ? RedisConnection.connect(target) : RedisConnection.open(target));
     const shared = new SharedConnection(

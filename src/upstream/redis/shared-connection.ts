@@ -2,9 +2,8 @@
 // contiguous write and its replies are the next N on the wire, so replies are matched in order.
 // A caller that gave up (deadline) keeps its place in line: its replies are read and discarded.
 // Each exchange has its own reply budget: a reply past it is skipped (never held) and that exchange
-// fails with too_large, while the connection stays in step for the next. A new connection to a
-// server's default user sends its AUTH in the same write as its first exchange (see
-// authWithCommands in ./connection).
+// fails with too_large, while the connection stays in step for the next. A new connection may send
+// its AUTH in the same write as its first exchange (see authWithCommands in ./connection).
 import type { UpstreamTarget } from "../driver";
 import { type RedisConnection, refusedWithAuth, UpstreamFailure } from "./connection";
 import { type Arg, type ReplyBudget, RespTooLarge, type RespValue } from "./resp";
