@@ -3,35 +3,10 @@
 // Retry-After; and each stream ends after the instance's maximum lifetime with an error event the
 // official SDK hands to its "error" listeners. Lifetimes here are short, so every stream is ended
 // by the server, never by a client-side cancel.
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, mintKey, ORIGIN, tenant } from "../helpers/api";
+import { api, mintKey, tenant } from "../helpers/api";
 import { sdkClient } from "../helpers/sdk";
-
-/** Opens an SSE stream; `events` collects its `data:` lines, `untilEnd` reads it to the end. */
-async function openStream(path: string, token: string) {
-  const res = await exports.default.fetch(
-    new Request(`${ORIGIN}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" } }),
-  );
-  const events: string[] = [];
-  let text = "";
-  const reader = res.body?.getReader();
-  const decoder = new TextDecoder();
-  const readOnce = async () => {
-    const { done, value } = await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
-    if (!done) text += decoder.decode(value, { stream: true });
-    events.splice(0, events.length, ...[...text.matchAll(/^data: (.*)$/gm)].map((m) => m[1] as string));
-    return done;
-  };
-  const until = async (predicate: () => boolean) => {
-    while (!predicate()) if (await readOnce()) throw new Error(`stream ended early: ${JSON.stringify(events)}`);
-  };
-  const untilEnd = async () => {
-    while (!(await readOnce()));
-    return text;
-  };
-  return { res, events, until, untilEnd };
-}
+import { openStream } from "../helpers/streams";
 
 const subscribe = (instanceId: string, channel: string, token: string) =>
   openStream(`/redis/${instanceId}/subscribe/${encodeURIComponent(channel)}`, token);

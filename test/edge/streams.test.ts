@@ -1,8 +1,8 @@
 // Server-sent-event endpoints: /subscribe, /psubscribe and /monitor over a dedicated Redis connection,
 // cleaned up when the client goes away.
-import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, createInstance, mintKey, ORIGIN, tenant } from "../helpers/api";
+import { api, createInstance, mintKey, tenant } from "../helpers/api";
+import { openStream } from "../helpers/streams";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 let t: Tenant;
@@ -10,39 +10,6 @@ let t: Tenant;
 beforeAll(async () => {
   t = await tenant();
 });
-
-/** Opens an SSE stream and returns a reader that collects `data:` lines until a predicate holds. */
-async function openStream(path: string, token: string) {
-  const res = await exports.default.fetch(
-    new Request(`${ORIGIN}${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
-      body: "[]",
-    }),
-  );
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const events: string[] = [];
-  const until = async (predicate: (events: string[]) => boolean, timeoutMs = 5000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(events)) {
-      if (Date.now() > deadline) throw new Error(`timed out; events so far: ${JSON.stringify(events)}`);
-      const { done, value } = await reader.read();
-      if (done) throw new Error(`stream ended; events so far: ${JSON.stringify(events)}`);
-      buffer += decoder.decode(value, { stream: true });
-      let newline = buffer.indexOf("\n");
-      while (newline >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (line.startsWith("data: ")) events.push(line.slice(6));
-        newline = buffer.indexOf("\n");
-      }
-    }
-    return events;
-  };
-  return { res, reader, until, events };
-}
 
 const redis = (token: string, body: unknown, instanceId = t.instance.id) => api("POST", `/redis/${instanceId}`, { token, body });
 
@@ -62,7 +29,7 @@ describe("subscribe", () => {
     await stream.until((e) => e.includes(`subscribe,${channel},1`));
     expect((await redis(t.key, ["PUBLISH", channel, "hello, world"])).body).toEqual({ result: 1 });
     await stream.until((e) => e.includes(`message,${channel},hello, world`));
-    await stream.reader.cancel();
+    await stream.cancel();
     const deadline = Date.now() + 5000;
     while ((await numsub(channel)) !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await numsub(channel)).toBe(0);
@@ -75,7 +42,7 @@ describe("subscribe", () => {
     await stream.until((e) => e.includes(`psubscribe,${prefix}:*,1`));
     await redis(t.key, ["PUBLISH", `${prefix}:eu`, '{"n":1}']);
     await stream.until((e) => e.includes(`pmessage,${prefix}:*,${prefix}:eu,{"n":1}`));
-    await stream.reader.cancel();
+    await stream.cancel();
   });
 
   it("needs a channel in the path", async () => {
@@ -98,6 +65,6 @@ describe("monitor", () => {
     const marker = `mon:${crypto.randomUUID()}`;
     await redis(admin.key, ["GET", marker], open.id);
     await stream.until((e) => e.some((line) => line.includes(`"GET" "${marker}"`)));
-    await stream.reader.cancel();
+    await stream.cancel();
   });
 });

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { api, tenant } from "../helpers/api";
 import { faultProxy } from "../helpers/fault-proxy";
 import { aclUser, moveDirectoryRecord, redisValue } from "../helpers/redis-server";
+import { openStream } from "../helpers/streams";
 
 /**
  * An instance on `upstream` behind its own proxy, on the given transport; `sent` counts round trips
@@ -91,6 +92,27 @@ describe("pooled transport: AUTH on a new connection", () => {
     const t = await proxiedTenant(env.TEST_REDIS_ACL_URL, "pooled");
     expect((await t.call(["PING"])).status).toBe(200);
     expect(await t.sent()).toEqual({ roundTrips: 2, connections: 1 });
+  });
+});
+
+describe("streams: AUTH on a subscription's own connection", () => {
+  /** Subscribes through `t` and reads until Redis confirmed; round trips and connections so far. */
+  async function subscribed(t: Awaited<ReturnType<typeof proxiedTenant>>) {
+    const channel = `upstream-auth:${crypto.randomUUID()}`;
+    const stream = await openStream(`/redis/${t.instance.id}/subscribe/${encodeURIComponent(channel)}`, t.key);
+    expect(stream.res.status).toBe(200);
+    await stream.until((events) => events.includes(`subscribe,${channel},1`));
+    const sent = await t.sent();
+    await stream.cancel();
+    return sent;
+  }
+
+  it("to a Redis that wants only a password, sends AUTH with SUBSCRIBE: confirmed after one round trip", async () => {
+    expect(await subscribed(await proxiedTenant(env.TEST_REDIS_PASSWORD_URL))).toEqual({ roundTrips: 1, connections: 1 });
+  });
+
+  it("with an ACL user on a server that runs commands without AUTH, has AUTH answered first: two round trips", async () => {
+    expect(await subscribed(await proxiedTenant(env.TEST_REDIS_ACL_URL))).toEqual({ roundTrips: 2, connections: 1 });
   });
 });
 
@@ -187,6 +209,19 @@ describe("when the server's password changes behind the instance", () => {
     // From then on the set-up is answered first, so a refused AUTH runs nothing.
     expect(await t.call(["SET", never, "must not be written"])).toMatchObject(rejected);
     expect(await redisValue(["EXISTS", never], noPassword)).toBe(0);
+  });
+
+  it("a stream with a password the server no longer takes: 502 naming the stored credentials, and nothing subscribed", async () => {
+    await redisValue(["ACL", "SETUSER", "default", `>${extra}`], server);
+    const t = await proxiedTenant(withExtra);
+    await redisValue(["ACL", "SETUSER", "default", `<${extra}`], server);
+    const channel = `upstream-auth:${crypto.randomUUID()}`;
+    const res = await api("POST", `/redis/${t.instance.id}/subscribe/${encodeURIComponent(channel)}`, { token: t.key });
+    expect(res).toMatchObject({
+      status: 502,
+      body: { error: `ERR the upstream of instance ${t.instance.id} rejected its stored credentials` },
+    });
+    expect(await redisValue(["PUBSUB", "NUMSUB", channel], server)).toEqual([channel, 0]);
   });
 
   it.each(["direct", "pooled"] as const)(

@@ -61,6 +61,34 @@ export class RedisConnection {
     return connection;
   }
 
+  /**
+   * A stream's connection (SUBSCRIBE, MONITOR): connected, set up, with `command` written and each
+   * reply budgeted on its own. When `authWithCommands` allows it, AUTH goes in the same write as
+   * `command` and the command's first reply is read here, so a refused AUTH still fails before the
+   * stream starts; that reply is returned for the stream to pass on (undefined otherwise).
+   */
+  static async openStream(target: UpstreamTarget, command: Arg[]): Promise<{ connection: RedisConnection; first?: RespValue }> {
+    const auth = authWithCommands(target);
+    const connection = await (auth ? RedisConnection.connect(target) : RedisConnection.open(target));
+    connection.budgetEachReply();
+    try {
+      if (!auth) {
+        await connection.write([command]);
+        return { connection };
+      }
+      await connection.write([auth, command]);
+      const authReply = await connection.nextReply();
+      const first = authReply === undefined ? undefined : await connection.nextReply();
+      if (authReply === undefined || first === undefined) throw connection.closedByServer();
+      const refused = refusedWithAuth(target, authReply, first);
+      if (refused) throw refused;
+      return { connection, first };
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+
   /** A connected socket that is not yet the instance's own: no AUTH, no SELECT. */
   static async connect(target: UpstreamTarget): Promise<RedisConnection> {
     const endpoint = redisAddress(target.endpoint);

@@ -18,17 +18,23 @@ function sseEvent(data: string): Uint8Array {
 }
 
 /**
- * Opens a connection, sends `command`, and streams every reply as an SSE event through `describe`
- * (null skips a reply). Ends when the client cancels or the server closes the connection.
+ * Opens a connection, sends `command` (with AUTH when it may share the write: see openStream), and
+ * streams every reply as an SSE event through `describe` (null skips a reply). Ends when the client
+ * cancels or the server closes the connection.
  */
 export async function eventStream(
   target: UpstreamTarget,
   command: Arg[],
   describe: (reply: RespValue) => string | null,
 ): Promise<Response> {
-  const connection = await withDeadline(target, RedisConnection.open(target));
-  connection.budgetEachReply();
-  await connection.write([command]);
+  const opening = RedisConnection.openStream(target, command);
+  // Past the deadline, a connection that still opens is closed at once.
+  const { connection, first } = await withDeadline(target, opening, () => {
+    opening.then(
+      ({ connection: late }) => late.close(),
+      () => {},
+    );
+  });
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const stop = () => {
     clearInterval(heartbeat);
@@ -45,6 +51,8 @@ export async function eventStream(
       }, target.heartbeatMs);
       (async () => {
         try {
+          const firstData = first === undefined ? null : describe(first);
+          if (firstData !== null) controller.enqueue(sseEvent(firstData));
           for (;;) {
             const reply = await connection.nextReply();
             if (reply === undefined) break;
