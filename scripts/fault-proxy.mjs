@@ -1,6 +1,6 @@
 // @ts-check
 // A loopback TCP proxy in front of a Redis server, for fault tests and the round-trip benchmark
-// (Node side only). It can stall (stop passing replies), cut (drop every connection), go down
+// (Node side only). It can stall (stop passing replies, on every connection or on the next one), cut (drop every connection), go down
 // (refuse connections) and up again, delay each direction, and counts connections and round trips.
 import { createServer, Socket } from "node:net";
 import { listenOnLoopback } from "./loopback.mjs";
@@ -13,6 +13,7 @@ export async function startFaultProxy({ targetPort, delayMs = 0 }) {
   const pairs = new Set();
   const stats = { accepted: 0, open: 0, roundTrips: 0 };
   let stalled = false;
+  let stallNext = false;
   /** Passes a chunk on after the configured delay, keeping order. */
   const later = (/** @type {() => void} */ send) => (delayMs > 0 ? setTimeout(send, delayMs) : send());
 
@@ -44,7 +45,8 @@ export async function startFaultProxy({ targetPort, delayMs = 0 }) {
       s.on("error", close);
       s.on("close", close);
     }
-    if (stalled) upstream.pause();
+    if (stalled || stallNext) upstream.pause();
+    stallNext = false;
   });
   const port = await listenOnLoopback(server);
 
@@ -62,8 +64,13 @@ export async function startFaultProxy({ targetPort, delayMs = 0 }) {
       stalled = true;
       for (const p of pairs) p.server.pause();
     },
+    /** Holds the replies of the next connection only (a new connection that hangs); others flow. */
+    stallNext() {
+      stallNext = true;
+    },
     resume() {
       stalled = false;
+      stallNext = false;
       for (const p of pairs) p.server.resume();
     },
     /** Drops every connection, as a crashed server would. */
@@ -89,7 +96,7 @@ export async function startFaultProxy({ targetPort, delayMs = 0 }) {
 /**
  * An HTTP control server for tests running in workerd (they cannot start servers): POST /proxies
  * makes a proxy to the target (POST /proxies?target=<port> to one of `otherTargets`);
- * POST /proxies/<port>/<stall|resume|cut|down|up>; GET /proxies/<port>.
+ * POST /proxies/<port>/<stall|stall-next|resume|cut|down|up>; GET /proxies/<port>.
  * @param {number} targetPort @param {number[]} [otherTargets]
  */
 export async function startFaultProxyControl(targetPort, otherTargets = []) {
@@ -114,7 +121,9 @@ export async function startFaultProxyControl(targetPort, otherTargets = []) {
     const proxy = proxies.get(Number(id));
     if (!proxy) return send(404, { error: "unknown proxy" });
     if (!action) return send(200, proxy.stats);
-    const act = { stall: proxy.stall, resume: proxy.resume, cut: proxy.cut, down: proxy.down, up: proxy.up }[action];
+    const act = { stall: proxy.stall, "stall-next": proxy.stallNext, resume: proxy.resume, cut: proxy.cut, down: proxy.down, up: proxy.up }[
+      action
+    ];
     if (!act) return send(404, { error: "unknown action" });
     await act();
     return send(200, proxy.stats);

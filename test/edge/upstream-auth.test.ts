@@ -8,6 +8,10 @@
 // burst of client bytes after the server spoke).
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import { sealedTarget } from "../../src/edge/gate";
+import { getConfig } from "../../src/env";
+import { getInstanceRecord } from "../../src/storage/directory";
+import { poolName } from "../../src/upstream/redis/pooled-transport";
 import { api, tenant } from "../helpers/api";
 import { faultProxy } from "../helpers/fault-proxy";
 import { aclUser, moveDirectoryRecord, redisValue } from "../helpers/redis-server";
@@ -86,6 +90,21 @@ describe("pooled transport: AUTH on a new connection", () => {
     expect(await t.call(["SET", k, "pooled"])).toMatchObject({ status: 200, body: { result: "OK" } });
     expect(await t.sent()).toEqual({ roundTrips: 1, connections: 1 });
     expect(await redisValue(["GET", k], env.TEST_REDIS_PASSWORD_URL)).toBe("pooled");
+  });
+
+  it("a new connection whose first request (sent with its AUTH) goes unanswered counts as stalled: the next request gets a connection of its own", async () => {
+    const t = await proxiedTenant(env.TEST_REDIS_PASSWORD_URL, "pooled");
+    // Straight to one shard's pool object, as the edge would call it, so both requests meet the same pool.
+    const record = await getInstanceRecord(env.DIRECTORY, t.instance.id);
+    if (!record) throw new Error("the instance is not in the directory");
+    const target = sealedTarget(record, getConfig(env));
+    const shard = env.REDIS_POOL.get(env.REDIS_POOL.idFromName(poolName(t.instance.id, null, 0)));
+    await t.proxy.stallNext();
+    const k = key();
+    expect(await shard.exchange(target, [["SET", k, "held"]])).toMatchObject({ ok: false, kind: "timeout" });
+    const next = await shard.exchange(target, [["GET", k]]);
+    expect(next.ok).toBe(true);
+    expect(await t.sent()).toMatchObject({ connections: 2 });
   });
 
   it("with an ACL user on a server that runs commands without AUTH, has AUTH answered before the first request is written: two round trips", async () => {

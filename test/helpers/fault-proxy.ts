@@ -23,6 +23,7 @@ export async function faultProxy(upstream = env.TEST_REDIS_ACL_URL) {
     url: url.href,
     stats: () => act(""),
     stall: () => act("stall"),
+    stallNext: () => act("stall-next"),
     resume: () => act("resume"),
     cut: () => act("cut"),
     down: () => act("down"),
