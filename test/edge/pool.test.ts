@@ -89,6 +89,18 @@ describe("pooled transport", () => {
     expect(await t.proxy.stats()).toMatchObject({ accepted: before.accepted });
   });
 
+  it("closes a connection still being set up at its request's deadline: a Redis that answers late leaves no connection behind", async () => {
+    // The test ACL user on a server that runs commands without AUTH: a new connection's AUTH is
+    // answered before its first request, and the stalled proxy holds that answer.
+    const t = await pooledTenant();
+    await t.proxy.stall();
+    expect((await t.call(["PING"])).status).toBe(504);
+    await t.proxy.resume();
+    for (let tries = 0; (await t.proxy.stats()).open > 0 && tries < 30; tries++) await sleep(100);
+    expect((await t.proxy.stats()).open).toBe(0);
+    expect(await t.call(["PING"])).toMatchObject({ status: 200, body: { result: "PONG" } });
+  });
+
   it("fails requests in flight on a dropped connection with 502, never replays them, and recovers", async () => {
     const t = await pooledTenant();
     await warm(t.call);

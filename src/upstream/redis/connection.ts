@@ -336,6 +336,27 @@ async function onFreshSocket<T>(target: UpstreamTarget, work: (c: RedisConnectio
   }
 }
 
+/**
+ * A connection kept open by the caller: connected and, unless `setUp` is false (the caller sends
+ * AUTH with its first commands), set up, under the target's deadline. On a miss the socket is
+ * closed, whether it was still connecting or being set up, so a Redis that answers late leaves no
+ * connection behind.
+ */
+export async function openWithinDeadline(target: UpstreamTarget, setUp = true): Promise<RedisConnection> {
+  let connection: RedisConnection | undefined;
+  let late = false;
+  const run = async () => {
+    connection = await RedisConnection.connect(target);
+    if (late) connection.close();
+    if (setUp) await connection.setUp();
+    return connection;
+  };
+  return withDeadline(target, run(), () => {
+    late = true;
+    connection?.close();
+  });
+}
+
 /** Runs `work` on a fresh connection, authenticated and on its database, under the target's deadline. */
 export function withConnection<T>(target: UpstreamTarget, work: (c: RedisConnection) => Promise<T>): Promise<T> {
   return onFreshSocket(target, async (c) => {

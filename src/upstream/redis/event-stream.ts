@@ -27,14 +27,9 @@ export async function eventStream(
   command: Arg[],
   describe: (reply: RespValue) => string | null,
 ): Promise<Response> {
-  const opening = RedisConnection.openStream(target, command);
-  // Past the deadline, a connection that still opens is closed at once.
-  const { connection, first } = await withDeadline(target, opening, () => {
-    opening.then(
-      ({ connection: late }) => late.close(),
-      () => {},
-    );
-  });
+  // A connection still opening at the deadline is the request's own I/O: workerd cancels it when
+  // the 504 ends the request.
+  const { connection, first } = await withDeadline(target, RedisConnection.openStream(target, command));
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const stop = () => {
     clearInterval(heartbeat);

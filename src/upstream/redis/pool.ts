@@ -3,7 +3,7 @@
 // the first exchange instead of before it) shared by concurrent exchanges, with caps on requests and
 // bytes in flight (a full pool refuses at once: 503, never an unbounded queue).
 import { type UpstreamTarget, upstreamFailureText } from "../driver";
-import { authWithCommands, RedisConnection, UpstreamFailure, withDeadline } from "./connection";
+import { authWithCommands, openWithinDeadline, UpstreamFailure } from "./connection";
 import type { Arg, ReplyBudget, RespValue } from "./resp";
 import { SharedConnection } from "./shared-connection";
 
@@ -120,7 +120,7 @@ export class ConnectionPool {
   private async open(target: UpstreamTarget, fingerprint: string): Promise<SharedConnection> {
     // When authWithCommands allows it, AUTH goes with the first exchange instead of before it.
     const auth = authWithCommands(target);
-    const raw = await withDeadline(target, auth ? RedisConnection.connect(target) : RedisConnection.open(target));
+    const raw = await openWithinDeadline(target, !auth);
     const shared = new SharedConnection(
       raw,
       target,
