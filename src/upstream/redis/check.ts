@@ -2,7 +2,7 @@
 // step at a time, so the 422 names the step that failed and quotes Redis's own answer (WRONGPASS,
 // NOAUTH, an out-of-range database). Never throws; never puts credentials in a reason.
 import type { CheckResult, UpstreamTarget } from "../driver";
-import { RedisConnection, UpstreamFailure, withDeadline } from "./connection";
+import { authCommand, RedisConnection, UpstreamFailure, withDeadline } from "./connection";
 import { redisAddress } from "./endpoint";
 import { type Arg, RespError, RespSimple, type RespValue } from "./resp";
 
@@ -17,7 +17,7 @@ function setupCommands(target: UpstreamTarget): { step: string; command: Arg[] }
   const { username, password } = target.credentials ?? {};
   const db = redisAddress(target.endpoint).db;
   const steps: { step: string; command: Arg[] }[] = [];
-  if (password) steps.push({ step: "AUTH", command: username ? ["AUTH", username, password] : ["AUTH", password] });
+  if (password) steps.push({ step: "AUTH", command: authCommand(username, password) });
   if (db !== 0) steps.push({ step: `SELECT ${db}`, command: ["SELECT", String(db)] });
   return steps;
 }

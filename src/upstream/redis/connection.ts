@@ -225,7 +225,8 @@ export class RedisConnection {
   }
 }
 
-function authCommand(username: string | undefined, password: string): Arg[] {
+/** AUTH as `username`, or as the server's default user when there is none. */
+export function authCommand(username: string | undefined, password: string): Arg[] {
   return username ? ["AUTH", username, password] : ["AUTH", password];
 }
 
