@@ -10,6 +10,7 @@ import { poolName } from "../../src/upstream/redis/pooled-transport";
 import { api, createInstance, tenant } from "../helpers/api";
 import { faultProxy } from "../helpers/fault-proxy";
 import { liftedTenant } from "../helpers/operator";
+import { aclUser, redisValue } from "../helpers/redis-server";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -99,6 +100,21 @@ describe("pooled transport", () => {
     for (let tries = 0; (await t.proxy.stats()).open > 0 && tries < 30; tries++) await sleep(100);
     expect((await t.proxy.stats()).open).toBe(0);
     expect(await t.call(["PING"])).toMatchObject({ status: 200, body: { result: "PONG" } });
+  });
+
+  it("closes a new connection whose AUTH is refused: a password the server no longer takes leaves no connection behind", async () => {
+    const user = await aclUser(["~*", "&*", "+@all"]);
+    const proxy = await faultProxy(user.url);
+    const t = await tenant({}, { endpoint: proxy.url });
+    await redisValue(["ACL", "SETUSER", user.name, "resetpass", `>other-${crypto.randomUUID()}`]);
+    for (let i = 0; i < 3; i++) {
+      expect(await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] })).toMatchObject({
+        status: 502,
+        body: { error: `ERR the upstream of instance ${t.instance.id} rejected its stored credentials` },
+      });
+    }
+    for (let tries = 0; (await proxy.stats()).open > 0 && tries < 30; tries++) await sleep(100);
+    expect((await proxy.stats()).open).toBe(0);
   });
 
   it("fails requests in flight on a dropped connection with 502, never replays them, and recovers", async () => {

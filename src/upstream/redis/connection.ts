@@ -63,25 +63,19 @@ export class RedisConnection {
 
   /**
    * A stream's connection (SUBSCRIBE, MONITOR): connected, set up, with `command` written and each
-   * reply budgeted on its own. When `authWithCommands` allows it, AUTH goes in the same write as
-   * `command` and the command's first reply is read here, so a refused AUTH still fails before the
-   * stream starts; that reply is returned for the stream to pass on (undefined otherwise).
+   * reply budgeted on its own. When AUTH went in the same write (see writeFirst), the command's first
+   * reply is read here, so a refused AUTH still fails before the stream starts; that reply is
+   * returned for the stream to pass on (undefined otherwise).
    */
   static async openStream(target: UpstreamTarget, command: Arg[]): Promise<{ connection: RedisConnection; first?: RespValue }> {
-    const auth = authWithCommands(target);
-    const connection = await (auth ? RedisConnection.connect(target) : RedisConnection.open(target));
+    const connection = await RedisConnection.connect(target);
     connection.budgetEachReply();
     try {
-      if (!auth) {
-        await connection.write([command]);
-        return { connection };
-      }
-      await connection.write([auth, command]);
-      const authReply = await connection.nextReply();
-      const first = authReply === undefined ? undefined : await connection.nextReply();
-      if (authReply === undefined || first === undefined) throw connection.closedByServer();
-      const refused = refusedWithAuth(target, authReply, first);
-      if (refused) throw refused;
+      const checkFirst = await connection.writeFirst([command]);
+      if (!checkFirst) return { connection };
+      const first = await connection.nextReply();
+      if (first === undefined) throw connection.closedByServer();
+      checkFirst(first);
       return { connection, first };
     } catch (error) {
       connection.close();
@@ -135,18 +129,28 @@ export class RedisConnection {
    * with AUTH in the same write when `authWithCommands` allows it.
    */
   async setUpAndExchange(commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
+    return this.readReplies(commands.length, await this.writeFirst(commands));
+  }
+
+  /**
+   * Writes a fresh connection's first commands. When `authWithCommands` allows it, AUTH goes in the
+   * same write and its reply is read here; the check returned must then see the first command's
+   * reply (`refusedWithAuth`). Otherwise the set-up is answered first, and there is nothing to check.
+   */
+  private async writeFirst(commands: readonly (readonly Arg[])[]): Promise<((first: RespValue) => void) | undefined> {
     const auth = authWithCommands(this.target);
     if (!auth) {
       await this.setUp();
-      return this.exchange(commands);
+      await this.write(commands);
+      return undefined;
     }
     await this.write([auth, ...commands]);
     const authReply = await this.nextReply();
     if (authReply === undefined) throw this.closedByServer();
-    return this.readReplies(commands.length, (first) => {
+    return (first) => {
       const refused = refusedWithAuth(this.target, authReply, first);
       if (refused) throw refused;
-    });
+    };
   }
 
   /**
@@ -321,41 +325,44 @@ export async function withDeadline<T>(target: UpstreamTarget, work: Promise<T>, 
 }
 
 /**
- * Runs `work` on a fresh connection under one deadline covering connect and exchange; the
- * connection is always closed.
+ * Runs `work` on a fresh connection under one deadline covering connect and work. On a miss the
+ * socket is closed, even one still connecting, so a Redis that answers late leaves no connection
+ * behind. Otherwise it is closed when `work` ends, unless `keep` hands a successful one to the caller.
  */
-async function onFreshSocket<T>(target: UpstreamTarget, work: (c: RedisConnection) => Promise<T>): Promise<T> {
-  let connection: RedisConnection | undefined;
-  const run = async () => {
-    connection = await RedisConnection.connect(target);
-    return work(connection);
-  };
-  try {
-    return await withDeadline(target, run(), () => connection?.close());
-  } finally {
-    connection?.close();
-  }
-}
-
-/**
- * A connection kept open by the caller: connected and, unless `setUp` is false (the caller sends
- * AUTH with its first commands), set up, under the target's deadline. On a miss the socket is
- * closed, whether it was still connecting or being set up, so a Redis that answers late leaves no
- * connection behind.
- */
-export async function openWithinDeadline(target: UpstreamTarget, setUp = true): Promise<RedisConnection> {
+async function onFreshSocket<T>(target: UpstreamTarget, work: (c: RedisConnection) => Promise<T>, keep = false): Promise<T> {
   let connection: RedisConnection | undefined;
   let late = false;
   const run = async () => {
     connection = await RedisConnection.connect(target);
     if (late) connection.close();
-    if (setUp) await connection.setUp();
-    return connection;
+    return work(connection);
   };
-  return withDeadline(target, run(), () => {
-    late = true;
-    connection?.close();
-  });
+  let kept = false;
+  try {
+    const result = await withDeadline(target, run(), () => {
+      late = true;
+      connection?.close();
+    });
+    kept = keep;
+    return result;
+  } finally {
+    if (!kept) connection?.close();
+  }
+}
+
+/**
+ * A connection kept open by the caller: connected and, unless `setUp` is false (the caller sends
+ * AUTH with its first commands), set up, under the target's deadline (see onFreshSocket).
+ */
+export function openWithinDeadline(target: UpstreamTarget, setUp = true): Promise<RedisConnection> {
+  return onFreshSocket(
+    target,
+    async (c) => {
+      if (setUp) await c.setUp();
+      return c;
+    },
+    true,
+  );
 }
 
 /** Runs `work` on a fresh connection, authenticated and on its database, under the target's deadline. */

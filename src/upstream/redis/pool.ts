@@ -1,6 +1,6 @@
 // The connection pool a RedisPool object holds for one instance: a few warm, authenticated
-// connections (AUTH/SELECT once each; as a server's default user, AUTH goes in the same write as
-// the first exchange instead of before it) shared by concurrent exchanges, with caps on requests and
+// connections (AUTH/SELECT once each; when authWithCommands allows it, AUTH goes in the same write
+// as the first exchange instead of before it) shared by concurrent exchanges, with caps on requests and
 // bytes in flight (a full pool refuses at once: 503, never an unbounded queue).
 import { type UpstreamTarget, upstreamFailureText } from "../driver";
 import { authWithCommands, openWithinDeadline, UpstreamFailure } from "./connection";
@@ -118,7 +118,6 @@ export class ConnectionPool {
   }
 
   private async open(target: UpstreamTarget, fingerprint: string): Promise<SharedConnection> {
-    // When authWithCommands allows it, AUTH goes with the first exchange instead of before it.
     const auth = authWithCommands(target);
     const raw = await openWithinDeadline(target, !auth);
     const shared = new SharedConnection(

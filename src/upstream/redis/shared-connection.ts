@@ -106,7 +106,7 @@ export class SharedConnection {
           continue;
         }
         if (this.authReply !== undefined) {
-          // Refused: nothing ran here, and every exchange on this connection fails with the credentials' error.
+          // Refused (see refusedWithAuth): every exchange on this connection fails with the credentials' error.
           const refused = refusedWithAuth(this.target, this.authReply, reply);
           if (refused) return this.fail(refused, true);
           this.authReply = undefined;
