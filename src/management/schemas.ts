@@ -4,6 +4,7 @@ import { SCOPES } from "../auth/api-key-token";
 import { ROLES } from "../auth/roles";
 import { WORK_LIMITS, type WorkLimitName } from "../env";
 import { PLAN_NAMES, RATE_WINDOWS } from "../meter/plans";
+import { REPORT_MAX_DAYS } from "../meter/usage-report";
 import type { Direction } from "../services/context";
 import { INVITATION_STATUSES, INVITATION_TOKEN } from "../services/invitations";
 import { DRIVER_NAMES } from "../upstream/catalog";
@@ -174,7 +175,7 @@ export const OrganizationListQuerySchema = PageQuerySchema.extend({
 });
 
 export const UsageQuerySchema = z.strictObject({
-  days: z.coerce.number().int().min(1).max(90).default(30),
+  days: z.coerce.number().int().min(1).max(REPORT_MAX_DAYS).default(30),
 });
 
 const endpoint = z.string().min(1).max(2048);

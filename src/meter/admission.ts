@@ -31,6 +31,10 @@ const emptyPending = (): Pending => ({ requests: 0, instances: new Map() });
 export class Admission {
   /** Random per Admission, made on first use (the global scope may not generate random values). */
   private isolate = "";
+  /**
+   * Numbers reports across this isolate's keys, so a key's numbers only grow, even when its state is
+   * dropped and made again; the meter keeps the last applied seq per isolate and key.
+   */
   private seq = 0;
   private readonly keys = new Map<string, KeyState>();
 

@@ -12,7 +12,7 @@ export const LEASE_MS = 5_000;
 /** The largest lease for a key without a rate limit. */
 export const MAX_LEASE = 1_000;
 
-/** What an isolate spent from its leases since its last sync (deduplicated by `seq`). */
+/** What an isolate spent from one key's leases since its last sync (deduplicated per isolate and key by `seq`, which only grows). */
 export type SpendReport = {
   seq: number;
   requests: number;
@@ -31,7 +31,7 @@ export type LeaseRequest = {
   first: { instanceId: string; commands: number } | null;
   /** Expired leases and what is left of them. Idempotent: a lease is un-counted once. */
   returns: { leaseId: string; unspent: number }[];
-  /** Unacknowledged spend reports, oldest first; the meter applies those above its last seq. */
+  /** Unacknowledged spend reports of this key, oldest first; the meter applies those above its last seq for the isolate and key. */
   reports: SpendReport[];
 };
 

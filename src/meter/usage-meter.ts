@@ -1,24 +1,35 @@
 // UsageMeter: one Durable Object per organization. It grants isolates leases (budgets of commands
 // per key, see leases.ts) against the per-key rate, the organization's daily quota and a key's own
 // daily quota, counts usage and refusals per key and instance per UTC day, and keeps keys' last use
-// durably (its own storage first, then D1 in batches by an alarm).
+// durably (its own storage first, then D1 in batches by an alarm). Its storage stays bounded: once a
+// day it forgets usage the API can no longer report and the sync state of isolates long gone, and
+// deleting the organization erases it.
 import { DurableObject } from "cloudflare:workers";
 import type { AppBindings } from "../env";
 import { DAY_MS } from "../lib/time";
 import { recordApiKeysLastUsed } from "../storage/api-keys";
 import { effectiveRate, type KeyLimits, LEASE_MS, type LeaseGrant, type LeaseRequest, maxLeaseFor, type Refusal } from "./leases";
 import { dayOf, type Limits, PLANS, type Rate } from "./plans";
-import { buildUsageReport, reportDays, type UsageReport, type UsageRow } from "./usage-report";
+import { buildUsageReport, REPORT_MAX_DAYS, reportDays, type UsageReport, type UsageRow } from "./usage-report";
 
 export type { DailyUsage, UsageReport } from "./usage-report";
 export type AdmitResult = { ok: true } | Refusal;
 
 const FLUSH_DELAY_MS = 30_000;
+/**
+ * How long an isolate's sync state (its last report per key) and a lease it never returned are kept
+ * after their last use. A sync or a return older than this is a retry no live isolate makes: a report
+ * would count again, a return is ignored (the lease stays counted in full, as for an isolate that died).
+ */
+const SYNC_KEPT_MS = 7 * DAY_MS;
 const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS usage (day TEXT, kind TEXT, id TEXT, requests INTEGER, commands INTEGER, PRIMARY KEY (day, kind, id))",
   "CREATE TABLE IF NOT EXISTS config (name TEXT PRIMARY KEY, value TEXT)",
   "CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, key_id TEXT, day TEXT, window_start INTEGER, budget INTEGER)",
-  "CREATE TABLE IF NOT EXISTS isolates (id TEXT PRIMARY KEY, seq INTEGER, seen INTEGER)",
+  // The last report applied per isolate and key. Replaces `isolates` (one seq per isolate), under which
+  // one key's report was dropped when another key's later-numbered report arrived first.
+  "DROP TABLE IF EXISTS isolates",
+  "CREATE TABLE IF NOT EXISTS syncs (isolate_id TEXT, key_id TEXT, seq INTEGER, seen INTEGER, PRIMARY KEY (isolate_id, key_id))",
   "CREATE TABLE IF NOT EXISTS last_used (key_id TEXT PRIMARY KEY, at INTEGER, flushed INTEGER)",
 ];
 const UPSERT_USAGE =
@@ -30,14 +41,14 @@ export class UsageMeter extends DurableObject<AppBindings> {
   /** Commands granted per key in its current rate window (across every isolate). */
   private windows = new Map<string, { start: number; granted: number }>();
   private orgId = "";
+  /** The UTC day of the last pruning (in memory: a restarted meter prunes once more). */
+  private prunedDay = "";
 
   constructor(ctx: DurableObjectState, env: AppBindings) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       const sql = ctx.storage.sql;
-      for (const statement of SCHEMA) sql.exec(statement);
-      const columns = sql.exec<{ name: string }>("PRAGMA table_info(usage)").toArray();
-      if (!columns.some((c) => c.name === "refused")) sql.exec("ALTER TABLE usage ADD COLUMN refused INTEGER NOT NULL DEFAULT 0");
+      this.createTables();
       for (const row of sql.exec<{ name: string; value: string }>("SELECT name, value FROM config")) {
         if (row.name === "limits") this.limits = JSON.parse(row.value) as Limits;
         else if (row.name === "org") this.orgId = row.value;
@@ -50,6 +61,13 @@ export class UsageMeter extends DurableObject<AppBindings> {
       const pending = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM last_used WHERE at > flushed").one();
       if (pending.n > 0 && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
     });
+  }
+
+  private createTables(): void {
+    const sql = this.ctx.storage.sql;
+    for (const statement of SCHEMA) sql.exec(statement);
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(usage)").toArray();
+    if (!columns.some((c) => c.name === "refused")) sql.exec("ALTER TABLE usage ADD COLUMN refused INTEGER NOT NULL DEFAULT 0");
   }
 
   private saveConfig(name: string, value: string) {
@@ -103,7 +121,9 @@ export class UsageMeter extends DurableObject<AppBindings> {
       const window = this.windows.get(lease.key_id);
       if (window && window.start === lease.window_start) window.granted = Math.max(0, window.granted - unspent);
     }
-    const last = sql.exec<{ seq: number }>("SELECT seq FROM isolates WHERE id = ?", request.isolateId).toArray()[0]?.seq ?? 0;
+    const last =
+      sql.exec<{ seq: number }>("SELECT seq FROM syncs WHERE isolate_id = ? AND key_id = ?", request.isolateId, request.keyId).toArray()[0]
+        ?.seq ?? 0;
     let seq = last;
     for (const report of request.reports) {
       if (report.seq <= seq) continue; // applied before: a sync is counted once
@@ -111,7 +131,27 @@ export class UsageMeter extends DurableObject<AppBindings> {
       this.count(day, "key", request.keyId, report.requests, 0);
       for (const i of report.instances) this.count(day, "instance", i.instanceId, i.requests, i.commands);
     }
-    sql.exec("INSERT OR REPLACE INTO isolates (id, seq, seen) VALUES (?, ?, ?)", request.isolateId, seq, request.now);
+    sql.exec(
+      "INSERT OR REPLACE INTO syncs (isolate_id, key_id, seq, seen) VALUES (?, ?, ?, ?)",
+      request.isolateId,
+      request.keyId,
+      seq,
+      request.now,
+    );
+  }
+
+  /**
+   * Once per UTC day: forgets usage older than the API reports (REPORT_MAX_DAYS), and sync state
+   * and unreturned leases unused for SYNC_KEPT_MS. Days and times are the isolates' clocks, as
+   * everywhere in the meter.
+   */
+  private prune(now: number, day: string): void {
+    if (this.prunedDay === day) return;
+    this.prunedDay = day;
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM usage WHERE day < ?", reportDays(REPORT_MAX_DAYS, now)[0]);
+    sql.exec("DELETE FROM syncs WHERE seen < ?", now - SYNC_KEPT_MS);
+    sql.exec("DELETE FROM leases WHERE day < ?", dayOf(now - SYNC_KEPT_MS));
   }
 
   /**
@@ -120,6 +160,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
    */
   async lease(request: LeaseRequest): Promise<LeaseGrant> {
     const day = dayOf(request.now);
+    this.prune(request.now, day);
     this.applySync(request, day);
     const key = this.keyLimits.get(request.keyId);
     const dayEnd = Date.parse(`${day}T00:00:00Z`) + DAY_MS;
@@ -211,6 +252,21 @@ export class UsageMeter extends DurableObject<AppBindings> {
     );
     for (const r of rows) sql.exec("UPDATE last_used SET flushed = ? WHERE key_id = ? AND flushed < ?", r.at, r.key_id, r.at);
     return rows.length;
+  }
+
+  /**
+   * Erases everything the meter holds (usage, limits, leases, last uses not yet in D1) and its
+   * alarm: the organization was deleted.
+   */
+  async erase(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.createTables(); // a late call finds empty tables, not missing ones
+    this.limits = PLANS.free;
+    this.keyLimits.clear();
+    this.windows.clear();
+    this.orgId = "";
+    this.prunedDay = "";
   }
 
   /** Usage for the `days` UTC days ending with the day of `now`, zero-filled. */

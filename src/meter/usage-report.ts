@@ -3,6 +3,9 @@
 import { DAY_MS } from "../lib/time";
 import { dayOf } from "./plans";
 
+/** The most UTC days a usage report covers; the meter keeps no more than this. */
+export const REPORT_MAX_DAYS = 90;
+
 export type DailyUsage = { date: string; requests: number; commands: number };
 export type UsageRow = { day: string; kind: string; id: string; requests: number; commands: number; refused: number };
 export type UsageReport = {

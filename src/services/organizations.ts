@@ -181,6 +181,14 @@ export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess,
     }),
     deleteOrganizationStatement(ctx.db, orgId),
   ]);
+  // Its usage, limits and leases in the meter go too. The organization is gone from D1 already, so
+  // a meter that cannot be reached now leaves its data behind (logged) rather than fail the deletion.
+  try {
+    await meterFor(ctx.meter, orgId).erase();
+  } catch (error) {
+    const message = `organization ${orgId} deleted, its usage meter not erased: ${(error as Error).message}`;
+    console.error(JSON.stringify({ level: "error", requestId: ctx.actor.requestId, message }));
+  }
 }
 
 export type LimitsInput = {

@@ -1,10 +1,11 @@
 // Admission by lease: isolates spend leases the organization's UsageMeter granted, await the meter
 // only when a lease ran out, and usage is counted as granted, corrected on return, never twice.
-import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { LeaseRequest } from "../../src/meter/leases";
-import { api, tenant } from "../helpers/api";
+import { DAY_MS } from "../../src/lib/time";
+import type { LeaseRequest, SpendReport } from "../../src/meter/leases";
+import { api, mintKey, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
 import { liftedTenant } from "../helpers/operator";
 
@@ -18,6 +19,11 @@ const fromLease = (res: { headers: Headers }) => res.headers.get("server-timing"
 function leaseRequest(keyId: string, overrides: Partial<LeaseRequest> = {}): LeaseRequest {
   return { isolateId: "iso-test", keyId, now: NOON, need: 1, want: 1, first: null, returns: [], reports: [], ...overrides };
 }
+const spent = (seq: number, requests: number, instanceId: string): SpendReport => ({
+  seq,
+  requests,
+  instances: [{ instanceId, requests, commands: requests }],
+});
 
 describe("admission by lease", () => {
   it("lets a 5-a-minute key through at most 5 times a minute, also through two edges sharing one meter", async () => {
@@ -72,6 +78,22 @@ describe("admission by lease", () => {
     expect(report2.instances).toEqual([expect.objectContaining({ instance_id: fast.instance.id, requests: 400, commands: 400 })]);
   });
 
+  it("counts each key's reports once, whatever order one isolate's syncs for different keys arrive in", async () => {
+    const t = await tenant();
+    const second = await mintKey(t.account, t.orgId);
+    // The isolate numbered key A's report 1 and key B's report 2. A's sync failed (or was overtaken),
+    // B's arrived; A's report comes again with A's next sync, twice (a retry).
+    await meter(t.orgId).lease(leaseRequest(second.api_key.id, { reports: [spent(2, 3, t.instance.id)] }));
+    await meter(t.orgId).lease(leaseRequest(t.keyId, { reports: [spent(1, 4, t.instance.id)] }));
+    await meter(t.orgId).lease(leaseRequest(t.keyId, { reports: [spent(1, 4, t.instance.id)] }));
+    const report = await usage(t);
+    expect(report.total.requests).toBe(7);
+    expect(Object.fromEntries(report.keys.map((k: { key_id: string; requests: number }) => [k.key_id, k.requests]))).toEqual({
+      [t.keyId]: 4,
+      [second.api_key.id]: 3,
+    });
+  });
+
   it("carries a key's own daily quota (setKeyLimits)", async () => {
     const t = await tenant();
     await meter(t.orgId).setKeyLimits(t.keyId, { rate: null, maxRequestsPerDay: 2 });
@@ -93,5 +115,70 @@ describe("durable last use", () => {
     expect(await runDurableObjectAlarm(meter(t.orgId))).toBe(true);
     const key = await api("GET", `/api/organizations/${t.orgId}/api-keys/${t.keyId}`, { token: t.account.token });
     expect(Date.parse(key.body.data.last_used_at ?? "")).toBeGreaterThan(Date.now() - 60_000);
+  });
+});
+
+describe("the meter's storage", () => {
+  /** What the organization's meter holds, read from its own SQLite storage. */
+  const held = (orgId: string) =>
+    runInDurableObject(meter(orgId), async (_meter, state) => {
+      const column = (query: string) =>
+        state.storage.sql
+          .exec<{ v: string | number }>(query)
+          .toArray()
+          .map((row) => row.v);
+      const count = (table: string) => column(`SELECT COUNT(*) AS v FROM ${table}`)[0];
+      return {
+        usageDays: column("SELECT DISTINCT day AS v FROM usage ORDER BY day"),
+        rows: Object.fromEntries(["usage", "config", "leases", "last_used"].map((table) => [table, count(table)])),
+        alarm: await state.storage.getAlarm(),
+      };
+    });
+  const syncedIsolates = (orgId: string) =>
+    runInDurableObject(meter(orgId), (_meter, state) =>
+      state.storage.sql
+        .exec<{ isolate_id: string }>("SELECT isolate_id FROM syncs ORDER BY isolate_id")
+        .toArray()
+        .map((row) => row.isolate_id),
+    );
+  const leaseDays = (orgId: string) =>
+    runInDurableObject(meter(orgId), (_meter, state) =>
+      state.storage.sql
+        .exec<{ day: string }>("SELECT day FROM leases ORDER BY day")
+        .toArray()
+        .map((row) => row.day),
+    );
+
+  it("forgets usage no report covers (past 90 days), and isolates and unreturned leases unseen for a week", async () => {
+    const t = await tenant();
+    const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+    // Isolates that took a lease, reported and vanished without returning it: 100, 8 and 6 days ago.
+    for (const [isolateId, daysAgo] of [
+      ["iso-100-days", 100],
+      ["iso-8-days", 8],
+      ["iso-6-days", 6],
+    ] as const) {
+      const first = { instanceId: t.instance.id, commands: 1 };
+      await meter(t.orgId).lease(
+        leaseRequest(t.keyId, { isolateId, now: NOON - daysAgo * DAY_MS, first, reports: [spent(1, 1, t.instance.id)] }),
+      );
+    }
+    await meter(t.orgId).lease(leaseRequest(t.keyId, { first: { instanceId: t.instance.id, commands: 1 } }));
+    expect((await held(t.orgId)).usageDays).toEqual([dayOf(NOON - 8 * DAY_MS), dayOf(NOON - 6 * DAY_MS), TODAY]);
+    expect(await syncedIsolates(t.orgId)).toEqual(["iso-6-days", "iso-test"]);
+    expect(await leaseDays(t.orgId)).toEqual([dayOf(NOON - 6 * DAY_MS), TODAY]);
+    // What is kept still deduplicates: the 6-day-old isolate's report, sent again, does not count today.
+    await meter(t.orgId).lease(leaseRequest(t.keyId, { isolateId: "iso-6-days", reports: [spent(1, 1, t.instance.id)] }));
+    expect((await usage(t)).total.requests).toBe(1);
+  });
+
+  it("is erased with its organization: usage, limits, leases, last uses and the alarm", async () => {
+    const t = await tenant({ rate_limit: { requests: 100, window_seconds: 60 } });
+    expect((await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] })).status).toBe(200);
+    const before = await held(t.orgId);
+    expect(before.rows).toMatchObject({ usage: 2, leases: 1, last_used: 1 });
+    expect(before.alarm).not.toBeNull();
+    expect((await api("DELETE", `/api/organizations/${t.orgId}?force=true`, { token: t.account.token })).status).toBe(200);
+    expect(await held(t.orgId)).toEqual({ usageDays: [], rows: { usage: 0, config: 0, leases: 0, last_used: 0 }, alarm: null });
   });
 });
