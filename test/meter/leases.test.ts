@@ -119,35 +119,25 @@ describe("durable last use", () => {
 });
 
 describe("the meter's storage", () => {
-  /** What the organization's meter holds, read from its own SQLite storage. */
-  const held = (orgId: string) =>
-    runInDurableObject(meter(orgId), async (_meter, state) => {
-      const column = (query: string) =>
-        state.storage.sql
-          .exec<{ v: string | number }>(query)
-          .toArray()
-          .map((row) => row.v);
-      const count = (table: string) => column(`SELECT COUNT(*) AS v FROM ${table}`)[0];
-      return {
-        usageDays: column("SELECT DISTINCT day AS v FROM usage ORDER BY day"),
-        rows: Object.fromEntries(["usage", "config", "leases", "last_used"].map((table) => [table, count(table)])),
-        alarm: await state.storage.getAlarm(),
-      };
-    });
-  const syncedIsolates = (orgId: string) =>
+  /** One column of a query on the organization's meter's own SQLite storage. */
+  const column = (orgId: string, query: string) =>
     runInDurableObject(meter(orgId), (_meter, state) =>
       state.storage.sql
-        .exec<{ isolate_id: string }>("SELECT isolate_id FROM syncs ORDER BY isolate_id")
+        .exec<{ v: string | number }>(query)
         .toArray()
-        .map((row) => row.isolate_id),
+        .map((row) => row.v),
     );
-  const leaseDays = (orgId: string) =>
-    runInDurableObject(meter(orgId), (_meter, state) =>
-      state.storage.sql
-        .exec<{ day: string }>("SELECT day FROM leases ORDER BY day")
-        .toArray()
-        .map((row) => row.day),
-    );
+  /** What the organization's meter holds. */
+  const held = async (orgId: string) => {
+    const rows: Record<string, string | number | undefined> = {};
+    for (const table of ["usage", "config", "leases", "last_used"])
+      rows[table] = (await column(orgId, `SELECT COUNT(*) AS v FROM ${table}`))[0];
+    return {
+      usageDays: await column(orgId, "SELECT DISTINCT day AS v FROM usage ORDER BY day"),
+      rows,
+      alarm: await runInDurableObject(meter(orgId), (_meter, state) => state.storage.getAlarm()),
+    };
+  };
 
   it("forgets usage no report covers (past 90 days), and isolates and unreturned leases unseen for a week", async () => {
     const t = await tenant();
@@ -165,8 +155,8 @@ describe("the meter's storage", () => {
     }
     await meter(t.orgId).lease(leaseRequest(t.keyId, { first: { instanceId: t.instance.id, commands: 1 } }));
     expect((await held(t.orgId)).usageDays).toEqual([dayOf(NOON - 8 * DAY_MS), dayOf(NOON - 6 * DAY_MS), TODAY]);
-    expect(await syncedIsolates(t.orgId)).toEqual(["iso-6-days", "iso-test"]);
-    expect(await leaseDays(t.orgId)).toEqual([dayOf(NOON - 6 * DAY_MS), TODAY]);
+    expect(await column(t.orgId, "SELECT isolate_id AS v FROM syncs ORDER BY v")).toEqual(["iso-6-days", "iso-test"]);
+    expect(await column(t.orgId, "SELECT day AS v FROM leases ORDER BY v")).toEqual([dayOf(NOON - 6 * DAY_MS), TODAY]);
     // What is kept still deduplicates: the 6-day-old isolate's report, sent again, does not count today.
     await meter(t.orgId).lease(leaseRequest(t.keyId, { isolateId: "iso-6-days", reports: [spent(1, 1, t.instance.id)] }));
     expect((await usage(t)).total.requests).toBe(1);
