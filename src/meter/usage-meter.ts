@@ -31,6 +31,9 @@ const SCHEMA = [
   "DROP TABLE IF EXISTS isolates",
   "CREATE TABLE IF NOT EXISTS syncs (isolate_id TEXT, key_id TEXT, seq INTEGER, seen INTEGER, PRIMARY KEY (isolate_id, key_id))",
   "CREATE TABLE IF NOT EXISTS last_used (key_id TEXT PRIMARY KEY, at INTEGER, flushed INTEGER)",
+  // Commands granted per key in its current rate window, across every isolate. Stored, not held in
+  // memory: a meter restarted mid-window (a deploy) must not grant the window's whole rate again.
+  "CREATE TABLE IF NOT EXISTS windows (key_id TEXT PRIMARY KEY, start INTEGER, granted INTEGER)",
 ];
 const UPSERT_USAGE =
   "INSERT INTO usage (day, kind, id, requests, commands, refused) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, kind, id) DO UPDATE SET requests = requests + excluded.requests, commands = commands + excluded.commands, refused = refused + excluded.refused";
@@ -38,8 +41,6 @@ const UPSERT_USAGE =
 export class UsageMeter extends DurableObject<AppBindings> {
   private limits: Limits = PLANS.free;
   private keyLimits = new Map<string, KeyLimits>();
-  /** Commands granted per key in its current rate window (across every isolate). */
-  private windows = new Map<string, { start: number; granted: number }>();
   private orgId = "";
   /** The UTC day of the last pruning (in memory: a restarted meter prunes once more). */
   private prunedDay = "";
@@ -118,8 +119,12 @@ export class UsageMeter extends DurableObject<AppBindings> {
       const unspent = Math.max(0, Math.min(lease.budget, r.unspent));
       sql.exec("DELETE FROM leases WHERE id = ?", r.leaseId);
       if (unspent > 0) this.count(lease.day, "key", lease.key_id, 0, -unspent);
-      const window = this.windows.get(lease.key_id);
-      if (window && window.start === lease.window_start) window.granted = Math.max(0, window.granted - unspent);
+      sql.exec(
+        "UPDATE windows SET granted = MAX(0, granted - ?) WHERE key_id = ? AND start = ?",
+        unspent,
+        lease.key_id,
+        lease.window_start,
+      );
     }
     const last =
       sql.exec<{ seq: number }>("SELECT seq FROM syncs WHERE isolate_id = ? AND key_id = ?", request.isolateId, request.keyId).toArray()[0]
@@ -141,8 +146,8 @@ export class UsageMeter extends DurableObject<AppBindings> {
   }
 
   /**
-   * Once per UTC day: forgets usage older than the API reports (REPORT_MAX_DAYS), and sync state
-   * and unreturned leases unused for SYNC_KEPT_MS. Days and times are the isolates' clocks, as
+   * Once per UTC day: forgets usage older than the API reports (REPORT_MAX_DAYS), sync state and
+   * unreturned leases unused for SYNC_KEPT_MS, and rate windows long ended. Days and times are the isolates' clocks, as
    * everywhere in the meter.
    */
   private prune(now: number, day: string): void {
@@ -152,6 +157,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
     sql.exec("DELETE FROM usage WHERE day < ?", reportDays(REPORT_MAX_DAYS, now)[0]);
     sql.exec("DELETE FROM syncs WHERE seen < ?", now - SYNC_KEPT_MS);
     sql.exec("DELETE FROM leases WHERE day < ?", dayOf(now - SYNC_KEPT_MS));
+    sql.exec("DELETE FROM windows WHERE start < ?", now - DAY_MS); // every window is a minute at most
   }
 
   /**
@@ -182,8 +188,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
     if (rate) {
       const windowMs = rate.windowSeconds * 1000;
       windowStart = Math.floor(request.now / windowMs) * windowMs;
-      const current = this.windows.get(request.keyId);
-      const granted = current && current.start === windowStart ? current.granted : 0;
+      const granted = this.grantedIn(request.keyId, windowStart);
       if (granted + request.need > rate.requests) {
         const retry = Math.max(1, Math.ceil((windowStart + windowMs - request.now) / 1000));
         return this.refuse(request, day, { reason: "rate_limited", retryAfterSeconds: retry, limit: rate.requests, used: granted });
@@ -193,10 +198,12 @@ export class UsageMeter extends DurableObject<AppBindings> {
     }
     const budget = Math.max(request.need, Math.min(request.want, maxLeaseFor(rate), room));
     if (rate) {
-      const current = this.windows.get(request.keyId);
-      const granted = current && current.start === windowStart ? current.granted : 0;
-      this.windows.set(request.keyId, { start: windowStart, granted: granted + budget });
-      if (this.windows.size > 10_000) this.windows.delete(this.windows.keys().next().value as string);
+      this.ctx.storage.sql.exec(
+        "INSERT INTO windows (key_id, start, granted) VALUES (?, ?, ?) ON CONFLICT (key_id) DO UPDATE SET granted = CASE WHEN start = excluded.start THEN granted + excluded.granted ELSE excluded.granted END, start = excluded.start",
+        request.keyId,
+        windowStart,
+        budget,
+      );
     }
     const leaseId = `${request.isolateId}:${crypto.randomUUID()}`;
     this.ctx.storage.sql.exec(
@@ -211,6 +218,15 @@ export class UsageMeter extends DurableObject<AppBindings> {
     if (request.first) this.count(day, "instance", request.first.instanceId, 1, request.first.commands);
     await this.touch(request.keyId, request.now);
     return { ok: true, leaseId, budget, expiresAt };
+  }
+
+  /** Commands granted to the key in the rate window starting at `start`. */
+  private grantedIn(keyId: string, start: number): number {
+    return (
+      this.ctx.storage.sql
+        .exec<{ granted: number }>("SELECT granted FROM windows WHERE key_id = ? AND start = ?", keyId, start)
+        .toArray()[0]?.granted ?? 0
+    );
   }
 
   private refuse(request: LeaseRequest, day: string, refusal: Omit<Refusal, "ok">): Refusal {
@@ -264,7 +280,6 @@ export class UsageMeter extends DurableObject<AppBindings> {
     this.createTables(); // a late call finds empty tables, not missing ones
     this.limits = PLANS.free;
     this.keyLimits.clear();
-    this.windows.clear();
     this.orgId = "";
     this.prunedDay = "";
   }

@@ -41,6 +41,16 @@ describe("admission by lease", () => {
     expect((await usage(t)).refused.total).toBe(10);
   });
 
+  it("holds a 5-a-minute key to 5 a minute when the meter restarts within the minute", async () => {
+    const t = await tenant({ rate_limit: { requests: 5, window_seconds: 60 } });
+    const edge = clockedApp(NOON);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await edge.redis(t.instance.id, t.key, ["PING"])).status);
+    await abortAllDurableObjects(); // a deploy: the meter starts again with only what it stored
+    for (let i = 0; i < 5; i++) statuses.push((await edge.redis(t.instance.id, t.key, ["PING"])).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+  });
+
   it("admits a busy key from its lease: few requests await the meter, and usage is exact once leases return", async () => {
     const t = await liftedTenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
     const edge = clockedApp(NOON);
@@ -130,7 +140,7 @@ describe("the meter's storage", () => {
   /** What the organization's meter holds. */
   const held = async (orgId: string) => {
     const rows: Record<string, string | number | undefined> = {};
-    for (const table of ["usage", "config", "leases", "last_used"])
+    for (const table of ["usage", "config", "leases", "last_used", "windows"])
       rows[table] = (await column(orgId, `SELECT COUNT(*) AS v FROM ${table}`))[0];
     return {
       usageDays: await column(orgId, "SELECT DISTINCT day AS v FROM usage ORDER BY day"),
@@ -162,13 +172,13 @@ describe("the meter's storage", () => {
     expect((await usage(t)).total.requests).toBe(1);
   });
 
-  it("is erased with its organization: usage, limits, leases, last uses and the alarm", async () => {
+  it("is erased with its organization: usage, limits, leases, rate windows, last uses and the alarm", async () => {
     const t = await tenant({ rate_limit: { requests: 100, window_seconds: 60 } });
     expect((await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] })).status).toBe(200);
     const before = await held(t.orgId);
-    expect(before.rows).toMatchObject({ usage: 2, leases: 1, last_used: 1 });
+    expect(before.rows).toMatchObject({ usage: 2, leases: 1, last_used: 1, windows: 1 });
     expect(before.alarm).not.toBeNull();
     expect((await api("DELETE", `/api/organizations/${t.orgId}?force=true`, { token: t.account.token })).status).toBe(200);
-    expect(await held(t.orgId)).toEqual({ usageDays: [], rows: { usage: 0, config: 0, leases: 0, last_used: 0 }, alarm: null });
+    expect(await held(t.orgId)).toEqual({ usageDays: [], rows: { usage: 0, config: 0, leases: 0, last_used: 0, windows: 0 }, alarm: null });
   });
 });
