@@ -1,5 +1,5 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { and, count, eq, gt, isNotNull, isNull, lte, notExists, or, type SQL } from "drizzle-orm";
+import { type AnyColumn, and, count, eq, gt, isNotNull, isNull, lte, notExists, or, type SQL } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
 import { afterRow, containsText, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter, pageOrder } from "./db";
 
@@ -23,11 +23,16 @@ export function insertApiKeyStatement(db: Db, row: typeof apiKeys.$inferInsert) 
   return db.insert(apiKeys).values(row);
 }
 
-/** An organization's keys minted by people (not the dashboard console's), neither revoked nor expired at `now`. */
-const liveUserKeys = (orgId: string, now: Date) =>
+/**
+ * An organization's keys minted by people (not the dashboard console's), neither revoked nor expired
+ * at `now`. `orgId` may be an outer query's column (a count per row of a list).
+ */
+const liveUserKeys = (orgId: string | AnyColumn, now: Date) =>
   and(eq(apiKeys.organizationId, orgId), eq(apiKeys.kind, "user"), unrevokedAt(now), gt(apiKeys.expiresAt, now));
 
-const liveUserKeyCount = (db: Db, orgId: string, now: Date) => db.select({ n: count() }).from(apiKeys).where(liveUserKeys(orgId, now));
+/** The count of the organization's live keys, as a query (`orgId` may be an outer query's column). */
+export const liveUserKeyCount = (db: Db, orgId: string | AnyColumn, now: Date) =>
+  db.select({ n: count() }).from(apiKeys).where(liveUserKeys(orgId, now));
 
 /**
  * For the batch that mints a key (after its insert): fails the whole batch when the organization then

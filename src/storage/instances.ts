@@ -1,5 +1,5 @@
 // D1 queries for Redis instances. Credentials are stored sealed; this module never sees plaintext.
-import { and, count, countDistinct, eq, exists, ne, or, sql } from "drizzle-orm";
+import { type AnyColumn, and, count, countDistinct, eq, exists, ne, or, sql } from "drizzle-orm";
 import { redisInstances } from "../../drizzle/schema";
 import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter, pageOrder } from "./db";
 
@@ -66,7 +66,8 @@ export function deleteInstanceStatement(db: Db, orgId: string, id: string) {
   return db.delete(redisInstances).where(and(eq(redisInstances.organizationId, orgId), eq(redisInstances.id, id)));
 }
 
-const instanceCount = (db: Db, orgId: string) =>
+/** The count of the organization's instances, as a query (`orgId` may be an outer query's column). */
+export const instanceCount = (db: Db, orgId: string | AnyColumn) =>
   db.select({ n: count() }).from(redisInstances).where(eq(redisInstances.organizationId, orgId));
 
 export async function countInstances(db: Db, orgId: string): Promise<number> {

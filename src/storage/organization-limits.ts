@@ -1,8 +1,10 @@
 // D1 queries for an organization's plan, limits (the operator's ceiling and the owners' lower
 // limits) and suspension, and the operators' view of every organization.
-import { and, count, desc, eq, isNotNull, isNull, or } from "drizzle-orm";
+import { and, count, eq, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { memberships, organizations } from "../../drizzle/schema";
+import { liveUserKeyCount } from "./api-keys";
 import { afterRow, containsText, type Db, type Direction, type PageAfter, pageOrder } from "./db";
+import { instanceCount } from "./instances";
 import type { OrganizationRow } from "./organizations";
 
 export type LimitColumns = Pick<
@@ -52,30 +54,71 @@ export type OrganizationFilter = {
   order?: Direction | undefined;
 };
 
-/** Every organization, by creation (oldest first unless `filter.order` says otherwise), keyset-paginated (operators only), narrowed by `filter`. */
-export async function listEveryOrganization(db: Db, limit: number, after?: PageAfter, filter: OrganizationFilter = {}) {
+type Role = (typeof memberships.role.enumValues)[number];
+
+/** An organization as the operators' list shows it: with its members per role and what it holds against its caps. */
+export type OrganizationWithCounts = {
+  organization: OrganizationRow;
+  members: Record<Role, number>;
+  held: { instances: number; apiKeys: number };
+};
+
+/**
+ * Organizations with their counts, where `where` holds, in `order`: one query however many rows, each
+ * count a subquery on the row. D1 allows a Worker invocation 50 queries on the Free plan (1,000 on Paid).
+ */
+async function selectWithCounts(db: Db, now: Date, where: SQL | undefined, order: SQL[], limit: number): Promise<OrganizationWithCounts[]> {
+  const counted = (query: { getSQL(): SQL }) => sql<number>`(${query})`.mapWith(Number);
+  const roles = memberships.role.enumValues;
+  const memberCounts = Object.fromEntries(
+    roles.map((role) => [
+      role,
+      counted(
+        db
+          .select({ n: count() })
+          .from(memberships)
+          .where(and(eq(memberships.organizationId, organizations.id), eq(memberships.role, role))),
+      ),
+    ]),
+  ) as Record<Role, SQL<number>>;
+  const rows = await db
+    .select({
+      organization: organizations,
+      instances: counted(instanceCount(db, organizations.id)),
+      apiKeys: counted(liveUserKeyCount(db, organizations.id, now)),
+      ...memberCounts,
+    })
+    .from(organizations)
+    .where(where)
+    .orderBy(...order)
+    .limit(limit)
+    .all();
+  return rows.map((row) => ({
+    organization: row.organization,
+    members: Object.fromEntries(roles.map((role) => [role, row[role]])) as Record<Role, number>,
+    held: { instances: row.instances, apiKeys: row.apiKeys },
+  }));
+}
+
+/** Every organization, by creation (oldest first unless `filter.order` says otherwise), keyset-paginated (operators only), narrowed by `filter`, with its counts. */
+export async function listEveryOrganization(
+  db: Db,
+  limit: number,
+  now: Date,
+  after?: PageAfter,
+  filter: OrganizationFilter = {},
+): Promise<OrganizationWithCounts[]> {
   const { search, plan, suspended, order = "asc" } = filter;
   const page = afterRow(organizations.createdAt, organizations.id, after, order);
   const found = search
     ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), containsText(organizations.name, search))
     : undefined;
   const status = suspended === undefined ? undefined : suspended ? isNotNull(organizations.suspendedAt) : isNull(organizations.suspendedAt);
-  return db
-    .select()
-    .from(organizations)
-    .where(and(page, found, plan ? eq(organizations.plan, plan) : undefined, status))
-    .orderBy(...pageOrder(organizations.createdAt, organizations.id, order))
-    .limit(limit)
-    .all();
+  const where = and(page, found, plan ? eq(organizations.plan, plan) : undefined, status);
+  return selectWithCounts(db, now, where, pageOrder(organizations.createdAt, organizations.id, order), limit);
 }
 
-/** Members per role of one organization. */
-export async function countMembersByRole(db: Db, orgId: string) {
-  return db
-    .select({ role: memberships.role, n: count() })
-    .from(memberships)
-    .where(eq(memberships.organizationId, orgId))
-    .groupBy(memberships.role)
-    .orderBy(desc(memberships.role))
-    .all();
+/** One organization with its counts, as the operators' list shows it. */
+export async function findOrganizationWithCounts(db: Db, orgId: string, now: Date): Promise<OrganizationWithCounts | undefined> {
+  return (await selectWithCounts(db, now, eq(organizations.id, orgId), [], 1))[0];
 }
