@@ -3,7 +3,7 @@
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
 import { putRevocation } from "../storage/directory";
-import { assertOwnerRemainsStatement, countOwners, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
+import { assertOwnerRemainsStatement, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
 import { disableUserStatements } from "../storage/users";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
@@ -15,8 +15,7 @@ import type { ServiceContext } from "./context";
 export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: number }> {
   const userId = ctx.actor.userId;
   const owned = await listMembershipsOfUser(ctx.db, userId);
-  const stranded: string[] = [];
-  for (const m of owned) if (m.role === "owner" && (await countOwners(ctx.db, m.organizationId)) <= 1) stranded.push(m.organizationId);
+  const stranded = owned.filter((m) => m.role === "owner" && m.owners <= 1).map((m) => m.organizationId);
   if (stranded.length > 0) {
     throw new AppError(
       "conflict",

@@ -24,7 +24,7 @@ import {
 } from "../storage/api-keys";
 import { isBatchGuardFailure } from "../storage/db";
 import { putRevocation } from "../storage/directory";
-import { findInstance } from "../storage/instances";
+import { findInstanceIds } from "../storage/instances";
 import type { OrganizationRow } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
@@ -189,8 +189,10 @@ export async function issueApiKey(
   // The plan's cap is checked by the batch that stores the key: nothing before it is costly.
   const cap = planCap(access.organization, "api_keys");
   const instanceIds = input.instance_ids?.length ? [...new Set(input.instance_ids)] : null;
-  for (const instanceId of instanceIds ?? []) {
-    if (!(await findInstance(ctx.db, orgId, instanceId))) throw new AppError("not_found", `Redis instance ${instanceId} not found.`);
+  if (instanceIds) {
+    const found = await findInstanceIds(ctx.db, orgId, instanceIds);
+    const missing = instanceIds.find((id) => !found.has(id));
+    if (missing) throw new AppError("not_found", `Redis instance ${missing} not found.`);
   }
   const now = new Date();
   const expiresAt = resolveExpiry(input.expires_at, now);

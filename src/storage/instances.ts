@@ -17,6 +17,21 @@ export async function findInstance(db: Db, orgId: string, id: string): Promise<I
     .get();
 }
 
+/**
+ * Which of `ids` are the organization's instances, in one query whatever their number (the ids travel
+ * as one JSON parameter: D1 binds at most 100).
+ */
+export async function findInstanceIds(db: Db, orgId: string, ids: readonly string[]): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: redisInstances.id })
+    .from(redisInstances)
+    .where(
+      and(eq(redisInstances.organizationId, orgId), sql`${redisInstances.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`),
+    )
+    .all();
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function findInstanceBySlug(db: Db, orgId: string, slug: string): Promise<InstanceRow | undefined> {
   return db
     .select()

@@ -1,5 +1,6 @@
 // D1 queries for organizations and memberships. Every tenant-owned query takes the organization id.
 import { and, count, desc, eq, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { memberships, organizations, users } from "../../drizzle/schema";
 import { afterRow, type Db, failBatchIf, isBatchGuardFailure, type PageAfter, pageOrder } from "./db";
 
@@ -131,7 +132,16 @@ export function assertOwnerRemainsStatement(db: Db, orgId: string) {
 /** True when a batch failed on assertOwnerRemainsStatement: the organization had no owner left. */
 export const isNoOwnerLeft = isBatchGuardFailure;
 
-/** Every membership of one user, in any organization. */
+/** Every membership of one user, in any organization, with how many owners that organization has (one query). */
 export async function listMembershipsOfUser(db: Db, userId: string) {
-  return db.select().from(memberships).where(eq(memberships.userId, userId)).all();
+  const peer = alias(memberships, "peer");
+  const owners = db
+    .select({ n: count() })
+    .from(peer)
+    .where(and(eq(peer.organizationId, memberships.organizationId), eq(peer.role, "owner")));
+  return db
+    .select({ organizationId: memberships.organizationId, role: memberships.role, owners: sql<number>`(${owners})`.mapWith(Number) })
+    .from(memberships)
+    .where(eq(memberships.userId, userId))
+    .all();
 }
