@@ -134,6 +134,12 @@ const ConfigSchema = z.object({
   /** Interval of a stream's SSE heartbeat comment; a vanished client is noticed at the next one. */
   SSE_HEARTBEAT_MS: intVar(2_000, 100, 60_000),
   /**
+   * KV markers a management request writes itself (an invocation may make 1,000 KV operations); an
+   * organization's deletion, a member's removal or an account's closure that owes more hands the rest
+   * to the directory's outbox (src/storage/directory-outbox.ts). Tests lower it.
+   */
+  DIRECTORY_INLINE_WRITES: intVar(500, 1, 900),
+  /**
    * Whether a `redis` instance may use a server another organization already uses (DESIGN.md §5a:
    * one server per organization is the boundary). "false" refuses it, "true" allows it with a
    * warning; unset, production refuses and other environments warn. Only "true"/"false".

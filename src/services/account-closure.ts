@@ -2,11 +2,11 @@
 // and every live key they created is revoked (D1 and the KV markers the edge reads).
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
-import { putRevocation } from "../storage/directory";
 import { assertOwnerRemainsStatement, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
 import { disableUserStatements } from "../storage/users";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
+import { revocations, writeMarkers } from "./directory-writes";
 
 /**
  * Disables the acting user's account.
@@ -46,6 +46,6 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
       ...owned.filter((m) => m.role === "owner").map((m) => assertOwnerRemainsStatement(ctx.db, m.organizationId)),
     ])
     .catch(lastOwnerRace);
-  await Promise.all(keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)));
+  await writeMarkers(ctx, revocations(keys, now));
   return { revokedKeys: keys.length };
 }

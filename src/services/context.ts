@@ -4,12 +4,15 @@ import { getConfig } from "../env";
 import { AppError } from "../errors";
 import type { MeterNamespace } from "../meter/client";
 import { createDb, type Db, decodeCursor, encodeCursor } from "../storage/db";
+import type { OutboxNamespace } from "../storage/directory-outbox";
 
 export type Actor = { userId: string; ip: string | null; userAgent: string | null; requestId: string };
 
 export type ServiceContext = {
   db: Db;
   kv: KVNamespace;
+  /** The directory's outbox: KV writes past what one request may make. */
+  outbox: OutboxNamespace;
   meter: MeterNamespace;
   config: Config;
   actor: Actor;
@@ -24,7 +27,7 @@ export function openDb(env: Pick<AppBindings, "DB">): Db {
 
 /** Everything a use-case needs, for the Worker's bindings and the acting user. */
 export function createServiceContext(env: AppBindings, actor: Actor): ServiceContext {
-  return { db: openDb(env), kv: env.DIRECTORY, meter: env.USAGE_METER, config: getConfig(env), actor };
+  return { db: openDb(env), kv: env.DIRECTORY, outbox: env.DIRECTORY_OUTBOX, meter: env.USAGE_METER, config: getConfig(env), actor };
 }
 
 export type Page<T> = { items: T[]; nextCursor: string | null };

@@ -3,7 +3,6 @@
 import { hasRole } from "../auth/roles";
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
-import { putRevocation } from "../storage/directory";
 import {
   assertOwnerRemainsStatement,
   countOwners,
@@ -16,6 +15,7 @@ import {
 } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type Role, type ServiceContext, toPage } from "./context";
+import { revocations, writeMarkers } from "./directory-writes";
 import type { OrgAccess } from "./organizations";
 
 type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
@@ -103,7 +103,7 @@ export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, u
         assertOwnerRemainsStatement(ctx.db, orgId),
       ])
       .catch(rethrowLastOwner("demoted"));
-    await Promise.all(revoked.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)));
+    await writeMarkers(ctx, revocations(revoked, now));
   }
   return { ...(await memberView(ctx, orgId, userId)), revoked_keys: revoked.length };
 }
@@ -129,5 +129,5 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
     ])
     .catch(rethrowLastOwner("removed"));
   // After D1 (which `directory:rebuild` can restore markers from), so a refused removal revokes nothing.
-  await Promise.all(keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)));
+  await writeMarkers(ctx, revocations(keys, now));
 }

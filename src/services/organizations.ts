@@ -8,7 +8,6 @@ import { meterFor } from "../meter/client";
 import { ceilingLimits, effectiveLimits, type Limits, perSecond, rateFrom } from "../meter/plans";
 import { listLiveApiKeys, revokeAllApiKeysStatement } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
-import { deleteInstanceRecord, putRevocation } from "../storage/directory";
 import { listAllInstances } from "../storage/instances";
 import { updateOwnerLimitsStatement } from "../storage/organization-limits";
 import {
@@ -21,6 +20,7 @@ import {
 } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import type { Page, ServiceContext } from "./context";
+import { revocations, writeMarkers } from "./directory-writes";
 import { countHoldings, presentCaps } from "./plan-caps";
 
 const presentLimits = (limits: Limits) => ({
@@ -165,12 +165,12 @@ export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess,
   }
   const now = new Date();
   const keys = await listLiveApiKeys(ctx.db, orgId, now);
-  // KV first: once D1 cascades, nothing is left to rebuild these markers from. If D1 then fails,
-  // the keys are refused although D1 still lists them: the safe side of the inconsistency.
-  await Promise.all([
-    ...keys.map((k) => putRevocation(ctx.kv, k.id, now, k.expiresAt)),
-    ...instances.map((i) => deleteInstanceRecord(ctx.kv, i.id)),
-  ]);
+  // KV first (or queued in the outbox, past one request's KV budget): once D1 cascades, nothing is
+  // left to rebuild these markers from. If D1 then fails, the keys are refused although D1 still
+  // lists them: the safe side of the inconsistency.
+  const markers = revocations(keys, now);
+  markers.set(orgId, [...instances.map((i) => ({ kind: "delete_instance" as const, instanceId: i.id })), ...(markers.get(orgId) ?? [])]);
+  await writeMarkers(ctx, markers);
   await ctx.db.batch([
     revokeAllApiKeysStatement(ctx.db, orgId, now),
     auditStatement(ctx, orgId, {

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, api, createInstance, createOrg, mintKey, signUp } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
-import { countingD1 } from "../helpers/counting-d1";
+import { countingD1 } from "../helpers/counting-bindings";
 import { operator } from "../helpers/operator";
 import { expectOk } from "./envelope";
 
@@ -15,9 +15,9 @@ const app = clockedApp(Date.now(), { ...env, DB: d1.binding });
 
 /** Sends one request through the counting app: its status, body and the statements it prepared. */
 async function counted(path: string, init: RequestInit & { token: string }) {
-  d1.counter.statements = 0;
+  d1.counter.calls = 0;
   const res = await app.fetch(path, { ...init, headers: { "content-type": "application/json", origin: "https://redisgate.test" } });
-  return { status: res.status, body: (await res.json()) as { data: unknown; error?: { code: string } }, statements: d1.counter.statements };
+  return { status: res.status, body: (await res.json()) as { data: unknown; error?: { code: string } }, statements: d1.counter.calls };
 }
 
 let op: Account;

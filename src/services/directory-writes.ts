@@ -1,0 +1,31 @@
+// The KV markers a use-case owes the edge after revoking keys or deleting instances, made within one
+// invocation's KV budget (DIRECTORY_INLINE_WRITES) and the rest through each organization's outbox.
+import { type DirectoryWrite, revocationWrite, writeDirectory } from "../storage/directory-outbox";
+import type { ServiceContext } from "./context";
+
+export type RevokedKey = { id: string; organizationId: string; expiresAt: Date };
+
+/**
+ * Makes `writes` grouped per organization, spending the request's inline budget in order: earlier
+ * writes (and organizations) first. Returns how many were handed to an outbox.
+ */
+export async function writeMarkers(ctx: ServiceContext, writes: ReadonlyMap<string, readonly DirectoryWrite[]>): Promise<number> {
+  let budget = ctx.config.DIRECTORY_INLINE_WRITES;
+  let queued = 0;
+  for (const [orgId, list] of writes) {
+    queued += await writeDirectory(ctx.kv, ctx.outbox, orgId, list, budget);
+    budget = Math.max(0, budget - list.length);
+  }
+  return queued;
+}
+
+/** Revocation markers from `at` for `keys`, grouped per organization. */
+export function revocations(keys: readonly RevokedKey[], at: Date): Map<string, DirectoryWrite[]> {
+  const byOrg = new Map<string, DirectoryWrite[]>();
+  for (const key of keys) {
+    const list = byOrg.get(key.organizationId) ?? [];
+    list.push(revocationWrite(key.id, at, key.expiresAt));
+    byOrg.set(key.organizationId, list);
+  }
+  return byOrg;
+}

@@ -1,0 +1,97 @@
+// The directory's outbox: the KV writes one management request cannot make itself. A Worker
+// invocation may make 1,000 KV operations, and deleting an organization, removing a member or
+// closing an account can owe more markers than that (a plan allows 5,000 live keys, an account may
+// have minted keys in many organizations). Such a request writes the first `inline` markers itself
+// and hands the rest to its organization's DirectoryOutbox, whose alarm writes them in batches of
+// BATCH (one invocation each) until none is left, retrying a batch that fails.
+//
+// Only writes that cannot go stale are queued, so their order against later writes does not matter:
+// a revocation in force from a past instant (a revoked key is never un-revoked) and an instance
+// record's deletion (instance ids are never reused).
+import { DurableObject } from "cloudflare:workers";
+import { deleteInstanceRecord, putRevocation } from "./directory";
+
+export type DirectoryWrite =
+  | { kind: "revoke"; keyId: string; revokedAt: number; expiresAt: number }
+  | { kind: "delete_instance"; instanceId: string };
+
+/** A revocation in force from `revokedAt` (not later than now), whose marker lives until the key's own expiry. */
+export const revocationWrite = (keyId: string, revokedAt: Date, expiresAt: Date): DirectoryWrite => ({
+  kind: "revoke",
+  keyId,
+  revokedAt: revokedAt.getTime(),
+  expiresAt: expiresAt.getTime(),
+});
+
+/** KV writes per alarm run: half an invocation's 1,000 operations. */
+const BATCH = 500;
+/** Writes in flight at once within a batch. */
+const PARALLEL = 50;
+/** When a run that fails midway (or is evicted) is tried again. */
+const RETRY_MS = 30_000;
+
+export type OutboxNamespace = DurableObjectNamespace<DirectoryOutbox>;
+
+async function apply(kv: KVNamespace, write: DirectoryWrite): Promise<void> {
+  if (write.kind === "revoke") await putRevocation(kv, write.keyId, new Date(write.revokedAt), new Date(write.expiresAt));
+  else await deleteInstanceRecord(kv, write.instanceId);
+}
+
+async function applyAll(kv: KVNamespace, writes: readonly DirectoryWrite[]): Promise<void> {
+  for (let i = 0; i < writes.length; i += PARALLEL) await Promise.all(writes.slice(i, i + PARALLEL).map((w) => apply(kv, w)));
+}
+
+const writeId = (write: DirectoryWrite) => (write.kind === "revoke" ? `revoke:${write.keyId}` : `delete_instance:${write.instanceId}`);
+
+export class DirectoryOutbox extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY, write TEXT NOT NULL)");
+    });
+  }
+
+  /** Stores `writes` (durably, before answering) and has the alarm start on them at once. */
+  async enqueue(writes: DirectoryWrite[]): Promise<void> {
+    for (const write of writes) {
+      this.ctx.storage.sql.exec("INSERT OR REPLACE INTO pending (id, write) VALUES (?, ?)", writeId(write), JSON.stringify(write));
+    }
+    await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /** How many writes are still to make. */
+  pending(): number {
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM pending").one().n;
+  }
+
+  /** Makes up to BATCH writes, then runs again at once while any are left. */
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+    const sql = this.ctx.storage.sql;
+    const rows = sql.exec<{ id: string; write: string }>("SELECT id, write FROM pending LIMIT ?", BATCH).toArray();
+    await applyAll(
+      this.env.DIRECTORY,
+      rows.map((r) => JSON.parse(r.write) as DirectoryWrite),
+    );
+    for (const r of rows) sql.exec("DELETE FROM pending WHERE id = ?", r.id);
+    if (this.pending() > 0) await this.ctx.storage.setAlarm(Date.now());
+    else await this.ctx.storage.deleteAlarm();
+  }
+}
+
+/**
+ * Makes `writes` for organization `orgId`: the first `inline` here, the rest through its outbox
+ * (stored before this returns, written within seconds). Returns how many were queued.
+ */
+export async function writeDirectory(
+  kv: KVNamespace,
+  outbox: OutboxNamespace,
+  orgId: string,
+  writes: readonly DirectoryWrite[],
+  inline: number,
+): Promise<number> {
+  const later = writes.slice(inline);
+  if (later.length > 0) await outbox.get(outbox.idFromName(orgId)).enqueue(later);
+  await applyAll(kv, writes.slice(0, inline));
+  return later.length;
+}

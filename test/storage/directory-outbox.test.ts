@@ -1,0 +1,68 @@
+// The directory's outbox: a management request that owes the edge more KV markers than one
+// invocation may write makes DIRECTORY_INLINE_WRITES of them itself and queues the rest in its
+// organization's DirectoryOutbox, whose alarm writes them. Lowered to 3 here, so a few keys show it.
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { instanceKey, revokedFrom } from "../../src/storage/directory";
+import { api, createOrg, mintKey, ORIGIN, signUp, tenant } from "../helpers/api";
+import { clockedApp } from "../helpers/clocked-app";
+import { countingKvWrites } from "../helpers/counting-bindings";
+import { addMember } from "../helpers/invitations";
+
+const INLINE = 3;
+const kv = countingKvWrites(env.DIRECTORY);
+const bindings = { ...env, DIRECTORY: kv.binding, DIRECTORY_INLINE_WRITES: String(INLINE) };
+const app = clockedApp(Date.now(), bindings);
+const outbox = (orgId: string) => env.DIRECTORY_OUTBOX.get(env.DIRECTORY_OUTBOX.idFromName(orgId));
+
+/** KV writes one management request made itself. */
+async function kvWritesOf(path: string, method: string, token: string): Promise<number> {
+  kv.counter.calls = 0;
+  const res = await app.fetch(path, { method, token, headers: { origin: ORIGIN } });
+  expect(res.status).toBe(200);
+  return kv.counter.calls;
+}
+
+/** Runs the organization's outbox until nothing is left (its alarm may have run on its own already). */
+async function drain(orgId: string): Promise<void> {
+  for (let run = 0; run < 10 && (await outbox(orgId).pending()) > 0; run++) await runDurableObjectAlarm(outbox(orgId));
+  expect(await outbox(orgId).pending()).toBe(0);
+}
+
+describe("the directory's outbox", () => {
+  it("deleting an organization that owes 11 markers writes 3 itself and queues 8; then no key reaches anything", async () => {
+    const t = await tenant();
+    const keys = [{ id: t.keyId, key: t.key }];
+    for (let i = 0; i < 9; i++) {
+      const minted = await mintKey(t.account, t.orgId);
+      keys.push({ id: minted.api_key.id, key: minted.key });
+    }
+    expect(await kvWritesOf(`/api/organizations/${t.orgId}?force=true`, "DELETE", t.account.token)).toBe(INLINE);
+    await drain(t.orgId);
+    expect(await env.DIRECTORY.get(instanceKey(t.instance.id))).toBeNull();
+    for (const key of keys) {
+      expect(await revokedFrom(env.DIRECTORY, key.id)).not.toBeNull();
+      expect((await api("POST", `/redis/${t.instance.id}`, { token: key.key, body: ["PING"] })).status).toBe(401);
+    }
+  });
+
+  it("removing a member who minted 5 keys writes 3 markers itself and the outbox the other 2", async () => {
+    const owner = await signUp();
+    const leaver = await signUp();
+    const orgId = await createOrg(owner);
+    await addMember(owner, orgId, leaver, "admin");
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await mintKey(leaver, orgId)).api_key.id);
+    expect(await kvWritesOf(`/api/organizations/${orgId}/members/${leaver.userId}`, "DELETE", owner.token)).toBe(INLINE);
+    await drain(orgId);
+    for (const id of ids) expect(await revokedFrom(env.DIRECTORY, id)).not.toBeNull();
+  });
+
+  it("a request owing no more than its budget queues nothing", async () => {
+    const t = await tenant();
+    await mintKey(t.account, t.orgId);
+    expect(await kvWritesOf(`/api/organizations/${t.orgId}?force=true`, "DELETE", t.account.token)).toBe(INLINE); // 1 instance, 2 keys
+    expect(await outbox(t.orgId).pending()).toBe(0);
+  });
+});
