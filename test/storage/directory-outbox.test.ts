@@ -5,7 +5,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { instanceKey, revokedFrom } from "../../src/storage/directory";
-import { api, createOrg, mintKey, ORIGIN, signUp, tenant } from "../helpers/api";
+import { type Account, api, createOrg, mintKey, ORIGIN, signUp, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
 import { countingKvWrites } from "../helpers/counting-bindings";
 import { addMember } from "../helpers/invitations";
@@ -56,6 +56,20 @@ describe("the directory's outbox", () => {
     for (let i = 0; i < 5; i++) ids.push((await mintKey(leaver, orgId)).api_key.id);
     expect(await kvWritesOf(`/api/organizations/${orgId}/members/${leaver.userId}`, "DELETE", owner.token)).toBe(INLINE);
     await drain(orgId);
+    for (const id of ids) expect(await revokedFrom(env.DIRECTORY, id)).not.toBeNull();
+  });
+
+  it("closing an account that minted keys in two organizations spends one budget across both", async () => {
+    const leaver = await signUp();
+    const owners = [await signUp(), await signUp()];
+    const orgIds = [await createOrg(owners[0] as Account), await createOrg(owners[1] as Account)];
+    const ids: string[] = [];
+    for (const [i, orgId] of orgIds.entries()) {
+      await addMember(owners[i] as Account, orgId, leaver, "admin");
+      for (let k = 0; k < 2 + i; k++) ids.push((await mintKey(leaver, orgId)).api_key.id); // 2 and 3
+    }
+    expect(await kvWritesOf("/auth/me", "DELETE", leaver.token)).toBe(INLINE);
+    for (const orgId of orgIds) await drain(orgId);
     for (const id of ids) expect(await revokedFrom(env.DIRECTORY, id)).not.toBeNull();
   });
 
