@@ -4,7 +4,7 @@
 // change signs the other browser out, and the settings page lowers a limit and deletes with the
 // slug typed, showing each role only the forms it may use.
 import { DEV_ACCOUNT } from "../../scripts/bootstrap.mjs";
-import { check, newContext, open, screenshot, until, waitForText } from "./browser.mjs";
+import { check, newContext, open, ready, screenshot, until, waitForText } from "./browser.mjs";
 import { addMember, call, newAccount, newOrg, signedInPage, visit } from "./world.mjs";
 
 /**
@@ -39,7 +39,7 @@ export const accountScenarios = [
       await page.locator("#operator-link").waitFor({ state: "visible" });
       await page.locator("#operator-link").click();
       await page.waitForURL(/\/operator$/);
-      await page.locator('body[data-ready="true"]').waitFor({ state: "attached" });
+      await ready(page);
       const planButton = page.getByRole("button", { name: `Set the plan of ${name}`, exact: true });
       const find = page.locator("#op-org-search");
       await find.getByLabel("Find an organization by name, slug or id").fill(name.toUpperCase());
