@@ -1,7 +1,7 @@
 // Closing an account: the user is disabled, signed out everywhere, removed from every organization,
 // and every live key they created is revoked (D1 and the KV markers the edge reads).
 import { AppError } from "../errors";
-import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
+import { listLiveApiKeysCreatedBy, revokeApiKeysStatement } from "../storage/api-keys";
 import { assertOwnerRemainsStatement, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
 import { disableUserStatements } from "../storage/users";
 import { auditStatement } from "./audit";
@@ -32,7 +32,14 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
   await ctx.db
     .batch([
       ...disableUserStatements(ctx.db, userId, now),
-      ...keys.map((k) => revokeApiKeyStatement(ctx.db, k.organizationId, k.id, now)),
+      ...orgIds.map((orgId) =>
+        revokeApiKeysStatement(
+          ctx.db,
+          orgId,
+          keys.filter((k) => k.organizationId === orgId).map((k) => k.id),
+          now,
+        ),
+      ),
       ...orgIds.map((orgId) =>
         auditStatement(ctx, orgId, {
           action: "user.disable",

@@ -2,7 +2,7 @@
 // The last owner can be neither demoted nor removed.
 import { hasRole } from "../auth/roles";
 import { AppError } from "../errors";
-import { listLiveApiKeysCreatedBy, revokeApiKeyStatement } from "../storage/api-keys";
+import { listLiveApiKeysCreatedBy, revokeApiKeysStatement } from "../storage/api-keys";
 import {
   assertOwnerRemainsStatement,
   countOwners,
@@ -93,7 +93,12 @@ export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, u
     await ctx.db
       .batch([
         updateMembershipStatement(ctx.db, orgId, userId, role),
-        ...revoked.map((k) => revokeApiKeyStatement(ctx.db, orgId, k.id, now)),
+        revokeApiKeysStatement(
+          ctx.db,
+          orgId,
+          revoked.map((k) => k.id),
+          now,
+        ),
         auditStatement(ctx, orgId, {
           action: "member.role_change",
           resourceType: "member",
@@ -118,7 +123,12 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
   await ctx.db
     .batch([
       deleteMembershipStatement(ctx.db, orgId, userId),
-      ...keys.map((k) => revokeApiKeyStatement(ctx.db, orgId, k.id, now)),
+      revokeApiKeysStatement(
+        ctx.db,
+        orgId,
+        keys.map((k) => k.id),
+        now,
+      ),
       auditStatement(ctx, orgId, {
         action: "member.remove",
         resourceType: "member",

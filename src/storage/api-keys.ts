@@ -1,7 +1,7 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
 import { type AnyColumn, and, count, eq, gt, isNotNull, isNull, lte, notExists, or, type SQL } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
-import { afterRow, containsText, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter, pageOrder } from "./db";
+import { afterRow, containsText, type Db, failBatchIf, failBatchIfMoreThan, inJsonList, type PageAfter, pageOrder } from "./db";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -125,6 +125,14 @@ export function revokeApiKeyStatement(db: Db, orgId: string, id: string, at: Dat
     .update(apiKeys)
     .set({ revokedAt: at })
     .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id), unrevokedAt(at)));
+}
+
+/** Revokes the organization's keys among `ids` at `at`, in one statement however many (one JSON parameter). */
+export function revokeApiKeysStatement(db: Db, orgId: string, ids: readonly string[], at: Date) {
+  return db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.organizationId, orgId), inJsonList(apiKeys.id, ids), unrevokedAt(at)));
 }
 
 export function revokeAllApiKeysStatement(db: Db, orgId: string, at: Date) {

@@ -46,6 +46,14 @@ export function failBatchIfMoreThan(db: Db, orgId: string, held: SQLWrapper, max
 }
 
 /**
+ * `column` is one of `values`, which travel as one JSON parameter: D1 binds at most 100 per query,
+ * and a list of any length stays one statement.
+ */
+export function inJsonList(column: SQLWrapper, values: readonly string[]): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+}
+
+/**
  * `column` holds `text` anywhere, in any (ASCII) case; `%` and `_` in `text` are plain characters,
  * not LIKE wildcards.
  */

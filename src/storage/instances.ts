@@ -1,7 +1,7 @@
 // D1 queries for Redis instances. Credentials are stored sealed; this module never sees plaintext.
 import { type AnyColumn, and, count, countDistinct, eq, exists, ne, or, sql } from "drizzle-orm";
 import { redisInstances } from "../../drizzle/schema";
-import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, type PageAfter, pageOrder } from "./db";
+import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, inJsonList, type PageAfter, pageOrder } from "./db";
 
 export type InstanceRow = typeof redisInstances.$inferSelect;
 
@@ -17,17 +17,12 @@ export async function findInstance(db: Db, orgId: string, id: string): Promise<I
     .get();
 }
 
-/**
- * Which of `ids` are the organization's instances, in one query whatever their number (the ids travel
- * as one JSON parameter: D1 binds at most 100).
- */
+/** Which of `ids` are the organization's instances, in one query whatever their number. */
 export async function findInstanceIds(db: Db, orgId: string, ids: readonly string[]): Promise<Set<string>> {
   const rows = await db
     .select({ id: redisInstances.id })
     .from(redisInstances)
-    .where(
-      and(eq(redisInstances.organizationId, orgId), sql`${redisInstances.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`),
-    )
+    .where(and(eq(redisInstances.organizationId, orgId), inJsonList(redisInstances.id, ids)))
     .all();
   return new Set(rows.map((r) => r.id));
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, api, createInstance, createOrg, mintKey, signUp } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
 import { countingD1 } from "../helpers/counting-bindings";
+import { addMember } from "../helpers/invitations";
 import { operator } from "../helpers/operator";
 import { expectOk } from "./envelope";
 
@@ -65,6 +66,22 @@ describe("D1 queries per request do not grow with the items", () => {
     const unknown = await mint([...ids, "ri_unknown0000000000000"]);
     expect(unknown.status).toBe(404);
     expect(JSON.stringify(unknown.body)).toContain("Redis instance ri_unknown0000000000000 not found.");
+  });
+
+  it("removing a member revokes the keys they minted in one statement, however many", async () => {
+    const removal = async (minted: number) => {
+      const owner = await signUp();
+      const leaver = await signUp();
+      const orgId = await createOrg(owner);
+      await addMember(owner, orgId, leaver, "admin");
+      for (let i = 0; i < minted; i++) await mintKey(leaver, orgId);
+      const res = await counted(`/api/organizations/${orgId}/members/${leaver.userId}`, { method: "DELETE", token: owner.token });
+      expect(res.status).toBe(200);
+      const live = await api("GET", `/api/organizations/${orgId}/api-keys?revoked=false`, { token: owner.token });
+      expect(expectOk(live)).toHaveLength(0);
+      return res.statements;
+    };
+    expect(await removal(6)).toBe(await removal(1));
   });
 
   it("closing an account checks every organization it owns in one query", async () => {
