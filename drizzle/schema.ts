@@ -247,3 +247,23 @@ export const invitations = sqliteTable(
   },
   (t) => [uniqueIndex("invitations_token_hash_unique").on(t.tokenHash), index("invitations_org_idx").on(t.organizationId, t.createdAt)],
 );
+
+/**
+ * An organization's usage on its latest day, as its UsageMeter last flushed it (at most 30 s after a
+ * change): what the operators' list shows and ranks by, without calling every organization's meter.
+ * The meter itself stays the exact record (GET …/usage).
+ */
+export const organizationUsage = sqliteTable(
+  "organization_usage",
+  {
+    organizationId: text("organization_id")
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** The UTC day the figures are for (YYYY-MM-DD). */
+    day: text("day").notNull(),
+    requests: integer("requests").notNull(),
+    commands: integer("commands").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("organization_usage_day_commands_idx").on(t.day, t.commands)],
+);

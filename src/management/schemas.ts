@@ -171,7 +171,11 @@ export const OrganizationListQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().min(1).max(100).optional(),
   plan: z.enum(PLAN_NAMES).optional(),
   suspended: queryFlag,
-  order: creationOrder,
+  /** As for accounts, or `busiest`: most commands today first. */
+  order: z
+    .enum(["oldest", "newest", "busiest"])
+    .default("oldest")
+    .transform((order) => (order === "busiest" ? order : order === "newest" ? ("desc" as const) : ("asc" as const))),
 });
 
 export const UsageQuerySchema = z.strictObject({

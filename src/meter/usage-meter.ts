@@ -8,6 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { AppBindings } from "../env";
 import { DAY_MS } from "../lib/time";
 import { recordApiKeysLastUsed } from "../storage/api-keys";
+import { recordOrganizationUsage } from "../storage/organization-usage";
 import { effectiveRate, type KeyLimits, LEASE_MS, type LeaseGrant, type LeaseRequest, maxLeaseFor, type Refusal } from "./leases";
 import { dayOf, type Limits, PLANS, type Rate } from "./plans";
 import { buildUsageReport, REPORT_MAX_DAYS, reportDays, type UsageReport, type UsageRow } from "./usage-report";
@@ -42,6 +43,8 @@ export class UsageMeter extends DurableObject<AppBindings> {
   private limits: Limits = PLANS.free;
   private keyLimits = new Map<string, KeyLimits>();
   private orgId = "";
+  /** The day and totals last written to D1 (in memory: a restarted meter writes them once more). */
+  private flushedDay = "";
   /** The UTC day of the last pruning (in memory: a restarted meter prunes once more). */
   private prunedDay = "";
 
@@ -252,9 +255,30 @@ export class UsageMeter extends DurableObject<AppBindings> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
   }
 
-  /** Writes keys' last-use times to D1 in one batch; a failure leaves them for the retried alarm. */
+  /**
+   * Writes keys' last-use times to D1 in one batch, then today's totals (D1's copy, for the
+   * operators' list); a failure leaves them for the retried alarm.
+   */
   override async alarm(): Promise<void> {
     await this.flushLastUsed();
+    await this.flushDayUsage();
+  }
+
+  /** Writes today's requests and commands to D1 when they changed since the last write. */
+  async flushDayUsage(now = Date.now()): Promise<boolean> {
+    if (!this.orgId) return false;
+    const day = dayOf(now);
+    const total = this.ctx.storage.sql
+      .exec<{ requests: number; commands: number }>(
+        "SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(commands), 0) AS commands FROM usage WHERE day = ? AND kind = 'key'",
+        day,
+      )
+      .one();
+    const mark = `${day}:${total.requests}:${total.commands}`;
+    if (mark === this.flushedDay) return false;
+    await recordOrganizationUsage(this.env.DB, this.orgId, { day, requests: total.requests, commands: total.commands }, now);
+    this.flushedDay = mark;
+    return true;
   }
 
   async flushLastUsed(): Promise<number> {
@@ -282,6 +306,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
     this.keyLimits.clear();
     this.orgId = "";
     this.prunedDay = "";
+    this.flushedDay = "";
   }
 
   /** Usage for the `days` UTC days ending with the day of `now`, zero-filled. */

@@ -86,7 +86,11 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
   }
 }
 
-/** Where a keyset page resumes: the creation time and id of the last row of the page before. */
+/**
+ * Where a keyset page resumes: the creation time and id of the last row of the page before. A list
+ * ranked by a count (the operators' busiest organizations) keeps the count in `createdAt`'s
+ * milliseconds; the cursor is the same "number:id" either way.
+ */
 export type PageAfter = { createdAt: Date; id: string };
 
 /** A keyset list's direction by creation: `desc` newest first, `asc` oldest first. */

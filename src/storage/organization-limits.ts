@@ -1,7 +1,7 @@
 // D1 queries for an organization's plan, limits (the operator's ceiling and the owners' lower
 // limits) and suspension, and the operators' view of every organization.
-import { and, count, eq, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
-import { memberships, organizations } from "../../drizzle/schema";
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { memberships, organizations, organizationUsage } from "../../drizzle/schema";
 import { liveUserKeyCount } from "./api-keys";
 import { afterRow, containsText, type Db, type Direction, type PageAfter, pageOrder } from "./db";
 import { instanceCount } from "./instances";
@@ -50,8 +50,8 @@ export type OrganizationFilter = {
   plan?: OrganizationRow["plan"] | undefined;
   /** Only suspended organizations (true) or only the others (false). */
   suspended?: boolean | undefined;
-  /** By creation, oldest first (`asc`, the default) or newest first; a page's cursor is for the same order. */
-  order?: Direction | undefined;
+  /** By creation, oldest first (`asc`, the default) or newest first, or busiest today; a page's cursor is for the same order. */
+  order?: OrganizationOrder | undefined;
 };
 
 type Role = (typeof memberships.role.enumValues)[number];
@@ -61,13 +61,31 @@ export type OrganizationWithCounts = {
   organization: OrganizationRow;
   members: Record<Role, number>;
   held: { instances: number; apiKeys: number };
+  /** Its figures for `today` as its meter last flushed them (zeros when it has none for today). */
+  usageToday: { requests: number; commands: number };
+  /** Where a page after this row resumes, in the list's order (see PageAfter). */
+  position: PageAfter;
 };
 
+/** Today's commands of the joined row (0 when the copy is of another day, or absent). */
+const commandsOn = (today: string) =>
+  sql<number>`CASE WHEN ${organizationUsage.day} = ${today} THEN ${organizationUsage.commands} ELSE 0 END`.mapWith(Number);
+const requestsOn = (today: string) =>
+  sql<number>`CASE WHEN ${organizationUsage.day} = ${today} THEN ${organizationUsage.requests} ELSE 0 END`.mapWith(Number);
+
 /**
- * Organizations with their counts, where `where` holds, in `order`: one query however many rows, each
- * count a subquery on the row. D1 allows a Worker invocation 50 queries on the Free plan (1,000 on Paid).
+ * Organizations with their counts and today's usage, where `where` holds, in `order`: one query
+ * however many rows, each count a subquery on the row. D1 allows a Worker invocation 50 queries on
+ * the Free plan (1,000 on Paid), and the usage comes from D1's copy, not from each meter.
  */
-async function selectWithCounts(db: Db, now: Date, where: SQL | undefined, order: SQL[], limit: number): Promise<OrganizationWithCounts[]> {
+async function selectWithCounts(
+  db: Db,
+  now: Date,
+  today: string,
+  where: SQL | undefined,
+  order: { by: SQL[]; position: (row: OrganizationRow, commandsToday: number) => PageAfter },
+  limit: number,
+): Promise<OrganizationWithCounts[]> {
   const counted = (query: { getSQL(): SQL }) => sql<number>`(${query})`.mapWith(Number);
   const roles = memberships.role.enumValues;
   const memberCounts = Object.fromEntries(
@@ -86,39 +104,73 @@ async function selectWithCounts(db: Db, now: Date, where: SQL | undefined, order
       organization: organizations,
       instances: counted(instanceCount(db, organizations.id)),
       apiKeys: counted(liveUserKeyCount(db, organizations.id, now)),
+      requestsToday: requestsOn(today),
+      commandsToday: commandsOn(today),
       ...memberCounts,
     })
     .from(organizations)
+    .leftJoin(organizationUsage, eq(organizationUsage.organizationId, organizations.id))
     .where(where)
-    .orderBy(...order)
+    .orderBy(...order.by)
     .limit(limit)
     .all();
   return rows.map((row) => ({
     organization: row.organization,
     members: Object.fromEntries(roles.map((role) => [role, row[role]])) as Record<Role, number>,
     held: { instances: row.instances, apiKeys: row.apiKeys },
+    usageToday: { requests: row.requestsToday, commands: row.commandsToday },
+    position: order.position(row.organization, row.commandsToday),
   }));
 }
 
-/** Every organization, by creation (oldest first unless `filter.order` says otherwise), keyset-paginated (operators only), narrowed by `filter`, with its counts. */
+/**
+ * The operators' list's orders: by creation (`asc` oldest first, `desc` newest first), or `busiest`:
+ * most commands today first (from D1's copy of each meter's day), then by id.
+ */
+export type OrganizationOrder = Direction | "busiest";
+
+/**
+ * Every organization in `filter.order` (oldest first by default), keyset-paginated (operators only),
+ * narrowed by `filter`, with its counts and today's usage. For `busiest`, a page's position is
+ * (today's commands, id): figures that change between pages can move a row across them.
+ */
 export async function listEveryOrganization(
   db: Db,
   limit: number,
   now: Date,
+  today: string,
   after?: PageAfter,
   filter: OrganizationFilter = {},
 ): Promise<OrganizationWithCounts[]> {
   const { search, plan, suspended, order = "asc" } = filter;
-  const page = afterRow(organizations.createdAt, organizations.id, after, order);
   const found = search
     ? or(eq(organizations.id, search), eq(organizations.slug, search.toLowerCase()), containsText(organizations.name, search))
     : undefined;
   const status = suspended === undefined ? undefined : suspended ? isNotNull(organizations.suspendedAt) : isNull(organizations.suspendedAt);
-  const where = and(page, found, plan ? eq(organizations.plan, plan) : undefined, status);
-  return selectWithCounts(db, now, where, pageOrder(organizations.createdAt, organizations.id, order), limit);
+  const narrowed = and(found, plan ? eq(organizations.plan, plan) : undefined, status);
+  if (order === "busiest") {
+    const commands = commandsOn(today);
+    const rank = after?.createdAt.getTime();
+    const page = after && rank !== undefined ? or(lt(commands, rank), and(eq(commands, rank), gt(organizations.id, after.id))) : undefined;
+    const by = {
+      by: [desc(commands), asc(organizations.id)],
+      position: (row: OrganizationRow, n: number) => ({ createdAt: new Date(n), id: row.id }),
+    };
+    return selectWithCounts(db, now, today, and(page, narrowed), by, limit);
+  }
+  const page = afterRow(organizations.createdAt, organizations.id, after, order);
+  const byCreation = { by: pageOrder(organizations.createdAt, organizations.id, order), position: creationPosition };
+  return selectWithCounts(db, now, today, and(page, narrowed), byCreation, limit);
 }
 
-/** One organization with its counts, as the operators' list shows it. */
-export async function findOrganizationWithCounts(db: Db, orgId: string, now: Date): Promise<OrganizationWithCounts | undefined> {
-  return (await selectWithCounts(db, now, eq(organizations.id, orgId), [], 1))[0];
+const creationPosition = (row: OrganizationRow): PageAfter => ({ createdAt: row.createdAt, id: row.id });
+
+/** One organization with its counts and today's usage, as the operators' list shows it. */
+export async function findOrganizationWithCounts(
+  db: Db,
+  orgId: string,
+  now: Date,
+  today: string,
+): Promise<OrganizationWithCounts | undefined> {
+  return (await selectWithCounts(db, now, today, eq(organizations.id, orgId), { by: [], position: creationPosition }, 1))[0];
 }

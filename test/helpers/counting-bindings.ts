@@ -1,6 +1,7 @@
 // Real bindings that count what a request asks of them, for the per-invocation budgets miniflare does
-// not enforce: a Worker invocation may run 50 D1 queries on the Free plan (1,000 on Paid) and make
-// 1,000 KV operations. Every call still reaches the real binding; only the named methods are counted.
+// not enforce: a Worker invocation may run 50 D1 queries on the Free plan (1,000 on Paid), make 1,000
+// KV operations and 50 subrequests on the Free plan. Every call still reaches the real binding; only
+// the named methods are counted.
 function counting<T extends object>(binding: T, methods: readonly string[]) {
   const counter = { calls: 0 };
   const counted = new Proxy(binding, {
@@ -24,3 +25,7 @@ export const countingD1 = (db: D1Database) => counting(db, ["prepare"]);
 
 /** KV, counting writes and deletions. */
 export const countingKvWrites = (kv: KVNamespace) => counting(kv, ["put", "delete"]);
+
+/** A Durable Object namespace, counting the stubs taken (one per object a request calls). */
+export const countingStubs = <T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>) =>
+  counting(namespace, ["get"]);

@@ -1,9 +1,10 @@
 // Operators: made once through the bootstrap secret (never by email), then by promotion; only they
 // reach /api/admin (each call audited); suspension refuses an organization's keys at the edge and
 // makes its API read-only; reset links. Happy, validation and cross-tenant cases per route.
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Account, type ApiResult, api, mintKey, signUp, tenant } from "../helpers/api";
+import { type Account, type ApiResult, api, createInstance, mintKey, signUp, tenant } from "../helpers/api";
 import type { ResponseOf } from "../helpers/api-types";
 import { clockedApp } from "../helpers/clocked-app";
 import { operator } from "../helpers/operator";
@@ -15,6 +16,8 @@ beforeAll(async () => {
 });
 
 const secret = () => env.OPERATOR_BOOTSTRAP_SECRET;
+/** Runs the organization's meter's alarm now: it writes today's usage to D1, as it would within 30 s. */
+const flushMeter = (orgId: string) => runDurableObjectAlarm(env.USAGE_METER.get(env.USAGE_METER.idFromName(orgId)));
 
 describe("bootstrap", () => {
   it("works once: after the first operator exists, the secret makes nobody else an operator", async () => {
@@ -56,6 +59,7 @@ describe("operators", () => {
   it("list every organization with plan, limits, what it holds against its caps, members and today's usage", async () => {
     const t = await tenant();
     await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] });
+    await flushMeter(t.orgId); // what its alarm does within 30 s of the use
     await mintKey(t.account, t.orgId);
     const revoked = await mintKey(t.account, t.orgId);
     await api("DELETE", `/api/organizations/${t.orgId}/api-keys/${revoked.api_key.id}`, { token: t.account.token });
@@ -81,6 +85,36 @@ describe("operators", () => {
       held: { instances: 1, api_keys: 2 },
     });
     expectInvalid(await api("GET", "/api/admin/organizations?limit=0", { token: op.token }), "limit");
+  });
+
+  it("rank organizations by today's commands (?order=busiest), paging in that order", async () => {
+    const owner = await signUp();
+    const tag = crypto.randomUUID().slice(0, 8);
+    const made: { id: string; uses: number }[] = [];
+    for (const uses of [1, 3, 0, 2]) {
+      const orgId = expectOk(
+        await api("POST", "/api/organizations", { token: owner.token, body: { name: `Busy ${tag} ${uses}`, slug: `busy-${tag}-${uses}` } }),
+        201,
+      ).id;
+      const instance = await createInstance(owner, orgId);
+      const { key } = await mintKey(owner, orgId);
+      for (let i = 0; i < uses; i++) expect((await api("POST", `/redis/${instance.id}`, { token: key, body: ["PING"] })).status).toBe(200);
+      await flushMeter(orgId);
+      made.push({ id: orgId, uses });
+    }
+    const page = async (cursor?: string) => {
+      const res: ApiResult<ResponseOf<"GET", "/api/admin/organizations">> = await api(
+        "GET",
+        `/api/admin/organizations?order=busiest&limit=2&q=${tag}${cursor ? `&cursor=${cursor}` : ""}`,
+        { token: op.token },
+      );
+      return { rows: expectOk(res).map((o) => [o.id, o.usage_today.commands]), next: res.body.pagination.next_cursor };
+    };
+    const first = await page();
+    const second = await page(first.next ?? undefined);
+    const ranked = [...made].sort((a, b) => b.uses - a.uses).map((m) => [m.id, m.uses]);
+    expect([...first.rows, ...second.rows]).toEqual(ranked);
+    expect(second.next).toBeNull();
   });
 
   it("find organizations with ?q= by id, slug or part of the name (any case, % and _ taken literally)", async () => {

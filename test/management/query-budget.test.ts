@@ -6,13 +6,14 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, api, createInstance, createOrg, mintKey, signUp } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
-import { countingD1 } from "../helpers/counting-bindings";
+import { countingD1, countingStubs } from "../helpers/counting-bindings";
 import { addMember } from "../helpers/invitations";
 import { operator } from "../helpers/operator";
 import { expectOk } from "./envelope";
 
 const d1 = countingD1(env.DB);
-const app = clockedApp(Date.now(), { ...env, DB: d1.binding });
+const meters = countingStubs(env.USAGE_METER);
+const app = clockedApp(Date.now(), { ...env, DB: d1.binding, USAGE_METER: meters.binding });
 
 /** Sends one request through the counting app: its status, body and the statements it prepared. */
 async function counted(path: string, init: RequestInit & { token: string }) {
@@ -27,7 +28,7 @@ beforeAll(async () => {
 });
 
 describe("D1 queries per request do not grow with the items", () => {
-  it("the operators' list of organizations: one page of 6 costs what a page of 1 does", async () => {
+  it("the operators' list of organizations: one page of 6 costs what a page of 1 does, and calls no meter", async () => {
     const owner = await signUp();
     const tag = crypto.randomUUID().slice(0, 8);
     for (let i = 0; i < 6; i++) {
@@ -46,6 +47,9 @@ describe("D1 queries per request do not grow with the items", () => {
       return res.statements;
     };
     expect(await page(6)).toBe(await page(1));
+    meters.counter.calls = 0;
+    await page(6);
+    expect(meters.counter.calls).toBe(0); // today's usage is D1's copy: no call to each organization's meter
   });
 
   it("minting a key for 6 named instances costs what it does for 1, and an unknown one is still named", async () => {

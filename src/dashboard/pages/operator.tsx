@@ -55,13 +55,17 @@ const PlanDialog: FC = () => (
   </dialog>
 );
 
-/** The order of an operator list, by creation: newest first here (the API's default is oldest). */
-const OrderField: FC<{ id: string }> = ({ id }) => (
+/**
+ * The order of an operator list, by creation: newest first here (the API's default is oldest);
+ * organizations may also be ranked by today's commands.
+ */
+const OrderField: FC<{ id: string; busiest?: boolean }> = ({ id, busiest }) => (
   <div class="field narrow">
     <label for={id}>Order</label>
     <select id={id} name="order">
       <option value="newest">newest first</option>
       <option value="oldest">oldest first</option>
+      {busiest ? <option value="busiest">busiest today</option> : null}
     </select>
   </div>
 );
@@ -89,7 +93,7 @@ export const OperatorPage: FC = () => (
             <option value="true">suspended</option>
           </select>
         </div>
-        <OrderField id="op-org-order" />
+        <OrderField id="op-org-order" busiest />
       </SearchForm>
       <Status id="op-org-status" />
       <div id="op-org-list" />
