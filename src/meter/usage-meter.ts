@@ -1,7 +1,8 @@
 // UsageMeter: one Durable Object per organization. It grants isolates leases (budgets of commands
 // per key, see leases.ts) against the per-key rate, the organization's daily quota and a key's own
 // daily quota, counts usage and refusals per key and instance per UTC day, and keeps keys' last use
-// durably (its own storage first, then D1 in batches by an alarm). Its storage stays bounded: once a
+// durably (its own storage first, then D1 in batches by an alarm, which also copies the day's totals
+// to D1 for the operators' list). Its storage stays bounded: once a
 // day it forgets usage the API can no longer report and the sync state of isolates long gone, and
 // deleting the organization erases it.
 import { DurableObject } from "cloudflare:workers";
@@ -150,8 +151,8 @@ export class UsageMeter extends DurableObject<AppBindings> {
 
   /**
    * Once per UTC day: forgets usage older than the API reports (REPORT_MAX_DAYS), sync state and
-   * unreturned leases unused for SYNC_KEPT_MS, and rate windows long ended. Days and times are the isolates' clocks, as
-   * everywhere in the meter.
+   * unreturned leases unused for SYNC_KEPT_MS, and rate windows long ended. Days and times are the
+   * isolates' clocks, as everywhere in the meter.
    */
   private prune(now: number, day: string): void {
     if (this.prunedDay === day) return;
@@ -295,8 +296,8 @@ export class UsageMeter extends DurableObject<AppBindings> {
   }
 
   /**
-   * Erases everything the meter holds (usage, limits, leases, last uses not yet in D1) and its
-   * alarm: the organization was deleted.
+   * Erases everything the meter holds (usage, limits, leases, rate windows, last uses not yet in D1)
+   * and its alarm: the organization was deleted.
    */
   async erase(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
