@@ -43,6 +43,7 @@ export const accountScenarios = [
       const planButton = page.getByRole("button", { name: `Set the plan of ${name}`, exact: true });
       const find = page.locator("#op-org-search");
       await find.getByLabel("Find an organization by name, slug or id").fill(name.toUpperCase());
+      await find.getByLabel("Order", { exact: true }).selectOption("busiest"); // ranked by today's commands
       await page.getByRole("button", { name: "Find organizations", exact: true }).click();
       await until("the search to list only that organization", async () => (await page.locator("#op-org-list tbody tr").count()) === 1);
       await waitForText(page.locator("#op-org-list"), new RegExp(name));
