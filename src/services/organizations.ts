@@ -8,6 +8,7 @@ import { meterFor } from "../meter/client";
 import { ceilingLimits, effectiveLimits, type Limits, perSecond, rateFrom } from "../meter/plans";
 import { listLiveApiKeys, revokeAllApiKeysStatement } from "../storage/api-keys";
 import { isUniqueViolation } from "../storage/db";
+import { instanceDeletionWrite } from "../storage/directory-outbox";
 import { listAllInstances } from "../storage/instances";
 import { updateOwnerLimitsStatement } from "../storage/organization-limits";
 import {
@@ -168,8 +169,8 @@ export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess,
   // KV first (or queued in the outbox, past one request's KV budget): once D1 cascades, nothing is
   // left to rebuild these markers from. If D1 then fails, the keys are refused although D1 still
   // lists them: the safe side of the inconsistency.
-  const markers = revocations(keys, now);
-  markers.set(orgId, [...instances.map((i) => ({ kind: "delete_instance" as const, instanceId: i.id })), ...(markers.get(orgId) ?? [])]);
+  // The instance records first: the request's own budget goes to them before the keys' markers.
+  const markers = new Map([[orgId, [...instances.map((i) => instanceDeletionWrite(i.id)), ...(revocations(keys, now).get(orgId) ?? [])]]]);
   await writeMarkers(ctx, markers);
   await ctx.db.batch([
     revokeAllApiKeysStatement(ctx.db, orgId, now),

@@ -23,6 +23,9 @@ export const revocationWrite = (keyId: string, revokedAt: Date, expiresAt: Date)
   expiresAt: expiresAt.getTime(),
 });
 
+/** An instance record's deletion (the instance is gone from D1, or is about to be). */
+export const instanceDeletionWrite = (instanceId: string): DirectoryWrite => ({ kind: "delete_instance", instanceId });
+
 /** KV writes per alarm run: half an invocation's 1,000 operations. */
 const BATCH = 500;
 /** Writes in flight at once within a batch. */
