@@ -30,6 +30,12 @@ export async function launchBrowser() {
 
 /** The dashboard's read deadline (src/dashboard/client/api.ts): a GET unanswered this long is sent again. */
 const READ_DEADLINE_MS = 12_000;
+/**
+ * How long a scenario waits on the page by default: past one read `wrangler dev` leaves unanswered
+ * (seen for 10–12 s, rarely) and the dashboard's resend of it. Every such resend is printed
+ * (`resent`), so a stall leaves a trace instead of failing the run.
+ */
+const UI_WAIT_MS = 2 * READ_DEADLINE_MS + 6_000;
 
 /**
  * A fresh browser context (own cookies) whose requests may only reach 127.0.0.1; anything else is
@@ -40,7 +46,7 @@ const READ_DEADLINE_MS = 12_000;
  */
 export async function newContext(browser, record, viewport = DESKTOP) {
   const context = await browser.newContext({ viewport, locale: "en-GB", timezoneId: "UTC" });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(UI_WAIT_MS);
   context.setDefaultNavigationTimeout(15_000);
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
@@ -74,7 +80,7 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @param {string} what @param {() => Promise<T>} probe
  * @returns {Promise<T>}
  */
-export async function until(what, probe, timeoutMs = 10_000, intervalMs = 200) {
+export async function until(what, probe, timeoutMs = UI_WAIT_MS, intervalMs = 200) {
   const deadline = Date.now() + timeoutMs;
   let lastError = "";
   for (;;) {
@@ -98,7 +104,7 @@ export function check(condition, message) {
  * Waits until the locator's text matches.
  * @param {import("playwright-core").Locator} locator @param {RegExp} pattern
  */
-export async function waitForText(locator, pattern, timeoutMs = 10_000) {
+export async function waitForText(locator, pattern, timeoutMs = UI_WAIT_MS) {
   return until(
     `text ${pattern}`,
     async () => {
@@ -132,7 +138,7 @@ function trackRequests(page) {
 export async function ready(page) {
   trackRequests(page);
   try {
-    await page.locator('body[data-ready="true"]').waitFor({ state: "attached", timeout: 30_000 });
+    await page.locator('body[data-ready="true"]').waitFor({ state: "attached", timeout: UI_WAIT_MS });
   } catch (error) {
     const unanswered = [...(openRequests.get(page) ?? [])].map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
     const first = /** @type {Error} */ (error).message.split("\n")[0];
