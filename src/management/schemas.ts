@@ -155,10 +155,11 @@ export const BootstrapOperatorSchema = z.strictObject({ secret: z.string().min(1
  * An operator list's order by creation: `oldest` (the default) or `newest` first, parsed into the
  * storage direction; a cursor pages on in it.
  */
+const CREATION_ORDERS = { oldest: "asc", newest: "desc" } as const satisfies Record<string, Direction>;
 const creationOrder = z
   .enum(["oldest", "newest"])
   .default("oldest")
-  .transform((order): Direction => (order === "newest" ? "desc" : "asc"));
+  .transform((order) => CREATION_ORDERS[order]);
 
 /** The operator's account list: `email` finds one account; `order` as for organizations. */
 export const AccountListQuerySchema = PageQuerySchema.extend({ email: z.email().max(254).optional(), order: creationOrder });
@@ -175,7 +176,7 @@ export const OrganizationListQuerySchema = PageQuerySchema.extend({
   order: z
     .enum(["oldest", "newest", "busiest"])
     .default("oldest")
-    .transform((order) => (order === "busiest" ? order : order === "newest" ? ("desc" as const) : ("asc" as const))),
+    .transform((order) => (order === "busiest" ? order : CREATION_ORDERS[order])),
 });
 
 export const UsageQuerySchema = z.strictObject({

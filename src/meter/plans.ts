@@ -79,8 +79,3 @@ export function effectiveLimits(org: LimitColumns): Limits {
     rate: lowerRate(ceiling.rate, rateFrom(org.ownerRateLimitRequests ?? null, org.ownerRateLimitWindowSeconds ?? null)),
   };
 }
-
-/** The UTC day (YYYY-MM-DD) that contains `ms`. */
-export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}

@@ -7,11 +7,11 @@
 // deleting the organization erases it.
 import { DurableObject } from "cloudflare:workers";
 import type { AppBindings } from "../env";
-import { DAY_MS } from "../lib/time";
+import { DAY_MS, dayOf } from "../lib/time";
 import { recordApiKeysLastUsed } from "../storage/api-keys";
 import { recordOrganizationUsage } from "../storage/organization-usage";
 import { effectiveRate, type KeyLimits, LEASE_MS, type LeaseGrant, type LeaseRequest, maxLeaseFor, type Refusal } from "./leases";
-import { dayOf, type Limits, PLANS, type Rate } from "./plans";
+import { type Limits, PLANS, type Rate } from "./plans";
 import { buildUsageReport, REPORT_MAX_DAYS, reportDays, type UsageReport, type UsageRow } from "./usage-report";
 
 export type { DailyUsage, UsageReport } from "./usage-report";
@@ -269,12 +269,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
   async flushDayUsage(now = Date.now()): Promise<boolean> {
     if (!this.orgId) return false;
     const day = dayOf(now);
-    const total = this.ctx.storage.sql
-      .exec<{ requests: number; commands: number }>(
-        "SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(commands), 0) AS commands FROM usage WHERE day = ? AND kind = 'key'",
-        day,
-      )
-      .one();
+    const total = this.usage(1, now).total;
     const mark = `${day}:${total.requests}:${total.commands}`;
     if (mark === this.flushedDay) return false;
     await recordOrganizationUsage(this.env.DB, this.orgId, { day, requests: total.requests, commands: total.commands }, now);

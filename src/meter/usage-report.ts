@@ -1,7 +1,6 @@
 // Builds the usage report (per day, per instance, per key, refusals) from the meter's usage rows. Pure.
 
-import { DAY_MS } from "../lib/time";
-import { dayOf } from "./plans";
+import { DAY_MS, dayOf } from "../lib/time";
 
 /** The most UTC days a usage report covers; the meter keeps no more than this. */
 export const REPORT_MAX_DAYS = 90;

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { sha256Hex, timingSafeEqualStrings } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
 import { meterFor } from "../meter/client";
-import { dayOf, effectiveLimits, type PlanName } from "../meter/plans";
+import { effectiveLimits, type PlanName } from "../meter/plans";
 import { putInstanceRecord } from "../storage/directory";
 import { listAllInstances } from "../storage/instances";
 import {
@@ -91,7 +91,7 @@ export async function listEveryOrganizationForOperator(
   filter: OrganizationFilter = {},
   now = Date.now(),
 ) {
-  const rows = await listEveryOrganization(ctx.db, limit + 1, new Date(now), dayOf(now), parseCursor(cursor), filter);
+  const rows = await listEveryOrganization(ctx.db, limit + 1, new Date(now), parseCursor(cursor), filter);
   return toPage(
     rows.map((row) => ({ ...row.position, row })),
     limit,
@@ -182,8 +182,7 @@ export async function setSuspension(ctx: ServiceContext, orgId: string, suspende
 
 /** One organization as the operators' list shows it, read again after a change. */
 async function presentOneForOperator(ctx: ServiceContext, orgId: string) {
-  const now = Date.now();
-  const row = await findOrganizationWithCounts(ctx.db, orgId, new Date(now), dayOf(now));
+  const row = await findOrganizationWithCounts(ctx.db, orgId, new Date());
   if (!row) throw new AppError("not_found", "Organization not found.");
   return presentForOperator(row);
 }

@@ -120,26 +120,24 @@ export function assertApiKeyLiveStatement(db: Db, orgId: string, id: string, now
  * Revokes a key from `at` (now, or a later instant for a key retiring on a schedule). Only ever
  * brings a revocation forward: a key revoked or retiring sooner keeps its instant.
  */
-export function revokeApiKeyStatement(db: Db, orgId: string, id: string, at: Date) {
-  return db
+/** Revokes, at `at`, the organization's keys that `which` keeps (all without it) and are not revoked by then. */
+const revokeStatement = (db: Db, orgId: string, which: SQL | undefined, at: Date) =>
+  db
     .update(apiKeys)
     .set({ revokedAt: at })
-    .where(and(eq(apiKeys.organizationId, orgId), eq(apiKeys.id, id), unrevokedAt(at)));
+    .where(and(eq(apiKeys.organizationId, orgId), which, unrevokedAt(at)));
+
+export function revokeApiKeyStatement(db: Db, orgId: string, id: string, at: Date) {
+  return revokeStatement(db, orgId, eq(apiKeys.id, id), at);
 }
 
 /** Revokes the organization's keys among `ids` at `at`, in one statement however many (one JSON parameter). */
 export function revokeApiKeysStatement(db: Db, orgId: string, ids: readonly string[], at: Date) {
-  return db
-    .update(apiKeys)
-    .set({ revokedAt: at })
-    .where(and(eq(apiKeys.organizationId, orgId), inJsonList(apiKeys.id, ids), unrevokedAt(at)));
+  return revokeStatement(db, orgId, inJsonList(apiKeys.id, ids), at);
 }
 
 export function revokeAllApiKeysStatement(db: Db, orgId: string, at: Date) {
-  return db
-    .update(apiKeys)
-    .set({ revokedAt: at })
-    .where(and(eq(apiKeys.organizationId, orgId), unrevokedAt(at)));
+  return revokeStatement(db, orgId, undefined, at);
 }
 
 export function updateApiKeyStatement(

@@ -2,6 +2,7 @@
 // limits) and suspension, and the operators' view of every organization.
 import { and, asc, count, desc, eq, gt, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { memberships, organizations, organizationUsage } from "../../drizzle/schema";
+import { dayOf } from "../lib/time";
 import { liveUserKeyCount } from "./api-keys";
 import { afterRow, containsText, type Db, type Direction, type PageAfter, pageOrder } from "./db";
 import { instanceCount } from "./instances";
@@ -61,7 +62,7 @@ export type OrganizationWithCounts = {
   organization: OrganizationRow;
   members: Record<Role, number>;
   held: { instances: number; apiKeys: number };
-  /** Its figures for `today` as its meter last flushed them (zeros when it has none for today). */
+  /** Its figures for the UTC day of `now` as its meter last flushed them (zeros when it has none for that day). */
   usageToday: { requests: number; commands: number };
   /** Where a page after this row resumes, in the list's order (see PageAfter). */
   position: PageAfter;
@@ -81,11 +82,11 @@ const requestsOn = (today: string) =>
 async function selectWithCounts(
   db: Db,
   now: Date,
-  today: string,
   where: SQL | undefined,
   order: { by: SQL[]; position: (row: OrganizationRow, commandsToday: number) => PageAfter },
   limit: number,
 ): Promise<OrganizationWithCounts[]> {
+  const today = dayOf(now.getTime());
   const counted = (query: { getSQL(): SQL }) => sql<number>`(${query})`.mapWith(Number);
   const roles = memberships.role.enumValues;
   const memberCounts = Object.fromEntries(
@@ -138,7 +139,6 @@ export async function listEveryOrganization(
   db: Db,
   limit: number,
   now: Date,
-  today: string,
   after?: PageAfter,
   filter: OrganizationFilter = {},
 ): Promise<OrganizationWithCounts[]> {
@@ -149,28 +149,23 @@ export async function listEveryOrganization(
   const status = suspended === undefined ? undefined : suspended ? isNotNull(organizations.suspendedAt) : isNull(organizations.suspendedAt);
   const narrowed = and(found, plan ? eq(organizations.plan, plan) : undefined, status);
   if (order === "busiest") {
-    const commands = commandsOn(today);
+    const commands = commandsOn(dayOf(now.getTime()));
     const rank = after?.createdAt.getTime();
     const page = after && rank !== undefined ? or(lt(commands, rank), and(eq(commands, rank), gt(organizations.id, after.id))) : undefined;
     const by = {
       by: [desc(commands), asc(organizations.id)],
       position: (row: OrganizationRow, n: number) => ({ createdAt: new Date(n), id: row.id }),
     };
-    return selectWithCounts(db, now, today, and(page, narrowed), by, limit);
+    return selectWithCounts(db, now, and(page, narrowed), by, limit);
   }
   const page = afterRow(organizations.createdAt, organizations.id, after, order);
   const byCreation = { by: pageOrder(organizations.createdAt, organizations.id, order), position: creationPosition };
-  return selectWithCounts(db, now, today, and(page, narrowed), byCreation, limit);
+  return selectWithCounts(db, now, and(page, narrowed), byCreation, limit);
 }
 
 const creationPosition = (row: OrganizationRow): PageAfter => ({ createdAt: row.createdAt, id: row.id });
 
 /** One organization with its counts and today's usage, as the operators' list shows it. */
-export async function findOrganizationWithCounts(
-  db: Db,
-  orgId: string,
-  now: Date,
-  today: string,
-): Promise<OrganizationWithCounts | undefined> {
-  return (await selectWithCounts(db, now, today, eq(organizations.id, orgId), { by: [], position: creationPosition }, 1))[0];
+export async function findOrganizationWithCounts(db: Db, orgId: string, now: Date): Promise<OrganizationWithCounts | undefined> {
+  return (await selectWithCounts(db, now, eq(organizations.id, orgId), { by: [], position: creationPosition }, 1))[0];
 }

@@ -1,6 +1,7 @@
 // Unit tests for src/meter/plans.ts: plan defaults, organization overrides and the UTC day.
 import { describe, expect, it } from "vitest";
-import { dayOf, effectiveLimits, PLANS, rateFrom } from "../../src/meter/plans";
+import { dayOf } from "../../src/lib/time";
+import { effectiveLimits, PLANS, rateFrom } from "../../src/meter/plans";
 
 const org = (over: Partial<Parameters<typeof effectiveLimits>[0]> = {}) => ({
   plan: "free" as const,
