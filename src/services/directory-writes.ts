@@ -1,4 +1,5 @@
-// The KV markers a use-case owes the edge after revoking keys or deleting instances, made within one
+// The KV writes a use-case owes the edge after revoking keys, deleting instances or suspending an
+// organization, made within one
 // invocation's KV budget (DIRECTORY_INLINE_WRITES) and the rest through each organization's outbox.
 import { type DirectoryWrite, revocationWrite, writeDirectory } from "../storage/directory-outbox";
 import type { ServiceContext } from "./context";
@@ -13,7 +14,7 @@ export async function writeMarkers(ctx: ServiceContext, writes: ReadonlyMap<stri
   let budget = ctx.config.DIRECTORY_INLINE_WRITES;
   let queued = 0;
   for (const [orgId, list] of writes) {
-    queued += await writeDirectory(ctx.kv, ctx.outbox, orgId, list, budget);
+    queued += await writeDirectory(ctx.db, ctx.kv, ctx.outbox, orgId, list, budget);
     budget = Math.max(0, budget - list.length);
   }
   return queued;

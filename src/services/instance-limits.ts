@@ -1,35 +1,11 @@
-// An instance's work-limit overrides (request bytes, pipeline commands, reply size, streams): how each API field
-// maps to its D1 column, and the patch an input makes, checked against the operator's ceilings.
+// An instance's work-limit overrides (request bytes, pipeline commands, reply size, streams): the limits in
+// force and the patch an input makes, checked against the operator's ceilings. Each field's D1 column is
+// storage's (LIMIT_COLUMNS in storage/instances.ts).
 import { type Config, effectiveLimits, WORK_LIMIT_NAMES, WORK_LIMITS, type WorkLimitName } from "../env";
 import { AppError } from "../errors";
-import type { InstanceRow } from "../storage/instances";
-
-/** The row column behind each work-limit field. */
-const LIMIT_COLUMNS = {
-  max_request_bytes: "maxRequestBytes",
-  max_pipeline_commands: "maxPipelineCommands",
-  max_reply_bytes: "maxReplyBytes",
-  max_reply_elements: "maxReplyElements",
-  max_streams_per_key: "maxStreamsPerKey",
-  max_streams_per_instance: "maxStreamsPerInstance",
-  max_stream_seconds: "maxStreamSeconds",
-} as const satisfies Record<WorkLimitName, keyof InstanceRow>;
-
-type LimitColumn = (typeof LIMIT_COLUMNS)[WorkLimitName];
-
-/** Every override column empty: a new instance takes the deployment's defaults. */
-export function noLimitOverrides(): Pick<InstanceRow, LimitColumn> {
-  return Object.fromEntries(WORK_LIMIT_NAMES.map((name) => [LIMIT_COLUMNS[name], null])) as Pick<InstanceRow, LimitColumn>;
-}
+import { type InstanceRow, LIMIT_COLUMNS, limitFields } from "../storage/instances";
 
 export type LimitOverrides = { [K in WorkLimitName]?: number | null | undefined };
-
-/** The instance's work-limit overrides as API fields (null: the deployment's default). */
-export function limitFields(row: InstanceRow): Record<WorkLimitName, number | null> {
-  const out = {} as Record<WorkLimitName, number | null>;
-  for (const name of WORK_LIMIT_NAMES) out[name] = row[LIMIT_COLUMNS[name]];
-  return out;
-}
 
 /** One limit as it stands: the value the edge applies, the deployment's default, and the range an override may take. */
 export type LimitInForce = { value: number; default: number; floor: number; ceiling: number };

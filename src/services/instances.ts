@@ -2,7 +2,7 @@ import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import { listRevokedUnexpiredApiKeys } from "../storage/api-keys";
 import { isBatchGuardFailure, isUniqueViolation } from "../storage/db";
-import { deleteInstanceRecord, INSTANCE_RECORD_VERSION, type InstanceRecord, putInstanceRecord, putRevocation } from "../storage/directory";
+import { deleteInstanceRecord, putInstanceRecord, putRevocation, toInstanceRecord } from "../storage/directory";
 import {
   assertInstancesAtMostStatement,
   countInstances,
@@ -10,8 +10,10 @@ import {
   findInstance,
   type InstanceRow,
   insertInstanceStatement,
+  limitFields,
   listAllInstances,
   listInstances,
+  noLimitOverrides,
   updateInstanceStatement,
   updateIsolationStatement,
 } from "../storage/instances";
@@ -22,7 +24,7 @@ import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import { describeIsolation, serverGuard } from "./instance-isolation";
-import { type LimitOverrides, limitFields, limitPatch, limitsInForce, noLimitOverrides } from "./instance-limits";
+import { type LimitOverrides, limitPatch, limitsInForce } from "./instance-limits";
 import { recheckStoredUpstream, refusePlacement, resolveEndpoint } from "./instance-upstream";
 import type { OrgAccess } from "./organizations";
 import { capReached, planCap } from "./plan-caps";
@@ -57,26 +59,6 @@ export async function describeInstance(ctx: ServiceContext, row: InstanceRow) {
   return { ...presentInstance(row), limits_in_force: limitsInForce(ctx.config, row), ...(await describeIsolation(ctx, row)) };
 }
 export type InstanceDetail = Awaited<ReturnType<typeof describeInstance>>;
-
-/** The edge's record of an instance; `suspended` mirrors its organization's operator suspension. */
-export function toInstanceRecord(row: InstanceRow, suspended = false): InstanceRecord {
-  return {
-    v: INSTANCE_RECORD_VERSION,
-    id: row.id,
-    organization_id: row.organizationId,
-    driver: row.driver,
-    endpoint: row.endpoint,
-    credentials: row.credentialsCiphertext,
-    disabled: row.disabled,
-    suspended,
-    allow_admin: row.allowAdmin,
-    allow_scripts: row.allowScripts,
-    ...limitFields(row),
-    transport: row.transport,
-    region: row.region,
-    updated_at: row.updatedAt.toISOString(),
-  };
-}
 
 function slugConflict(error: unknown): never {
   if (isUniqueViolation(error)) {
@@ -149,7 +131,7 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     })
     .catch(guard.refusedIfTaken)
     .catch(slugConflict);
-  await putInstanceRecord(ctx.kv, toInstanceRecord(row));
+  await putInstanceRecord(ctx.kv, toInstanceRecord(row, access.organization.suspendedAt !== null));
   return describeInstance(ctx, row);
 }
 
@@ -231,7 +213,7 @@ export async function updateInstance(
     .catch(guard.refusedIfTaken)
     .catch(slugConflict);
   const updated = await getInstance(ctx, access, id);
-  await putInstanceRecord(ctx.kv, toInstanceRecord(updated));
+  await putInstanceRecord(ctx.kv, toInstanceRecord(updated, access.organization.suspendedAt !== null));
   return describeInstance(ctx, updated);
 }
 

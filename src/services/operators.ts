@@ -6,7 +6,7 @@ import { sha256Hex, timingSafeEqualStrings } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
 import { meterFor } from "../meter/client";
 import { effectiveLimits, type PlanName } from "../meter/plans";
-import { putInstanceRecord } from "../storage/directory";
+import { instanceSyncWrite } from "../storage/directory-outbox";
 import { listAllInstances } from "../storage/instances";
 import {
   findOrganization,
@@ -21,7 +21,7 @@ import type { OrganizationRow } from "../storage/organizations";
 import { insertPasswordResetStatement } from "../storage/password-resets";
 import { countOperators, findUserById, listUsers, promoteFirstOperator, setOperatorStatement, type UserRow } from "../storage/users";
 import { type Direction, type Page, parseCursor, type ServiceContext, toPage } from "./context";
-import { toInstanceRecord } from "./instances";
+import { writeMarkers } from "./directory-writes";
 import { recordOperatorAction } from "./operator-audit";
 import { presentOrganization } from "./organizations";
 
@@ -170,13 +170,14 @@ export async function setOrganizationCeiling(ctx: ServiceContext, orgId: string,
 /**
  * Suspends or resumes an organization: D1 first, then every instance record in KV carries the
  * flag, so the edge refuses its keys (403) within its instance cache window, with no new lookup.
+ * Records past the request's KV budget are synced from D1 by the organization's outbox.
  */
 export async function setSuspension(ctx: ServiceContext, orgId: string, suspended: boolean) {
   const org = await requireOrganization(ctx, orgId);
   const at = suspended ? (org.suspendedAt ?? new Date()) : null;
   await setSuspensionStatement(ctx.db, orgId, at);
   const instances = await listAllInstances(ctx.db, orgId);
-  await Promise.all(instances.map((row) => putInstanceRecord(ctx.kv, toInstanceRecord(row, suspended))));
+  await writeMarkers(ctx, new Map([[orgId, instances.map((row) => instanceSyncWrite(row.id))]]));
   return presentOneForOperator(ctx, orgId);
 }
 

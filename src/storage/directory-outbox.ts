@@ -6,14 +6,19 @@
 // BATCH (one invocation each) until none is left, retrying a batch that fails.
 //
 // Only writes that cannot go stale are queued, so their order against later writes does not matter:
-// a revocation in force from a past instant (a revoked key is never un-revoked) and an instance
-// record's deletion (instance ids are never reused).
+// a revocation in force from a past instant (a revoked key is never un-revoked), an instance
+// record's deletion (instance ids are never reused), and an instance record's sync, which carries no
+// value: it is made from D1 when it is written, as an inline write is (so a suspension undone before
+// the outbox reaches it writes the resumed record, never the suspended one).
 import { DurableObject } from "cloudflare:workers";
-import { deleteInstanceRecord, putRevocation } from "./directory";
+import { createDb, type Db } from "./db";
+import { deleteInstanceRecord, putInstanceRecord, putRevocation, toInstanceRecord } from "./directory";
+import { findInstancesForDirectory } from "./instances";
 
 export type DirectoryWrite =
   | { kind: "revoke"; keyId: string; revokedAt: number; expiresAt: number }
-  | { kind: "delete_instance"; instanceId: string };
+  | { kind: "delete_instance"; instanceId: string }
+  | { kind: "sync_instance"; instanceId: string };
 
 /** A revocation in force from `revokedAt` (not later than now), whose marker lives until the key's own expiry. */
 export const revocationWrite = (keyId: string, revokedAt: Date, expiresAt: Date): DirectoryWrite => ({
@@ -26,6 +31,9 @@ export const revocationWrite = (keyId: string, revokedAt: Date, expiresAt: Date)
 /** An instance record's deletion (the instance is gone from D1, or is about to be). */
 export const instanceDeletionWrite = (instanceId: string): DirectoryWrite => ({ kind: "delete_instance", instanceId });
 
+/** An instance record made to match D1 as it is when written: its row (and its organization's suspension), or none. */
+export const instanceSyncWrite = (instanceId: string): DirectoryWrite => ({ kind: "sync_instance", instanceId });
+
 /** KV writes per alarm run: half an invocation's 1,000 operations. */
 const BATCH = 500;
 /** Writes in flight at once within a batch. */
@@ -35,16 +43,36 @@ const RETRY_MS = 30_000;
 
 export type OutboxNamespace = DurableObjectNamespace<DirectoryOutbox>;
 
-async function apply(kv: KVNamespace, write: DirectoryWrite): Promise<void> {
-  if (write.kind === "revoke") await putRevocation(kv, write.keyId, new Date(write.revokedAt), new Date(write.expiresAt));
-  else await deleteInstanceRecord(kv, write.instanceId);
+/** Writes each instance's record from its D1 row as it is now (one query), or deletes it if the row is gone. */
+async function syncInstanceRecords(db: Db, kv: KVNamespace, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const found = new Map((await findInstancesForDirectory(db, ids)).map((r) => [r.row.id, r]));
+  await inBatches(ids, (id) => {
+    const current = found.get(id);
+    return current ? putInstanceRecord(kv, toInstanceRecord(current.row, current.suspended)) : deleteInstanceRecord(kv, id);
+  });
 }
 
-async function applyAll(kv: KVNamespace, writes: readonly DirectoryWrite[]): Promise<void> {
-  for (let i = 0; i < writes.length; i += PARALLEL) await Promise.all(writes.slice(i, i + PARALLEL).map((w) => apply(kv, w)));
+async function inBatches<T>(items: readonly T[], write: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += PARALLEL) await Promise.all(items.slice(i, i + PARALLEL).map(write));
 }
 
-const writeId = (write: DirectoryWrite) => (write.kind === "revoke" ? `revoke:${write.keyId}` : `delete_instance:${write.instanceId}`);
+async function applyAll(db: Db, kv: KVNamespace, writes: readonly DirectoryWrite[]): Promise<void> {
+  const syncs: string[] = [];
+  const markers: Exclude<DirectoryWrite, { kind: "sync_instance" }>[] = [];
+  for (const write of writes) {
+    if (write.kind === "sync_instance") syncs.push(write.instanceId);
+    else markers.push(write);
+  }
+  await inBatches(markers, (write) =>
+    write.kind === "revoke"
+      ? putRevocation(kv, write.keyId, new Date(write.revokedAt), new Date(write.expiresAt))
+      : deleteInstanceRecord(kv, write.instanceId),
+  );
+  await syncInstanceRecords(db, kv, syncs);
+}
+
+const writeId = (write: DirectoryWrite) => `${write.kind}:${write.kind === "revoke" ? write.keyId : write.instanceId}`;
 
 export class DirectoryOutbox extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -73,6 +101,7 @@ export class DirectoryOutbox extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     const rows = sql.exec<{ id: string; write: string }>("SELECT id, write FROM pending LIMIT ?", BATCH).toArray();
     await applyAll(
+      createDb(this.env.DB),
       this.env.DIRECTORY,
       rows.map((r) => JSON.parse(r.write) as DirectoryWrite),
     );
@@ -87,6 +116,7 @@ export class DirectoryOutbox extends DurableObject<Env> {
  * (stored before this returns, written within seconds). Returns how many were queued.
  */
 export async function writeDirectory(
+  db: Db,
   kv: KVNamespace,
   outbox: OutboxNamespace,
   orgId: string,
@@ -95,6 +125,6 @@ export async function writeDirectory(
 ): Promise<number> {
   const later = writes.slice(inline);
   if (later.length > 0) await outbox.get(outbox.idFromName(orgId)).enqueue(later);
-  await applyAll(kv, writes.slice(0, inline));
+  await applyAll(db, kv, writes.slice(0, inline));
   return later.length;
 }

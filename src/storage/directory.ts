@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { DRIVER_NAMES } from "../upstream/catalog";
 import { DEFAULT_TRANSPORT, LOCATION_HINTS, TRANSPORT_NAMES } from "../upstream/placement";
+import { type InstanceRow, limitFields } from "./instances";
 
 export { CREDENTIALS_PURPOSE } from "../upstream/credentials";
 
@@ -48,6 +49,26 @@ export const InstanceRecordSchema = z.object({
 export type InstanceRecord = z.infer<typeof InstanceRecordSchema>;
 /** What the management side writes (the defaulted fields may be given or not). */
 export type InstanceRecordInput = z.input<typeof InstanceRecordSchema>;
+
+/** The edge's record of an instance; `suspended` mirrors its organization's operator suspension. */
+export function toInstanceRecord(row: InstanceRow, suspended: boolean): InstanceRecord {
+  return {
+    v: INSTANCE_RECORD_VERSION,
+    id: row.id,
+    organization_id: row.organizationId,
+    driver: row.driver,
+    endpoint: row.endpoint,
+    credentials: row.credentialsCiphertext,
+    disabled: row.disabled,
+    suspended,
+    allow_admin: row.allowAdmin,
+    allow_scripts: row.allowScripts,
+    ...limitFields(row),
+    transport: row.transport,
+    region: row.region,
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
 
 const RevocationSchema = z.object({ revoked_at: z.string(), retires: z.literal(true).optional() });
 

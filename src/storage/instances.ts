@@ -1,9 +1,35 @@
 // D1 queries for Redis instances. Credentials are stored sealed; this module never sees plaintext.
 import { type AnyColumn, and, count, countDistinct, eq, exists, ne, or, sql } from "drizzle-orm";
-import { redisInstances } from "../../drizzle/schema";
+import { organizations, redisInstances } from "../../drizzle/schema";
+import { WORK_LIMIT_NAMES, type WorkLimitName } from "../env";
 import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, inJsonList, type PageAfter, pageOrder } from "./db";
 
 export type InstanceRow = typeof redisInstances.$inferSelect;
+
+/** The row column behind each work-limit field (the name the API and the directory record use). */
+export const LIMIT_COLUMNS = {
+  max_request_bytes: "maxRequestBytes",
+  max_pipeline_commands: "maxPipelineCommands",
+  max_reply_bytes: "maxReplyBytes",
+  max_reply_elements: "maxReplyElements",
+  max_streams_per_key: "maxStreamsPerKey",
+  max_streams_per_instance: "maxStreamsPerInstance",
+  max_stream_seconds: "maxStreamSeconds",
+} as const satisfies Record<WorkLimitName, keyof InstanceRow>;
+
+type LimitColumn = (typeof LIMIT_COLUMNS)[WorkLimitName];
+
+/** Every override column empty: a new instance takes the deployment's defaults. */
+export function noLimitOverrides(): Pick<InstanceRow, LimitColumn> {
+  return Object.fromEntries(WORK_LIMIT_NAMES.map((name) => [LIMIT_COLUMNS[name], null])) as Pick<InstanceRow, LimitColumn>;
+}
+
+/** The instance's work-limit overrides by field name (null: the deployment's default). */
+export function limitFields(row: InstanceRow): Record<WorkLimitName, number | null> {
+  const out = {} as Record<WorkLimitName, number | null>;
+  for (const name of WORK_LIMIT_NAMES) out[name] = row[LIMIT_COLUMNS[name]];
+  return out;
+}
 
 export function insertInstanceStatement(db: Db, row: typeof redisInstances.$inferInsert) {
   return db.insert(redisInstances).values(row);
@@ -25,6 +51,17 @@ export async function findInstanceIds(db: Db, orgId: string, ids: readonly strin
     .where(and(eq(redisInstances.organizationId, orgId), inJsonList(redisInstances.id, ids)))
     .all();
   return new Set(rows.map((r) => r.id));
+}
+
+/** The rows of those of `ids` that exist, each with whether its organization is suspended. */
+export async function findInstancesForDirectory(db: Db, ids: readonly string[]): Promise<{ row: InstanceRow; suspended: boolean }[]> {
+  const rows = await db
+    .select({ row: redisInstances, suspendedAt: organizations.suspendedAt })
+    .from(redisInstances)
+    .innerJoin(organizations, eq(organizations.id, redisInstances.organizationId))
+    .where(inJsonList(redisInstances.id, ids))
+    .all();
+  return rows.map((r) => ({ row: r.row, suspended: r.suspendedAt !== null }));
 }
 
 export async function findInstanceBySlug(db: Db, orgId: string, slug: string): Promise<InstanceRow | undefined> {

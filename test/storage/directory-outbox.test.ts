@@ -1,14 +1,17 @@
 // The directory's outbox: a management request that owes the edge more KV markers than one
 // invocation may write makes DIRECTORY_INLINE_WRITES of them itself and queues the rest in its
-// organization's DirectoryOutbox, whose alarm writes them. Lowered to 3 here, so a few keys show it.
+// organization's DirectoryOutbox, whose alarm writes them. Lowered to 3 here, so a few keys (or
+// instances) show it.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { instanceKey, revokedFrom } from "../../src/storage/directory";
-import { type Account, api, createOrg, mintKey, ORIGIN, signUp, tenant } from "../helpers/api";
+import { getInstanceRecord, instanceKey, revokedFrom } from "../../src/storage/directory";
+import { instanceSyncWrite } from "../../src/storage/directory-outbox";
+import { type Account, api, createInstance, createOrg, mintKey, ORIGIN, signUp, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
 import { countingKvWrites } from "../helpers/counting-bindings";
 import { addMember } from "../helpers/invitations";
+import { operator } from "../helpers/operator";
 
 const INLINE = 3;
 const kv = countingKvWrites(env.DIRECTORY);
@@ -78,5 +81,39 @@ describe("the directory's outbox", () => {
     await mintKey(t.account, t.orgId);
     expect(await kvWritesOf(`/api/organizations/${t.orgId}?force=true`, "DELETE", t.account.token)).toBe(INLINE); // 1 instance, 2 keys
     expect(await outbox(t.orgId).pending()).toBe(0);
+  });
+
+  it("suspending an organization with 5 instances writes 3 records itself and the outbox the other 2; resuming alike", async () => {
+    const op = await operator();
+    const t = await tenant();
+    const ids = [t.instance.id];
+    for (let i = 0; i < 4; i++) ids.push((await createInstance(t.account, t.orgId)).id);
+    const suspendedFlags = async () => Promise.all(ids.map(async (id) => (await getInstanceRecord(env.DIRECTORY, id))?.suspended));
+    const ping = (id: string | undefined) => api("POST", `/redis/${id}`, { token: t.key, body: ["PING"] });
+
+    expect(await kvWritesOf(`/api/admin/organizations/${t.orgId}/suspend`, "POST", op.token)).toBe(INLINE);
+    await drain(t.orgId);
+    expect(await suspendedFlags()).toEqual([true, true, true, true, true]);
+    expect((await ping(ids[3])).status).toBe(403);
+
+    expect(await kvWritesOf(`/api/admin/organizations/${t.orgId}/resume`, "POST", op.token)).toBe(INLINE);
+    await drain(t.orgId);
+    expect(await suspendedFlags()).toEqual([false, false, false, false, false]);
+    expect((await ping(ids[4])).status).toBe(200);
+  });
+
+  it("a queued sync writes an instance's record as D1 has it when the outbox runs, not as it was when queued", async () => {
+    const t = await tenant();
+    const gone = await createInstance(t.account, t.orgId);
+    const current = await getInstanceRecord(env.DIRECTORY, t.instance.id);
+    const staleGone = await env.DIRECTORY.get(instanceKey(gone.id));
+    expect((await api("DELETE", `/api/organizations/${t.orgId}/redis-instances/${gone.id}`, { token: t.account.token })).status).toBe(200);
+    // What a suspension's queued syncs would find after a resume and a deletion made meanwhile.
+    await env.DIRECTORY.put(instanceKey(t.instance.id), JSON.stringify({ ...current, suspended: true }));
+    await env.DIRECTORY.put(instanceKey(gone.id), staleGone ?? "");
+    await outbox(t.orgId).enqueue([instanceSyncWrite(t.instance.id), instanceSyncWrite(gone.id)]);
+    await drain(t.orgId);
+    expect(await getInstanceRecord(env.DIRECTORY, t.instance.id)).toEqual(current);
+    expect(await env.DIRECTORY.get(instanceKey(gone.id))).toBeNull();
   });
 });
