@@ -3,12 +3,13 @@
 // daily quota, counts usage and refusals per key and instance per UTC day, and keeps keys' last use
 // durably (its own storage first, then D1 in batches by an alarm, which also copies the day's totals
 // to D1 for the operators' list). Its storage stays bounded: once a
-// day it forgets usage the API can no longer report and the sync state of isolates long gone, and
-// deleting the organization erases it.
+// day it forgets usage the API can no longer report, the sync state of isolates long gone and the
+// own limits of keys revoked or expired, and deleting the organization erases it.
 import { DurableObject } from "cloudflare:workers";
 import type { AppBindings } from "../env";
 import { DAY_MS, dayOf } from "../lib/time";
-import { recordApiKeysLastUsed } from "../storage/api-keys";
+import { findDeadApiKeyIds, recordApiKeysLastUsed } from "../storage/api-keys";
+import { createDb } from "../storage/db";
 import { recordOrganizationUsage } from "../storage/organization-usage";
 import { effectiveRate, type KeyLimits, LEASE_MS, type LeaseGrant, type LeaseRequest, maxLeaseFor, type Refusal } from "./leases";
 import { type Limits, PLANS, type Rate } from "./plans";
@@ -18,6 +19,8 @@ export type { DailyUsage, UsageReport } from "./usage-report";
 export type AdmitResult = { ok: true } | Refusal;
 
 const FLUSH_DELAY_MS = 30_000;
+/** Key ids per D1 query when checking which keys' own limits are still needed (one JSON parameter). */
+const KEYS_PER_CHECK = 1_000;
 /**
  * How long an isolate's sync state (its last report per key) and a lease it never returned are kept
  * after their last use. A sync or a return older than this is a retry no live isolate makes: a report
@@ -48,6 +51,8 @@ export class UsageMeter extends DurableObject<AppBindings> {
   private flushedDay = "";
   /** The UTC day of the last pruning (in memory: a restarted meter prunes once more). */
   private prunedDay = "";
+  /** The UTC day keys' own limits were last checked against D1 (in memory, as prunedDay). */
+  private keysCheckedDay = "";
 
   constructor(ctx: DurableObjectState, env: AppBindings) {
     super(ctx, env);
@@ -91,11 +96,6 @@ export class UsageMeter extends DurableObject<AppBindings> {
   setKeyLimits(keyId: string, limits: KeyLimits): void {
     this.keyLimits.set(keyId, limits);
     this.saveConfig(`keylimits:${keyId}`, JSON.stringify(limits));
-  }
-
-  /** Sets (or clears, with null) one key's own rate limit, keeping its daily quota. */
-  setKeyRate(keyId: string, rate: Rate | null): void {
-    this.setKeyLimits(keyId, { rate, maxRequestsPerDay: this.keyLimits.get(keyId)?.maxRequestsPerDay ?? null });
   }
 
   private usedOn(day: string, keyId?: string): number {
@@ -150,9 +150,9 @@ export class UsageMeter extends DurableObject<AppBindings> {
   }
 
   /**
-   * Once per UTC day: forgets usage older than the API reports (REPORT_MAX_DAYS), sync state and
-   * unreturned leases unused for SYNC_KEPT_MS, and rate windows long ended. Days and times are the
-   * isolates' clocks, as everywhere in the meter.
+   * Once per UTC day: forgets usage older than the API reports (REPORT_MAX_DAYS), sync state,
+   * unreturned leases and last uses already in D1 unused for SYNC_KEPT_MS, and rate windows long
+   * ended. Days and times are the isolates' clocks, as everywhere in the meter.
    */
   private prune(now: number, day: string): void {
     if (this.prunedDay === day) return;
@@ -162,6 +162,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
     sql.exec("DELETE FROM syncs WHERE seen < ?", now - SYNC_KEPT_MS);
     sql.exec("DELETE FROM leases WHERE day < ?", dayOf(now - SYNC_KEPT_MS));
     sql.exec("DELETE FROM windows WHERE start < ?", now - DAY_MS); // every window is a minute at most
+    sql.exec("DELETE FROM last_used WHERE at <= flushed AND at < ?", now - SYNC_KEPT_MS); // in D1 already
   }
 
   /**
@@ -263,6 +264,29 @@ export class UsageMeter extends DurableObject<AppBindings> {
   override async alarm(): Promise<void> {
     await this.flushLastUsed();
     await this.flushDayUsage();
+    await this.forgetDeadKeys();
+  }
+
+  /**
+   * Once per UTC day (from the alarm, never on a request's path): drops the own limits of keys D1
+   * says are revoked or expired, which no request can use again (a key D1 does not show is kept: it
+   * may be one minted a moment ago). Without it they would pile up
+   * for every key ever minted with limits, all read into memory each time the meter starts.
+   */
+  async forgetDeadKeys(now = Date.now()): Promise<number> {
+    const day = dayOf(now);
+    if (!this.orgId || this.keysCheckedDay === day) return 0;
+    const ids = [...this.keyLimits.keys()];
+    const dead: string[] = [];
+    for (let i = 0; i < ids.length; i += KEYS_PER_CHECK) {
+      dead.push(...(await findDeadApiKeyIds(createDb(this.env.DB), this.orgId, ids.slice(i, i + KEYS_PER_CHECK), new Date(now))));
+    }
+    for (const id of dead) {
+      this.keyLimits.delete(id);
+      this.ctx.storage.sql.exec("DELETE FROM config WHERE name IN (?, ?)", `keylimits:${id}`, `key:${id}`);
+    }
+    this.keysCheckedDay = day;
+    return dead.length;
   }
 
   /** Writes today's requests and commands to D1 when they changed since the last write. */
@@ -302,6 +326,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
     this.keyLimits.clear();
     this.orgId = "";
     this.prunedDay = "";
+    this.keysCheckedDay = "";
     this.flushedDay = "";
   }
 

@@ -172,6 +172,43 @@ describe("the meter's storage", () => {
     expect((await usage(t)).total.requests).toBe(1);
   });
 
+  it("forgets last uses already in D1 once unseen for a week, and keeps one not flushed yet", async () => {
+    const t = await tenant();
+    const [flushed, pending] = [(await mintKey(t.account, t.orgId)).api_key.id, (await mintKey(t.account, t.orgId)).api_key.id];
+    const first = { instanceId: t.instance.id, commands: 1 };
+    await meter(t.orgId).lease(leaseRequest(flushed, { isolateId: "iso-old", now: NOON - 8 * DAY_MS, first }));
+    expect(await meter(t.orgId).flushLastUsed()).toBe(1);
+    await meter(t.orgId).lease(leaseRequest(pending, { isolateId: "iso-old", now: NOON - 8 * DAY_MS, first }));
+    await meter(t.orgId).lease(leaseRequest(t.keyId, { first })); // today's first lease prunes
+    expect(await column(t.orgId, "SELECT key_id AS v FROM last_used ORDER BY at, key_id")).toEqual([pending, t.keyId]);
+  });
+
+  it("forgets the own limits of keys revoked or expired, once a day from its alarm, and keeps the rest", async () => {
+    const t = await tenant({ rate_limit: { requests: 100, window_seconds: 60 } });
+    const revoked = (await mintKey(t.account, t.orgId, { max_requests_per_day: 50 })).api_key.id;
+    const expiresAt = Date.now() + 2 * DAY_MS;
+    const expiring = (await mintKey(t.account, t.orgId, { max_requests_per_day: 50, expires_at: new Date(expiresAt).toISOString() }))
+      .api_key.id;
+    await meter(t.orgId).setKeyLimits("key_not_in_d1_yet", { rate: null, maxRequestsPerDay: 5 });
+    expect((await api("DELETE", `/api/organizations/${t.orgId}/api-keys/${revoked}`, { token: t.account.token })).status).toBe(200);
+    const limited = () => column(t.orgId, "SELECT name AS v FROM config WHERE name LIKE 'keylimits:%' ORDER BY name");
+    expect(await limited()).toEqual([expiring, "key_not_in_d1_yet", revoked, t.keyId].map((id) => `keylimits:${id}`).sort());
+
+    expect((await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] })).status).toBe(200);
+    expect(await runDurableObjectAlarm(meter(t.orgId))).toBe(true); // the flush a use schedules
+    expect(await limited()).toEqual([expiring, "key_not_in_d1_yet", t.keyId].map((id) => `keylimits:${id}`).sort());
+    expect(await meter(t.orgId).forgetDeadKeys(Date.now())).toBe(0); // once a day
+    expect(await meter(t.orgId).forgetDeadKeys(expiresAt + DAY_MS)).toBe(1);
+    expect(await limited()).toEqual(["key_not_in_d1_yet", t.keyId].map((id) => `keylimits:${id}`).sort());
+    // What it forgot stays forgotten across a restart, and the live key keeps its own rate.
+    await abortAllDurableObjects();
+    expect(await limited()).toEqual(["key_not_in_d1_yet", t.keyId].map((id) => `keylimits:${id}`).sort());
+    expect(await meter(t.orgId).lease(leaseRequest(t.keyId, { need: 101, want: 101 }))).toMatchObject({
+      reason: "rate_limited",
+      limit: 100,
+    });
+  });
+
   it("is erased with its organization: usage, limits, leases, rate windows, last uses and the alarm", async () => {
     const t = await tenant({ rate_limit: { requests: 100, window_seconds: 60 } });
     expect((await api("POST", `/redis/${t.instance.id}`, { token: t.key, body: ["PING"] })).status).toBe(200);

@@ -3,6 +3,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { recordApiKeysLastUsed } from "../../src/storage/api-keys";
 import { api, createInstance, mintKey, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
 
@@ -125,6 +126,28 @@ describe("usage", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const after = await api("GET", `/api/organizations/${t.orgId}/api-keys/${t.keyId}`, { token: t.account.token });
     expect(Date.parse(after.body.data.last_used_at ?? "")).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("writes many keys' last uses in one statement: each moves forward only, and only the organization's keys", async () => {
+    const [a, b] = await Promise.all([tenant(), tenant()]);
+    const second = (await mintKey(a.account, a.orgId)).api_key.id;
+    const lastUsed = async (t: typeof a, id: string) =>
+      (await api("GET", `/api/organizations/${t.orgId}/api-keys/${id}`, { token: t.account.token })).body.data.last_used_at;
+    const [t1, t2] = [Date.parse("2026-01-02T03:04:05.000Z"), Date.parse("2026-01-03T03:04:05.000Z")];
+    await recordApiKeysLastUsed(env.DB, a.orgId, [
+      [a.keyId, t2],
+      [second, t1],
+      [b.keyId, t2], // another organization's key, named under a's: untouched
+    ]);
+    await recordApiKeysLastUsed(env.DB, a.orgId, [
+      [a.keyId, t1], // older than what D1 holds: kept at t2
+      [second, t2],
+    ]);
+    expect([await lastUsed(a, a.keyId), await lastUsed(a, second), await lastUsed(b, b.keyId)]).toEqual([
+      new Date(t2).toISOString(),
+      new Date(t2).toISOString(),
+      null,
+    ]);
   });
 
   it("is a 404 for another organization", async () => {
