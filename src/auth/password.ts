@@ -19,12 +19,30 @@ function derive(password: string, salt: Buffer, N: number, r: number, p: number,
   });
 }
 
-/** Hashes a password into `scrypt$N$r$p$salt$hash` (base64 parts). */
-export async function hashPassword(password: string): Promise<string> {
-  const { N, r, p, keyLength } = SCRYPT_PARAMS;
+export type ScryptParams = { N: number; r: number; p: number; keyLength: number };
+
+/** Hashes a password into `scrypt$N$r$p$salt$hash` (base64 parts) with today's parameters, or `params`. */
+export async function hashPassword(password: string, params: ScryptParams = SCRYPT_PARAMS): Promise<string> {
+  const { N, r, p, keyLength } = params;
   const salt = Buffer.from(crypto.getRandomValues(new Uint8Array(16)));
   const key = await derive(password, salt, N, r, p, keyLength);
   return ["scrypt", N, r, p, salt.toString("base64"), key.toString("base64")].join("$");
+}
+
+/**
+ * Whether a stored hash was made with today's parameters. One that was not (made before they were
+ * raised) is hashed again at its account's next sign-in, the only moment the password is known.
+ */
+export function isCurrentHash(stored: string): boolean {
+  const [scheme, n, r, p, , hashB64] = stored.split("$");
+  const { N, r: R, p: P, keyLength } = SCRYPT_PARAMS;
+  return (
+    scheme === "scrypt" &&
+    Number(n) === N &&
+    Number(r) === R &&
+    Number(p) === P &&
+    Buffer.from(hashB64 ?? "", "base64").length === keyLength
+  );
 }
 
 /** Verifies a password against a stored hash in constant time; false for any malformed hash. */

@@ -18,6 +18,17 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
   return db.select().from(users).where(eq(users.id, id)).get();
 }
 
+/**
+ * Replaces the stored hash of the same password with a stronger one, only if it is still `from`: a
+ * password changed meanwhile is never put back.
+ */
+export async function upgradePasswordHash(db: Db, userId: string, from: string, to: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ passwordHash: to })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, from)));
+}
+
 export async function insertSession(db: Db, session: typeof sessions.$inferInsert): Promise<void> {
   await db.insert(sessions).values(session);
 }

@@ -2,6 +2,7 @@
 // logout, login rate limiting, and what D1 keeps of passwords and session tokens.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { hashPassword } from "../../src/auth/password";
 import { type Account, api, createOrg, freshIp, ORIGIN, signUp, unique } from "../helpers/api";
 import { addMember } from "../helpers/invitations";
 import { expectFailure, expectOk } from "./envelope";
@@ -12,6 +13,17 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 const cookie = (account: Account) => ({ cookie: `rg_session=${account.token}` });
+
+/** Scrypt parameters far below today's, as a deployment may have used before raising them. */
+const OLD_PARAMS = { N: 2 ** 10, r: 8, p: 1, keyLength: 32 };
+const storedHash = async (email: string) =>
+  (await env.DB.prepare("SELECT password_hash AS h FROM users WHERE email = ?").bind(email).first<{ h: string }>())?.h;
+/** Stores the account's password as hashed with OLD_PARAMS (an account made before they were raised). */
+async function hashWithOldParams(email: string, password: string): Promise<string> {
+  const old = await hashPassword(password, OLD_PARAMS);
+  await env.DB.prepare("UPDATE users SET password_hash = ? WHERE email = ?").bind(old, email).run();
+  return old;
+}
 
 async function register(): Promise<{ email: string; password: string }> {
   const username = unique("u").replace("-", "_");
@@ -208,10 +220,23 @@ describe("sign-in limits", { timeout: 180_000 }, () => {
     const first = await attempt(email, password, freshIp());
     const device = first.headers.get("set-cookie")?.match(/rg_device=(rgd_[A-Za-z0-9_-]+)/)?.[1];
     expect(device).toBeDefined();
+    await hashWithOldParams(email, password); // cheap to check: the limits, not scrypt, are under test
     for (let i = 0; i < 100; i++) expectFailure(await attempt(email, "wrong password", freshIp()), 401, "unauthorized");
     expectFailure(await attempt(email, password, freshIp()), 429, "rate_limited");
     expectFailure(await attempt(email, password, freshIp(), "rg_device=rgd_forged"), 429, "rate_limited");
     expectOk(await attempt(email, password, freshIp(), `rg_device=${device}`));
+  });
+
+  it("hashes a password stored with older, weaker parameters again with today's at the next sign-in, and only then", async () => {
+    const { email, password } = await register();
+    const old = await hashWithOldParams(email, password);
+    expectFailure(await attempt(email, "wrong password", freshIp()), 401, "unauthorized");
+    expect(await storedHash(email)).toBe(old); // a wrong password proves nothing: nothing to rehash
+    expectOk(await attempt(email, password, freshIp()));
+    const upgraded = await storedHash(email);
+    expect(upgraded).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expectOk(await attempt(email, password, freshIp()));
+    expect(await storedHash(email)).toBe(upgraded); // a current hash stays as it is
   });
 
   it("answers a wrong password and an unknown email alike (no account oracle)", async () => {
