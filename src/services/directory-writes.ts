@@ -1,7 +1,7 @@
 // The KV writes a use-case owes the edge after revoking keys, deleting instances or suspending an
 // organization, made within one
 // invocation's KV budget (DIRECTORY_INLINE_WRITES) and the rest through each organization's outbox.
-import { type DirectoryWrite, revocationWrite, writeDirectory } from "../storage/directory-outbox";
+import { type DirectoryWrite, instanceSyncWrite, revocationWrite, writeDirectory } from "../storage/directory-outbox";
 import type { ServiceContext } from "./context";
 
 export type RevokedKey = { id: string; organizationId: string; expiresAt: Date };
@@ -29,4 +29,13 @@ export function revocations(keys: readonly RevokedKey[], at: Date): Map<string, 
     byOrg.set(key.organizationId, list);
   }
   return byOrg;
+}
+
+/**
+ * Makes the edge's records of the organization's instances `ids` match D1 as it is now (row and
+ * suspension; no record for a row that is gone), within the request's budget: the one way an
+ * instance record is written.
+ */
+export function publishInstances(ctx: ServiceContext, orgId: string, ids: readonly string[]): Promise<number> {
+  return writeMarkers(ctx, new Map([[orgId, ids.map(instanceSyncWrite)]]));
 }

@@ -23,6 +23,7 @@ import type { LocationHint, TransportName } from "../upstream/placement";
 import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
+import { publishInstances } from "./directory-writes";
 import { describeIsolation, serverGuard } from "./instance-isolation";
 import { type LimitOverrides, limitPatch, limitsInForce } from "./instance-limits";
 import { recheckStoredUpstream, refusePlacement, resolveEndpoint } from "./instance-upstream";
@@ -131,7 +132,7 @@ export async function createInstance(ctx: ServiceContext, access: OrgAccess, inp
     })
     .catch(guard.refusedIfTaken)
     .catch(slugConflict);
-  await putInstanceRecord(ctx.kv, toInstanceRecord(row, access.organization.suspendedAt !== null));
+  await publishInstances(ctx, orgId, [id]);
   return describeInstance(ctx, row);
 }
 
@@ -213,7 +214,7 @@ export async function updateInstance(
     .catch(guard.refusedIfTaken)
     .catch(slugConflict);
   const updated = await getInstance(ctx, access, id);
-  await putInstanceRecord(ctx.kv, toInstanceRecord(updated, access.organization.suspendedAt !== null));
+  await publishInstances(ctx, access.organization.id, [id]);
   return describeInstance(ctx, updated);
 }
 

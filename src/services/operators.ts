@@ -6,7 +6,6 @@ import { sha256Hex, timingSafeEqualStrings } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
 import { meterFor } from "../meter/client";
 import { effectiveLimits, type PlanName } from "../meter/plans";
-import { instanceSyncWrite } from "../storage/directory-outbox";
 import { listAllInstances } from "../storage/instances";
 import {
   findOrganization,
@@ -21,7 +20,7 @@ import type { OrganizationRow } from "../storage/organizations";
 import { insertPasswordResetStatement } from "../storage/password-resets";
 import { countOperators, findUserById, listUsers, promoteFirstOperator, setOperatorStatement, type UserRow } from "../storage/users";
 import { type Direction, type Page, parseCursor, type ServiceContext, toPage } from "./context";
-import { writeMarkers } from "./directory-writes";
+import { publishInstances } from "./directory-writes";
 import { recordOperatorAction } from "./operator-audit";
 import { presentOrganization } from "./organizations";
 
@@ -177,7 +176,11 @@ export async function setSuspension(ctx: ServiceContext, orgId: string, suspende
   const at = suspended ? (org.suspendedAt ?? new Date()) : null;
   await setSuspensionStatement(ctx.db, orgId, at);
   const instances = await listAllInstances(ctx.db, orgId);
-  await writeMarkers(ctx, new Map([[orgId, instances.map((row) => instanceSyncWrite(row.id))]]));
+  await publishInstances(
+    ctx,
+    orgId,
+    instances.map((row) => row.id),
+  );
   return presentOneForOperator(ctx, orgId);
 }
 
