@@ -1,7 +1,8 @@
 // The directory's outbox: the KV writes one management request cannot make itself. A Worker
-// invocation may make 1,000 KV operations, and deleting an organization, removing a member or
-// closing an account can owe more markers than that (a plan allows 5,000 live keys, an account may
-// have minted keys in many organizations). Such a request writes the first `inline` markers itself
+// invocation may make 1,000 KV operations, and deleting an organization, removing a member,
+// closing an account or suspending an organization can owe more writes than that (a plan allows
+// 5,000 live keys, an account may have minted keys in many organizations, enterprise has no cap on
+// instances). Such a request writes the first `inline` markers itself
 // and hands the rest to its organization's DirectoryOutbox, whose alarm writes them in batches of
 // BATCH (one invocation each) until none is left, retrying a batch that fails.
 //
