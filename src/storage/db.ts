@@ -54,12 +54,12 @@ export function inJsonList(column: SQLWrapper, values: readonly string[]): SQL {
 }
 
 /**
- * `column` holds `text` anywhere, in any (ASCII) case; `%` and `_` in `text` are plain characters,
- * not LIKE wildcards.
+ * `column` holds `text` anywhere, in any (ASCII) case; every character of `text` is literal. Not
+ * LIKE: D1 refuses a LIKE pattern over 50 bytes ("pattern too complex"), and searches run to 100
+ * characters.
  */
 export function containsText(column: SQLWrapper, text: string): SQL {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+  return sql`instr(lower(${column}), lower(${text})) > 0`;
 }
 
 /** True when `error` (or its cause) is the failure of a failBatchIf statement. */

@@ -199,6 +199,11 @@ describe("GET …/api-keys and …/api-keys/:keyId", () => {
     expect(await find(`q=${encodeURIComponent(share.api_key.key_prefix)}`)).toEqual([share.api_key.id]);
     expect(await find(`q=${prod.api_key.id}`)).toEqual([prod.api_key.id]);
     expect(await find("q=nothing-like-this")).toEqual([]);
+    // Past the 50 bytes D1 allows a LIKE pattern.
+    const long = await mintKey(owner, id, { name: "Checkout worker for the night batch, region one, shard seven of eight" });
+    expect(await find(`q=${encodeURIComponent("checkout worker for the night batch, region one, shard seven")}`)).toEqual([
+      long.api_key.id,
+    ]);
     expectInvalid(await api("GET", `${keys("", id)}?q=${"x".repeat(101)}`, { token: owner.token }), "q");
   });
 

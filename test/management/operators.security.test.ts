@@ -139,6 +139,11 @@ describe("operators", () => {
     expect(await find(`zebra-plain-${tag}`.toUpperCase())).toEqual([plain.id]);
     expect(await find(percent.id)).toEqual([percent.id]);
     expect(await find(`  ${tag}  `)).toEqual([percent.id, plain.id, underscore.id]);
+    // Searches past the 50 bytes D1 allows a LIKE pattern: 98 characters, and 49 characters in 89 bytes.
+    const long = await made(`${"Long name ".repeat(9)}${tag}`, `long-${tag}`);
+    const wide = await made(`Straße ${"ü".repeat(40)} ${tag}`, `wide-${tag}`);
+    expect(await find(`${"LONG NAME ".repeat(9)}${tag}`)).toEqual([long.id]);
+    expect(await find(`${"ü".repeat(40)} ${tag}`)).toEqual([wide.id]);
     expectInvalid(await api("GET", `/api/admin/organizations?q=${"x".repeat(101)}`, { token: op.token }), "q");
     expectInvalid(await api("GET", "/api/admin/organizations?q=%20", { token: op.token }), "q");
   });
