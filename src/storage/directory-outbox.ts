@@ -13,7 +13,7 @@
 // the outbox reaches it writes the resumed record, never the suspended one).
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "./db";
-import { deleteInstanceRecord, putInstanceRecord, putRevocation, toInstanceRecord } from "./directory";
+import { deleteInstanceRecord, instanceKey, putInstanceRecord, putRevocation, toInstanceRecord, untilWritten } from "./directory";
 import { findInstancesForDirectory } from "./instances";
 
 export type DirectoryWrite =
@@ -48,10 +48,15 @@ export type OutboxNamespace = DurableObjectNamespace<DirectoryOutbox>;
 async function syncInstanceRecords(db: Db, kv: KVNamespace, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   const found = new Map((await findInstancesForDirectory(db, ids)).map((r) => [r.row.id, r]));
-  await inBatches(ids, (id) => {
-    const current = found.get(id);
-    return current ? putInstanceRecord(kv, toInstanceRecord(current.row, current.suspended)) : deleteInstanceRecord(kv, id);
-  });
+  await inBatches(ids, (id) =>
+    // A write KV refused (the record was written under a second ago) is made again from the row as
+    // it is by then, so waiting never writes what D1 no longer says.
+    untilWritten(async (attempt) => {
+      const current = attempt === 0 ? found.get(id) : (await findInstancesForDirectory(db, [id]))[0];
+      if (current) await putInstanceRecord(kv, toInstanceRecord(current.row, current.suspended));
+      else await kv.delete(instanceKey(id));
+    }),
+  );
 }
 
 async function inBatches<T>(items: readonly T[], write: (item: T) => Promise<void>): Promise<void> {

@@ -75,13 +75,41 @@ const RevocationSchema = z.object({ revoked_at: z.string(), retires: z.literal(t
 export const instanceKey = (id: string) => `v1:instance:${id}`;
 export const revokedKey = (keyId: string) => `v1:revoked:${keyId}`;
 
-/** Writes (or replaces) an instance's record. */
+/** Writes (or replaces) an instance's record, once: its writers retry through `untilWritten` with a fresh row. */
 export async function putInstanceRecord(kv: KVNamespace, record: InstanceRecordInput): Promise<void> {
   await kv.put(instanceKey(record.id), JSON.stringify(InstanceRecordSchema.parse(record)));
 }
 
 export async function deleteInstanceRecord(kv: KVNamespace, id: string): Promise<void> {
-  await kv.delete(instanceKey(id));
+  await untilWritten(() => kv.delete(instanceKey(id)));
+}
+
+/**
+ * The waits before trying a write again that Workers KV refused because the key was written less
+ * than a second ago (it takes one write a second per key and throws "429 Too Many Requests"). Two
+ * changes within a second are ordinary: a roll then a revoke, a suspend then a resume.
+ */
+const SAME_KEY_WAITS_MS = [1_100, 2_200];
+
+/** Whether `error` is Workers KV refusing a write to a key written less than a second ago. */
+export function isSameKeyWriteRefusal(error: unknown): boolean {
+  return error instanceof Error && /\b429\b|too many requests/i.test(error.message);
+}
+
+/**
+ * Runs `write` (told its attempt, from 0) until KV takes it, waiting out the one-write-a-second limit
+ * per key up to twice; any other failure, or a third refusal, is thrown.
+ */
+export async function untilWritten(write: (attempt: number) => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write(attempt);
+    } catch (error) {
+      const wait = SAME_KEY_WAITS_MS[attempt];
+      if (wait === undefined || !isSameKeyWriteRefusal(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 /**
@@ -109,11 +137,13 @@ export async function getInstanceRecord(
  * clock agreeing with this one.
  */
 export async function putRevocation(kv: KVNamespace, keyId: string, revokedAt: Date, keyExpiresAt: Date): Promise<void> {
-  const now = Date.now();
-  const expiration = Math.max(Math.ceil(keyExpiresAt.getTime() / 1000), Math.ceil(now / 1000) + 60);
-  const marker =
-    revokedAt.getTime() > now ? { revoked_at: revokedAt.toISOString(), retires: true } : { revoked_at: revokedAt.toISOString() };
-  await kv.put(revokedKey(keyId), JSON.stringify(marker), { expiration });
+  await untilWritten(async () => {
+    const now = Date.now();
+    const expiration = Math.max(Math.ceil(keyExpiresAt.getTime() / 1000), Math.ceil(now / 1000) + 60);
+    const marker =
+      revokedAt.getTime() > now ? { revoked_at: revokedAt.toISOString(), retires: true } : { revoked_at: revokedAt.toISOString() };
+    await kv.put(revokedKey(keyId), JSON.stringify(marker), { expiration });
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
-// Real bindings that count what a request asks of them, for the per-invocation budgets miniflare does
-// not enforce: a Worker invocation may run 50 D1 queries on the Free plan (1,000 on Paid), make 1,000
-// KV operations and 50 subrequests on the Free plan. Every call still reaches the real binding; only
-// the named methods are counted.
+// Real bindings that count what a request asks of them, or refuse what production would, for the
+// limits miniflare does not enforce: a Worker invocation may run 50 D1 queries on the Free plan (1,000
+// on Paid), make 1,000 KV operations and 50 subrequests on the Free plan, and Workers KV takes one
+// write a second to the same key. Every call that is not refused reaches the real binding.
 function counting<T extends object>(binding: T, methods: readonly string[]) {
   const counter = { calls: 0 };
   const counted = new Proxy(binding, {
@@ -29,3 +29,30 @@ export const countingKvWrites = (kv: KVNamespace) => counting(kv, ["put", "delet
 /** A Durable Object namespace, counting the stubs taken (one per object a request calls). */
 export const countingStubs = <T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>) =>
   counting(namespace, ["get"]);
+
+/**
+ * KV as production limits it: a write (put or delete) to a key written less than a second ago is
+ * refused the way the Workers binding refuses it (thrown, "429 Too Many Requests"); `refused`
+ * counts them.
+ */
+export function sameKeyWriteLimit(kv: KVNamespace) {
+  const lastWrite = new Map<string, number>();
+  const counter = { refused: 0 };
+  const limited = new Proxy(kv, {
+    get(target, property) {
+      const value = Reflect.get(target, property);
+      if (typeof value !== "function") return value;
+      if (property !== "put" && property !== "delete") return value.bind(target);
+      return async (key: string, ...rest: unknown[]) => {
+        const now = Date.now();
+        if (now - (lastWrite.get(key) ?? Number.NEGATIVE_INFINITY) < 1_000) {
+          counter.refused += 1;
+          throw new Error(`KV ${property === "put" ? "PUT" : "DELETE"} failed: 429 Too Many Requests`);
+        }
+        lastWrite.set(key, now);
+        return value.apply(target, [key, ...rest]);
+      };
+    },
+  });
+  return { binding: limited, counter };
+}
