@@ -170,20 +170,21 @@ export async function listRevokedUnexpiredApiKeys(db: Db, now: Date): Promise<Ap
     .all();
 }
 
+/** Key/time pairs per statement: ~40 bytes each, far below the 2 MB D1 allows one bound string. */
+const LAST_USES_PER_STATEMENT = 10_000;
+
 /**
- * Records keys' last-use times (milliseconds) for one organization in one statement; a time never
- * moves backwards. Called by the organization's UsageMeter when it flushes.
+ * Records keys' last-use times (milliseconds) for one organization, up to LAST_USES_PER_STATEMENT
+ * keys in one statement (the pairs as one JSON parameter), so a meter flushing many keys spends
+ * few of its alarm's D1 queries; a time never moves backwards. Called by the UsageMeter's flush.
  */
 export async function recordApiKeysLastUsed(d1: D1Database, orgId: string, entries: [keyId: string, at: number][]): Promise<void> {
-  if (entries.length === 0) return;
-  // One statement for any number of keys (the pairs as one JSON parameter): a meter flushing many
-  // keys stays one D1 query of its alarm's invocation.
-  await d1
-    .prepare(
-      "UPDATE api_keys SET last_used_at = MAX(COALESCE(api_keys.last_used_at, 0), used.at) FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS at FROM json_each(?)) AS used WHERE api_keys.id = used.id AND api_keys.organization_id = ?",
-    )
-    .bind(JSON.stringify(entries), orgId)
-    .run();
+  const statement = d1.prepare(
+    "UPDATE api_keys SET last_used_at = MAX(COALESCE(api_keys.last_used_at, 0), used.at) FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS at FROM json_each(?)) AS used WHERE api_keys.id = used.id AND api_keys.organization_id = ?",
+  );
+  for (let i = 0; i < entries.length; i += LAST_USES_PER_STATEMENT) {
+    await statement.bind(JSON.stringify(entries.slice(i, i + LAST_USES_PER_STATEMENT)), orgId).run();
+  }
 }
 
 /**
