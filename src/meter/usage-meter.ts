@@ -264,7 +264,17 @@ export class UsageMeter extends DurableObject<AppBindings> {
   override async alarm(): Promise<void> {
     await this.flushLastUsed();
     await this.flushDayUsage();
-    await this.forgetDeadKeys();
+    // Housekeeping: a failure is logged and tried again by the next alarm, never fails the flush's.
+    await this.forgetDeadKeys().catch((error: unknown) => {
+      console.error(
+        JSON.stringify({
+          level: "error",
+          face: "meter",
+          org: this.orgId,
+          message: `forgetting dead keys' limits: ${(error as Error).message}`,
+        }),
+      );
+    });
   }
 
   /**
