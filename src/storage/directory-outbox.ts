@@ -13,7 +13,15 @@
 // the outbox reaches it writes the resumed record, never the suspended one).
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "./db";
-import { deleteInstanceRecord, instanceKey, putInstanceRecord, putRevocation, toInstanceRecord, untilWritten } from "./directory";
+import {
+  deleteInstanceRecord,
+  instanceKey,
+  isSameKeyWriteRefusal,
+  putInstanceRecord,
+  putRevocation,
+  toInstanceRecord,
+  waitToWriteAgain,
+} from "./directory";
 import { findInstancesForDirectory } from "./instances";
 
 export type DirectoryWrite =
@@ -46,17 +54,27 @@ export type OutboxNamespace = DurableObjectNamespace<DirectoryOutbox>;
 
 /** Writes each instance's record from its D1 row as it is now (one query), or deletes it if the row is gone. */
 async function syncInstanceRecords(db: Db, kv: KVNamespace, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  const found = new Map((await findInstancesForDirectory(db, ids)).map((r) => [r.row.id, r]));
-  await inBatches(ids, (id) =>
-    // A write KV refused (the record was written under a second ago) is made again from the row as
-    // it is by then, so waiting never writes what D1 no longer says.
-    untilWritten(async (attempt) => {
-      const current = attempt === 0 ? found.get(id) : (await findInstancesForDirectory(db, [id]))[0];
-      if (current) await putInstanceRecord(kv, toInstanceRecord(current.row, current.suspended));
-      else await kv.delete(instanceKey(id));
-    }),
-  );
+  let pending = ids;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    // Records KV refused (written under a second ago) are read again, all in one query, and written
+    // from the rows as they are by then: waiting never writes what D1 no longer says.
+    if (attempt > 0 && !(await waitToWriteAgain(attempt))) {
+      throw new Error(`Workers KV kept refusing ${pending.length} instance record write(s): it takes one write a second per key`);
+    }
+    const found = new Map((await findInstancesForDirectory(db, pending)).map((r) => [r.row.id, r]));
+    const refused: string[] = [];
+    await inBatches(pending, async (id) => {
+      const current = found.get(id);
+      try {
+        if (current) await putInstanceRecord(kv, toInstanceRecord(current.row, current.suspended));
+        else await kv.delete(instanceKey(id));
+      } catch (error) {
+        if (!isSameKeyWriteRefusal(error)) throw error;
+        refused.push(id);
+      }
+    });
+    pending = refused;
+  }
 }
 
 async function inBatches<T>(items: readonly T[], write: (item: T) => Promise<void>): Promise<void> {

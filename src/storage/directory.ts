@@ -75,7 +75,7 @@ const RevocationSchema = z.object({ revoked_at: z.string(), retires: z.literal(t
 export const instanceKey = (id: string) => `v1:instance:${id}`;
 export const revokedKey = (keyId: string) => `v1:revoked:${keyId}`;
 
-/** Writes (or replaces) an instance's record, once: its writers retry through `untilWritten` with a fresh row. */
+/** Writes (or replaces) an instance's record, once: its writer (the outbox's sync) tries a refused one again with a fresh row. */
 export async function putInstanceRecord(kv: KVNamespace, record: InstanceRecordInput): Promise<void> {
   await kv.put(instanceKey(record.id), JSON.stringify(InstanceRecordSchema.parse(record)));
 }
@@ -96,18 +96,21 @@ export function isSameKeyWriteRefusal(error: unknown): boolean {
   return error instanceof Error && /\b429\b|too many requests/i.test(error.message);
 }
 
-/**
- * Runs `write` (told its attempt, from 0) until KV takes it, waiting out the one-write-a-second limit
- * per key up to twice; any other failure, or a third refusal, is thrown.
- */
-export async function untilWritten(write: (attempt: number) => Promise<void>): Promise<void> {
+/** Waits before try `attempt` (1, 2) of writes KV refused (isSameKeyWriteRefusal); false when no try is left. */
+export async function waitToWriteAgain(attempt: number): Promise<boolean> {
+  const wait = SAME_KEY_WAITS_MS[attempt - 1];
+  if (wait === undefined) return false;
+  await new Promise((resolve) => setTimeout(resolve, wait));
+  return true;
+}
+
+/** Runs `write` until KV takes it, waiting out the one-write-a-second limit per key up to twice. */
+async function untilWritten(write: () => Promise<void>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await write(attempt);
+      return await write();
     } catch (error) {
-      const wait = SAME_KEY_WAITS_MS[attempt];
-      if (wait === undefined || !isSameKeyWriteRefusal(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!isSameKeyWriteRefusal(error) || !(await waitToWriteAgain(attempt + 1))) throw error;
     }
   }
 }

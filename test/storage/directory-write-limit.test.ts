@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { getInstanceRecord, revokedFrom } from "../../src/storage/directory";
 import { createInstance, ORIGIN, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
-import { sameKeyWriteLimit } from "../helpers/counting-bindings";
+import { countingD1, sameKeyWriteLimit } from "../helpers/counting-bindings";
 import { operator } from "../helpers/operator";
 
 const kv = sameKeyWriteLimit(env.DIRECTORY);
@@ -49,5 +49,27 @@ describe("two directory writes to one key within a second", () => {
     expect(await send("POST", `/api/admin/organizations/${t.orgId}/resume`, op.token)).toBe(200);
     expect((await getInstanceRecord(env.DIRECTORY, t.instance.id))?.suspended).toBe(false);
     expect((await app.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
+  });
+
+  it("records refused at once are read again in one query, however many there are", async () => {
+    const op = await operator();
+    // Its own app: D1 counted, and its own record of when each key was last written.
+    const d1 = countingD1(env.DB);
+    const counting = clockedApp(Date.now(), { ...env, DB: d1.binding, DIRECTORY: sameKeyWriteLimit(env.DIRECTORY).binding });
+    const resumeRightAfterSuspend = async (instances: number) => {
+      const t = await tenant();
+      for (let i = 1; i < instances; i++) await createInstance(t.account, t.orgId);
+      const headers = { origin: ORIGIN };
+      expect(
+        (await counting.fetch(`/api/admin/organizations/${t.orgId}/suspend`, { method: "POST", token: op.token, headers })).status,
+      ).toBe(200);
+      d1.counter.calls = 0;
+      expect(
+        (await counting.fetch(`/api/admin/organizations/${t.orgId}/resume`, { method: "POST", token: op.token, headers })).status,
+      ).toBe(200);
+      expect((await getInstanceRecord(env.DIRECTORY, t.instance.id))?.suspended).toBe(false);
+      return d1.counter.calls;
+    };
+    expect(await resumeRightAfterSuspend(6)).toBe(await resumeRightAfterSuspend(1));
   });
 });
