@@ -30,19 +30,17 @@ export async function hashPassword(password: string, params: ScryptParams = SCRY
 }
 
 /**
- * Whether a stored hash was made with today's parameters. One that was not (made before they were
- * raised) is hashed again at its account's next sign-in, the only moment the password is known.
+ * Whether a stored hash was made with weaker parameters than today's: less memory (N·r), less work
+ * (N·r·p) or a shorter key. Such a hash (made before they were raised) is hashed again at its
+ * account's next sign-in, the only moment the password is known. A stronger one is kept, so rolling
+ * back a deploy that raised them never weakens a hash.
  */
-export function isCurrentHash(stored: string): boolean {
-  const [scheme, n, r, p, , hashB64] = stored.split("$");
-  const { N, r: R, p: P, keyLength } = SCRYPT_PARAMS;
-  return (
-    scheme === "scrypt" &&
-    Number(n) === N &&
-    Number(r) === R &&
-    Number(p) === P &&
-    Buffer.from(hashB64 ?? "", "base64").length === keyLength
-  );
+export function isWeakerHash(stored: string): boolean {
+  const [, n, r, p, , hashB64] = stored.split("$");
+  const [N, R, P] = [Number(n), Number(r), Number(p)];
+  const keyLength = Buffer.from(hashB64 ?? "", "base64").length;
+  const now = SCRYPT_PARAMS;
+  return N * R < now.N * now.r || N * R * P < now.N * now.r * now.p || keyLength < now.keyLength;
 }
 
 /** Verifies a password against a stored hash in constant time; false for any malformed hash. */

@@ -2,7 +2,7 @@
 // session is, and how a token resolves to one, lives in auth/sessions.ts.
 
 import { checkLogin, type LimiterNamespace, recordLoginFailure, recordLoginSuccess } from "../auth/login-guard";
-import { dummyPasswordHash, hashPassword, isCurrentHash, verifyPassword } from "../auth/password";
+import { dummyPasswordHash, hashPassword, isWeakerHash, verifyPassword } from "../auth/password";
 import { SESSION_PREFIX, SESSION_TTL_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
@@ -105,7 +105,7 @@ export async function login(
     await recordLoginFailure(guard, who, trusted, now);
     throw new AppError("unauthorized", "Invalid email or password.");
   }
-  if (!isCurrentHash(user.passwordHash)) await upgradePasswordHash(db, user.id, user.passwordHash, await hashPassword(input.password));
+  if (isWeakerHash(user.passwordHash)) await upgradePasswordHash(db, user.id, user.passwordHash, await hashPassword(input.password));
   return { ...(await openSession(db, guard, user.id, who, client, now)), user: presentUser(user) };
 }
 

@@ -227,7 +227,7 @@ describe("sign-in limits", { timeout: 180_000 }, () => {
     expectOk(await attempt(email, password, freshIp(), `rg_device=${device}`));
   });
 
-  it("hashes a password stored with older, weaker parameters again with today's at the next sign-in, and only then", async () => {
+  it("hashes a password stored with weaker parameters again with today's at the next sign-in, and only then; a stronger one is kept", async () => {
     const { email, password } = await register();
     const old = await hashWithOldParams(email, password);
     expectFailure(await attempt(email, "wrong password", freshIp()), 401, "unauthorized");
@@ -237,6 +237,11 @@ describe("sign-in limits", { timeout: 180_000 }, () => {
     expect(upgraded).toMatch(/^scrypt\$32768\$8\$1\$/);
     expectOk(await attempt(email, password, freshIp()));
     expect(await storedHash(email)).toBe(upgraded); // a current hash stays as it is
+    // One made with stronger parameters (a deploy that raised them, rolled back) is kept, never weakened.
+    const stronger = await hashPassword(password, { N: 2 ** 15, r: 8, p: 2, keyLength: 32 });
+    await env.DB.prepare("UPDATE users SET password_hash = ? WHERE email = ?").bind(stronger, email).run();
+    expectOk(await attempt(email, password, freshIp()));
+    expect(await storedHash(email)).toBe(stronger);
   });
 
   it("answers a wrong password and an unknown email alike (no account oracle)", async () => {
