@@ -280,8 +280,8 @@ export class UsageMeter extends DurableObject<AppBindings> {
   /**
    * Once per UTC day (from the alarm, never on a request's path): drops the own limits of keys D1
    * says are revoked or expired, which no request can use again (a key D1 does not show is kept: it
-   * may be one minted a moment ago). Without it they would pile up
-   * for every key ever minted with limits, all read into memory each time the meter starts.
+   * may be one minted a moment ago). Without it they would pile up for every key ever minted with
+   * limits, all read into memory each time the meter starts.
    */
   async forgetDeadKeys(now = Date.now()): Promise<number> {
     const day = dayOf(now);

@@ -1,6 +1,6 @@
-// The KV writes a use-case owes the edge after revoking keys, deleting instances or suspending an
-// organization, made within one
-// invocation's KV budget (DIRECTORY_INLINE_WRITES) and the rest through each organization's outbox.
+// The KV writes a use-case owes the edge after revoking keys, deleting, changing or suspending
+// instances, made within one invocation's KV budget (DIRECTORY_INLINE_WRITES) and the rest through
+// each organization's outbox.
 import { type DirectoryWrite, instanceSyncWrite, revocationWrite, writeDirectory } from "../storage/directory-outbox";
 import type { ServiceContext } from "./context";
 

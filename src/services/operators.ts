@@ -6,7 +6,7 @@ import { sha256Hex, timingSafeEqualStrings } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
 import { meterFor } from "../meter/client";
 import { effectiveLimits, type PlanName } from "../meter/plans";
-import { listAllInstances } from "../storage/instances";
+import { listInstanceIds } from "../storage/instances";
 import {
   findOrganization,
   findOrganizationWithCounts,
@@ -175,12 +175,7 @@ export async function setSuspension(ctx: ServiceContext, orgId: string, suspende
   const org = await requireOrganization(ctx, orgId);
   const at = suspended ? (org.suspendedAt ?? new Date()) : null;
   await setSuspensionStatement(ctx.db, orgId, at);
-  const instances = await listAllInstances(ctx.db, orgId);
-  await publishInstances(
-    ctx,
-    orgId,
-    instances.map((row) => row.id),
-  );
+  await publishInstances(ctx, orgId, await listInstanceIds(ctx.db, orgId));
   return presentOneForOperator(ctx, orgId);
 }
 

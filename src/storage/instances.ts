@@ -84,6 +84,12 @@ export async function listInstances(db: Db, orgId: string, limit: number, after?
     .all();
 }
 
+/** The ids of the organization's instances. */
+export async function listInstanceIds(db: Db, orgId: string): Promise<string[]> {
+  const rows = await db.select({ id: redisInstances.id }).from(redisInstances).where(eq(redisInstances.organizationId, orgId)).all();
+  return rows.map((r) => r.id);
+}
+
 export async function listAllInstances(db: Db, orgId?: string): Promise<InstanceRow[]> {
   const query = db.select().from(redisInstances);
   return (orgId ? query.where(eq(redisInstances.organizationId, orgId)) : query).all();
