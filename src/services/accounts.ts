@@ -3,7 +3,7 @@
 
 import { checkLogin, type LimiterNamespace, recordLoginFailure, recordLoginSuccess } from "../auth/login-guard";
 import { dummyPasswordHash, hashPassword, isWeakerHash, verifyPassword } from "../auth/password";
-import { SESSION_PREFIX, SESSION_TTL_MS } from "../auth/sessions";
+import { SESSION_IDLE_MS, SESSION_PREFIX, SESSION_TTL_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
@@ -131,16 +131,20 @@ async function openSession(
   const token = `${SESSION_PREFIX}${randomToken(32)}`;
   const created = new Date(now);
   const expiresAt = new Date(now + SESSION_TTL_MS);
-  await insertSession(db, {
-    id: newId("ses"),
-    userId,
-    tokenHash: await sha256Hex(token),
-    ip: client.ip,
-    userAgent: client.userAgent?.slice(0, 512) ?? null,
-    createdAt: created,
-    expiresAt,
-    lastSeenAt: created,
-  });
+  await insertSession(
+    db,
+    {
+      id: newId("ses"),
+      userId,
+      tokenHash: await sha256Hex(token),
+      ip: client.ip,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      createdAt: created,
+      expiresAt,
+      lastSeenAt: created,
+    },
+    new Date(now - SESSION_IDLE_MS),
+  );
   const device = who.deviceToken ?? `${DEVICE_PREFIX}${randomToken(32)}`;
   await recordLoginSuccess(guard, who, await sha256Hex(device), now);
   return { token, expiresAt, deviceToken: device };

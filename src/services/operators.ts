@@ -17,7 +17,7 @@ import {
   updateOrganizationLimitsStatement,
 } from "../storage/organization-limits";
 import type { OrganizationRow } from "../storage/organizations";
-import { insertPasswordResetStatement } from "../storage/password-resets";
+import { insertPasswordReset } from "../storage/password-resets";
 import { countOperators, findUserById, listUsers, promoteFirstOperator, setOperatorStatement, type UserRow } from "../storage/users";
 import { type Direction, type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import { publishInstances } from "./directory-writes";
@@ -198,7 +198,7 @@ export async function issuePasswordReset(ctx: ServiceContext, userId: string): P
   const token = `${RESET_PREFIX}${randomToken(32)}`;
   const now = new Date();
   const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
-  await insertPasswordResetStatement(ctx.db, {
+  await insertPasswordReset(ctx.db, {
     id: newId("pwr"),
     userId,
     tokenHash: await sha256Hex(token),

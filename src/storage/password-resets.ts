@@ -1,13 +1,24 @@
 // D1 queries for operator-issued password-reset links. Only the token's SHA-256 is stored; a link
 // is used once (the use is a conditional update, so two uses at once cannot both succeed).
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, lte, or } from "drizzle-orm";
 import { passwordResets } from "../../drizzle/schema";
 import type { Db } from "./db";
 
 export type PasswordResetRow = typeof passwordResets.$inferSelect;
 
-export function insertPasswordResetStatement(db: Db, row: typeof passwordResets.$inferInsert) {
-  return db.insert(passwordResets).values(row);
+/**
+ * Stores a new reset for the user and, in the same batch, deletes their resets that can no longer be
+ * used (used, or expired at the new one's creation), so a user's rows stay few however many are issued.
+ */
+export async function insertPasswordReset(db: Db, row: typeof passwordResets.$inferInsert & { createdAt: Date }): Promise<void> {
+  await db.batch([
+    db
+      .delete(passwordResets)
+      .where(
+        and(eq(passwordResets.userId, row.userId), or(isNotNull(passwordResets.usedAt), lte(passwordResets.expiresAt, row.createdAt))),
+      ),
+    db.insert(passwordResets).values(row),
+  ]);
 }
 
 /** The unused, unexpired reset with this token hash. */

@@ -1,5 +1,5 @@
 // D1 queries for users and their sessions. Session tokens are stored only as SHA-256 hashes.
-import { and, eq, gt, notExists } from "drizzle-orm";
+import { and, eq, gt, lte, notExists, or, sql } from "drizzle-orm";
 import { memberships, sessions, users } from "../../drizzle/schema";
 import { afterRow, type Db, type Direction, type PageAfter, pageOrder } from "./db";
 
@@ -29,8 +29,26 @@ export async function upgradePasswordHash(db: Db, userId: string, from: string, 
     .where(and(eq(users.id, userId), eq(users.passwordHash, from)));
 }
 
-export async function insertSession(db: Db, session: typeof sessions.$inferInsert): Promise<void> {
-  await db.insert(sessions).values(session);
+/**
+ * Stores a new session and, in the same batch, deletes the user's sessions that can no longer sign
+ * anyone in: expired at its creation, or idle since before `idleSince`. So a user's rows are their
+ * live sessions and the new one, however often they sign in.
+ */
+export async function insertSession(db: Db, session: typeof sessions.$inferInsert & { createdAt: Date }, idleSince: Date): Promise<void> {
+  await db.batch([
+    db
+      .delete(sessions)
+      .where(
+        and(
+          eq(sessions.userId, session.userId),
+          or(
+            lte(sessions.expiresAt, session.createdAt),
+            sql`COALESCE(${sessions.lastSeenAt}, ${sessions.createdAt}) <= ${idleSince.getTime()}`,
+          ),
+        ),
+      ),
+    db.insert(sessions).values(session),
+  ]);
 }
 
 /**

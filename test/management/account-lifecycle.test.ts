@@ -1,7 +1,9 @@
 // The account lifecycle: change the password (ends other sessions), list and end sessions, reset
 // through an operator-issued one-time link, and sessions that die of inactivity.
+
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/lib/encoding";
 import { type Account, api, freshIp, signUp } from "../helpers/api";
 import { operator } from "../helpers/operator";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
@@ -90,6 +92,25 @@ describe("/auth/sessions", () => {
     expect(ids).not.toContain(theirSessions[0]?.id);
   });
 
+  it("signing in deletes the account's sessions that can no longer be used (expired, or idle a day), and keeps the rest", async () => {
+    const account = await signUp();
+    const [expired, idle, live] = [account.token, await secondSession(account), await secondSession(account)];
+    const mark = async (column: string, at: number, token: string) =>
+      env.DB.prepare(`UPDATE sessions SET ${column} = ? WHERE token_hash = ?`)
+        .bind(at, await sha256Hex(token))
+        .run();
+    await mark("expires_at", Date.now() - 1000, expired);
+    await mark("last_seen_at", Date.now() - 24 * 3600_000 - 1000, idle);
+    const rows = async () =>
+      (await env.DB.prepare("SELECT token_hash AS h FROM sessions WHERE user_id = ?").bind(account.userId).all<{ h: string }>()).results
+        .map((r) => r.h)
+        .sort();
+    expect(await rows()).toHaveLength(3);
+    const latest = await secondSession(account);
+    expect(await rows()).toEqual([await sha256Hex(live), await sha256Hex(latest)].sort());
+    expectOk(await api("GET", "/auth/me", { token: live }));
+  });
+
   it("a session idle for a day is dead even before its absolute expiry", async () => {
     const account = await signUp();
     await env.DB.prepare("UPDATE sessions SET last_seen_at = ? WHERE user_id = ?")
@@ -137,5 +158,23 @@ describe("password reset through an operator's link", () => {
       "unauthorized",
     );
     expectOk(await login(account.email, account.password));
+  });
+
+  it("issuing a link deletes the account's used and expired ones, and keeps one still usable", async () => {
+    const op = await operator();
+    const account = await signUp();
+    const issue = async () =>
+      expectOk(await api("POST", `/api/admin/users/${account.userId}/password-reset`, { token: op.token }), 201).token;
+    const [used, expired, usable] = [await issue(), await issue(), await issue()];
+    expectOk(await api("POST", "/auth/password-reset", { body: { token: used, new_password: "reset password 1" } }));
+    await env.DB.prepare("UPDATE password_resets SET expires_at = ? WHERE token_hash = ?")
+      .bind(Date.now() - 1, await sha256Hex(expired))
+      .run();
+    const latest = await issue();
+    const rows = await env.DB.prepare("SELECT token_hash AS h FROM password_resets WHERE user_id = ?")
+      .bind(account.userId)
+      .all<{ h: string }>();
+    expect(rows.results.map((r) => r.h).sort()).toEqual([await sha256Hex(usable), await sha256Hex(latest)].sort());
+    expectOk(await api("POST", "/auth/password-reset", { body: { token: usable, new_password: "reset password 2" } }));
   });
 });
