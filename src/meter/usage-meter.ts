@@ -1,10 +1,10 @@
 // UsageMeter: one Durable Object per organization. It grants isolates leases (budgets of commands
 // per key, see leases.ts) against the per-key rate, the organization's daily quota and a key's own
 // daily quota, counts usage and refusals per key and instance per UTC day, and keeps keys' last use
-// durably (its own storage first, then D1 in batches by an alarm, which also copies the day's totals
-// to D1 for the operators' list). Its storage stays bounded: once a
-// day it forgets usage the API can no longer report, the sync state of isolates long gone and the
-// own limits of keys revoked or expired, and deleting the organization erases it.
+// durably (its own storage first, then D1 by an alarm, which also copies the day's totals to D1 for
+// the operators' list). Its storage stays bounded: once a day it forgets usage the API can no longer
+// report, the sync state of isolates long gone and the own limits of keys revoked or expired, and
+// deleting the organization erases it.
 import { DurableObject } from "cloudflare:workers";
 import type { AppBindings } from "../env";
 import { DAY_MS, dayOf } from "../lib/time";
@@ -48,7 +48,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
   private keyLimits = new Map<string, KeyLimits>();
   private orgId = "";
   /** The day and totals last written to D1 (in memory: a restarted meter writes them once more). */
-  private flushedDay = "";
+  private flushedTotals = "";
   /** The UTC day of the last pruning (in memory: a restarted meter prunes once more). */
   private prunedDay = "";
   /** The UTC day keys' own limits were last checked against D1 (in memory, as prunedDay). */
@@ -258,8 +258,8 @@ export class UsageMeter extends DurableObject<AppBindings> {
   }
 
   /**
-   * Writes keys' last-use times to D1 in one batch, then today's totals (D1's copy, for the
-   * operators' list); a failure leaves them for the retried alarm.
+   * Writes keys' last-use times to D1, then today's totals (D1's copy, for the operators' list); a
+   * failure leaves them for the retried alarm. Then, once a day, forgets dead keys' own limits.
    */
   override async alarm(): Promise<void> {
     await this.flushLastUsed();
@@ -286,10 +286,9 @@ export class UsageMeter extends DurableObject<AppBindings> {
   async forgetDeadKeys(now = Date.now()): Promise<number> {
     const day = dayOf(now);
     if (!this.orgId || this.keysCheckedDay === day) return 0;
-    const ids = [...this.keyLimits.keys()];
-    const dead: string[] = [];
+    const [db, ids, dead] = [createDb(this.env.DB), [...this.keyLimits.keys()], [] as string[]];
     for (let i = 0; i < ids.length; i += KEYS_PER_CHECK) {
-      dead.push(...(await findDeadApiKeyIds(createDb(this.env.DB), this.orgId, ids.slice(i, i + KEYS_PER_CHECK), new Date(now))));
+      dead.push(...(await findDeadApiKeyIds(db, this.orgId, ids.slice(i, i + KEYS_PER_CHECK), new Date(now))));
     }
     for (const id of dead) {
       this.keyLimits.delete(id);
@@ -305,9 +304,9 @@ export class UsageMeter extends DurableObject<AppBindings> {
     const day = dayOf(now);
     const total = this.usage(1, now).total;
     const mark = `${day}:${total.requests}:${total.commands}`;
-    if (mark === this.flushedDay) return false;
+    if (mark === this.flushedTotals) return false;
     await recordOrganizationUsage(this.env.DB, this.orgId, { day, requests: total.requests, commands: total.commands }, now);
-    this.flushedDay = mark;
+    this.flushedTotals = mark;
     return true;
   }
 
@@ -337,7 +336,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
     this.orgId = "";
     this.prunedDay = "";
     this.keysCheckedDay = "";
-    this.flushedDay = "";
+    this.flushedTotals = "";
   }
 
   /** Usage for the `days` UTC days ending with the day of `now`, zero-filled. */

@@ -15,7 +15,6 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "./db";
 import {
   deleteInstanceRecord,
-  instanceKey,
   isSameKeyWriteRefusal,
   putInstanceRecord,
   putRevocation,
@@ -67,7 +66,7 @@ async function syncInstanceRecords(db: Db, kv: KVNamespace, ids: readonly string
       const current = found.get(id);
       try {
         if (current) await putInstanceRecord(kv, toInstanceRecord(current.row, current.suspended));
-        else await kv.delete(instanceKey(id));
+        else await deleteInstanceRecord(kv, id); // gone for good: no row to read again, so it waits itself
       } catch (error) {
         if (!isSameKeyWriteRefusal(error)) throw error;
         refused.push(id);

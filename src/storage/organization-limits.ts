@@ -68,11 +68,9 @@ export type OrganizationWithCounts = {
   position: PageAfter;
 };
 
-/** Today's commands of the joined row (0 when the copy is of another day, or absent). */
-const commandsOn = (today: string) =>
-  sql<number>`CASE WHEN ${organizationUsage.day} = ${today} THEN ${organizationUsage.commands} ELSE 0 END`.mapWith(Number);
-const requestsOn = (today: string) =>
-  sql<number>`CASE WHEN ${organizationUsage.day} = ${today} THEN ${organizationUsage.requests} ELSE 0 END`.mapWith(Number);
+/** The joined usage row's figure for `today` (0 when the copy is of another day, or absent). */
+const onDay = (figure: typeof organizationUsage.commands | typeof organizationUsage.requests, today: string) =>
+  sql<number>`CASE WHEN ${organizationUsage.day} = ${today} THEN ${figure} ELSE 0 END`.mapWith(Number);
 
 /**
  * Organizations with their counts and today's usage, where `where` holds, in `order`: one query
@@ -105,8 +103,8 @@ async function selectWithCounts(
       organization: organizations,
       instances: counted(instanceCount(db, organizations.id)),
       apiKeys: counted(liveUserKeyCount(db, organizations.id, now)),
-      requestsToday: requestsOn(today),
-      commandsToday: commandsOn(today),
+      requestsToday: onDay(organizationUsage.requests, today),
+      commandsToday: onDay(organizationUsage.commands, today),
       ...memberCounts,
     })
     .from(organizations)
@@ -149,7 +147,7 @@ export async function listEveryOrganization(
   const status = suspended === undefined ? undefined : suspended ? isNotNull(organizations.suspendedAt) : isNull(organizations.suspendedAt);
   const narrowed = and(found, plan ? eq(organizations.plan, plan) : undefined, status);
   if (order === "busiest") {
-    const commands = commandsOn(dayOf(now.getTime()));
+    const commands = onDay(organizationUsage.commands, dayOf(now.getTime()));
     const rank = after?.createdAt.getTime();
     const page = after && rank !== undefined ? or(lt(commands, rank), and(eq(commands, rank), gt(organizations.id, after.id))) : undefined;
     const by = {

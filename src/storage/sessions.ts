@@ -1,20 +1,20 @@
 // D1 queries for one account's sessions beyond sign-in: listing, ending, touching, and the password
 // writes that end sessions with them. Session tokens are stored only as SHA-256 hashes.
-import { and, desc, eq, gt, ne } from "drizzle-orm";
+import { and, desc, eq, ne } from "drizzle-orm";
 import { sessions, users } from "../../drizzle/schema";
 import type { Db } from "./db";
+import { sessionLiveAt } from "./users";
 
 export type SessionRow = typeof sessions.$inferSelect;
 
 /** The user's sessions that are neither expired nor idle past `idleSince`, newest first. */
 export async function listLiveSessions(db: Db, userId: string, now: Date, idleSince: Date): Promise<SessionRow[]> {
-  const rows = await db
+  return db
     .select()
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
+    .where(and(eq(sessions.userId, userId), sessionLiveAt(now, idleSince)))
     .orderBy(desc(sessions.createdAt), desc(sessions.id))
     .all();
-  return rows.filter((s) => (s.lastSeenAt ?? s.createdAt) > idleSince);
 }
 
 /** Ends one of the user's sessions; resolves to the number of rows removed (0: not theirs). */

@@ -1,5 +1,5 @@
 // D1 queries for users and their sessions. Session tokens are stored only as SHA-256 hashes.
-import { and, eq, gt, lte, notExists, or, sql } from "drizzle-orm";
+import { and, eq, not, notExists, type SQL, sql } from "drizzle-orm";
 import { memberships, sessions, users } from "../../drizzle/schema";
 import { afterRow, type Db, type Direction, type PageAfter, pageOrder } from "./db";
 
@@ -30,23 +30,20 @@ export async function upgradePasswordHash(db: Db, userId: string, from: string, 
 }
 
 /**
+ * A session that still signs its user in at `now`: not expired, and used (last seen, or created if
+ * never seen) after `idleSince`. The one definition the sign-in, the list and the clean-up share.
+ */
+export const sessionLiveAt = (now: Date, idleSince: Date): SQL =>
+  sql`(${sessions.expiresAt} > ${now.getTime()} AND COALESCE(${sessions.lastSeenAt}, ${sessions.createdAt}) > ${idleSince.getTime()})`;
+
+/**
  * Stores a new session and, in the same batch, deletes the user's sessions that can no longer sign
- * anyone in: expired at its creation, or idle since before `idleSince`. So a user's rows are their
- * live sessions and the new one, however often they sign in.
+ * anyone in (not live at its creation). So a user's rows are their live sessions and the new one,
+ * however often they sign in.
  */
 export async function insertSession(db: Db, session: typeof sessions.$inferInsert & { createdAt: Date }, idleSince: Date): Promise<void> {
   await db.batch([
-    db
-      .delete(sessions)
-      .where(
-        and(
-          eq(sessions.userId, session.userId),
-          or(
-            lte(sessions.expiresAt, session.createdAt),
-            sql`COALESCE(${sessions.lastSeenAt}, ${sessions.createdAt}) <= ${idleSince.getTime()}`,
-          ),
-        ),
-      ),
+    db.delete(sessions).where(and(eq(sessions.userId, session.userId), not(sessionLiveAt(session.createdAt, idleSince)))),
     db.insert(sessions).values(session),
   ]);
 }
@@ -60,10 +57,9 @@ export async function findLiveSession(db: Db, tokenHash: string, now: Date, idle
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
+    .where(and(eq(sessions.tokenHash, tokenHash), sessionLiveAt(now, idleSince)))
     .get();
   if (!row || row.user.disabledAt) return undefined;
-  if ((row.session.lastSeenAt ?? row.session.createdAt) <= idleSince) return undefined;
   return row;
 }
 

@@ -2,20 +2,28 @@
 // limits miniflare does not enforce: a Worker invocation may run 50 D1 queries on the Free plan (1,000
 // on Paid), make 1,000 KV operations and 50 subrequests on the Free plan, and Workers KV takes one
 // write a second to the same key. Every call that is not refused reaches the real binding.
-function counting<T extends object>(binding: T, methods: readonly string[]) {
-  const counter = { calls: 0 };
-  const counted = new Proxy(binding, {
+/** `binding` with the named methods passed through `around` (given the method's name, the real call and its arguments). */
+function intercepting<T extends object>(
+  binding: T,
+  methods: readonly string[],
+  around: (method: string, call: (...args: unknown[]) => unknown, args: unknown[]) => unknown,
+): T {
+  return new Proxy(binding, {
     get(target, property) {
       const value = Reflect.get(target, property);
       if (typeof value !== "function") return value;
-      if (typeof property === "string" && methods.includes(property)) {
-        return (...args: unknown[]) => {
-          counter.calls += 1;
-          return value.apply(target, args);
-        };
-      }
+      const call = (...args: unknown[]) => value.apply(target, args);
+      if (typeof property === "string" && methods.includes(property)) return (...args: unknown[]) => around(property, call, args);
       return value.bind(target);
     },
+  });
+}
+
+function counting<T extends object>(binding: T, methods: readonly string[]) {
+  const counter = { calls: 0 };
+  const counted = intercepting(binding, methods, (_method, call, args) => {
+    counter.calls += 1;
+    return call(...args);
   });
   return { binding: counted, counter };
 }
@@ -38,21 +46,15 @@ export const countingStubs = <T extends Rpc.DurableObjectBranded | undefined>(na
 export function sameKeyWriteLimit(kv: KVNamespace) {
   const lastWrite = new Map<string, number>();
   const counter = { refused: 0 };
-  const limited = new Proxy(kv, {
-    get(target, property) {
-      const value = Reflect.get(target, property);
-      if (typeof value !== "function") return value;
-      if (property !== "put" && property !== "delete") return value.bind(target);
-      return async (key: string, ...rest: unknown[]) => {
-        const now = Date.now();
-        if (now - (lastWrite.get(key) ?? Number.NEGATIVE_INFINITY) < 1_000) {
-          counter.refused += 1;
-          throw new Error(`KV ${property === "put" ? "PUT" : "DELETE"} failed: 429 Too Many Requests`);
-        }
-        lastWrite.set(key, now);
-        return value.apply(target, [key, ...rest]);
-      };
-    },
+  const limited = intercepting(kv, ["put", "delete"], async (method, call, args) => {
+    const key = String(args[0]);
+    const now = Date.now();
+    if (now - (lastWrite.get(key) ?? Number.NEGATIVE_INFINITY) < 1_000) {
+      counter.refused += 1;
+      throw new Error(`KV ${method.toUpperCase()} failed: 429 Too Many Requests`);
+    }
+    lastWrite.set(key, now);
+    return call(...args);
   });
   return { binding: limited, counter };
 }

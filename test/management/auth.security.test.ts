@@ -18,12 +18,13 @@ const cookie = (account: Account) => ({ cookie: `rg_session=${account.token}` })
 const OLD_PARAMS = { N: 2 ** 10, r: 8, p: 1, keyLength: 32 };
 const storedHash = async (email: string) =>
   (await env.DB.prepare("SELECT password_hash AS h FROM users WHERE email = ?").bind(email).first<{ h: string }>())?.h;
-/** Stores the account's password as hashed with OLD_PARAMS (an account made before they were raised). */
-async function hashWithOldParams(email: string, password: string): Promise<string> {
-  const old = await hashPassword(password, OLD_PARAMS);
-  await env.DB.prepare("UPDATE users SET password_hash = ? WHERE email = ?").bind(old, email).run();
-  return old;
+/** Stores `hash` as the account's password hash, as D1 would hold one made with other parameters. */
+async function storeHash(email: string, hash: string): Promise<string> {
+  await env.DB.prepare("UPDATE users SET password_hash = ? WHERE email = ?").bind(hash, email).run();
+  return hash;
 }
+/** Stores the account's password as hashed with OLD_PARAMS (an account made before they were raised). */
+const hashWithOldParams = async (email: string, password: string) => storeHash(email, await hashPassword(password, OLD_PARAMS));
 
 async function register(): Promise<{ email: string; password: string }> {
   const username = unique("u").replace("-", "_");
@@ -238,8 +239,7 @@ describe("sign-in limits", { timeout: 180_000 }, () => {
     expectOk(await attempt(email, password, freshIp()));
     expect(await storedHash(email)).toBe(upgraded); // a current hash stays as it is
     // One made with stronger parameters (a deploy that raised them, rolled back) is kept, never weakened.
-    const stronger = await hashPassword(password, { N: 2 ** 15, r: 8, p: 2, keyLength: 32 });
-    await env.DB.prepare("UPDATE users SET password_hash = ? WHERE email = ?").bind(stronger, email).run();
+    const stronger = await storeHash(email, await hashPassword(password, { N: 2 ** 15, r: 8, p: 2, keyLength: 32 }));
     expectOk(await attempt(email, password, freshIp()));
     expect(await storedHash(email)).toBe(stronger);
   });
