@@ -11,6 +11,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { LongestFirst } from "./test/setup/sequencer";
 
 function signingKeySet(): string {
   const { privateKey } = generateKeyPairSync("ed25519");
@@ -29,6 +30,7 @@ export default defineConfig({
     // side by side. A test must not depend on how fast the machine is: one that needs N requests at
     // the same place at once puts them there itself (see the pool cap test), not through the edge.
     maxWorkers: 3,
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: { name: "unit", environment: "node", include: [UNIT] },
