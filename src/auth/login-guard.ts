@@ -1,7 +1,8 @@
 // The sign-in limits, kept by LoginLimiter objects: failures per (account, address), per address,
 // and per account (a much higher bar, which a browser trusted for that account does not count
 // against or get stopped by). Only failures count, so the right password from a fresh address is
-// never stopped by someone else guessing from theirs.
+// never stopped by someone else guessing from theirs; a check in progress counts as a failure
+// until it passes.
 import type { LoginLimiter, WindowRule } from "./login-limiter";
 
 export type LimiterNamespace = DurableObjectNamespace<LoginLimiter>;
@@ -14,39 +15,45 @@ export const LOGIN_LIMITS = {
   account: { limit: 100, windowMs: 60 * MINUTE },
 } as const;
 
-export type LoginClient = { email: string; ip: string; deviceHash: string | null };
+/** A client as the sign-in limits count it: the account's email, its address and its trusted-device token's hash. */
+export type LimitedClient = { email: string; ip: string; deviceHash: string | null };
 
 const accountObject = (ns: LimiterNamespace, email: string) => ns.get(ns.idFromName(`account:${email}`));
 const addressObject = (ns: LimiterNamespace, ip: string) => ns.get(ns.idFromName(`address:${ip}`));
 
-function accountRules(client: LoginClient, trusted: boolean): WindowRule[] {
+function accountRules(client: LimitedClient, trusted: boolean): WindowRule[] {
   const rules: WindowRule[] = [{ scope: `pair:${client.ip}`, ...LOGIN_LIMITS.pair }];
   if (!trusted) rules.push({ scope: "account", ...LOGIN_LIMITS.account });
   return rules;
 }
 
-/** Seconds to wait before this client may try this account again (0: now), and whether its device is trusted. */
-export async function checkLogin(ns: LimiterNamespace, client: LoginClient, now: number) {
+const ADDRESS_RULES: WindowRule[] = [{ scope: "address", ...LOGIN_LIMITS.address }];
+const scopesOf = (rules: WindowRule[]) => rules.map((rule) => rule.scope);
+
+/**
+ * Admits one password check (a sign-in, or the current password when changing it) for this client
+ * on this account, or says how many seconds to wait (`retryAfter` > 0, nothing counted). An
+ * admitted check counts as a failure from that moment, under every limit it is subject to, so
+ * checks sent at once are admitted one by one up to the limit instead of all reading the same
+ * count; `passed()` takes it back once the password proved right. A check that fails, or whose
+ * Worker dies midway, stays counted.
+ */
+export async function admitPasswordCheck(ns: LimiterNamespace, client: LimitedClient, now: number) {
   const account = accountObject(ns, client.email);
+  const address = addressObject(ns, client.ip);
   const trusted = client.deviceHash !== null && (await account.isTrusted(client.deviceHash, now));
-  const [forAccount, forAddress] = await Promise.all([
-    account.retryAfter(accountRules(client, trusted), now),
-    addressObject(ns, client.ip).retryAfter([{ scope: "address", ...LOGIN_LIMITS.address }], now),
-  ]);
-  return { retryAfter: Math.max(forAccount, forAddress), trusted };
+  const rules = accountRules(client, trusted);
+  const waits = await Promise.all([account.admit(rules, now), address.admit(ADDRESS_RULES, now)]);
+  const takeBack = (fromAccount: boolean, fromAddress: boolean) =>
+    Promise.all([fromAccount && account.release(scopesOf(rules), now), fromAddress && address.release(scopesOf(ADDRESS_RULES), now)]);
+  const retryAfter = Math.max(...waits);
+  // One object refused: the other's count of this check is taken back, as a refused check counts nowhere.
+  if (retryAfter > 0) await takeBack(waits[0] === 0, waits[1] === 0);
+  return { retryAfter, passed: async () => void (await takeBack(true, true)) };
 }
 
-/** Counts one failed attempt; a trusted device's failures do not count against the account-wide limit. */
-export async function recordLoginFailure(ns: LimiterNamespace, client: LoginClient, trusted: boolean, now: number) {
-  const scopes = trusted ? [`pair:${client.ip}`] : [`pair:${client.ip}`, "account"];
-  await Promise.all([
-    accountObject(ns, client.email).recordFailure(scopes, now),
-    addressObject(ns, client.ip).recordFailure(["address"], now),
-  ]);
-}
-
-/** After a success: the (account, address) failures are forgotten and the device is trusted for the account. */
-export async function recordLoginSuccess(ns: LimiterNamespace, client: LoginClient, deviceHash: string, now: number) {
+/** After a sign-in: the (account, address) failures are forgotten and the device is trusted for the account. */
+export async function recordLoginSuccess(ns: LimiterNamespace, client: LimitedClient, deviceHash: string, now: number) {
   const account = accountObject(ns, client.email);
   await Promise.all([account.clear(`pair:${client.ip}`), account.trust(deviceHash, now)]);
 }

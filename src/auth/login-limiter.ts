@@ -22,10 +22,13 @@ export class LoginLimiter extends DurableObject<AppBindings> {
   }
 
   /**
-   * Seconds until every rule allows another attempt (0: allowed now). A rule is full when it has
-   * `limit` failures in its window; it frees up when the oldest of those leaves the window.
+   * Admits one attempt: 0 when every rule allows another, and the attempt is then counted as a
+   * failure under each rule's scope at once (one synchronous call, so attempts sent together are
+   * admitted one by one); otherwise the seconds until every rule allows one, counting nothing. A
+   * rule is full when it has `limit` failures in its window; it frees up when the oldest of those
+   * leaves the window. Failures older than any window are forgotten.
    */
-  retryAfter(rules: WindowRule[], now: number): number {
+  admit(rules: WindowRule[], now: number): number {
     let wait = 0;
     for (const rule of rules) {
       const rows = this.ctx.storage.sql
@@ -39,13 +42,21 @@ export class LoginLimiter extends DurableObject<AppBindings> {
       const oldest = rows.at(-1);
       if (rows.length >= rule.limit && oldest) wait = Math.max(wait, Math.ceil((oldest.at + rule.windowMs - now) / 1000));
     }
-    return wait;
+    if (wait > 0) return wait;
+    for (const rule of rules) this.ctx.storage.sql.exec("INSERT INTO failures (scope, at) VALUES (?, ?)", rule.scope, now);
+    this.ctx.storage.sql.exec("DELETE FROM failures WHERE at < ?", now - KEEP_MS);
+    return 0;
   }
 
-  /** Records one failure under each scope, and forgets failures older than any window. */
-  recordFailure(scopes: string[], now: number): void {
-    for (const scope of scopes) this.ctx.storage.sql.exec("INSERT INTO failures (scope, at) VALUES (?, ?)", scope, now);
-    this.ctx.storage.sql.exec("DELETE FROM failures WHERE at < ?", now - KEEP_MS);
+  /** Takes back an attempt admitted at `at` (it succeeded, or another object refused it): one failure under each scope. */
+  release(scopes: string[], at: number): void {
+    for (const scope of scopes) {
+      this.ctx.storage.sql.exec(
+        "DELETE FROM failures WHERE rowid = (SELECT rowid FROM failures WHERE scope = ? AND at = ? LIMIT 1)",
+        scope,
+        at,
+      );
+    }
   }
 
   /** Forgets the failures of one scope (a successful sign-in from that address). */

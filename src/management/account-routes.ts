@@ -5,7 +5,7 @@ import { deleteCookie } from "hono/cookie";
 import { SESSION_COOKIE } from "../auth/middleware";
 import { changePassword, endAllSessions, endSession, listSessions, resetPassword } from "../services/account-lifecycle";
 import { openDb } from "../services/context";
-import type { ManagementEnv } from "./context";
+import { loginClient, type ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute } from "./route";
 import { ChangePasswordSchema, ResetPasswordSchema } from "./schemas";
@@ -24,7 +24,7 @@ defineRoute(
     body: ChangePasswordSchema,
   },
   async (c, { ctx, body }) => {
-    await changePassword(ctx, c.env.LOGIN_GUARD, c.get("sessionId"), body);
+    await changePassword(ctx, c.env.LOGIN_GUARD, c.get("sessionId"), body, loginClient(c));
     return c.json(ok(null, { message: "Password changed; your other sessions have ended." }));
   },
 );

@@ -5,9 +5,9 @@ import { DEVICE_COOKIE, SESSION_COOKIE, sessionToken } from "../auth/middleware"
 import { logout, SESSION_TTL_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { closeAccount } from "../services/account-closure";
-import { type LoginClient, login, presentUser, register, type SignedIn } from "../services/accounts";
+import { login, presentUser, register, type SignedIn } from "../services/accounts";
 import { openDb } from "../services/context";
-import { clientIp, type ManagementEnv } from "./context";
+import { clientIp, loginClient, type ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute } from "./route";
 import { LoginSchema, RegisterSchema } from "./schemas";
@@ -54,10 +54,6 @@ defineRoute(
     return c.json(ok(signedIn(session)));
   },
 );
-
-function loginClient(c: Context<ManagementEnv>): LoginClient {
-  return { ip: clientIp(c), userAgent: c.req.header("user-agent") ?? null, deviceToken: getCookie(c, DEVICE_COOKIE) ?? null };
-}
 
 /** The session cookie, and the trusted-device cookie; the answer carrying the token is never cached. */
 function setSessionCookies(c: Context<ManagementEnv>, session: SignedIn): void {

@@ -9,6 +9,7 @@ import type { Db } from "../storage/db";
 import { findLivePasswordReset, markPasswordResetUsedStatement } from "../storage/password-resets";
 import { deleteUserSession, deleteUserSessionsStatement, listLiveSessions, updatePasswordStatement } from "../storage/sessions";
 import { findUserById } from "../storage/users";
+import { admitPasswordCheckOrRefuse, identify, type LoginClient } from "./accounts";
 import type { ServiceContext } from "./context";
 import { RESET_PREFIX } from "./operators";
 
@@ -40,22 +41,27 @@ export async function endAllSessions(ctx: ServiceContext): Promise<void> {
 }
 
 /**
- * Changes the password after checking the current one; every other session ends and no device
+ * Changes the password after checking the current one, within the sign-in limits (a stolen session
+ * gets no more guesses at the password than a sign-in form); every other session ends and no device
  * stays trusted for sign-in limits.
- * @throws invalid_request when the current password is wrong (not a 401: the session is fine).
+ * @throws invalid_request when the current password is wrong (not a 401: the session is fine);
+ *   rate_limited (429 with Retry-After) while the limits are full.
  */
 export async function changePassword(
   ctx: ServiceContext,
   guard: LimiterNamespace,
   currentSessionId: string,
   input: { current_password: string; new_password: string },
+  client: LoginClient,
 ): Promise<void> {
+  const notCorrect = new AppError("invalid_request", "The current password is not correct.", [
+    { path: "current_password", message: "is not correct" },
+  ]);
   const user = await findUserById(ctx.db, ctx.actor.userId);
-  if (!user || !(await verifyPassword(input.current_password, user.passwordHash))) {
-    throw new AppError("invalid_request", "The current password is not correct.", [
-      { path: "current_password", message: "is not correct" },
-    ]);
-  }
+  if (!user) throw notCorrect;
+  const check = await admitPasswordCheckOrRefuse(guard, await identify(user.email, client), Date.now(), "Too many wrong passwords.");
+  if (!(await verifyPassword(input.current_password, user.passwordHash))) throw notCorrect;
+  await check.passed();
   const hash = await hashPassword(input.new_password);
   await ctx.db.batch([updatePasswordStatement(ctx.db, user.id, hash), deleteUserSessionsStatement(ctx.db, user.id, currentSessionId)]);
   await forgetTrustedDevices(guard, user.email);

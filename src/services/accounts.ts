@@ -1,7 +1,7 @@
 // Accounts: registration and login (rate limited, constant-time), each of which opens a session. What a
 // session is, and how a token resolves to one, lives in auth/sessions.ts.
 
-import { checkLogin, type LimiterNamespace, recordLoginFailure, recordLoginSuccess } from "../auth/login-guard";
+import { admitPasswordCheck, type LimitedClient, type LimiterNamespace, recordLoginSuccess } from "../auth/login-guard";
 import { dummyPasswordHash, hashPassword, isWeakerHash, verifyPassword } from "../auth/password";
 import { SESSION_IDLE_MS, SESSION_PREFIX, SESSION_TTL_MS } from "../auth/sessions";
 import { AppError } from "../errors";
@@ -93,24 +93,30 @@ export async function login(
   const email = input.email.toLowerCase();
   const who = await identify(email, client);
   const now = Date.now();
-  const { retryAfter, trusted } = await checkLogin(guard, who, now);
-  if (retryAfter > 0) {
-    throw new AppError("rate_limited", `Too many failed sign-ins. Try again in ${retryAfter} s.`, undefined, {
-      "Retry-After": String(retryAfter),
-    });
-  }
+  const check = await admitPasswordCheckOrRefuse(guard, who, now, "Too many failed sign-ins.");
   const user = await findUserByEmail(db, email);
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !valid || user.disabledAt) {
-    await recordLoginFailure(guard, who, trusted, now);
-    throw new AppError("unauthorized", "Invalid email or password.");
-  }
+  if (!user || !valid || user.disabledAt) throw new AppError("unauthorized", "Invalid email or password.");
+  await check.passed();
   if (isWeakerHash(user.passwordHash)) await upgradePasswordHash(db, user.id, user.passwordHash, await hashPassword(input.password));
   return { ...(await openSession(db, guard, user.id, who, client, now)), user: presentUser(user) };
 }
 
+/**
+ * Admits one password check within the sign-in limits (src/auth/login-guard.ts), counted as a
+ * failure until `passed()` is called.
+ * @throws AppError rate_limited (429 with Retry-After) while a limit is full: `refusal` and the wait.
+ */
+export async function admitPasswordCheckOrRefuse(guard: LimiterNamespace, who: LimitedClient, now: number, refusal: string) {
+  const { retryAfter, passed } = await admitPasswordCheck(guard, who, now);
+  if (retryAfter > 0) {
+    throw new AppError("rate_limited", `${refusal} Try again in ${retryAfter} s.`, undefined, { "Retry-After": String(retryAfter) });
+  }
+  return { passed };
+}
+
 /** Who is signing in, as the login limiter counts them: the account's email, the address and the trusted-device token (when well-formed) with its hash. */
-async function identify(email: string, client: LoginClient) {
+export async function identify(email: string, client: LoginClient) {
   const deviceToken = client.deviceToken?.startsWith(DEVICE_PREFIX) && client.deviceToken.length < 100 ? client.deviceToken : null;
   return { email, ip: client.ip ?? "unknown", deviceToken, deviceHash: deviceToken ? await sha256Hex(deviceToken) : null };
 }

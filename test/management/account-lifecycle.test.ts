@@ -8,8 +8,8 @@ import { type Account, api, freshIp, signUp } from "../helpers/api";
 import { operator } from "../helpers/operator";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
 
-const login = (email: string, password: string) =>
-  api("POST", "/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": freshIp(), "user-agent": "second-browser/2" } });
+const login = (email: string, password: string, ip = freshIp()) =>
+  api("POST", "/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": ip, "user-agent": "second-browser/2" } });
 
 async function secondSession(account: Account): Promise<string> {
   return expectOk(await login(account.email, account.password)).token;
@@ -35,6 +35,40 @@ describe("PUT /auth/password", () => {
     expectOk(await api("GET", "/auth/me", { token: account.token }));
     expectFailure(await login(account.email, account.password), 401, "unauthorized");
     expectOk(await login(account.email, "a new password"));
+  });
+
+  it("counts a wrong current password as a failed sign-in: the 6th check from one address is refused (429), even the right one", async () => {
+    const account = await signUp();
+    const ip = freshIp();
+    const change = (current: string) =>
+      api("PUT", "/auth/password", {
+        token: account.token,
+        headers: { "cf-connecting-ip": ip },
+        body: { current_password: current, new_password: "a new password" },
+      });
+    for (let i = 0; i < 5; i++) expectInvalid(await change("wrong password"), "current_password");
+    const limited = await change(account.password);
+    expectFailure(limited, 429, "rate_limited");
+    expect(limited.body.message).toMatch(/^Too many wrong passwords\. Try again in \d+ s\.$/);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(800);
+    expectFailure(await login(account.email, account.password, ip), 429, "rate_limited"); // one limit for both
+    expectOk(await login(account.email, account.password)); // unchanged, and another address signs in
+  });
+
+  it("takes a right current password back from the count: six changes in a row from one address all succeed", async () => {
+    const account = await signUp();
+    const ip = freshIp();
+    let current = account.password;
+    for (let i = 0; i < 6; i++) {
+      const next = `a new password ${i}`;
+      const changed = await api("PUT", "/auth/password", {
+        token: account.token,
+        headers: { "cf-connecting-ip": ip },
+        body: { current_password: current, new_password: next },
+      });
+      expectOk(changed);
+      current = next;
+    }
   });
 
   it("rejects a short new password and unknown fields (400), and strangers (401)", async () => {
