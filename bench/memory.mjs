@@ -1,7 +1,7 @@
 // @ts-check
 // `node bench/memory.mjs`: what one abusive request costs workerd's memory. On a private stack it
-// sends a million-PING /pipeline (9 MB body), a GET of a 100 MB value and SRANDMEMBER k -1000000
-// on a big set, and for each prints workerd's resident memory before (the baseline) and its peak
+// sends a million-PING /pipeline (9 MB body), a DEL of five million one-byte arguments (10 MB
+// body), a GET of a 100 MB value and SRANDMEMBER k -1000000 on a big set, and for each prints workerd's resident memory before (the baseline) and its peak
 // during the request (VmHWM, reset before each scenario), then shows the next request succeeds.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { startPrivateStack } from "../scripts/stack.mjs";
@@ -69,6 +69,7 @@ try {
   /** @type {[string, string, string][]} */
   const scenarios = [
     ["/pipeline of 1,000,000 PINGs (9 MB)", "/pipeline", `[${'["PING"],'.repeat(999_999)}["PING"]]`],
+    ["DEL of 5,000,000 one-byte arguments (10 MB)", "", `["DEL"${",1".repeat(5_000_000)}]`],
     ["GET of a 100 MB value", "", JSON.stringify(["GET", "bench:huge"])],
     ["SRANDMEMBER k -1000000 (26-byte body)", "", JSON.stringify(["SRANDMEMBER", "bench:set", "-1000000"])],
   ];

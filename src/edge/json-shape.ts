@@ -1,8 +1,10 @@
 // A byte-level look at a JSON request body before JSON.parse builds anything from it: how many
-// items the top-level array holds and how deep it nests, respecting strings and their escapes.
+// items the top-level array holds, how many values its deepest level holds in all, and how deep it
+// nests, respecting strings and their escapes.
 // Pure. It does not validate JSON (JSON.parse does, afterwards); it only bounds the work.
 
-export type ShapeLimits = { maxDepth: number; maxItems: number };
+/** `maxValues` counts the values that start at depth `maxDepth` (a command's arguments), over the whole body. */
+export type ShapeLimits = { maxDepth: number; maxItems: number; maxValues: number };
 
 /**
  * `item` is the 0-based index of the top-level item, `inner` the index inside it, where the body
@@ -11,7 +13,8 @@ export type ShapeLimits = { maxDepth: number; maxItems: number };
 export type ShapeResult =
   | { ok: true; items: number }
   | { ok: false; reason: "depth"; item: number; inner: number }
-  | { ok: false; reason: "items" };
+  | { ok: false; reason: "items" }
+  | { ok: false; reason: "values" };
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -29,6 +32,7 @@ export function scanJsonShape(body: Uint8Array, limits: ShapeLimits): ShapeResul
   // Per depth (1 and 2): the index of the current item, and whether a value may start next.
   const index = [-1, -1, -1];
   const expecting = [true, false, false];
+  let values = 0;
   for (let i = 0; i < body.byteLength; i++) {
     const b = body[i] as number;
     if (inString) {
@@ -51,6 +55,7 @@ export function scanJsonShape(body: Uint8Array, limits: ShapeLimits): ShapeResul
       expecting[depth] = false;
       index[depth] = (index[depth] as number) + 1;
       if (depth === 1 && (index[1] as number) + 1 > limits.maxItems) return { ok: false, reason: "items" };
+      if (depth === limits.maxDepth && ++values > limits.maxValues) return { ok: false, reason: "values" };
     }
     if (b === QUOTE) inString = true;
     else if (OPEN.has(b)) {

@@ -48,12 +48,26 @@ function toArgs(value: unknown, where: string): Arg[] | string {
 const BODY_DEPTH = { command: 1, pipeline: 2, transaction: 2 } as const;
 type BodyForm = keyof typeof BODY_DEPTH;
 
-/** Refuses, before JSON.parse builds a thing, a body that nests deeper than its form or holds too many commands. */
+/**
+ * Arguments per request, over all its commands. Each costs the edge tens of bytes to parse however
+ * short it is, so a body within the size limit (a 10 MiB body holds five million `1,`) could
+ * otherwise take hundreds of MB of an isolate that other requests share; 100,000 is a few MB.
+ */
+export const MAX_REQUEST_ARGUMENTS = 100_000;
+
+/** Refuses, before JSON.parse builds a thing, a body that nests deeper than its form or holds too many commands or arguments. */
 function checkShape(body: Uint8Array, form: BodyForm, maxCommands: number): ParseFailure | null {
-  const shape = scanJsonShape(body, { maxDepth: BODY_DEPTH[form], maxItems: form === "command" ? Number.POSITIVE_INFINITY : maxCommands });
+  const shape = scanJsonShape(body, {
+    maxDepth: BODY_DEPTH[form],
+    maxItems: form === "command" ? Number.POSITIVE_INFINITY : maxCommands,
+    maxValues: MAX_REQUEST_ARGUMENTS,
+  });
   if (shape.ok) return null;
   if (shape.reason === "items") {
     return fail(`ERR the ${form} has more than ${maxCommands} commands, this instance's limit per request; send it in parts`);
+  }
+  if (shape.reason === "values") {
+    return fail(`ERR the ${form} has more than ${MAX_REQUEST_ARGUMENTS} arguments in all, the limit per request; send it in parts`);
   }
   const where = form === "command" ? `argument ${shape.item}` : `command ${shape.item + 1}: argument ${shape.inner}`;
   const shapeText = form === "command" ? "a command is a flat JSON array" : `a ${form} is a JSON array of flat arrays`;

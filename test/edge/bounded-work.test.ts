@@ -64,6 +64,41 @@ describe("commands per pipeline or transaction", () => {
   });
 });
 
+describe("arguments per request", () => {
+  const members = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`);
+
+  it("takes 100,000 arguments in one command and refuses 100,001 with 400 before parsing, running nothing", async () => {
+    const key = k("set");
+    expect(await call(t, "", ["SADD", key, ...members(99_998)])).toMatchObject({ status: 200, body: { result: 99_998 } });
+    const other = k("set");
+    expect(await call(t, "", ["SADD", other, ...members(99_999)])).toMatchObject({
+      status: 400,
+      body: { error: "ERR the command has more than 100000 arguments in all, the limit per request; send it in parts" },
+    });
+    // Five million one-byte arguments within the 10 MiB body limit: refused by the scan, never parsed.
+    expect(await raw(t, "", `["DEL"${",1".repeat(5_000_000)}]`)).toMatchObject({ status: 400 });
+    expect((await call(t, "", ["EXISTS", other])).body).toEqual({ result: 0 });
+  });
+
+  it("counts them over every command of a pipeline or transaction", async () => {
+    const key = k("counter");
+    const batch = [
+      ["INCR", key],
+      ["SADD", k("set"), ...members(50_000)],
+      ["SADD", k("set"), ...members(50_000)],
+    ];
+    expect(await call(t, "/pipeline", batch)).toMatchObject({
+      status: 400,
+      body: { error: "ERR the pipeline has more than 100000 arguments in all, the limit per request; send it in parts" },
+    });
+    expect(await call(t, "/multi-exec", batch)).toMatchObject({
+      status: 400,
+      body: { error: "ERR the transaction has more than 100000 arguments in all, the limit per request; send it in parts" },
+    });
+    expect((await call(t, "", ["GET", key])).body).toEqual({ result: null });
+  });
+});
+
 describe("JSON depth", () => {
   it("refuses a body deeper than its form needs, before parsing, with 400", async () => {
     expect(await raw(t, "", '["SET","k",["v"]]')).toMatchObject({
