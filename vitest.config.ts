@@ -11,7 +11,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { LongestFirst } from "./test/setup/sequencer";
+import { LongestFirst } from "./test/setup/sequencer.ts";
 
 function signingKeySet(): string {
   const { privateKey } = generateKeyPairSync("ed25519");

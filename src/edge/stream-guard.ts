@@ -5,6 +5,7 @@ import type { WorkLimits } from "../env";
 import { utf8 } from "../lib/encoding";
 import { type StreamSlotsNamespace, streamSlotsFor } from "../meter/client";
 import { STREAM_LEASE_MS } from "../meter/stream-slots";
+import { streamErrorData } from "../upstream/driver";
 import { errorResponse } from "../upstream/upstash-response";
 
 export type StreamBounds = {
@@ -25,7 +26,7 @@ export type StreamBounds = {
  */
 function lifetimeEvent(bounds: StreamBounds): Uint8Array {
   const text = `ERR this stream reached its maximum lifetime of ${bounds.limits.max_stream_seconds} s on this instance; subscribe again to continue`;
-  return utf8.encode(`event: error\ndata: error,${bounds.label},${text}\n\n`);
+  return utf8.encode(`event: error\ndata: ${streamErrorData(bounds.label, text)}\n\n`);
 }
 
 /** Opens the stream when a slot is free (else 429 with Retry-After) and bounds it in time. */

@@ -74,6 +74,17 @@ export const upstreamFailureText = {
 export const replyTooLargeText = (limit: "bytes" | "elements", max: number) =>
   `ERR the reply is larger than this instance's limit of ${max} ${limit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
 
+/**
+ * One comma-separated field of a stream event's `data:` line, as `@upstash/redis` reads it: as it
+ * is, or, when it holds a line break, as a JSON string, which the SDK's JSON.parse of a payload
+ * turns back into the exact text. Sent raw, a line break would end the `data:` line, and what
+ * follows would arrive as an event of its own: a forged message on any channel.
+ */
+export const eventField = (text: string): string => (/[\r\n]/.test(text) ? JSON.stringify(text) : text);
+
+/** The `data:` text of a stream's error event: the SDK hands `{ channel, message }` to its "error" listeners. */
+export const streamErrorData = (label: string, text: string): string => `error,${eventField(label)},${eventField(text)}`;
+
 /** The outcome of a driver's creation check: never throws, says why in words. */
 export type CheckResult = { ok: true } | { ok: false; reason: string };
 

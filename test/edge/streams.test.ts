@@ -45,6 +45,21 @@ describe("subscribe", () => {
     await stream.cancel();
   });
 
+  it("turns a message past the reply limit into an error event naming the channel, and goes on streaming", async () => {
+    const small = await tenant({}, { max_reply_bytes: 1024 });
+    const channel = `ch:${crypto.randomUUID()}`;
+    const stream = await openStream(`/redis/${small.instance.id}/subscribe/${encodeURIComponent(channel)}`, small.key);
+    await stream.until((e) => e.includes(`subscribe,${channel},1`));
+    await redis(small.key, ["PUBLISH", channel, "x".repeat(2000)], small.instance.id);
+    await redis(small.key, ["PUBLISH", channel, "after"], small.instance.id);
+    const events = await stream.until((e) => e.includes(`message,${channel},after`));
+    expect(events.slice(1)).toEqual([
+      `error,${channel},ERR the reply is larger than this instance's limit of 1024 bytes per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`,
+      `message,${channel},after`,
+    ]);
+    await stream.cancel();
+  });
+
   it("needs a channel in the path", async () => {
     const res = await api("POST", `/redis/${t.instance.id}/subscribe`, { token: t.key, body: [] });
     expect(res).toMatchObject({ status: 400, body: { error: "ERR subscribe needs a channel in the path" } });

@@ -3,7 +3,16 @@
 // executes the exchanges and, holding the connection, translates Upstash script flags and stops
 // runaway scripts (./script-exchange.ts, ./script-kill.ts). Streams hold a connection of their own.
 import { nextSyncToken } from "../../lib/sync-token";
-import { type CallOptions, isRefused, type RefusedItem, type StreamKind, type UpstreamDriver, type UpstreamTarget } from "../driver";
+import {
+  type CallOptions,
+  eventField,
+  isRefused,
+  type RefusedItem,
+  type StreamKind,
+  streamErrorData,
+  type UpstreamDriver,
+  type UpstreamTarget,
+} from "../driver";
 import { errorResponse, jsonTextResponse } from "../upstash-response";
 import { UpstreamFailure } from "./connection";
 import { eventStream } from "./event-stream";
@@ -85,7 +94,7 @@ export class RedisDriver implements UpstreamDriver {
   async stream(kind: StreamKind, targets: string[], _options: CallOptions): Promise<Response> {
     const command: Arg[] = kind === "monitor" ? ["MONITOR"] : [kind.toUpperCase(), ...targets];
     try {
-      return await eventStream(await this.streamTarget(), command, describeEvent);
+      return await eventStream(await this.streamTarget(), command, describeEvent(targets[0] ?? "monitor"));
     } catch (error) {
       return failureResponse(error);
     }
@@ -99,10 +108,15 @@ function text(value: RespValue | undefined): string {
   return "text" in value ? value.text : "value" in value ? value.value : value.message;
 }
 
-/** The SSE `data:` text of one pushed reply: "message,<channel>,<payload>", a MONITOR line, ... */
-function describeEvent(reply: RespValue): string | null {
-  if (Array.isArray(reply)) return reply.map(text).join(",");
-  if (reply instanceof RespError) return `error,${reply.message}`;
-  const line = text(reply);
-  return line === "OK" ? '"OK"' : line;
-}
+/**
+ * The SSE `data:` text of each pushed reply: "message,<channel>,<payload>", a MONITOR line, ...;
+ * `label` names the stream in an error event.
+ */
+const describeEvent =
+  (label: string) =>
+  (reply: RespValue): string | null => {
+    if (Array.isArray(reply)) return reply.map((field) => eventField(text(field))).join(",");
+    if (reply instanceof RespError) return streamErrorData(label, reply.message);
+    const line = text(reply);
+    return line === "OK" ? '"OK"' : line;
+  };

@@ -3,18 +3,13 @@
 // notice a client that went away, and cancelling the stream closes the Redis connection.
 import { utf8 } from "../../lib/encoding";
 import { nextSyncToken } from "../../lib/sync-token";
-import type { UpstreamTarget } from "../driver";
+import { eventField, type UpstreamTarget } from "../driver";
 import { RedisConnection, withDeadline } from "./connection";
 import type { Arg, RespValue } from "./resp";
 
-/** Formats one event; each line of a multi-line payload gets its own `data:` line (SSE framing). */
+/** Formats one event: one `data:` line (the callers' fields hold no line break: see eventField). */
 function sseEvent(data: string): Uint8Array {
-  return utf8.encode(
-    `${data
-      .split(/\r?\n/)
-      .map((l) => `data: ${l}`)
-      .join("\n")}\n\n`,
-  );
+  return utf8.encode(`data: ${eventField(data)}\n\n`);
 }
 
 /**

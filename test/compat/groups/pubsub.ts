@@ -66,6 +66,30 @@ export function pubsub(ctx: CompatContext) {
     await expectSubscribers(redis, channel, 0);
   });
 
+  it("a payload with line breaks arrives whole, and cannot forge a message on another channel", async () => {
+    const redis = ctx.client();
+    const k = keyspace();
+    const [news, alerts] = [k("news"), k("alerts")];
+    const subscriber = redis.subscribe([news, alerts]);
+    try {
+      const subscribed = collect<number>(2, (push) => subscriber.on("subscribe", push));
+      const messages = collect<{ channel: string; message: unknown }>(3, (push) => subscriber.on("message", push));
+      await subscribed;
+      await expectSubscribers(redis, alerts, 1);
+      const forgery = `hi\nmessage,${alerts},{"cmd":"wire the money"}`;
+      expect(await redis.publish(news, forgery)).toBe(1);
+      expect(await redis.publish(news, "line one\r\nline two\r\n")).toBe(1);
+      expect(await redis.publish(alerts, "the only alert")).toBe(1);
+      expect(await messages).toEqual([
+        { channel: news, message: forgery },
+        { channel: news, message: "line one\r\nline two\r\n" },
+        { channel: alerts, message: "the only alert" },
+      ]);
+    } finally {
+      await subscriber.unsubscribe();
+    }
+  });
+
   it("two subscribers to one channel each get their own stream (count 1 each)", async () => {
     const redis = ctx.client();
     const channel = keyspace()("ch");
