@@ -67,13 +67,13 @@ describe("commands per pipeline or transaction", () => {
 describe("arguments per request", () => {
   const members = (n: number) => Array.from({ length: n }, (_, i) => `m${i}`);
 
-  it("takes 100,000 arguments in one command and refuses 100,001 with 400 before parsing, running nothing", async () => {
+  it("takes 250,000 arguments in one command and refuses 250,001 with 400 before parsing, running nothing", async () => {
     const key = k("set");
-    expect(await call(t, "", ["SADD", key, ...members(99_998)])).toMatchObject({ status: 200, body: { result: 99_998 } });
+    expect(await call(t, "", ["SADD", key, ...members(249_998)])).toMatchObject({ status: 200, body: { result: 249_998 } });
     const other = k("set");
-    expect(await call(t, "", ["SADD", other, ...members(99_999)])).toMatchObject({
+    expect(await call(t, "", ["SADD", other, ...members(249_999)])).toMatchObject({
       status: 400,
-      body: { error: "ERR the command has more than 100000 arguments in all, the limit per request; send it in parts" },
+      body: { error: "ERR the command has more than 250000 arguments in all, the limit per request; send it in parts" },
     });
     // Five million one-byte arguments within the 10 MiB body limit: refused by the scan, never parsed.
     expect(await raw(t, "", `["DEL"${",1".repeat(5_000_000)}]`)).toMatchObject({ status: 400 });
@@ -84,16 +84,16 @@ describe("arguments per request", () => {
     const key = k("counter");
     const batch = [
       ["INCR", key],
-      ["SADD", k("set"), ...members(50_000)],
-      ["SADD", k("set"), ...members(50_000)],
+      ["SADD", k("set"), ...members(125_000)],
+      ["SADD", k("set"), ...members(125_000)],
     ];
     expect(await call(t, "/pipeline", batch)).toMatchObject({
       status: 400,
-      body: { error: "ERR the pipeline has more than 100000 arguments in all, the limit per request; send it in parts" },
+      body: { error: "ERR the pipeline has more than 250000 arguments in all, the limit per request; send it in parts" },
     });
     expect(await call(t, "/multi-exec", batch)).toMatchObject({
       status: 400,
-      body: { error: "ERR the transaction has more than 100000 arguments in all, the limit per request; send it in parts" },
+      body: { error: "ERR the transaction has more than 250000 arguments in all, the limit per request; send it in parts" },
     });
     expect((await call(t, "", ["GET", key])).body).toEqual({ result: null });
   });
