@@ -71,8 +71,11 @@ export const upstreamFailureText = {
 };
 
 /** The 400 text of a reply past the request's budget (every driver says the same). */
+const REPLY_TOO_LARGE = "ERR the reply is larger than this instance's limit of ";
 export const replyTooLargeText = (limit: "bytes" | "elements", max: number) =>
-  `ERR the reply is larger than this instance's limit of ${max} ${limit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
+  `${REPLY_TOO_LARGE}${max} ${limit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
+/** Whether an error reply's text is the edge's own stand-in for a reply past the budget (it survives the pool's RPC as text only). */
+export const isReplyTooLargeText = (message: string) => message.startsWith(REPLY_TOO_LARGE);
 
 /**
  * One comma-separated field of a stream event's `data:` line, as `@upstash/redis` reads it: as it

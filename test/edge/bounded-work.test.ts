@@ -159,8 +159,16 @@ describe("reply size", () => {
       ["GET", key],
       ["GET", key],
     ];
-    expect(await call(small, "/pipeline", twice)).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
-    expect(await call(small, "/multi-exec", twice)).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+    // Each command of a pipeline stands alone: the one that passed the limit gets an error item.
+    expect(await call(small, "/pipeline", twice)).toMatchObject({
+      status: 200,
+      body: [{ result: "x".repeat(3000) }, { error: tooLarge(4096, "bytes") }],
+    });
+    // A transaction that ran is not answered as discarded (a non-2xx): every item says it ran.
+    const counter = k("n");
+    const ran = { error: `${tooLarge(4096, "bytes")}; the transaction ran, and its replies were dropped` };
+    expect(await call(small, "/multi-exec", [["INCR", counter], ...twice])).toMatchObject({ status: 200, body: [ran, ran, ran] });
+    expect((await call(small, "", ["GET", counter])).body).toEqual({ result: "1" });
     expect(await call(small, "", ["LRANGE", list, "0", "-1"])).toMatchObject({ status: 400, body: { error: tooLarge(10, "elements") } });
     expect((await call(small, "", ["LRANGE", list, "0", "9"])).body.result).toHaveLength(10);
     const resp2 = await api("POST", `/redis/${small.instance.id}`, {
@@ -168,7 +176,8 @@ describe("reply size", () => {
       body: ["LRANGE", list, "0", "-1"],
       headers: { "upstash-response-format": "resp2" },
     });
-    expect(resp2).toMatchObject({ status: 400, body: { error: tooLarge(10, "elements") } });
+    // In RESP, like any other error reply in that format.
+    expect(resp2).toMatchObject({ status: 400, body: `-${tooLarge(10, "elements")}\r\n` });
   });
 
   it("caps what the upstash driver reads of its upstream's body the same way", async () => {
@@ -189,6 +198,19 @@ describe("reply size", () => {
     await call(via, "", ["SET", key, "y".repeat(4000)]);
     expect(await call(via, "", ["GET", key])).toMatchObject({ status: 400, body: { error: tooLarge(2048, "bytes") } });
     expect(await call(via, "", ["STRLEN", key])).toMatchObject({ status: 200, body: { result: 4000 } });
+    // The upstream ran the batch (it answered 2xx): each item says so, and a transaction is not answered as discarded.
+    const counter = k("n");
+    for (const kind of ["pipeline", "transaction"] as const) {
+      const ran = { error: `${tooLarge(2048, "bytes")}; the ${kind} ran, and its replies were dropped` };
+      const path = kind === "pipeline" ? "/pipeline" : "/multi-exec";
+      expect(
+        await call(via, path, [
+          ["INCR", counter],
+          ["GET", key],
+        ]),
+      ).toMatchObject({ status: 200, body: [ran, ran] });
+    }
+    expect((await call(via, "", ["GET", counter])).body).toEqual({ result: "2" });
   });
 });
 

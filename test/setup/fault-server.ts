@@ -1,7 +1,8 @@
 // A scripted HTTP server for the upstash driver's failure tests (Node side). An endpoint
 // `<url>/<mode>/<id>` answers its first request like a healthy Upstash (`PONG`, so instance
 // creation's credential check passes), then fails in its mode: slow, garbage, down, unauthorized,
-// redirect (a 307 to `/leak` on 0.0.0.0, a loopback address no allow-list names, which answers JSON).
+// redirect (a 307 to `/leak` on 0.0.0.0, a loopback address no allow-list names, which answers JSON);
+// or, in mode sync, answers with the sync token it was sent.
 import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { listenOnLoopback } from "../../scripts/loopback.mjs";
@@ -14,6 +15,11 @@ const MODES: Record<string, (res: ServerResponse, port: number) => void> = {
   down: (res) => res.socket?.destroy(),
   unauthorized: (res) => res.writeHead(401, { "content-type": "application/json" }).end('{"error":"Unauthorized"}'),
   redirect: (res, port) => res.writeHead(307, { location: `http://0.0.0.0:${port}/leak/` }).end(),
+  // Healthy, and tells which sync token it was sent: `{"result": <token or null>}`, with its own.
+  sync: (res) =>
+    res
+      .writeHead(200, { "content-type": "application/json", "upstash-sync-token": "up-9" })
+      .end(JSON.stringify({ result: res.req.headers["upstash-sync-token"] ?? null })),
 };
 
 export async function startFaultServer() {

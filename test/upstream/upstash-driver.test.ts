@@ -193,6 +193,23 @@ describe("transport failures", () => {
     return res.body.data.id;
   };
 
+  it("forwards only the upstream's own sync tokens, and hands the client's back when it answers a pipeline itself", async () => {
+    const id = await faulty("sync");
+    const ask = (token: string) =>
+      api("POST", `/redis/${id}`, { token: key, body: ["GET", "k"], headers: { "upstash-sync-token": token } });
+    expect(await ask("up-7")).toMatchObject({ status: 200, body: { result: "up-7" } });
+    // A token the edge made (for one of its own answers) means nothing upstream, and is not sent there.
+    expect(await ask("rg1-abc-x-1")).toMatchObject({ status: 200, body: { result: null } });
+    const read = await mintKey(account, orgId, { scopes: ["read"] });
+    const refused = await api("POST", `/redis/${id}/pipeline`, {
+      token: read.key,
+      body: [["SET", "k", "v"]],
+      headers: { "upstash-sync-token": "up-8" },
+    });
+    expect(refused.status).toBe(200);
+    expect(refused.headers.get("upstash-sync-token")).toBe("up-8");
+  });
+
   it("answers 502 when the upstream is down", async () => {
     const id = await faulty("down");
     expect(await api("POST", `/redis/${id}`, { token: key, body: ["PING"] })).toMatchObject({

@@ -4,12 +4,13 @@
 import { connect } from "cloudflare:sockets";
 import { type UpstreamTarget, upstreamFailureText } from "../driver";
 import { redisAddress } from "./endpoint";
-import { type Arg, encodeCommands, type ReplyBudget, RespError, RespParser, RespTooLarge, type RespValue } from "./resp";
+import { type Arg, encodeCommands, type ReplyBudget, RespError, RespParser, type RespValue } from "./resp";
 
 /**
  * `busy`: the pool's in-flight caps are reached (503 with Retry-After; nothing was sent);
- * `too_large`: a reply went past the request's budget (400); it was read and dropped, so the
- * connection is still in step.
+ * `too_large`: the pool object's answer would pass what one RPC message may carry (400). A reply
+ * past the request's own budget is not a failure: it comes back as a RespTooLarge reply in its
+ * place (read and dropped, so the connection is still in step), and the driver answers for it.
  */
 export type FailureKind = "unreachable" | "timeout" | "auth" | "protocol" | "busy" | "too_large";
 
@@ -155,8 +156,8 @@ export class RedisConnection {
 
   /**
    * Writes all commands in one write, then reads exactly one reply per command, all of them under
-   * one reply budget (the target's bytes and elements per request).
-   * @throws UpstreamFailure("too_large") after reading every reply when one went past the budget.
+   * one reply budget (the target's bytes and elements per request): a reply that passes it comes
+   * back as RespTooLarge, as does every one after it (the budget is spent).
    */
   async exchange(commands: readonly (readonly Arg[])[]): Promise<RespValue[]> {
     await this.write(commands);
@@ -174,8 +175,6 @@ export class RedisConnection {
       replies.push(reply);
     }
     this.parser.setBudget(null);
-    const over = replies.find((r) => r instanceof RespTooLarge);
-    if (over) throw new UpstreamFailure("too_large", over.message);
     return replies;
   }
 

@@ -7,6 +7,7 @@ import {
   type CallOptions,
   eventField,
   isRefused,
+  isReplyTooLargeText,
   type RefusedItem,
   type StreamKind,
   streamErrorData,
@@ -78,6 +79,12 @@ export class RedisDriver implements UpstreamDriver {
     try {
       const replies = await this.transport.exchange([["MULTI"], ...commands, ["EXEC"]]);
       const exec = replies.at(-1) as RespValue;
+      const ranTooLarge = transactionRanTooLarge(replies);
+      if (ranTooLarge) {
+        // EXEC ran: a non-2xx would tell the client it was discarded. Each command's item says so.
+        const item = JSON.stringify({ error: `${ranTooLarge}; the transaction ran, and its replies were dropped` });
+        return jsonTextResponse(200, `[${commands.map(() => item).join(",")}]`);
+      }
       if (!Array.isArray(exec)) {
         const queued = replies.slice(1, -1).findIndex((r) => r instanceof RespError);
         const cause = queued >= 0 ? ` (command ${queued + 1}: ${(replies[queued + 1] as RespError).message})` : "";
@@ -99,6 +106,18 @@ export class RedisDriver implements UpstreamDriver {
       return failureResponse(error);
     }
   }
+}
+
+/**
+ * The reply-limit text when a transaction's EXEC reply went past the request's budget while every
+ * command was queued (so EXEC ran, and a discarded transaction is out of the question); else null.
+ * When the budget ran out before EXEC's reply, a queued command's error could be hidden, and the
+ * transaction may have been discarded: that stays a 400 (see transaction).
+ */
+function transactionRanTooLarge(replies: RespValue[]): string | null {
+  const exec = replies.at(-1);
+  if (!(exec instanceof RespError) || !isReplyTooLargeText(exec.message)) return null;
+  return replies.slice(0, -1).some((reply) => reply instanceof RespError) ? null : exec.message;
 }
 
 function text(value: RespValue | undefined): string {

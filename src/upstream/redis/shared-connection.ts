@@ -1,12 +1,12 @@
 // One warm Redis connection shared by many exchanges (RESP pipelining): each exchange is one
 // contiguous write and its replies are the next N on the wire, so replies are matched in order.
 // A caller that gave up (deadline) keeps its place in line: its replies are read and discarded.
-// Each exchange has its own reply budget: a reply past it is skipped (never held) and that exchange
-// fails with too_large, while the connection stays in step for the next. A new connection may send
+// Each exchange has its own reply budget: a reply past it is skipped (never held) and comes back as
+// RespTooLarge in its place, while the connection stays in step for the next. A new connection may send
 // its AUTH in the same write as its first exchange (see authWithCommands in ./connection).
 import type { UpstreamTarget } from "../driver";
 import { type RedisConnection, refusedWithAuth, UpstreamFailure } from "./connection";
-import { type Arg, type ReplyBudget, RespTooLarge, type RespValue } from "./resp";
+import type { Arg, ReplyBudget, RespValue } from "./resp";
 
 /** One exchange waiting for its replies on a connection. */
 type Waiter = {
@@ -115,7 +115,7 @@ export class SharedConnection {
         if (head.replies.length === head.expected) {
           this.waiters.shift();
           this.connection.setReplyBudget(this.waiters[0]?.budget ?? null);
-          if (!head.abandoned) settleReplies(head);
+          if (!head.abandoned) head.settle({ replies: head.replies });
           this.closeIfDrained();
         }
       }
@@ -141,12 +141,6 @@ export class SharedConnection {
       this.fail(new UpstreamFailure("unreachable", lostText(this.target)));
     }
   }
-}
-
-/** Settles with the replies, or with too_large when one went past the exchange's budget. */
-function settleReplies(waiter: Waiter): void {
-  const over = waiter.replies.find((r) => r instanceof RespTooLarge);
-  waiter.settle(over ? { error: new UpstreamFailure("too_large", over.message) } : { replies: waiter.replies });
 }
 
 const lostText = (t: UpstreamTarget) =>

@@ -2,6 +2,7 @@
 // REST endpoint as exactly one HTTP request. Encoding and sync-token headers pass through both
 // ways; Redis-level outcomes come back unchanged. Never retries: commands may not be idempotent.
 import { readAtMost } from "../../lib/bounded-read";
+import { isOwnSyncToken, nextSyncToken } from "../../lib/sync-token";
 import {
   type Arg,
   type CallOptions,
@@ -13,12 +14,19 @@ import {
   type UpstreamTarget,
   upstreamFailureText,
 } from "../driver";
-import { errorResponse } from "../upstash-response";
+import { errorResponse, jsonTextResponse } from "../upstash-response";
 
 const PASSED_BACK = ["content-type", "upstash-sync-token"];
 
 type RawJson = { rawJSON(text: string): unknown };
 type Sent = { upstream: Response } | { failed: Response };
+type Batch = { kind: "pipeline" | "transaction"; items: (Arg[] | RefusedItem)[] };
+
+/** The upstream's replies to the forwarded commands, with the edge's refusals put back in their places. */
+function splice(items: (Arg[] | RefusedItem)[], replies: unknown[]): unknown[] {
+  let next = 0;
+  return items.map((item) => (isRefused(item) ? { error: item.refused } : replies[next++]));
+}
 
 /** Re-serialises a parsed array item keeping numbers exactly as Upstash wrote them. */
 function parseKeepingNumbers(text: string): unknown {
@@ -65,7 +73,8 @@ export class UpstashDriver implements UpstreamDriver {
     });
     if (options.format === "base64") headers.set("upstash-encoding", "base64");
     if (options.format === "resp2") headers.set("upstash-response-format", "resp2");
-    if (options.syncToken) headers.set("upstash-sync-token", options.syncToken);
+    // Only the upstream's own tokens go back to it: one the edge made (an answer of its own) means nothing there.
+    if (options.syncToken && !isOwnSyncToken(options.syncToken)) headers.set("upstash-sync-token", options.syncToken);
     return headers;
   }
 
@@ -108,8 +117,11 @@ export class UpstashDriver implements UpstreamDriver {
     return { upstream };
   }
 
-  /** Buffers a JSON reply and checks it is JSON, so garbage from upstream is a clear 502. */
-  private async relay(sent: Sent, options: CallOptions, splice?: (items: unknown[]) => unknown[]): Promise<Response> {
+  /**
+   * Buffers a JSON reply and checks it is JSON, so garbage from upstream is a clear 502. `batch`:
+   * the items of a pipeline or transaction, for what relay answers itself (refusals keep their place).
+   */
+  private async relay(sent: Sent, options: CallOptions, batch?: Batch): Promise<Response> {
     if ("failed" in sent) return sent.failed;
     const upstream = sent.upstream;
     if (upstream.headers.get("content-type")?.includes("event-stream")) return upstream;
@@ -124,7 +136,12 @@ export class UpstashDriver implements UpstreamDriver {
     const bytes = Number(upstream.headers.get("content-length") ?? 0) > max ? null : await readAtMost(upstream.body, max);
     if (!bytes) {
       await upstream.body?.cancel().catch(() => {});
-      return errorResponse(400, replyTooLargeText("bytes", max));
+      const text = replyTooLargeText("bytes", max);
+      // A 2xx upstream ran the commands: a non-2xx would tell the client a transaction was discarded.
+      if (!batch || !upstream.ok) return errorResponse(400, text);
+      const ran = { error: `${text}; the ${batch.kind} ran, and its replies were dropped` };
+      const items = batch.items.map((item) => (isRefused(item) ? { error: item.refused } : ran));
+      return jsonTextResponse(200, JSON.stringify(items), upstream.headers.get("upstash-sync-token") ?? nextSyncToken());
     }
     if (options.format === "resp2" && upstream.ok) return new Response(bytes, { status: upstream.status, headers });
     const text = new TextDecoder().decode(bytes);
@@ -139,7 +156,7 @@ export class UpstashDriver implements UpstreamDriver {
     }
     if (upstream.status >= 500)
       return errorResponse(502, `ERR the upstream of instance ${this.target.instanceId} failed (HTTP ${upstream.status})`);
-    const body = splice && Array.isArray(parsed) ? JSON.stringify(splice(parsed)) : text;
+    const body = batch?.items.some(isRefused) && Array.isArray(parsed) ? JSON.stringify(splice(batch.items, parsed)) : text;
     headers.set("content-type", "application/json");
     return new Response(body, { status: upstream.status, headers });
   }
@@ -166,22 +183,12 @@ export class UpstashDriver implements UpstreamDriver {
     if (bodies.some((b) => b === null))
       return errorResponse(400, "ERR binary arguments cannot be forwarded in a pipeline to this instance");
     if (commands.length === 0) {
-      return new Response(JSON.stringify(items.map((i) => ({ error: (i as RefusedItem).refused }))), {
-        headers: { "content-type": "application/json" },
-      });
+      // Answered here, so the client's token (the upstream's latest it knows) is handed back unchanged.
+      const json = JSON.stringify(items.map((i) => ({ error: (i as RefusedItem).refused })));
+      return jsonTextResponse(200, json, options.syncToken ?? nextSyncToken());
     }
     const sent = await this.send("/pipeline", `[${bodies.join(",")}]`, options);
-    const refused = commands.length !== items.length;
-    return this.relay(
-      sent,
-      options,
-      refused
-        ? (replies) => {
-            let next = 0;
-            return items.map((item) => (isRefused(item) ? { error: item.refused } : replies[next++]));
-          }
-        : undefined,
-    );
+    return this.relay(sent, options, { kind: "pipeline", items });
   }
 
   async transaction(commands: Arg[][], options: CallOptions): Promise<Response> {
@@ -191,6 +198,7 @@ export class UpstashDriver implements UpstreamDriver {
     return this.relay(
       await this.send("/multi-exec", `[${bodies.join(",")}]`, { ...options, format: options.format === "resp2" ? "json" : options.format }),
       options,
+      { kind: "transaction", items: commands },
     );
   }
 
