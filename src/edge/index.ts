@@ -190,7 +190,10 @@ export function createEdge(options: EdgeOptions = {}) {
           .countRefused(claims.sub, now())
           .catch((error: Error) => log(c.get("requestId"), "meter_unavailable", { message: error.message })),
     });
-    const response = withCors(await dispatch(parsed.call, instance.driver, permissions, callOptions, streamBounds), head);
+    const dispatched = await dispatch(parsed.call, instance.driver, permissions, callOptions, streamBounds);
+    // A HEAD answer has no body: the one made is cancelled, so a stream frees its Redis connection and its slot first.
+    if (head) await dispatched.body?.cancel().catch(() => {});
+    const response = withCors(dispatched, head);
     response.headers.set("server-timing", meterTiming);
     return response;
   });

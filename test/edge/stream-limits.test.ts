@@ -59,6 +59,14 @@ describe("concurrent streams", () => {
     await Promise.all([second.untilEnd(), fourth.untilEnd()]);
   });
 
+  it("gives a HEAD request's stream its slot back at once: it has no body to stream", async () => {
+    const t = await tenant({}, { max_streams_per_key: 1, max_stream_seconds: 2 });
+    for (let i = 0; i < 3; i++) expect((await api("HEAD", `/redis/${t.instance.id}/subscribe/h${i}`, { token: t.key })).status).toBe(200);
+    const real = await subscribe(t.instance.id, "after", t.key);
+    expect(real.res.status).toBe(200);
+    await real.untilEnd();
+  });
+
   it("refuses a key's stream past the per-key limit while another key still gets one", async () => {
     const t = await tenant({}, { max_streams_per_key: 1, max_stream_seconds: 2 });
     const other = await mintKey(t.account, t.orgId, { scopes: ["read"] });
