@@ -75,12 +75,18 @@ export function encodeCursor(createdAt: Date, id: string): string {
   return btoa(`${createdAt.getTime()}:${id}`).replaceAll("=", "");
 }
 
+/**
+ * The (created_at, id) a cursor names, or null when it is not one: a time must be a whole number a
+ * Date can hold (±8.64e15 ms); a larger safe integer would be an Invalid Date that no query can bind.
+ */
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
   try {
     const [ms, id] = atob(cursor).split(":");
     const n = Number(ms);
     if (!id || !Number.isSafeInteger(n)) return null;
-    return { createdAt: new Date(n), id };
+    const createdAt = new Date(n);
+    if (Number.isNaN(createdAt.getTime())) return null;
+    return { createdAt, id };
   } catch {
     return null;
   }

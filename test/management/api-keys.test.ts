@@ -211,6 +211,16 @@ describe("GET …/api-keys and …/api-keys/:keyId", () => {
     expectFailure(await api("GET", `${keys()}?cursor=${cursor}`, { token: owner.token }), 400, "invalid_request");
   });
 
+  it.each([["9007199254740991"], ["-9007199254740991"], ["8640000000000001"]])(
+    "rejects a cursor whose time %s no date can hold (a tampered one) with the same 400",
+    async (ms) => {
+      const cursor = btoa(`${ms}:key_x`).replaceAll("=", "");
+      const res = await api("GET", `${keys()}?cursor=${encodeURIComponent(cursor)}`, { token: owner.token });
+      expectFailure(res, 400, "invalid_request");
+      expect(res.body.message).toBe("The cursor is malformed; pass back next_cursor unchanged.");
+    },
+  );
+
   it.each([["limit=0"], ["limit=101"], ["page=2"]])("rejects the query %s with 400", async (query) => {
     expectFailure(await api("GET", `${keys()}?${query}`, { token: owner.token }), 400, "invalid_request");
   });
