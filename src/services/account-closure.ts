@@ -1,5 +1,6 @@
 // Closing an account: the user is disabled, signed out everywhere, removed from every organization,
-// and every live key they created is revoked (D1 and the KV markers the edge reads).
+// and every live key they created is revoked (D1 and the KV markers the edge reads), as is every
+// pending invitation they made.
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeysStatement } from "../storage/api-keys";
 import { assertOwnerRemainsStatement, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
@@ -7,6 +8,7 @@ import { disableUserStatements } from "../storage/users";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
 import { revocations, writeMarkers } from "./directory-writes";
+import { revokeInvitationsBeyondRoleStatement } from "./invitations";
 
 /**
  * Disables the acting user's account.
@@ -40,6 +42,7 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
           now,
         ),
       ),
+      revokeInvitationsBeyondRoleStatement(ctx, userId, orgIds, null, now),
       ...orgIds.map((orgId) =>
         auditStatement(ctx, orgId, {
           action: "user.disable",

@@ -2,7 +2,7 @@
 // a role and passes the one-time link on; only a signed-in account with that email, presenting the
 // token, becomes a member. Tokens are shown once and stored as SHA-256; nothing here says whether an
 // account exists for an email.
-import { hasRole, type Role } from "../auth/roles";
+import { hasRole, ROLES, type Role } from "../auth/roles";
 import { AppError } from "../errors";
 import { sha256Hex, timingSafeEqualStrings } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
@@ -21,11 +21,13 @@ import {
   listInvitations,
   listLiveInvitationIdsFor,
   revokeInvitationStatements,
+  revokeLiveInvitationsByStatement,
   revokeLiveInvitationsForStatement,
 } from "../storage/invitations";
+import { assertMemberHoldsRoleStatement, findMembership } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
-import { type OrgAccess, presentOrganization } from "./organizations";
+import { type OrgAccess, presentOrganization, requireOrgAccess } from "./organizations";
 
 export { INVITATION_STATUSES, type InvitationStatus } from "../storage/invitations";
 
@@ -38,6 +40,36 @@ export const INVITATION_TOKEN = /^rgi_[A-Za-z0-9_-]{43}$/;
 
 /** One answer for unknown, used, revoked and expired links (and a token that is not one): no oracle. */
 const unusable = () => new AppError("not_found", "This invitation link is not valid: it may have been used, revoked or have expired.");
+
+/**
+ * The invite rule, the one place it is written: the least role that may invite `role` (an owner for
+ * an owner, an admin for the rest, which is also the invite route's minimum). An invitation is
+ * accepted on its inviter's authority, so they must still hold this role when it is.
+ */
+export const inviterRoleFor = (role: Role): Role => (role === "owner" ? "owner" : "admin");
+
+/**
+ * For the batch that removes (`role` null), demotes or closes a member: revokes the pending
+ * invitations they made in `orgIds` that `role` could not make, so none outlives their authority.
+ */
+export function revokeInvitationsBeyondRoleStatement(
+  ctx: ServiceContext,
+  userId: string,
+  orgIds: readonly string[],
+  role: Role | null,
+  now: Date,
+) {
+  const beyond = ROLES.filter((offered) => role === null || !hasRole(role, inviterRoleFor(offered)));
+  return revokeLiveInvitationsByStatement(ctx.db, userId, orgIds, beyond, now);
+}
+
+/** 409 for a link whose inviter has since left the organization or lost the role it offers. */
+const inviterLostAuthority = () =>
+  new AppError(
+    "conflict",
+    "The person who invited you can no longer invite to this organization with this role: they left it or their role changed. " +
+      "Ask the organization for a new invitation.",
+  );
 
 export function presentInvitation(row: InvitationRow, now = new Date()) {
   return {
@@ -55,11 +87,16 @@ export type PublicInvitation = ReturnType<typeof presentInvitation>;
 /**
  * Invites an email with a role. The answer is the same whether or not an account has that email; a
  * usable invitation for the same email is revoked (replaced). The token is returned once.
- * @throws forbidden when a non-owner invites an owner; conflict when that email is already a member.
+ * @throws forbidden when a non-owner invites an owner; conflict when that email is already a member;
+ *   not_found or forbidden (as the route's role check) when the inviter was removed or demoted meanwhile.
  */
 export async function createInvitation(ctx: ServiceContext, access: OrgAccess, input: { email: string; role: Role }, origin: string) {
-  if (input.role === "owner" && !hasRole(access.role, "owner")) {
-    throw new AppError("forbidden", "Only an owner can invite an owner.");
+  const minimum = inviterRoleFor(input.role);
+  if (!hasRole(access.role, minimum)) {
+    throw new AppError(
+      "forbidden",
+      minimum === "owner" ? "Only an owner can invite an owner." : `Inviting needs the ${minimum} role or higher.`,
+    );
   }
   const orgId = access.organization.id;
   const email = input.email.trim().toLowerCase();
@@ -86,6 +123,8 @@ export async function createInvitation(ctx: ServiceContext, access: OrgAccess, i
       revokeLiveInvitationsForStatement(ctx.db, orgId, email, now),
       insertInvitationStatement(ctx.db, row),
       assertLiveInvitationsAtMostStatement(ctx.db, orgId, MAX_PENDING_INVITATIONS, now),
+      // Removed or demoted meanwhile: no invitation is stored after the removal revoked the others.
+      assertMemberHoldsRoleStatement(ctx.db, orgId, ctx.actor.userId, minimum),
       auditStatement(ctx, orgId, {
         action: "invitation.create",
         resourceType: "invitation",
@@ -93,8 +132,10 @@ export async function createInvitation(ctx: ServiceContext, access: OrgAccess, i
         metadata: { email, role: input.role, expires_at: row.expiresAt.toISOString(), replaced },
       }),
     ])
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
       if (!isBatchGuardFailure(error)) throw error;
+      // Either guard: the inviter's role (404 or 403, as the route's check now answers) or the bound.
+      await requireOrgAccess(ctx, orgId, minimum);
       throw new AppError(
         "conflict",
         `This organization already has ${MAX_PENDING_INVITATIONS} pending invitations, the most it may hold. ` +
@@ -180,11 +221,19 @@ export async function previewInvitation(ctx: ServiceContext, user: Invitee, toke
   };
 }
 
+/** Whether an invitation's inviter is still a member with a role that may make it. */
+async function inviterMayOffer(ctx: ServiceContext, invitation: InvitationRow): Promise<boolean> {
+  const membership = await findMembership(ctx.db, invitation.organizationId, invitation.invitedBy);
+  return membership !== undefined && hasRole(membership.role, inviterRoleFor(invitation.role));
+}
+
 /**
- * Joins the organization with the invited role, once: the claim and the membership are one batch.
+ * Joins the organization with the invited role, once: the claim, the inviter's authority and the
+ * membership are one batch.
  * @throws not_found (token unknown/used/revoked/expired, also when lost to a concurrent accept);
  *   forbidden when the signed-in account's email is not the invited one; organization_suspended;
- *   conflict when the account is already a member.
+ *   conflict when the account is already a member, or when the inviter is no longer a member with a
+ *   role that may offer the invitation's (removed or demoted, also at the same moment).
  */
 export async function acceptInvitation(ctx: ServiceContext, user: Invitee, token: string) {
   const now = new Date();
@@ -201,6 +250,7 @@ export async function acceptInvitation(ctx: ServiceContext, user: Invitee, token
   await ctx.db
     .batch([
       ...acceptInvitationStatements(ctx.db, invitation, user, now),
+      assertMemberHoldsRoleStatement(ctx.db, organization.id, invitation.invitedBy, inviterRoleFor(invitation.role)),
       auditStatement(ctx, organization.id, {
         action: "member.join",
         resourceType: "member",
@@ -208,10 +258,12 @@ export async function acceptInvitation(ctx: ServiceContext, user: Invitee, token
         metadata: { invitation_id: invitation.id, role: invitation.role, invited_by: invitation.invitedBy },
       }),
     ])
-    .catch((error: unknown) => {
-      if (isInvitationUnchanged(error)) throw unusable();
+    .catch(async (error: unknown) => {
       if (isUniqueViolation(error)) throw new AppError("conflict", "You are already a member of this organization.");
-      throw error;
+      if (!isInvitationUnchanged(error)) throw error;
+      // Two guards can fail the batch: the claim (used or revoked meanwhile) and the inviter's authority.
+      const stillLive = await findLiveInvitationByTokenHash(ctx.db, invitation.tokenHash, now);
+      throw stillLive && !(await inviterMayOffer(ctx, invitation)) ? inviterLostAuthority() : unusable();
     });
   return presentOrganization(organization, invitation.role);
 }

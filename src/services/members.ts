@@ -1,5 +1,6 @@
 // Memberships: owners change roles and remove members (people join by invitation: ./invitations.ts).
-// The last owner can be neither demoted nor removed.
+// The last owner can be neither demoted nor removed. What a member made on a role they lose (keys,
+// pending invitations) is revoked in the same batch.
 import { hasRole } from "../auth/roles";
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeysStatement } from "../storage/api-keys";
@@ -16,6 +17,7 @@ import {
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type Role, type ServiceContext, toPage } from "./context";
 import { revocations, writeMarkers } from "./directory-writes";
+import { revokeInvitationsBeyondRoleStatement } from "./invitations";
 import type { OrgAccess } from "./organizations";
 
 type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
@@ -78,8 +80,9 @@ async function keysBeyondRole(ctx: ServiceContext, orgId: string, userId: string
 }
 
 /**
- * Changes a member's role and revokes the keys they minted here that the new role could not
- * mint (as removal revokes them all). The last owner cannot be demoted.
+ * Changes a member's role and revokes the keys they minted and the pending invitations they made
+ * here that the new role could not make (as removal revokes them all). The last owner cannot be
+ * demoted.
  * @returns the member, and how many keys were revoked.
  */
 export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, userId: string, role: Role) {
@@ -99,6 +102,7 @@ export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, u
           revoked.map((k) => k.id),
           now,
         ),
+        revokeInvitationsBeyondRoleStatement(ctx, userId, [orgId], role, now),
         auditStatement(ctx, orgId, {
           action: "member.role_change",
           resourceType: "member",
@@ -117,7 +121,7 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
   const orgId = access.organization.id;
   const membership = await requireMember(ctx, orgId, userId);
   await guardLastOwner(ctx, orgId, membership.role, "removed");
-  // A member who leaves must not keep working keys: the ones they minted here are revoked with them.
+  // A member who leaves must not keep working keys nor invitations: the ones they made here are revoked with them.
   const now = new Date();
   const keys = (await listLiveApiKeysCreatedBy(ctx.db, userId, now)).filter((k) => k.organizationId === orgId);
   await ctx.db
@@ -129,6 +133,7 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
         keys.map((k) => k.id),
         now,
       ),
+      revokeInvitationsBeyondRoleStatement(ctx, userId, [orgId], null, now),
       auditStatement(ctx, orgId, {
         action: "member.remove",
         resourceType: "member",

@@ -3,7 +3,7 @@
 import { and, count, eq, gt, isNotNull, isNull, lte, notExists, type SQL, sql } from "drizzle-orm";
 import { invitations, memberships, organizations, users } from "../../drizzle/schema";
 import type { Role } from "../auth/roles";
-import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, isBatchGuardFailure, type PageAfter, pageOrder } from "./db";
+import { afterRow, type Db, failBatchIf, failBatchIfMoreThan, inJsonList, isBatchGuardFailure, type PageAfter, pageOrder } from "./db";
 
 export type InvitationRow = typeof invitations.$inferSelect;
 export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"] as const;
@@ -89,6 +89,24 @@ export function revokeLiveInvitationsForStatement(db: Db, orgId: string, email: 
     .update(invitations)
     .set({ revokedAt: now })
     .where(and(eq(invitations.organizationId, orgId), eq(invitations.email, email), live(now)));
+}
+
+/**
+ * Revokes the usable invitations `invitedBy` made in the organizations `orgIds` that offer one of
+ * `roles` (one statement however many): what a member removed, demoted or gone may no longer offer.
+ */
+export function revokeLiveInvitationsByStatement(db: Db, invitedBy: string, orgIds: readonly string[], roles: readonly Role[], now: Date) {
+  return db
+    .update(invitations)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        inJsonList(invitations.organizationId, orgIds),
+        eq(invitations.invitedBy, invitedBy),
+        inJsonList(invitations.role, roles),
+        live(now),
+      ),
+    );
 }
 
 /** A usable invitation by its token hash, with its organization and the inviter's profile (when the account still exists). */

@@ -2,11 +2,10 @@
 import { and, count, desc, eq, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { memberships, organizations, users } from "../../drizzle/schema";
-import { afterRow, type Db, failBatchIf, isBatchGuardFailure, type PageAfter, pageOrder } from "./db";
+import { hasRole, ROLES, type Role } from "../auth/roles";
+import { afterRow, type Db, failBatchIf, inJsonList, isBatchGuardFailure, type PageAfter, pageOrder } from "./db";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
-
-import type { Role } from "../auth/roles";
 
 export type { Role };
 
@@ -127,6 +126,21 @@ export function assertOwnerRemainsStatement(db: Db, orgId: string) {
     .from(memberships)
     .where(and(eq(memberships.organizationId, orgId), eq(memberships.role, "owner")));
   return failBatchIf(db, orgId, notExists(owner));
+}
+
+/**
+ * A batch statement that fails (isBatchGuardFailure) unless `userId` is a member of the organization
+ * with `minimum` or a higher role. Appended to a write made on that member's authority (an invitation
+ * they made, a key they mint), it makes the authority and the write one atomic step: when a removal
+ * or demotion commits first, the write rolls back instead of outliving the role that allowed it.
+ */
+export function assertMemberHoldsRoleStatement(db: Db, orgId: string, userId: string, minimum: Role) {
+  const roles = ROLES.filter((role) => hasRole(role, minimum));
+  const holds = db
+    .select({ one: sql`1` })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId), inJsonList(memberships.role, roles)));
+  return failBatchIf(db, orgId, notExists(holds));
 }
 
 /** True when a batch failed on assertOwnerRemainsStatement: the organization had no owner left. */

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, api, createOrg, ORIGIN, signUp } from "../helpers/api";
-import { invite } from "../helpers/invitations";
+import { addMember, invite } from "../helpers/invitations";
 import { operator } from "../helpers/operator";
 import { expectFailure, expectOk } from "./envelope";
 import { type Team, team } from "./team";
@@ -202,6 +202,111 @@ describe("roles", () => {
       expect.objectContaining({ email: newcomer.email }),
     );
     expectOk(await api("POST", base(t.orgId), { token: t.admin.token, body: { email: newcomer.email, role: "admin" } }), 201);
+  });
+});
+
+describe("the inviter's authority", { timeout: 60_000 }, () => {
+  const INVITER_GONE =
+    "The person who invited you can no longer invite to this organization with this role: they left it or their role changed. " +
+    "Ask the organization for a new invitation.";
+  /** A fresh organization whose owner has made `inviter` a member with `role`. */
+  async function orgWith(role: "owner" | "admin") {
+    const [owner, inviter] = await Promise.all([signUp(), signUp()]);
+    const orgId = await createOrg(owner);
+    await addMember(owner, orgId, inviter, role);
+    return { owner, inviter, orgId };
+  }
+  const statusOf = async (orgId: string, as: Account, id: string) =>
+    expectOk(await api("GET", `${base(orgId)}?status=revoked`, { token: as.token })).some((i) => i.id === id)
+      ? "revoked"
+      : expectOk(await api("GET", base(orgId), { token: as.token })).some((i) => i.id === id)
+        ? "pending"
+        : "other";
+
+  it("removing an admin revokes the invitations they made: an admin invitation from them no longer joins anyone", async () => {
+    const { owner, inviter, orgId } = await orgWith("admin");
+    const alt = await signUp();
+    const { invitation, token } = await invite(inviter, orgId, alt.email, "admin");
+    expectOk(await api("DELETE", `/api/organizations/${orgId}/members/${inviter.userId}`, { token: owner.token }));
+    expect(await statusOf(orgId, owner, invitation.id)).toBe("revoked");
+    const res = await accept(alt, token);
+    expectFailure(res, 404, "not_found");
+    expect(res.body.message).toBe(UNUSABLE);
+    expect(await roleIn(orgId, alt)).toBeNull();
+  });
+
+  it("demoting revokes only what the new role could not offer: an owner made admin keeps admin invitations, loses owner ones", async () => {
+    const { owner, inviter, orgId } = await orgWith("owner");
+    const [asOwner, asAdmin] = await Promise.all([signUp(), signUp()]);
+    const ownerInvite = await invite(inviter, orgId, asOwner.email, "owner");
+    const adminInvite = await invite(inviter, orgId, asAdmin.email, "admin");
+    expectOk(await api("PUT", `/api/organizations/${orgId}/members/${inviter.userId}`, { token: owner.token, body: { role: "admin" } }));
+    expect(await statusOf(orgId, owner, ownerInvite.invitation.id)).toBe("revoked");
+    expect(await statusOf(orgId, owner, adminInvite.invitation.id)).toBe("pending");
+    expectFailure(await accept(asOwner, ownerInvite.token), 404, "not_found");
+    expect(await roleIn(orgId, asOwner)).toBeNull();
+    expectOk(await accept(asAdmin, adminInvite.token));
+    expect(await roleIn(orgId, asAdmin)).toBe("admin");
+  });
+
+  it("demoting an admin to member revokes every invitation they made", async () => {
+    const { owner, inviter, orgId } = await orgWith("admin");
+    const [a, b] = await Promise.all([signUp(), signUp()]);
+    const viewerInvite = await invite(inviter, orgId, a.email, "viewer");
+    const adminInvite = await invite(inviter, orgId, b.email, "admin");
+    expectOk(await api("PUT", `/api/organizations/${orgId}/members/${inviter.userId}`, { token: owner.token, body: { role: "member" } }));
+    expect(await statusOf(orgId, owner, viewerInvite.invitation.id)).toBe("revoked");
+    expect(await statusOf(orgId, owner, adminInvite.invitation.id)).toBe("revoked");
+    expectFailure(await accept(b, adminInvite.token), 404, "not_found");
+    expect(await roleIn(orgId, b)).toBeNull();
+  });
+
+  it("closing an account revokes the invitations it made in every organization", async () => {
+    const first = await orgWith("admin");
+    const secondOrg = await createOrg(first.owner);
+    await addMember(first.owner, secondOrg, first.inviter, "admin");
+    const invitee = await signUp();
+    const one = await invite(first.inviter, first.orgId, invitee.email, "admin");
+    const two = await invite(first.inviter, secondOrg, invitee.email, "member");
+    expectOk(await api("DELETE", "/auth/me", { token: first.inviter.token }));
+    expect(await statusOf(first.orgId, first.owner, one.invitation.id)).toBe("revoked");
+    expect(await statusOf(secondOrg, first.owner, two.invitation.id)).toBe("revoked");
+    expectFailure(await accept(invitee, one.token), 404, "not_found");
+    expect(await roleIn(first.orgId, invitee)).toBeNull();
+  });
+
+  it("an invitation an earlier version left pending after removing its inviter is refused (409) and joins nobody", async () => {
+    const { owner, inviter, orgId } = await orgWith("admin");
+    const alt = await signUp();
+    const { invitation, token } = await invite(inviter, orgId, alt.email, "admin");
+    expectOk(await api("DELETE", `/api/organizations/${orgId}/members/${inviter.userId}`, { token: owner.token }));
+    // Before invitations were revoked with their inviter, this row stayed pending: deployments still hold such rows.
+    await env.DB.prepare("UPDATE invitations SET revoked_at = NULL WHERE id = ?").bind(invitation.id).run();
+    const res = await accept(alt, token);
+    expectFailure(res, 409, "conflict");
+    expect(res.body.message).toBe(INVITER_GONE);
+    expect(await roleIn(orgId, alt)).toBeNull();
+    const rows = await env.DB.prepare("SELECT id FROM audit_logs WHERE request_id = ?").bind(res.headers.get("x-request-id")).all();
+    expect(rows.results).toEqual([]);
+  });
+
+  it("an admin inviting while being removed: no invitation of theirs stays pending, and none joins anyone", async () => {
+    const orgs = await Promise.all(Array.from({ length: 6 }, () => orgWith("admin")));
+    await Promise.all(
+      orgs.map(async ({ owner, inviter, orgId }) => {
+        const alt = await signUp();
+        const [invited, removed] = await Promise.all([
+          api("POST", base(orgId), { token: inviter.token, body: { email: alt.email, role: "admin" } }),
+          api("DELETE", `/api/organizations/${orgId}/members/${inviter.userId}`, { token: owner.token }),
+        ]);
+        expect(removed.status).toBe(200);
+        expect([201, 404]).toContain(invited.status);
+        const open = expectOk(await api("GET", base(orgId), { token: owner.token }));
+        expect(open.filter((i) => i.invited_by === inviter.userId)).toEqual([]);
+        if (invited.status === 201) expect((await accept(alt, invited.body.data.token)).status).not.toBe(200);
+        expect(await roleIn(orgId, alt)).toBeNull();
+      }),
+    );
   });
 });
 
