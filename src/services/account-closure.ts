@@ -4,18 +4,23 @@
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy, revokeApiKeysStatement } from "../storage/api-keys";
 import { assertOwnerRemainsStatement, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
-import { disableUserStatements } from "../storage/users";
+import { assertOperatorRemainsStatement, countOperators, disableUserStatements, findUserById, isNoOperatorLeft } from "../storage/users";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
 import { revocations, writeMarkers } from "./directory-writes";
 import { revokeInvitationsBeyondRoleStatement } from "./invitations";
 
+const LAST_OPERATOR = "You are the deployment's last operator. Promote another operator before closing your account.";
+
 /**
- * Disables the acting user's account.
- * @throws AppError conflict when the user is the last owner of an organization (listed).
+ * Disables the acting user's account; an operator's stops being one.
+ * @throws AppError conflict when the user is the last owner of an organization (listed), or the
+ *   deployment's last operator (also when another operator steps down at the same moment).
  */
 export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: number }> {
   const userId = ctx.actor.userId;
+  const operator = (await findUserById(ctx.db, userId))?.isOperator === true;
+  if (operator && (await countOperators(ctx.db)) <= 1) throw new AppError("conflict", LAST_OPERATOR);
   const owned = await listMembershipsOfUser(ctx.db, userId);
   const stranded = owned.filter((m) => m.role === "owner" && m.owners <= 1).map((m) => m.organizationId);
   if (stranded.length > 0) {
@@ -27,9 +32,11 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
   const now = new Date();
   const keys = await listLiveApiKeysCreatedBy(ctx.db, userId, now);
   const orgIds = [...new Set([...owned.map((m) => m.organizationId), ...keys.map((k) => k.organizationId)])];
-  const lastOwnerRace = (error: unknown): never => {
-    if (isNoOwnerLeft(error)) throw new AppError("conflict", "Another owner left at the same moment. Add another owner first.");
-    throw error;
+  const lostRace = async (error: unknown): Promise<never> => {
+    if (!isNoOwnerLeft(error) && !isNoOperatorLeft(error)) throw error;
+    // The guards fail alike: look again to say whether the operators or an organization's owners ran out.
+    if (operator && (await countOperators(ctx.db)) <= 1) throw new AppError("conflict", LAST_OPERATOR);
+    throw new AppError("conflict", "Another owner left at the same moment. Add another owner first.");
   };
   await ctx.db
     .batch([
@@ -51,11 +58,13 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
           metadata: { revoked_keys: keys.filter((k) => k.organizationId === orgId).map((k) => k.id) },
         }),
       ),
-      // The check above and this write are not atomic: a co-owner closing their account at the same
-      // moment must not leave an organization ownerless, so the batch fails and rolls back instead.
+      // The checks above and this write are not atomic: a co-owner closing their account (or another
+      // operator stepping down) at the same moment must not leave an organization ownerless (or the
+      // deployment without operator), so the batch fails and rolls back instead.
       ...owned.filter((m) => m.role === "owner").map((m) => assertOwnerRemainsStatement(ctx.db, m.organizationId)),
+      ...(operator ? [assertOperatorRemainsStatement(ctx.db)] : []),
     ])
-    .catch(lastOwnerRace);
+    .catch(lostRace);
   await writeMarkers(ctx, revocations(keys, now));
   return { revokedKeys: keys.length };
 }

@@ -18,7 +18,16 @@ import {
 } from "../storage/organization-limits";
 import type { OrganizationRow } from "../storage/organizations";
 import { insertPasswordReset } from "../storage/password-resets";
-import { countOperators, findUserById, listUsers, promoteFirstOperator, setOperatorStatement, type UserRow } from "../storage/users";
+import {
+  assertOperatorRemainsStatement,
+  countOperators,
+  findUserById,
+  isNoOperatorLeft,
+  listUsers,
+  promoteFirstOperator,
+  setOperatorStatement,
+  type UserRow,
+} from "../storage/users";
 import { type Direction, type Page, parseCursor, type ServiceContext, toPage } from "./context";
 import { publishInstances } from "./directory-writes";
 import { recordOperatorAction } from "./operator-audit";
@@ -48,16 +57,24 @@ export async function bootstrapOperator(ctx: ServiceContext, secret: string): Pr
 }
 
 /**
- * Promotes or demotes an operator. The last operator cannot step down (409): nobody could promote again.
+ * Promotes or demotes an operator. The last operator (closed accounts are none) cannot step down
+ * (409): nobody could promote again. The check is in the demotion's batch, so two operators
+ * demoting each other at once cannot both win.
  * @throws not_found for an unknown account.
  */
 export async function setOperator(ctx: ServiceContext, userId: string, isOperator: boolean) {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw new AppError("not_found", "Account not found.");
-  if (!isOperator && user.isOperator && (await countOperators(ctx.db)) <= 1) {
-    throw new AppError("conflict", "The last operator cannot be demoted. Promote another operator first.");
+  const lastOperator = () => new AppError("conflict", "The last operator cannot be demoted. Promote another operator first.");
+  if (isOperator) {
+    await setOperatorStatement(ctx.db, userId, true);
+  } else {
+    // Fails fast on the common case; the guard in the batch closes the race.
+    if (user.isOperator && (await countOperators(ctx.db)) <= 1) throw lastOperator();
+    await ctx.db.batch([setOperatorStatement(ctx.db, userId, false), assertOperatorRemainsStatement(ctx.db)]).catch((error: unknown) => {
+      throw isNoOperatorLeft(error) ? lastOperator() : error;
+    });
   }
-  await setOperatorStatement(ctx.db, userId, isOperator);
   return { user_id: user.id, email: user.email, username: user.username, is_operator: isOperator };
 }
 

@@ -26,14 +26,29 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export function failBatchIf(db: Db, orgId: string, holds: SQL | undefined) {
   const impossibleRow = db
-    .select({
-      organizationId: schema.organizations.id,
-      userId: sql<string>`NULL`.as("user_id"),
-      role: sql<"viewer">`'viewer'`.as("role"),
-      createdAt: sql<Date>`0`.as("created_at"),
-    })
+    .select({ organizationId: schema.organizations.id, ...noUser() })
     .from(schema.organizations)
     .where(and(eq(schema.organizations.id, orgId), holds));
+  return db.insert(schema.memberships).select(impossibleRow);
+}
+
+/** The columns of failBatchIf's impossible membership besides its organization: no user (NOT NULL). */
+const noUser = () => ({
+  userId: sql<string>`NULL`.as("user_id"),
+  role: sql<"viewer">`'viewer'`.as("role"),
+  createdAt: sql<Date>`0`.as("created_at"),
+});
+
+/**
+ * failBatchIf for a condition on the whole deployment, which no organization owns (an enabled
+ * operator remains): the same impossible membership, from one constant row instead of an
+ * organization's. isBatchGuardFailure recognises the failure.
+ */
+export function failDeploymentBatchIf(db: Db, holds: SQL) {
+  const impossibleRow = db
+    .select({ organizationId: sql<string>`''`.as("organization_id"), ...noUser() })
+    .from(sql`(SELECT 1)`)
+    .where(holds);
   return db.insert(schema.memberships).select(impossibleRow);
 }
 

@@ -1,7 +1,7 @@
 // D1 queries for users and their sessions. Session tokens are stored only as SHA-256 hashes.
-import { and, eq, not, notExists, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, not, notExists, type SQL, sql } from "drizzle-orm";
 import { memberships, sessions, users } from "../../drizzle/schema";
-import { afterRow, type Db, type Direction, type PageAfter, pageOrder } from "./db";
+import { afterRow, type Db, type Direction, failDeploymentBatchIf, isBatchGuardFailure, type PageAfter, pageOrder } from "./db";
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -67,17 +67,35 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
+/**
+ * An operator is an account marked so and not closed: the one definition the count, the guard and
+ * the bootstrap share. (Closing an account clears the mark; accounts closed before it did keep it.)
+ */
+const enabledOperator = and(eq(users.isOperator, true), isNull(users.disabledAt));
+
 /** Makes a user an operator, or not. */
 export function setOperatorStatement(db: Db, userId: string, isOperator: boolean) {
   return db.update(users).set({ isOperator, updatedAt: new Date() }).where(eq(users.id, userId));
 }
 
 /**
+ * A batch statement that fails (isNoOperatorLeft) when no operator remains. Appended to a batch that
+ * demotes an operator or closes their account, it makes the last-operator check and the write one
+ * atomic step: two operators demoting each other at once cannot both win.
+ */
+export function assertOperatorRemainsStatement(db: Db) {
+  return failDeploymentBatchIf(db, notExists(db.select({ id: users.id }).from(users).where(enabledOperator)));
+}
+
+/** True when a batch failed on assertOperatorRemainsStatement: no operator was left. */
+export const isNoOperatorLeft = isBatchGuardFailure;
+
+/**
  * Makes `userId` the first operator, in one statement that changes nothing once any operator
  * exists (two bootstraps at once cannot both win). Resolves to the number of rows changed.
  */
 export async function promoteFirstOperator(db: Db, userId: string): Promise<number> {
-  const anyOperator = db.select({ id: users.id }).from(users).where(eq(users.isOperator, true));
+  const anyOperator = db.select({ id: users.id }).from(users).where(enabledOperator);
   const result = await db
     .update(users)
     .set({ isOperator: true, updatedAt: new Date() })
@@ -86,15 +104,19 @@ export async function promoteFirstOperator(db: Db, userId: string): Promise<numb
   return result.meta.changes ?? 0;
 }
 
+/** How many operators (accounts not closed) the deployment has. */
 export async function countOperators(db: Db): Promise<number> {
-  const rows = await db.select({ id: users.id }).from(users).where(eq(users.isOperator, true)).all();
+  const rows = await db.select({ id: users.id }).from(users).where(enabledOperator).all();
   return rows.length;
 }
 
-/** Disables an account: marks the user disabled, ends every session, leaves every organization. */
+/**
+ * Disables an account: marks the user disabled (and no longer an operator), ends every session,
+ * leaves every organization.
+ */
 export function disableUserStatements(db: Db, userId: string, now: Date) {
   return [
-    db.update(users).set({ disabledAt: now, updatedAt: now }).where(eq(users.id, userId)),
+    db.update(users).set({ disabledAt: now, isOperator: false, updatedAt: now }).where(eq(users.id, userId)),
     db.delete(sessions).where(eq(sessions.userId, userId)),
     db.delete(memberships).where(eq(memberships.userId, userId)),
   ] as const;
