@@ -2,9 +2,10 @@
 // and every live key they created is revoked (D1 and the KV markers the edge reads), as is every
 // pending invitation they made.
 import { AppError } from "../errors";
-import { listLiveApiKeysCreatedBy, revokeApiKeysStatement } from "../storage/api-keys";
+import { listLiveApiKeysCreatedBy } from "../storage/api-keys";
 import { assertOwnerRemainsStatement, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
 import { assertOperatorRemainsStatement, countOperators, disableUserStatements, findUserById, isNoOperatorLeft } from "../storage/users";
+import { revokeKeysBeyondRoleStatement } from "./api-keys";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
 import { revocations, writeMarkers } from "./directory-writes";
@@ -38,17 +39,10 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
     if (operator && (await countOperators(ctx.db)) <= 1) throw new AppError("conflict", LAST_OPERATOR);
     throw new AppError("conflict", "Another owner left at the same moment. Add another owner first.");
   };
-  await ctx.db
+  const [revoked] = await ctx.db
     .batch([
+      revokeKeysBeyondRoleStatement(ctx, userId, orgIds, null, now),
       ...disableUserStatements(ctx.db, userId, now),
-      ...orgIds.map((orgId) =>
-        revokeApiKeysStatement(
-          ctx.db,
-          orgId,
-          keys.filter((k) => k.organizationId === orgId).map((k) => k.id),
-          now,
-        ),
-      ),
       revokeInvitationsBeyondRoleStatement(ctx, userId, orgIds, null, now),
       ...orgIds.map((orgId) =>
         auditStatement(ctx, orgId, {
@@ -65,6 +59,6 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
       ...(operator ? [assertOperatorRemainsStatement(ctx.db)] : []),
     ])
     .catch(lostRace);
-  await writeMarkers(ctx, revocations(keys, now));
-  return { revokedKeys: keys.length };
+  await writeMarkers(ctx, revocations(revoked, now));
+  return { revokedKeys: revoked.length };
 }

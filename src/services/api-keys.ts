@@ -1,7 +1,7 @@
 // API keys: mint (JWT signed by the active signing key; shown once), list, read, revoke. D1 keeps
 // metadata and a SHA-256 of the key; revocation also writes the KV marker the edge checks.
 import { type KeyRing, type Scope, signApiKey } from "../auth/api-key-token";
-import { hasRole } from "../auth/roles";
+import { hasRole, type Role } from "../auth/roles";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
@@ -20,15 +20,16 @@ import {
   isRevokedAt,
   listApiKeys,
   revokeApiKeyStatement,
+  revokeApiKeysCreatedByStatement,
   updateApiKeyStatement,
 } from "../storage/api-keys";
 import { isBatchGuardFailure } from "../storage/db";
 import { putRevocation } from "../storage/directory";
 import { findInstanceIds } from "../storage/instances";
-import type { OrganizationRow } from "../storage/organizations";
+import { assertMemberHoldsRoleStatement, type OrganizationRow } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
-import type { OrgAccess } from "./organizations";
+import { type OrgAccess, requireOrgAccess } from "./organizations";
 import { capReached, planCap } from "./plan-caps";
 
 export const DEFAULT_KEY_LIFETIME_MS = 365 * DAY_MS;
@@ -112,11 +113,48 @@ function requireOwnKeyUnlessAdmin(ctx: ServiceContext, access: OrgAccess, row: A
   }
 }
 
+/**
+ * The least role that may make a key with `scopes`: admin for the admin scope, member for the rest
+ * (the mint and roll routes' minimum). A member who drops below it loses such keys.
+ */
+export const minterRoleFor = (scopes: readonly string[]): Role => (scopes.includes("admin") ? "admin" : "member");
+
+/**
+ * For the batch that removes (`role` null), demotes or closes a member: revokes the keys they made in
+ * `orgIds` that `role` could not make (all below member, the admin-scoped ones below admin), however
+ * many and including one minted since any list was read; in the batch's results, the keys it revoked.
+ */
+export function revokeKeysBeyondRoleStatement(
+  ctx: ServiceContext,
+  userId: string,
+  orgIds: readonly string[],
+  role: Role | null,
+  now: Date,
+) {
+  const may = (scopes: readonly string[]) => role !== null && hasRole(role, minterRoleFor(scopes));
+  if (may(["admin"])) return revokeApiKeysCreatedByStatement(ctx.db, userId, [], now);
+  return revokeApiKeysCreatedByStatement(ctx.db, userId, orgIds, now, may([]) ? "admin" : undefined);
+}
+
 /** A key with the admin scope is for admins and owners to make, by minting or by rolling. */
 function requireAdminForAdminScope(access: OrgAccess, scopes: readonly string[], verb: string) {
-  if (scopes.includes("admin") && !hasRole(access.role, "admin")) {
+  if (!hasRole(access.role, minterRoleFor(scopes))) {
     throw new AppError("forbidden", `Only admins and owners can ${verb} keys with the admin scope.`);
   }
+}
+
+/**
+ * For the batch that stores a key the acting user makes: fails it (isBatchGuardFailure) unless they
+ * are still a member whose role may make it, so a removal or demotion committed first (which revoked
+ * their keys) is not outlived by a key whose role check passed just before.
+ */
+export function assertMinterStatement(ctx: ServiceContext, orgId: string, minimum: Role) {
+  return assertMemberHoldsRoleStatement(ctx.db, orgId, ctx.actor.userId, minimum);
+}
+
+/** After a failed batch: the 404 or 403 the role checks now answer, if the acting user lost the role. */
+async function recheckMinter(ctx: ServiceContext, orgId: string, scopes: readonly string[], verb: string): Promise<void> {
+  requireAdminForAdminScope(await requireOrgAccess(ctx, orgId, "member"), scopes, verb);
 }
 
 /** Pushes a key's own limits to the organization's UsageMeter. */
@@ -218,6 +256,7 @@ export async function issueApiKey(
     .batch([
       insertApiKeyStatement(ctx.db, row),
       ...(cap !== null ? [assertLiveUserApiKeysAtMostStatement(ctx.db, orgId, cap, now)] : []),
+      assertMinterStatement(ctx, orgId, minterRoleFor(scopes)),
       auditStatement(ctx, orgId, {
         action: "api_key.create",
         resourceType: "api_key",
@@ -233,8 +272,11 @@ export async function issueApiKey(
         },
       }),
     ])
-    .catch((error: unknown) => {
-      throw cap !== null && isBatchGuardFailure(error) ? capReached(access.organization, "api_keys", cap) : error;
+    .catch(async (error: unknown) => {
+      if (!isBatchGuardFailure(error)) throw error;
+      // Either guard: the minter's role (removed or demoted meanwhile) or the plan's cap.
+      await recheckMinter(ctx, orgId, scopes, "mint");
+      throw cap !== null ? capReached(access.organization, "api_keys", cap) : error;
     });
   if (input.rate_limit || input.max_requests_per_day) await pushKeyLimits(ctx, row);
   return { apiKey: presentApiKey(row), key };
@@ -300,6 +342,7 @@ export async function rollApiKey(
       ...(oldRevokedAt ? [revokeApiKeyStatement(ctx.db, orgId, id, oldRevokedAt)] : []),
       insertApiKeyStatement(ctx.db, row),
       ...(cap !== null ? [assertLiveUserApiKeysAtMostStatement(ctx.db, orgId, cap, now)] : []),
+      assertMinterStatement(ctx, orgId, minterRoleFor(old.scopes)),
       auditStatement(ctx, orgId, {
         action: "api_key.roll",
         resourceType: "api_key",
@@ -315,6 +358,7 @@ export async function rollApiKey(
     ])
     .catch(async (error: unknown) => {
       if (!isBatchGuardFailure(error)) throw error;
+      await recheckMinter(ctx, orgId, old.scopes, "roll");
       const current = await getApiKey(ctx, access, id);
       if (!isLiveAt(current, now) || cap === null) throw spentKey(current, now);
       throw capReached(access.organization, "api_keys", cap);

@@ -2,13 +2,15 @@
 // five-minute API key limited to one instance and to the person's role. The key is an ordinary JWT
 // API key (the edge needs nothing new); its row is kind "console" (never listed) and each is audited.
 import type { KeyRing, Scope } from "../auth/api-key-token";
+import { ROLES } from "../auth/roles";
 import { AppError } from "../errors";
 import { insertApiKeyStatement } from "../storage/api-keys";
+import { isBatchGuardFailure } from "../storage/db";
 import { findInstance } from "../storage/instances";
-import { mintKey } from "./api-keys";
+import { assertMinterStatement, mintKey } from "./api-keys";
 import { auditStatement } from "./audit";
 import type { Role, ServiceContext } from "./context";
-import type { OrgAccess } from "./organizations";
+import { type OrgAccess, requireOrgAccess } from "./organizations";
 
 export const CONSOLE_KEY_LIFETIME_MS = 5 * 60 * 1000;
 
@@ -45,14 +47,22 @@ export async function issueConsoleKey(ctx: ServiceContext, access: OrgAccess, ri
     now,
   );
   const id = row.id;
-  await ctx.db.batch([
-    insertApiKeyStatement(ctx.db, row),
-    auditStatement(ctx, orgId, {
-      action: "console.session",
-      resourceType: "redis_instance",
-      resourceId: instanceId,
-      metadata: { key_id: id, scope, expires_at: expiresAt.toISOString() },
-    }),
-  ]);
+  // The least role the console gives this scope: the batch fails if the person lost it meanwhile.
+  const minimum = ROLES.find((role) => consoleScopeFor(role, true) === scope) ?? "owner";
+  await ctx.db
+    .batch([
+      insertApiKeyStatement(ctx.db, row),
+      assertMinterStatement(ctx, orgId, minimum),
+      auditStatement(ctx, orgId, {
+        action: "console.session",
+        resourceType: "redis_instance",
+        resourceId: instanceId,
+        metadata: { key_id: id, scope, expires_at: expiresAt.toISOString() },
+      }),
+    ])
+    .catch(async (error: unknown) => {
+      if (isBatchGuardFailure(error)) await requireOrgAccess(ctx, orgId, minimum);
+      throw error;
+    });
   return { key, key_id: id, instance_id: instanceId, scope, expires_at: expiresAt.toISOString() };
 }

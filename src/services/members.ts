@@ -3,7 +3,7 @@
 // pending invitations) is revoked in the same batch.
 import { hasRole } from "../auth/roles";
 import { AppError } from "../errors";
-import { listLiveApiKeysCreatedBy, revokeApiKeysStatement } from "../storage/api-keys";
+import { listLiveApiKeysCreatedBy } from "../storage/api-keys";
 import {
   assertOwnerRemainsStatement,
   countOwners,
@@ -14,9 +14,10 @@ import {
   listMembers,
   updateMembershipStatement,
 } from "../storage/organizations";
+import { minterRoleFor, revokeKeysBeyondRoleStatement } from "./api-keys";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type Role, type ServiceContext, toPage } from "./context";
-import { revocations, writeMarkers } from "./directory-writes";
+import { type RevokedKey, revocations, writeMarkers } from "./directory-writes";
 import { revokeInvitationsBeyondRoleStatement } from "./invitations";
 import type { OrgAccess } from "./organizations";
 
@@ -72,11 +73,13 @@ function rethrowLastOwner(action: string) {
   };
 }
 
-/** The live keys a member created here that `role` could not have minted: all for a viewer, admin-scope below admin. */
+/**
+ * The live keys a member created here that `role` could not have minted (all for a viewer, admin-scope
+ * below admin), as read before the batch: what its audit row names. The batch revokes by the same rule.
+ */
 async function keysBeyondRole(ctx: ServiceContext, orgId: string, userId: string, role: Role, now: Date) {
   const keys = (await listLiveApiKeysCreatedBy(ctx.db, userId, now)).filter((k) => k.organizationId === orgId);
-  if (role === "viewer") return keys;
-  return hasRole(role, "admin") ? [] : keys.filter((k) => k.scopes.includes("admin"));
+  return keys.filter((k) => !hasRole(role, minterRoleFor(k.scopes)));
 }
 
 /**
@@ -88,26 +91,21 @@ async function keysBeyondRole(ctx: ServiceContext, orgId: string, userId: string
 export async function changeMemberRole(ctx: ServiceContext, access: OrgAccess, userId: string, role: Role) {
   const orgId = access.organization.id;
   const membership = await requireMember(ctx, orgId, userId);
-  let revoked: Awaited<ReturnType<typeof keysBeyondRole>> = [];
+  let revoked: RevokedKey[] = [];
   if (membership.role !== role) {
     if (role !== "owner") await guardLastOwner(ctx, orgId, membership.role, "demoted");
     const now = new Date();
-    revoked = await keysBeyondRole(ctx, orgId, userId, role, now);
-    await ctx.db
+    const listed = await keysBeyondRole(ctx, orgId, userId, role, now);
+    [revoked] = await ctx.db
       .batch([
+        revokeKeysBeyondRoleStatement(ctx, userId, [orgId], role, now),
         updateMembershipStatement(ctx.db, orgId, userId, role),
-        revokeApiKeysStatement(
-          ctx.db,
-          orgId,
-          revoked.map((k) => k.id),
-          now,
-        ),
         revokeInvitationsBeyondRoleStatement(ctx, userId, [orgId], role, now),
         auditStatement(ctx, orgId, {
           action: "member.role_change",
           resourceType: "member",
           resourceId: userId,
-          metadata: { from: membership.role, to: role, revoked_keys: revoked.map((k) => k.id) },
+          metadata: { from: membership.role, to: role, revoked_keys: listed.map((k) => k.id) },
         }),
         assertOwnerRemainsStatement(ctx.db, orgId),
       ])
@@ -124,15 +122,10 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
   // A member who leaves must not keep working keys nor invitations: the ones they made here are revoked with them.
   const now = new Date();
   const keys = (await listLiveApiKeysCreatedBy(ctx.db, userId, now)).filter((k) => k.organizationId === orgId);
-  await ctx.db
+  const [revoked] = await ctx.db
     .batch([
+      revokeKeysBeyondRoleStatement(ctx, userId, [orgId], null, now),
       deleteMembershipStatement(ctx.db, orgId, userId),
-      revokeApiKeysStatement(
-        ctx.db,
-        orgId,
-        keys.map((k) => k.id),
-        now,
-      ),
       revokeInvitationsBeyondRoleStatement(ctx, userId, [orgId], null, now),
       auditStatement(ctx, orgId, {
         action: "member.remove",
@@ -143,6 +136,7 @@ export async function removeMember(ctx: ServiceContext, access: OrgAccess, userI
       assertOwnerRemainsStatement(ctx.db, orgId),
     ])
     .catch(rethrowLastOwner("removed"));
-  // After D1 (which `directory:rebuild` can restore markers from), so a refused removal revokes nothing.
-  await writeMarkers(ctx, revocations(keys, now));
+  // After D1 (which `directory:rebuild` can restore markers from), so a refused removal revokes nothing;
+  // for the keys the batch revoked, a key minted since the list was read included.
+  await writeMarkers(ctx, revocations(revoked, now));
 }

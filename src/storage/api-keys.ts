@@ -1,5 +1,5 @@
 // D1 queries for API key metadata. The key string is never stored: only its SHA-256 hash.
-import { type AnyColumn, and, count, eq, gt, isNotNull, isNull, lte, notExists, or, type SQL } from "drizzle-orm";
+import { type AnyColumn, and, count, eq, gt, isNotNull, isNull, lte, notExists, or, type SQL, sql } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
 import { afterRow, containsText, type Db, failBatchIf, failBatchIfMoreThan, inJsonList, type PageAfter, pageOrder } from "./db";
 
@@ -131,9 +131,19 @@ export function revokeApiKeyStatement(db: Db, orgId: string, id: string, at: Dat
   return revokeStatement(db, orgId, eq(apiKeys.id, id), at);
 }
 
-/** Revokes the organization's keys among `ids` at `at`, in one statement however many (one JSON parameter). */
-export function revokeApiKeysStatement(db: Db, orgId: string, ids: readonly string[], at: Date) {
-  return revokeStatement(db, orgId, inJsonList(apiKeys.id, ids), at);
+/**
+ * Revokes at `at`, in one statement, the keys `createdBy` made in the organizations `orgIds` (all of
+ * them, or only those carrying `scope`), and returns them (id, organization, expiry) for their
+ * markers. A condition, not a list read before the batch: a key minted between such a read and this
+ * batch is revoked too (and a mint committing after it fails on its own batch guard).
+ */
+export function revokeApiKeysCreatedByStatement(db: Db, createdBy: string, orgIds: readonly string[], at: Date, scope?: string) {
+  const carrying = scope === undefined ? undefined : sql`EXISTS (SELECT 1 FROM json_each(${apiKeys.scopes}) WHERE value = ${scope})`;
+  return db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(inJsonList(apiKeys.organizationId, orgIds), eq(apiKeys.createdBy, createdBy), unrevokedAt(at), carrying))
+    .returning({ id: apiKeys.id, organizationId: apiKeys.organizationId, expiresAt: apiKeys.expiresAt });
 }
 
 export function revokeAllApiKeysStatement(db: Db, orgId: string, at: Date) {

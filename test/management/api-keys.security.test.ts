@@ -2,7 +2,8 @@
 // mints, revokes and rolls; another tenant's keys and instances are 404s; the JWKS has no private part.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Account, type ApiResult, api, createInstance, mintKey, ORIGIN } from "../helpers/api";
+import { type Account, type ApiResult, api, createInstance, createOrg, mintKey, ORIGIN, signUp } from "../helpers/api";
+import { addMember } from "../helpers/invitations";
 import { expectFailure, expectOk } from "./envelope";
 import { type Team, team } from "./team";
 
@@ -186,6 +187,50 @@ describe("rolling a key", () => {
     expectNoSecret(await api("GET", `/api/organizations/${t.orgId}/audit-logs?limit=100`, { token: t.owner.token }), rolled.key);
     const row = await env.DB.prepare("SELECT key_hash FROM api_keys WHERE id = ?").bind(rolled.api_key.id).first<{ key_hash: string }>();
     expect(row?.key_hash).toBe(await sha256Hex(rolled.key));
+  });
+});
+
+describe("minting while losing the role", { timeout: 60_000 }, () => {
+  /** The keys `userId` created in `orgId` that still work: neither revoked nor expired. */
+  const liveKeysOf = async (orgId: string, userId: string) =>
+    (
+      await env.DB.prepare(
+        "SELECT id FROM api_keys WHERE organization_id = ? AND created_by = ? AND (revoked_at IS NULL OR revoked_at > ?) AND expires_at > ?",
+      )
+        .bind(orgId, userId, Date.now(), Date.now())
+        .all<{ id: string }>()
+    ).results;
+
+  const remove = (orgId: string, who: Account, owner: Account) =>
+    api("DELETE", `/api/organizations/${orgId}/members/${who.userId}`, { token: owner.token });
+  const demote = (orgId: string, who: Account, owner: Account) =>
+    api("PUT", `/api/organizations/${orgId}/members/${who.userId}`, { token: owner.token, body: { role: "member" } });
+
+  it.each([
+    ["a member's write keys, while they are removed", "member", ["write"], remove, 404],
+    ["an admin's admin keys, while they are demoted to member", "admin", ["admin"], demote, 403],
+  ] as const)("%s: each is refused or revoked, none works afterwards", async (_label, role, scopes, change, refusal) => {
+    for (let round = 0; round < 3; round++) {
+      const [owner, minter] = await Promise.all([signUp(), signUp()]);
+      const orgId = await createOrg(owner);
+      await addMember(owner, orgId, minter, role);
+      // The change is sent among the mints, so some pass the role check before it commits and
+      // reach their insert after it: those are what the change's revocation cannot see.
+      const calls: Promise<ApiResult>[] = [];
+      for (let i = 0; i < 20; i++) {
+        if (i === 10) calls.push(change(orgId, minter, owner));
+        calls.push(api("POST", keys("", orgId), { token: minter.token, body: { name: `race ${i}`, scopes } }));
+      }
+      const results = await Promise.all(calls);
+      expect(results[10]?.status).toBe(200);
+      for (const res of results.filter((_, i) => i !== 10)) expect([201, refusal]).toContain(res.status);
+      expect(await liveKeysOf(orgId, minter.userId)).toEqual([]);
+      // The edge reads revocations from KV: every key that was minted has its marker too.
+      for (const res of results.filter((r) => r.status === 201)) {
+        const { api_key } = (res as ApiResult<{ data: { api_key: { id: string } } }>).body.data;
+        expect(await env.DIRECTORY.get(`v1:revoked:${api_key.id}`)).not.toBeNull();
+      }
+    }
   });
 });
 
