@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { getConfig } from "../env";
+import { isOwnSyncToken } from "../lib/sync-token";
 import { Admission } from "../meter/admission";
 import { meterFor } from "../meter/client";
 import type { Refusal } from "../meter/leases";
@@ -22,17 +23,29 @@ const WRONGPASS = "WRONGPASS invalid or missing auth token";
 
 export type EdgeOptions = { now?: () => number };
 
-function withCors(response: Response, head: boolean): Response {
+/**
+ * The answer as it leaves the edge: CORS headers, no body for HEAD, and the client's sync token
+ * kept where the answer is the edge's own (a refusal, a failure before the upstream answered): a
+ * token of ours would replace the upstream's latest one the client holds, and is never forwarded to
+ * an `upstash` instance's upstream. (For a `redis` instance every token is ours: nothing changes.)
+ */
+function finish(response: Response, head: boolean, clientToken: string | null): Response {
+  const keepClientToken =
+    clientToken !== null && !isOwnSyncToken(clientToken) && isOwnSyncToken(response.headers.get("upstash-sync-token") ?? "");
+  const decorate = (headers: Headers) => {
+    for (const [k, v] of Object.entries(CORS_HEADERS)) headers.set(k, v);
+    if (keepClientToken) headers.set("upstash-sync-token", clientToken);
+  };
   if (!head) {
     try {
-      for (const [k, v] of Object.entries(CORS_HEADERS)) response.headers.set(k, v);
+      decorate(response.headers);
       return response;
     } catch {
       // immutable headers (a fetched response): copy below
     }
   }
   const headers = new Headers(response.headers);
-  for (const [k, v] of Object.entries(CORS_HEADERS)) headers.set(k, v);
+  decorate(headers);
   return new Response(head ? null : response.body, { status: response.status, headers });
 }
 
@@ -104,7 +117,7 @@ export function createEdge(options: EdgeOptions = {}) {
   edge.onError((error, c) => {
     const requestId = c.get("requestId");
     console.error(JSON.stringify({ level: "error", face: "edge", requestId, message: (error as Error).message }));
-    return withCors(errorResponse(500, `ERR internal error (request ${requestId})`), false);
+    return finish(errorResponse(500, `ERR internal error (request ${requestId})`), false, null);
   });
 
   edge.all("*", async (c) => {
@@ -112,7 +125,8 @@ export function createEdge(options: EdgeOptions = {}) {
     const head = request.method === "HEAD";
     const url = new URL(request.url);
     if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: PREFLIGHT_HEADERS });
-    const reply = (status: number, error: string) => withCors(errorResponse(status, error), head);
+    const clientToken = request.headers.get("upstash-sync-token") || null;
+    const reply = (status: number, error: string) => finish(errorResponse(status, error), head, clientToken);
     const wrongMethod = methodRefusal(request.method);
     if (wrongMethod) return reply(405, wrongMethod); // before auth: costs nothing, reveals nothing
     if (url.pathname.length + url.search.length > MAX_URL_BYTES) return reply(414, `ERR the request URL exceeds ${MAX_URL_BYTES} bytes`);
@@ -166,13 +180,13 @@ export function createEdge(options: EdgeOptions = {}) {
     // How this request was admitted: from the isolate's lease, or by awaiting the meter (the bench counts these).
     const meterTiming = `meter;dur=${(performance.now() - meterStarted).toFixed(1)};desc=${admitted.awaited ? "awaited" : "lease"}`;
     if (!admitted.ok) {
-      const refusal = withCors(errorResponse(429, limitMessage(admitted)), head);
+      const refusal = finish(errorResponse(429, limitMessage(admitted)), head, clientToken);
       refusal.headers.set("retry-after", String(admitted.retryAfterSeconds));
       refusal.headers.set("server-timing", meterTiming);
       return refusal;
     }
 
-    const callOptions: CallOptions = { format, syncToken: request.headers.get("upstash-sync-token") || null };
+    const callOptions: CallOptions = { format, syncToken: clientToken };
     const permissions: Permissions = {
       level: keyLevel(claims.scopes),
       allowAdmin: instance.record.allow_admin,
@@ -193,7 +207,7 @@ export function createEdge(options: EdgeOptions = {}) {
     const dispatched = await dispatch(parsed.call, instance.driver, permissions, callOptions, streamBounds);
     // A HEAD answer has no body: the one made is cancelled, so a stream frees its Redis connection and its slot first.
     if (head) await dispatched.body?.cancel().catch(() => {});
-    const response = withCors(dispatched, head);
+    const response = finish(dispatched, head, clientToken);
     response.headers.set("server-timing", meterTiming);
     return response;
   });

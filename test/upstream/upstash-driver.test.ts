@@ -193,7 +193,7 @@ describe("transport failures", () => {
     return res.body.data.id;
   };
 
-  it("forwards only the upstream's own sync tokens, and hands the client's back when it answers a pipeline itself", async () => {
+  it("forwards only the upstream's own sync tokens, and hands the client's back on every answer the edge makes itself", async () => {
     const id = await faulty("sync");
     const ask = (token: string) =>
       api("POST", `/redis/${id}`, { token: key, body: ["GET", "k"], headers: { "upstash-sync-token": token } });
@@ -208,6 +208,17 @@ describe("transport failures", () => {
     });
     expect(refused.status).toBe(200);
     expect(refused.headers.get("upstash-sync-token")).toBe("up-8");
+    // So does every answer of the edge's own: a refusal, a parse error.
+    const forbidden = await api("POST", `/redis/${id}`, {
+      token: read.key,
+      body: ["SET", "k", "v"],
+      headers: { "upstash-sync-token": "up-8" },
+    });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get("upstash-sync-token")).toBe("up-8");
+    const bad = await api("POST", `/redis/${id}`, { token: key, rawBody: "[", headers: { "upstash-sync-token": "up-8" } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("upstash-sync-token")).toBe("up-8");
   });
 
   it("answers 502 when the upstream is down", async () => {

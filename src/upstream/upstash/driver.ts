@@ -183,9 +183,7 @@ export class UpstashDriver implements UpstreamDriver {
     if (bodies.some((b) => b === null))
       return errorResponse(400, "ERR binary arguments cannot be forwarded in a pipeline to this instance");
     if (commands.length === 0) {
-      // Answered here, so the client's token (the upstream's latest it knows) is handed back unchanged.
-      const json = JSON.stringify(items.map((i) => ({ error: (i as RefusedItem).refused })));
-      return jsonTextResponse(200, json, options.syncToken ?? nextSyncToken());
+      return jsonTextResponse(200, JSON.stringify(items.map((i) => ({ error: (i as RefusedItem).refused }))));
     }
     const sent = await this.send("/pipeline", `[${bodies.join(",")}]`, options);
     return this.relay(sent, options, { kind: "pipeline", items });
