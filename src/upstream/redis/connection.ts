@@ -4,7 +4,8 @@
 import { connect } from "cloudflare:sockets";
 import { type UpstreamTarget, upstreamFailureText } from "../driver";
 import { redisAddress } from "./endpoint";
-import { type Arg, encodeCommands, type ReplyBudget, RespError, RespParser, type RespValue } from "./resp";
+import { type Arg, type ReplyBudget, RespError, RespParser, type RespValue } from "./resp";
+import { encodeCommands } from "./resp-encode";
 
 /**
  * `busy`: the pool's in-flight caps are reached (503 with Retry-After; nothing was sent);

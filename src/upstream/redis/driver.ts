@@ -17,7 +17,8 @@ import {
 import { errorResponse, jsonTextResponse } from "../upstash-response";
 import { UpstreamFailure } from "./connection";
 import { eventStream } from "./event-stream";
-import { type Arg, encodeReply, RespError, type RespValue } from "./resp";
+import { type Arg, RespError, type RespValue } from "./resp";
+import { encodeReply } from "./resp-encode";
 import type { RedisTransport } from "./transport";
 import { replyItemJson } from "./upstash-json";
 
