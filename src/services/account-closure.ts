@@ -5,11 +5,11 @@ import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy } from "../storage/api-keys";
 import { assertOwnerRemainsStatement, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
 import { assertOperatorRemainsStatement, countOperators, disableUserStatements, findUserById, isNoOperatorLeft } from "../storage/users";
-import { revokeKeysBeyondRoleStatement } from "./api-keys";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
 import { revocations, writeMarkers } from "./directory-writes";
 import { revokeInvitationsBeyondRoleStatement } from "./invitations";
+import { revokeKeysBeyondRoleStatement } from "./key-authority";
 
 const LAST_OPERATOR = "You are the deployment's last operator. Promote another operator before closing your account.";
 

@@ -1,7 +1,6 @@
 // API keys: mint (JWT signed by the active signing key; shown once), list, read, revoke. D1 keeps
 // metadata and a SHA-256 of the key; revocation also writes the KV marker the edge checks.
 import { type KeyRing, type Scope, signApiKey } from "../auth/api-key-token";
-import { hasRole, type Role } from "../auth/roles";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
@@ -20,16 +19,16 @@ import {
   isRevokedAt,
   listApiKeys,
   revokeApiKeyStatement,
-  revokeApiKeysCreatedByStatement,
   updateApiKeyStatement,
 } from "../storage/api-keys";
 import { isBatchGuardFailure } from "../storage/db";
 import { putRevocation } from "../storage/directory";
 import { findInstanceIds } from "../storage/instances";
-import { assertMemberHoldsRoleStatement, type OrganizationRow } from "../storage/organizations";
+import type { OrganizationRow } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
-import { type OrgAccess, requireOrgAccess } from "./organizations";
+import { assertMinterStatement, minterRoleFor, recheckMinter, requireAdminForAdminScope, requireOwnKeyUnlessAdmin } from "./key-authority";
+import type { OrgAccess } from "./organizations";
 import { capReached, planCap } from "./plan-caps";
 
 export const DEFAULT_KEY_LIFETIME_MS = 365 * DAY_MS;
@@ -105,57 +104,6 @@ function checkKeyLimits(org: OrganizationRow, rate: Rate | null, quota: number |
 
 /** A rate as the API takes it (absent or null: none). */
 const rateOf = (input: RateInput | null | undefined): Rate | null => (input ? rateFrom(input.requests, input.window_seconds) : null);
-
-/** Members act only on the keys they created; admins and owners on any key. */
-function requireOwnKeyUnlessAdmin(ctx: ServiceContext, access: OrgAccess, row: ApiKeyRow, verb: string) {
-  if (!hasRole(access.role, "admin") && row.createdBy !== ctx.actor.userId) {
-    throw new AppError("forbidden", `Members can ${verb} only the keys they created.`);
-  }
-}
-
-/**
- * The least role that may make a key with `scopes`: admin for the admin scope, member for the rest
- * (the mint and roll routes' minimum). A member who drops below it loses such keys.
- */
-export const minterRoleFor = (scopes: readonly string[]): Role => (scopes.includes("admin") ? "admin" : "member");
-
-/**
- * For the batch that removes (`role` null), demotes or closes a member: revokes the keys they made in
- * `orgIds` that `role` could not make (all below member, the admin-scoped ones below admin), however
- * many and including one minted since any list was read; in the batch's results, the keys it revoked.
- */
-export function revokeKeysBeyondRoleStatement(
-  ctx: ServiceContext,
-  userId: string,
-  orgIds: readonly string[],
-  role: Role | null,
-  now: Date,
-) {
-  const may = (scopes: readonly string[]) => role !== null && hasRole(role, minterRoleFor(scopes));
-  if (may(["admin"])) return revokeApiKeysCreatedByStatement(ctx.db, userId, [], now);
-  return revokeApiKeysCreatedByStatement(ctx.db, userId, orgIds, now, may([]) ? "admin" : undefined);
-}
-
-/** A key with the admin scope is for admins and owners to make, by minting or by rolling. */
-function requireAdminForAdminScope(access: OrgAccess, scopes: readonly string[], verb: string) {
-  if (!hasRole(access.role, minterRoleFor(scopes))) {
-    throw new AppError("forbidden", `Only admins and owners can ${verb} keys with the admin scope.`);
-  }
-}
-
-/**
- * For the batch that stores a key the acting user makes: fails it (isBatchGuardFailure) unless they
- * are still a member whose role may make it, so a removal or demotion committed first (which revoked
- * their keys) is not outlived by a key whose role check passed just before.
- */
-export function assertMinterStatement(ctx: ServiceContext, orgId: string, minimum: Role) {
-  return assertMemberHoldsRoleStatement(ctx.db, orgId, ctx.actor.userId, minimum);
-}
-
-/** After a failed batch: the 404 or 403 the role checks now answer, if the acting user lost the role. */
-async function recheckMinter(ctx: ServiceContext, orgId: string, scopes: readonly string[], verb: string): Promise<void> {
-  requireAdminForAdminScope(await requireOrgAccess(ctx, orgId, "member"), scopes, verb);
-}
 
 /** Pushes a key's own limits to the organization's UsageMeter. */
 async function pushKeyLimits(ctx: ServiceContext, row: ApiKeyRow): Promise<void> {

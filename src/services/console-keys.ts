@@ -7,9 +7,10 @@ import { AppError } from "../errors";
 import { insertApiKeyStatement } from "../storage/api-keys";
 import { isBatchGuardFailure } from "../storage/db";
 import { findInstance } from "../storage/instances";
-import { assertMinterStatement, mintKey } from "./api-keys";
+import { mintKey } from "./api-keys";
 import { auditStatement } from "./audit";
 import type { Role, ServiceContext } from "./context";
+import { assertMinterStatement } from "./key-authority";
 import { type OrgAccess, requireOrgAccess } from "./organizations";
 
 export const CONSOLE_KEY_LIFETIME_MS = 5 * 60 * 1000;

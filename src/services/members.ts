@@ -14,11 +14,11 @@ import {
   listMembers,
   updateMembershipStatement,
 } from "../storage/organizations";
-import { minterRoleFor, revokeKeysBeyondRoleStatement } from "./api-keys";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type Role, type ServiceContext, toPage } from "./context";
 import { type RevokedKey, revocations, writeMarkers } from "./directory-writes";
 import { revokeInvitationsBeyondRoleStatement } from "./invitations";
+import { minterRoleFor, revokeKeysBeyondRoleStatement } from "./key-authority";
 import type { OrgAccess } from "./organizations";
 
 type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
