@@ -8,7 +8,7 @@ import { isOwnSyncToken } from "../lib/sync-token";
 import { Admission } from "../meter/admission";
 import { meterFor } from "../meter/client";
 import type { Refusal } from "../meter/leases";
-import type { Arg, CallOptions, RefusedItem, UpstreamDriver } from "../upstream/driver";
+import { type Arg, type CallOptions, type RefusedItem, streamLabel, type UpstreamDriver } from "../upstream/driver";
 import { errorResponse } from "../upstream/upstash-response";
 import { confineCommand } from "./confine";
 import { EdgeGate } from "./gate";
@@ -87,8 +87,7 @@ async function dispatch(
       const refusal = authorizeStream(call.kind, permissions);
       if (refusal) return errorResponse(refusal.status, refusal.error);
       const targets = call.kind === "monitor" ? [] : call.targets;
-      const label = targets[0] ?? "monitor";
-      return openBoundedStream({ ...streamBounds(), label }, () => driver.stream(call.kind, targets, options));
+      return openBoundedStream({ ...streamBounds(), label: streamLabel(targets) }, () => driver.stream(call.kind, targets, options));
     }
   }
 }

@@ -74,6 +74,9 @@ export const upstreamFailureText = {
 const REPLY_TOO_LARGE = "ERR the reply is larger than this instance's limit of ";
 export const replyTooLargeText = (limit: "bytes" | "elements", max: number) =>
   `${REPLY_TOO_LARGE}${max} ${limit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
+/** The error item of each command of a pipeline or transaction that ran but whose replies passed the limit (`tooLarge`). */
+export const ranTooLargeText = (tooLarge: string, kind: "pipeline" | "transaction") =>
+  `${tooLarge}; the ${kind} ran, and its replies were dropped`;
 /** Whether an error reply's text is the edge's own stand-in for a reply past the budget (it survives the pool's RPC as text only). */
 export const isReplyTooLargeText = (message: string) => message.startsWith(REPLY_TOO_LARGE);
 
@@ -84,6 +87,9 @@ export const isReplyTooLargeText = (message: string) => message.startsWith(REPLY
  * follows would arrive as an event of its own: a forged message on any channel.
  */
 export const eventField = (text: string): string => (/[\r\n]/.test(text) ? JSON.stringify(text) : text);
+
+/** What names a stream in its error events: its first channel or pattern, or "monitor". */
+export const streamLabel = (targets: readonly string[]): string => targets[0] ?? "monitor";
 
 /** The `data:` text of a stream's error event: the SDK hands `{ channel, message }` to its "error" listeners. */
 export const streamErrorData = (label: string, text: string): string => `error,${eventField(label)},${eventField(text)}`;

@@ -9,8 +9,10 @@ import {
   isRefused,
   isReplyTooLargeText,
   type RefusedItem,
+  ranTooLargeText,
   type StreamKind,
   streamErrorData,
+  streamLabel,
   type UpstreamDriver,
   type UpstreamTarget,
 } from "../driver";
@@ -83,7 +85,7 @@ export class RedisDriver implements UpstreamDriver {
       const ranTooLarge = transactionRanTooLarge(replies);
       if (ranTooLarge) {
         // EXEC ran: a non-2xx would tell the client it was discarded. Each command's item says so.
-        const item = JSON.stringify({ error: `${ranTooLarge}; the transaction ran, and its replies were dropped` });
+        const item = JSON.stringify({ error: ranTooLargeText(ranTooLarge, "transaction") });
         return jsonTextResponse(200, `[${commands.map(() => item).join(",")}]`);
       }
       if (!Array.isArray(exec)) {
@@ -102,7 +104,7 @@ export class RedisDriver implements UpstreamDriver {
   async stream(kind: StreamKind, targets: string[], _options: CallOptions): Promise<Response> {
     const command: Arg[] = kind === "monitor" ? ["MONITOR"] : [kind.toUpperCase(), ...targets];
     try {
-      return await eventStream(await this.streamTarget(), command, describeEvent(targets[0] ?? "monitor"));
+      return await eventStream(await this.streamTarget(), command, describeEvent(streamLabel(targets)));
     } catch (error) {
       return failureResponse(error);
     }

@@ -8,6 +8,7 @@ import {
   type CallOptions,
   isRefused,
   type RefusedItem,
+  ranTooLargeText,
   replyTooLargeText,
   type StreamKind,
   type UpstreamDriver,
@@ -139,9 +140,8 @@ export class UpstashDriver implements UpstreamDriver {
       const text = replyTooLargeText("bytes", max);
       // A 2xx upstream ran the commands: a non-2xx would tell the client a transaction was discarded.
       if (!batch || !upstream.ok) return errorResponse(400, text);
-      const ran = { error: `${text}; the ${batch.kind} ran, and its replies were dropped` };
-      const items = batch.items.map((item) => (isRefused(item) ? { error: item.refused } : ran));
-      return jsonTextResponse(200, JSON.stringify(items), upstream.headers.get("upstash-sync-token") ?? nextSyncToken());
+      const ran = batch.items.map(() => ({ error: ranTooLargeText(text, batch.kind) }));
+      return jsonTextResponse(200, JSON.stringify(splice(batch.items, ran)), upstream.headers.get("upstash-sync-token") ?? nextSyncToken());
     }
     if (options.format === "resp2" && upstream.ok) return new Response(bytes, { status: upstream.status, headers });
     const text = new TextDecoder().decode(bytes);
