@@ -1,8 +1,10 @@
 // @ts-check
 // `node bench/memory.mjs`: what one abusive request costs workerd's memory. On a private stack it
 // sends a million-PING /pipeline (9 MB body), a DEL of five million one-byte arguments (10 MB
-// body), a GET of a 100 MB value and SRANDMEMBER k -1000000 on a big set, and for each prints workerd's resident memory before (the baseline) and its peak
-// during the request (VmHWM, reset before each scenario), then shows the next request succeeds.
+// body), a GET of a 100 MB value, SRANDMEMBER k -1000000 on a big set and a script whose status reply
+// is one 32 MB line, and for each prints how long it took, workerd's resident memory before (the
+// baseline) and its peak during the request (VmHWM, reset before each scenario), then shows the
+// next request succeeds.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { startPrivateStack } from "../scripts/stack.mjs";
 
@@ -72,17 +74,24 @@ try {
     ["DEL of 5,000,000 one-byte arguments (10 MB)", "", `["DEL"${",1".repeat(5_000_000)}]`],
     ["GET of a 100 MB value", "", JSON.stringify(["GET", "bench:huge"])],
     ["SRANDMEMBER k -1000000 (26-byte body)", "", JSON.stringify(["SRANDMEMBER", "bench:set", "-1000000"])],
+    [
+      "EVAL returning a 32 MB status line (one line, no length header)",
+      "",
+      JSON.stringify(["EVAL", "return redis.status_reply(string.rep('x', 33554432))", "0"]),
+    ],
   ];
   console.log(`RedisGate memory benchmark: ${pids.length} workerd process(es) of wrangler dev on ${stack.base}\n`);
   for (const [label, path, body] of scenarios) {
     // Writing 5 to clear_refs resets the peak (VmHWM) of our own processes to their current RSS.
     for (const pid of pids) writeFileSync(`/proc/${pid}/clear_refs`, "5");
     const before = total(pids, "VmRSS");
+    const started = performance.now();
     const reply = await send(path, body);
+    const took = performance.now() - started;
     const peak = total(pids, "VmHWM");
     const next = await send("", JSON.stringify(["PING"]));
     console.log(`${label}`);
-    console.log(`  answer: ${reply.status} ${reply.text}`);
+    console.log(`  answer: ${reply.status} ${reply.text} (in ${(took / 1000).toFixed(2)} s)`);
     console.log(`  workerd RSS before ${mb(before)}   peak during ${mb(peak)}   (+${mb(peak - before).trim()})`);
     console.log(`  next request: ${next.status} ${next.text}\n`);
   }

@@ -25,6 +25,12 @@ export class UpstreamFailure extends Error {
   }
 }
 
+/**
+ * The budget for replies no request owns: AUTH, SELECT and PING at set-up, and anything a server
+ * sends unasked. They are a few bytes; a server that sends more cannot make the Worker hold it.
+ */
+const SET_UP_BUDGET: ReplyBudget = { bytes: 64 * 1024, elements: 64 };
+
 export class RedisConnection {
   private readonly parser = new RespParser();
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -45,6 +51,7 @@ export class RedisConnection {
     this.budget = { bytes: target.maxReplyBytes, elements: target.maxReplyElements };
     this.reader = socket.readable.getReader();
     this.writer = socket.writable.getWriter();
+    this.parser.setBudget(SET_UP_BUDGET);
   }
 
   /**
@@ -175,7 +182,7 @@ export class RedisConnection {
       if (replies.length === 0) checkFirst?.(reply);
       replies.push(reply);
     }
-    this.parser.setBudget(null);
+    this.parser.setBudget(SET_UP_BUDGET);
     return replies;
   }
 
@@ -184,11 +191,11 @@ export class RedisConnection {
   }
 
   /**
-   * Starts a budget for the replies that follow (null: unlimited); a shared connection sets one per
-   * exchange, as each exchange's first reply comes up.
+   * Starts a budget for the replies that follow (null: the set-up budget, for replies no request
+   * owns); a shared connection sets one per exchange, as each exchange's first reply comes up.
    */
   setReplyBudget(budget: ReplyBudget | null): void {
-    this.parser.setBudget(budget);
+    this.parser.setBudget(budget ?? SET_UP_BUDGET);
   }
 
   /** Budgets each following reply on its own (a stream's messages), with the target's limits. */

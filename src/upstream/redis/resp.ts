@@ -1,6 +1,7 @@
 // RESP2, the Redis wire protocol: its values, and an incremental reply parser that keeps its place
-// across socket chunks (large bulk strings are filled in place, never re-scanned). Encoding is in
-// ./resp-encode.ts.
+// across socket chunks: large bulk strings are filled in place, a line is scanned once however many
+// chunks it spans, and the buffer grows by doubling, so a reply costs time linear in its size.
+// Encoding is in ./resp-encode.ts.
 // @see https://redis.io/docs/latest/develop/reference/protocol-spec/
 import { type Arg, replyTooLargeText } from "../driver";
 
@@ -38,26 +39,43 @@ export class RespTooLarge extends RespError {
 export type ReplyBudget = { bytes: number; elements: number };
 
 const NEED_MORE = Symbol("need-more");
+/** The longest a length or integer line can be (`$`, `*`, `:` and digits); a longer one is not RESP. */
+const MAX_HEADER_LINE = 64;
+const MIN_BUFFER = 16 * 1024;
 const latin1 = new TextDecoder("latin1");
 const text = new TextDecoder();
 
 type Frame = { items: RespValue[]; remaining: number };
-/** Skip mode: counts left in each open array; inside a bulk string, the bytes still to drop. */
-type Skip = { reply: RespTooLarge; frames: number[]; inBulk: boolean; bytes: number };
+/**
+ * Skip mode: counts left in each open array; inside a bulk string, the bytes still to drop; inside a
+ * simple or error line (`inLine`), bytes are dropped up to its CRLF.
+ */
+type Skip = { reply: RespTooLarge; frames: number[]; inBulk: boolean; bytes: number; inLine: boolean };
 
 /**
  * Incremental RESP2 parser: `push` socket chunks, then `next()` until it returns `undefined`.
  * With a budget set, a reply that would pass it is consumed without being held and comes out of
- * `next()` as a RespTooLarge; so does every later reply until the budget is set again.
+ * `next()` as a RespTooLarge; so does every later reply until the budget is set again. A simple or
+ * error line is measured against the budget as it arrives, so one without an end is never held
+ * whole. Without a budget nothing is bounded: only for bytes already bounded (the pool's answers).
  */
 export class RespParser {
+  /** Bytes [pos, end) are unread. Only bytes past `end` are ever written: bulk strings returned as views stay intact. */
   private buf = new Uint8Array(0);
   private pos = 0;
+  private end = 0;
+  /** Where the search for the current line's CR goes on (no byte is scanned twice). */
+  private scan = 0;
   private stack: Frame[] = [];
   private pendingBulk: { data: Uint8Array; filled: number } | null = null;
   private budget: ReplyBudget | null = null;
   private spent = { bytes: 0, elements: 0 };
   private skip: Skip | null = null;
+
+  /** Bytes held for replies not yet complete (what a connection costs its isolate right now). */
+  get buffered(): number {
+    return this.end - this.pos + (this.pendingBulk?.data.byteLength ?? 0);
+  }
 
   /** Starts a new request's budget (null: unlimited). Counts run across replies until the next call. */
   setBudget(budget: ReplyBudget | null): void {
@@ -66,20 +84,30 @@ export class RespParser {
   }
 
   push(chunk: Uint8Array): void {
-    if (this.skip && this.skip.bytes > 0 && this.pos === this.buf.byteLength) {
-      // Dropped straight from the chunk: a 100 MB value never reaches the buffer.
-      const take = Math.min(this.skip.bytes, chunk.byteLength);
-      this.skip.bytes -= take;
-      chunk = chunk.subarray(take);
+    if (this.skip && this.pos === this.end) {
+      // Dropped straight from the chunk: a 100 MB value or line never reaches the buffer.
+      if (this.skip.bytes > 0) {
+        const take = Math.min(this.skip.bytes, chunk.byteLength);
+        this.skip.bytes -= take;
+        chunk = chunk.subarray(take);
+      } else if (this.skip.inLine) {
+        const cr = chunk.indexOf(13);
+        chunk = cr < 0 ? chunk.subarray(chunk.byteLength) : chunk.subarray(cr);
+      }
     }
     if (this.pendingBulk) chunk = this.fillBulk(chunk);
     if (chunk.byteLength === 0) return;
-    const rest = this.buf.byteLength - this.pos;
-    const merged = new Uint8Array(rest + chunk.byteLength);
-    merged.set(this.buf.subarray(this.pos), 0);
-    merged.set(chunk, rest);
-    this.buf = merged;
-    this.pos = 0;
+    if (this.end + chunk.byteLength > this.buf.byteLength) {
+      const unread = this.end - this.pos;
+      const grown = new Uint8Array(Math.max(MIN_BUFFER, 2 * (unread + chunk.byteLength)));
+      grown.set(this.buf.subarray(this.pos, this.end), 0);
+      this.scan = Math.max(0, this.scan - this.pos);
+      this.buf = grown;
+      this.pos = 0;
+      this.end = unread;
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.byteLength;
   }
 
   /** Copies chunk bytes into the pending bulk string; returns what is left of the chunk. */
@@ -115,13 +143,50 @@ export class RespParser {
     }
   }
 
+  private unread(): Uint8Array {
+    return this.buf.subarray(0, this.end);
+  }
+
   private readLine(): string | typeof NEED_MORE {
-    const end = this.buf.indexOf(13, this.pos);
-    if (end < 0 || end + 1 >= this.buf.byteLength) return NEED_MORE;
-    if (this.buf[end + 1] !== 10) throw new RespProtocolError("expected CRLF");
-    const line = latin1.decode(this.buf.subarray(this.pos, end));
-    this.pos = end + 2;
+    const cr = this.unread().indexOf(13, Math.max(this.scan, this.pos));
+    if (cr < 0 || cr + 1 >= this.end) {
+      this.scan = cr < 0 ? this.end : cr;
+      return NEED_MORE;
+    }
+    if (this.buf[cr + 1] !== 10) throw new RespProtocolError("expected CRLF");
+    const line = latin1.decode(this.buf.subarray(this.pos, cr));
+    this.pos = cr + 2;
+    this.scan = this.pos;
     return line;
+  }
+
+  /**
+   * After readLine found no complete line: true when what has come of it is a simple or error line
+   * (any length); a length or integer line longer than any can be, or an unknown type, is refused.
+   */
+  private simpleLinePending(): boolean {
+    if (this.pos === this.end) return false;
+    const type = this.buf[this.pos];
+    if (type === 43 /* + */ || type === 45 /* - */) return true;
+    if (type !== 58 && type !== 36 && type !== 42) {
+      throw new RespProtocolError(`unexpected reply type ${JSON.stringify(String.fromCharCode(type ?? 0))}`);
+    }
+    if (this.end - this.pos > MAX_HEADER_LINE + 1) throw new RespProtocolError("a length line longer than RESP allows");
+    return false;
+  }
+
+  /** Drops bytes through the next CRLF (a skipped simple or error line); true once it has gone by. */
+  private dropLine(): boolean {
+    const cr = this.unread().indexOf(13, this.pos);
+    if (cr < 0 || cr + 1 >= this.end) {
+      this.pos = cr < 0 ? this.end : cr;
+      this.scan = this.pos;
+      return false;
+    }
+    if (this.buf[cr + 1] !== 10) throw new RespProtocolError("expected CRLF");
+    this.pos = cr + 2;
+    this.scan = this.pos;
+    return true;
   }
 
   /** Spends from the budget; the limit that broke, if one did (spending continues past it). */
@@ -135,13 +200,16 @@ export class RespParser {
     return null;
   }
 
-  /** Drops what was assembled of this reply and skips the rest: `open` more elements, `bytes` more bytes. */
-  private startSkip(reply: RespTooLarge, open: number, bytes: number): typeof NEED_MORE {
+  /**
+   * Drops what was assembled of this reply and skips the rest: `open` more elements, `bytes` more
+   * bytes, or (`inLine`) the rest of the simple or error line under way.
+   */
+  private startSkip(reply: RespTooLarge, open: number, bytes: number, inLine = false): typeof NEED_MORE {
     const frames = this.stack.map((f) => f.remaining);
     if (open > 0) frames.push(open);
     this.stack = [];
-    this.skip = { reply, frames, inBulk: bytes > 0, bytes };
-    if (open === 0 && bytes === 0) this.skipElementDone();
+    this.skip = { reply, frames, inBulk: bytes > 0, bytes, inLine };
+    if (open === 0 && bytes === 0 && !inLine) this.skipElementDone();
     return NEED_MORE;
   }
 
@@ -150,7 +218,13 @@ export class RespParser {
     if (this.pendingBulk) return this.finishBulk();
     const start = this.pos;
     const line = this.readLine();
-    if (line === NEED_MORE) return NEED_MORE;
+    if (line === NEED_MORE) {
+      if (!this.simpleLinePending()) return NEED_MORE;
+      // Measured as it arrives: a line that has already passed the budget is dropped, not held.
+      const over =
+        this.budget && this.spent.bytes + (this.end - this.pos) > this.budget.bytes ? this.overspent(this.end - this.pos, 0) : null;
+      return over ? this.startSkip(over, 0, 0, true) : NEED_MORE;
+    }
     const type = line.charCodeAt(0);
     const rest = line.slice(1);
     const lineBytes = this.pos - start;
@@ -174,16 +248,17 @@ export class RespParser {
           const over = this.overspent(lineBytes + length + 2, 0);
           if (over) return this.startSkip(over, 0, length + 2);
           const end = this.pos + length;
-          if (end + 2 <= this.buf.byteLength) {
+          if (end + 2 <= this.end) {
             const value = this.buf.subarray(this.pos, end);
             this.pos = end + 2;
+            this.scan = this.pos;
             return value;
           }
           // Incomplete: everything buffered belongs to this string; later chunks fill it in place.
           this.pendingBulk = { data: new Uint8Array(length + 2), filled: 0 };
-          this.fillBulk(this.buf.subarray(this.pos));
-          this.buf = new Uint8Array(0);
-          this.pos = 0;
+          this.fillBulk(this.buf.subarray(this.pos, this.end));
+          this.pos = this.end;
+          this.scan = this.end;
           return NEED_MORE;
         }
       case 42 /* * */:
@@ -219,17 +294,28 @@ export class RespParser {
     const skip = this.skip as Skip;
     for (;;) {
       if (skip.inBulk) {
-        const take = Math.min(skip.bytes, this.buf.byteLength - this.pos);
+        const take = Math.min(skip.bytes, this.end - this.pos);
         this.pos += take;
+        this.scan = this.pos;
         skip.bytes -= take;
         if (skip.bytes > 0) return undefined;
         skip.inBulk = false;
         if (this.skipElementDone()) break;
         continue;
       }
+      if (skip.inLine) {
+        if (!this.dropLine()) return undefined;
+        skip.inLine = false;
+        if (this.skipElementDone()) break;
+        continue;
+      }
       if (skip.frames.length === 0) break;
       const line = this.readLine();
-      if (line === NEED_MORE) return undefined;
+      if (line === NEED_MORE) {
+        if (!this.simpleLinePending()) return undefined;
+        skip.inLine = true;
+        continue;
+      }
       const length = Number(line.slice(1));
       const type = line.charCodeAt(0);
       if (type === 36 /* $ */ && length >= 0) {

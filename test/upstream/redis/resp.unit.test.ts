@@ -1,7 +1,15 @@
 // The RESP2 parser's reply budget: a reply past its bytes or elements is consumed without being
 // held and comes out as RespTooLarge, at any chunk boundary, and the next reply parses as usual.
 import { describe, expect, it } from "vitest";
-import { RespError, RespInteger, RespParser, RespSimple, RespTooLarge, type RespValue } from "../../../src/upstream/redis/resp";
+import {
+  RespError,
+  RespInteger,
+  RespParser,
+  RespProtocolError,
+  RespSimple,
+  RespTooLarge,
+  type RespValue,
+} from "../../../src/upstream/redis/resp";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const str = (value: RespValue | undefined) => new TextDecoder().decode(value as Uint8Array);
@@ -28,6 +36,22 @@ describe("RespParser without a budget", () => {
       expect(str(a)).toBe("abc");
       expect(inner).toEqual([new RespInteger("1"), null]);
       expect(ok).toEqual(new RespSimple("OK"));
+    }
+  });
+});
+
+describe("RespParser and a server that does not speak RESP", () => {
+  it("refuses an unknown reply type at its first byte, without waiting for a line end", () => {
+    const parser = new RespParser();
+    parser.push(bytes("HTTP/1.1 400 Bad Request"));
+    expect(() => parser.next()).toThrow(RespProtocolError);
+  });
+
+  it("refuses a length or integer line longer than any can be, without waiting for its end", () => {
+    for (const type of ["$", "*", ":"]) {
+      const parser = new RespParser();
+      parser.push(bytes(`${type}${"9".repeat(100)}`));
+      expect(() => parser.next()).toThrow(RespProtocolError);
     }
   });
 });
@@ -110,6 +134,67 @@ describe("RespParser with a budget", () => {
       const [next] = parseInChunks(parser, wire.subarray(reply.length), size);
       expect(str((next as RespValue[])[0])).toBe("abc");
     }
+  });
+
+  it("drops a simple or error line past the budget as it arrives, never holding it, at every chunk boundary", () => {
+    // EVAL "return redis.status_reply(string.rep('x', N))": Redis puts no bound on a status line.
+    for (const type of ["+", "-"]) {
+      const parser = new RespParser();
+      parser.setBudget({ bytes: 1024, elements: 10 });
+      parser.push(bytes(type));
+      const chunk = new Uint8Array(64 * 1024).fill(120);
+      for (let i = 0; i < 64; i++) {
+        parser.push(chunk);
+        expect(parser.next()).toBeUndefined();
+        expect(parser.buffered).toBeLessThan(2048);
+      }
+      // The CR and LF of its end may come apart.
+      parser.push(bytes("xx\r"));
+      expect(parser.next()).toBeUndefined();
+      parser.push(bytes(`\n${AFTER}`));
+      expect(parser.next()).toBeInstanceOf(RespTooLarge);
+      parser.setBudget({ bytes: 1024, elements: 10 });
+      expect(parser.next()).toEqual(new RespSimple("PONG"));
+    }
+  });
+
+  it("drops a long line inside a reply already being skipped, and one inside an array", () => {
+    const long = "e".repeat(5000);
+    const wire = bytes(`*3\r\n$3\r\nabc\r\n-${long}\r\n+${long}\r\n${AFTER}`);
+    for (const size of [1, 7, 100, 4096]) {
+      const parser = new RespParser();
+      parser.setBudget({ bytes: 1000, elements: 10 });
+      let most = 0;
+      const replies: RespValue[] = [];
+      for (let i = 0; i < wire.byteLength; i += size) {
+        parser.push(wire.subarray(i, i + size));
+        most = Math.max(most, parser.buffered);
+        for (let r = parser.next(); r !== undefined; r = parser.next()) replies.push(r);
+      }
+      expect(replies).toHaveLength(2);
+      expect(replies[0]).toBeInstanceOf(RespTooLarge);
+      expect(most).toBeLessThan(1000 + 2 * size);
+    }
+  });
+
+  it("keeps a long line within the budget whole, however it is split", () => {
+    const line = `+${"ab".repeat(3000)}\r\n`;
+    for (const size of [1, 3, 1000]) {
+      const parser = new RespParser();
+      parser.setBudget({ bytes: 10_000, elements: 10 });
+      const [reply] = parseInChunks(parser, bytes(line), size);
+      expect(reply).toEqual(new RespSimple("ab".repeat(3000)));
+    }
+  });
+
+  it("keeps the bulk strings it returned intact while later chunks arrive", () => {
+    const parser = new RespParser();
+    parser.push(bytes("$3\r\nabc\r\n$3\r\nd"));
+    const first = parser.next() as Uint8Array;
+    parser.push(bytes(`ef\r\n${"+".repeat(1)}${"z".repeat(40_000)}\r\n`));
+    expect(str(parser.next())).toBe("def");
+    expect(parser.next()).toEqual(new RespSimple("z".repeat(40_000)));
+    expect(str(first)).toBe("abc");
   });
 
   it("is an error reply, so it can never pass for data", () => {
