@@ -4,8 +4,10 @@
 // body), a GET of a 100 MB value, SRANDMEMBER k -1000000 on a big set and a script whose status reply
 // is one 32 MB line, and for each prints how long it took, workerd's resident memory before (the
 // baseline) and its peak during the request (VmHWM, reset before each scenario), then shows the
-// next request succeeds.
+// next request succeeds; last, the same for a subscriber that stops reading while 64 MiB are
+// published to its channel.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { sendRedisCommand } from "../scripts/redis-server.mjs";
 import { startPrivateStack } from "../scripts/stack.mjs";
 
 const MiB = 1024 * 1024;
@@ -95,6 +97,26 @@ try {
     console.log(`  workerd RSS before ${mb(before)}   peak during ${mb(peak)}   (+${mb(peak - before).trim()})`);
     console.log(`  next request: ${next.status} ${next.text}\n`);
   }
+
+  // A subscriber that stops reading while 64 MiB are published to its channel, 1 MiB at a time and
+  // straight to Redis, so workerd only streams (one script publishing it all would pass Redis's own
+  // 32 MB output limit for a subscriber at once).
+  const subscriber = await fetch(`${stack.url}/subscribe/bench-channel`, { method: "POST", headers });
+  const events = /** @type {ReadableStream<Uint8Array>} */ (subscriber.body).getReader();
+  await events.read();
+  for (const pid of pids) writeFileSync(`/proc/${pid}/clear_refs`, "5");
+  const before = total(pids, "VmRSS");
+  const redisPort = Number(new URL(stack.redisUrl).port);
+  let published = "";
+  for (let i = 0; i < 64; i++) published = await sendRedisCommand(redisPort, ["PUBLISH", "bench-channel", "x".repeat(MiB)]);
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const peak = total(pids, "VmHWM");
+  await events.cancel();
+  const next = await send("", JSON.stringify(["PING"]));
+  console.log("a subscriber that stops reading while 64 MiB are published to its channel");
+  console.log(`  subscribers reached by the last PUBLISH: ${published.slice(1)}`);
+  console.log(`  workerd RSS before ${mb(before)}   peak in the next 5 s ${mb(peak)}   (+${mb(peak - before).trim()})`);
+  console.log(`  next request: ${next.status} ${next.text}\n`);
 } finally {
   await stack.stop();
 }

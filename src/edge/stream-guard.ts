@@ -5,7 +5,7 @@ import type { WorkLimits } from "../env";
 import { utf8 } from "../lib/encoding";
 import { type StreamSlotsNamespace, streamSlotsFor } from "../meter/client";
 import { STREAM_LEASE_MS } from "../meter/stream-slots";
-import { streamErrorData } from "../upstream/driver";
+import { streamErrorEvent } from "../upstream/driver";
 import { errorResponse } from "../upstream/upstash-response";
 
 export type StreamBounds = {
@@ -20,13 +20,10 @@ export type StreamBounds = {
   countRefusal: () => Promise<void>;
 };
 
-/**
- * The closing event: `event: error` for EventSource clients, and a `data:` line that the official
- * SDK's subscriber dispatches to its "error" listeners.
- */
+/** The closing event of a stream that reached its maximum lifetime. */
 function lifetimeEvent(bounds: StreamBounds): Uint8Array {
   const text = `ERR this stream reached its maximum lifetime of ${bounds.limits.max_stream_seconds} s on this instance; subscribe again to continue`;
-  return utf8.encode(`event: error\ndata: ${streamErrorData(bounds.label, text)}\n\n`);
+  return utf8.encode(streamErrorEvent(bounds.label, text));
 }
 
 /** Opens the stream when a slot is free (else 429 with Retry-After) and bounds it in time. */

@@ -94,6 +94,12 @@ export const streamLabel = (targets: readonly string[]): string => targets[0] ??
 /** The `data:` text of a stream's error event: the SDK hands `{ channel, message }` to its "error" listeners. */
 export const streamErrorData = (label: string, text: string): string => `error,${eventField(label)},${eventField(text)}`;
 
+/**
+ * A stream's closing error event: `event: error` for EventSource clients, and a `data:` line that
+ * the official SDK's subscriber dispatches to its "error" listeners.
+ */
+export const streamErrorEvent = (label: string, text: string): string => `event: error\ndata: ${streamErrorData(label, text)}\n\n`;
+
 /** The outcome of a driver's creation check: never throws, says why in words. */
 export type CheckResult = { ok: true } | { ok: false; reason: string };
 

@@ -60,6 +60,27 @@ describe("subscribe", () => {
     await stream.cancel();
   });
 
+  it("reads Redis only as fast as the client takes events, and ends a stream whose client stopped reading", async () => {
+    const channel = `ch:${crypto.randomUUID()}`;
+    const stream = await openStream(`/redis/${t.instance.id}/subscribe/${encodeURIComponent(channel)}`, t.key);
+    await stream.until((e) => e.includes(`subscribe,${channel},1`));
+    // The client reads nothing more while eight 1 MiB messages are published: more than a stream may hold for it.
+    const script = "for i = 1, 8 do redis.call('PUBLISH', KEYS[1], string.rep('x', 1048576)) end return 8";
+    expect((await redis(t.key, ["EVAL", script, "1", channel])).body).toEqual({ result: 8 });
+    // Five heartbeats (200 ms here) later, the stream ends with an error event after what it held.
+    await new Promise((r) => setTimeout(r, 2000));
+    const text = await stream.untilEnd();
+    const events = stream.events;
+    const messages = events.filter((e) => e.startsWith(`message,${channel},`));
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.length).toBeLessThan(8);
+    expect(events.at(-1)).toBe(
+      `error,${channel},ERR this stream's client left more than 1048576 bytes unread for 1 s; the stream was closed, subscribe again to continue`,
+    );
+    expect(text).toMatch(/event: error\ndata: error,/);
+    expect(await numsub(channel)).toBe(0);
+  });
+
   it("needs a channel in the path", async () => {
     const res = await api("POST", `/redis/${t.instance.id}/subscribe`, { token: t.key, body: [] });
     expect(res).toMatchObject({ status: 400, body: { error: "ERR subscribe needs a channel in the path" } });

@@ -14,10 +14,11 @@ export async function openStream(path: string, token: string) {
   const decoder = new TextDecoder();
   const events: string[] = [];
   let text = "";
-  const readOnce = async () => {
+  const parse = () => events.splice(0, events.length, ...[...text.matchAll(/^data: (.*)$/gm)].map((m) => m[1] as string));
+  const readOnce = async (parseEvents = true) => {
     const { done, value } = await reader.read();
     if (!done) text += decoder.decode(value, { stream: true });
-    events.splice(0, events.length, ...[...text.matchAll(/^data: (.*)$/gm)].map((m) => m[1] as string));
+    if (parseEvents || done) parse();
     return done;
   };
   const until = async (predicate: (events: string[]) => boolean, timeoutMs = 5000) => {
@@ -29,7 +30,7 @@ export async function openStream(path: string, token: string) {
     return events;
   };
   const untilEnd = async () => {
-    while (!(await readOnce()));
+    while (!(await readOnce(false)));
     return text;
   };
   return { res, events, until, untilEnd, cancel: () => reader.cancel() };

@@ -104,7 +104,8 @@ export class RedisDriver implements UpstreamDriver {
   async stream(kind: StreamKind, targets: string[], _options: CallOptions): Promise<Response> {
     const command: Arg[] = kind === "monitor" ? ["MONITOR"] : [kind.toUpperCase(), ...targets];
     try {
-      return await eventStream(await this.streamTarget(), command, describeEvent(streamLabel(targets)));
+      const label = streamLabel(targets);
+      return await eventStream(await this.streamTarget(), command, label, describeEvent(label));
     } catch (error) {
       return failureResponse(error);
     }
