@@ -74,6 +74,9 @@ export const upstreamFailureText = {
 const REPLY_TOO_LARGE = "ERR the reply is larger than this instance's limit of ";
 export const replyTooLargeText = (limit: "bytes" | "elements", max: number) =>
   `${REPLY_TOO_LARGE}${max} ${limit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
+/** The text when replies within the limit would pass twice it once written as JSON (see capForJson in ./redis/upstash-json). */
+export const replyTooLargeAsJsonText = (max: number) =>
+  `${REPLY_TOO_LARGE}${max} bytes per request once written as JSON, which may take twice that (JSON escapes control and invalid bytes, up to six characters each); ask for it with Upstash-Encoding: base64, or for less at a time`;
 /** The error item of each command of a pipeline or transaction that ran but whose replies passed the limit (`tooLarge`). */
 export const ranTooLargeText = (tooLarge: string, kind: "pipeline" | "transaction") =>
   `${tooLarge}; the ${kind} ran, and its replies were dropped`;

@@ -27,7 +27,11 @@ export type DriverSpec = {
 export const DRIVERS: Record<DriverName, DriverSpec> = {
   redis: {
     create: async (target, open, runtime) =>
-      new RedisDriver(target.transport === "direct" ? new DirectTransport(open) : new PooledTransport(target, runtime.pools), open),
+      new RedisDriver(
+        target.transport === "direct" ? new DirectTransport(open) : new PooledTransport(target, runtime.pools),
+        open,
+        target.maxReplyBytes,
+      ),
     check: checkRedisUpstream,
     probe: probeRedisIsolation,
   },

@@ -18,6 +18,8 @@ const raw = <const P extends string>(who: Tenant, path: P, rawBody: string) =>
 const pings = (n: number) => Array.from({ length: n }, () => ["PING"]);
 const tooLarge = (max: number, unit: "bytes" | "elements") =>
   `ERR the reply is larger than this instance's limit of ${max} ${unit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
+const tooLargeAsJson = (max: number) =>
+  `ERR the reply is larger than this instance's limit of ${max} bytes per request once written as JSON, which may take twice that (JSON escapes control and invalid bytes, up to six characters each); ask for it with Upstash-Encoding: base64, or for less at a time`;
 
 // The free plan's per-key rate (1000 commands/s) would cut these batches short; rate limits have
 // tests of their own, so these keys carry a generous one.
@@ -180,6 +182,37 @@ describe("reply size", () => {
     expect(resp2).toMatchObject({ status: 400, body: `-${tooLarge(10, "elements")}\r\n` });
   });
 
+  it("holds the JSON it writes to twice the limit: control bytes asked for without base64 are refused before they are written", async () => {
+    const small = await tenant({}, { max_reply_bytes: 4096 });
+    const [plain, control, counter] = [k("plain"), k("control"), k("n")];
+    await call(small, "", ["SET", plain, "x".repeat(600)]);
+    // 2,000 bytes on the wire, 12,002 as a JSON string (each \u0001 is six characters): past 2 × 4,096.
+    await call(small, "", ["SET", control, "\u0001".repeat(2000)]);
+    expect(await call(small, "", ["GET", control])).toMatchObject({ status: 400, body: { error: tooLargeAsJson(4096) } });
+    const base64 = await api("POST", `/redis/${small.instance.id}`, {
+      token: small.key,
+      body: ["GET", control],
+      headers: { "upstash-encoding": "base64" },
+    });
+    expect(base64).toMatchObject({ status: 200, body: { result: btoa("\u0001".repeat(2000)) } });
+    // The reply that passes, and those after it, are error items; a transaction that ran says so.
+    expect(
+      await call(small, "/pipeline", [
+        ["GET", plain],
+        ["GET", control],
+        ["GET", plain],
+      ]),
+    ).toMatchObject({ status: 200, body: [{ result: "x".repeat(600) }, { error: tooLargeAsJson(4096) }, { error: tooLargeAsJson(4096) }] });
+    const ran = { error: `${tooLargeAsJson(4096)}; the transaction ran, and its replies were dropped` };
+    expect(
+      await call(small, "/multi-exec", [
+        ["INCR", counter],
+        ["GET", control],
+      ]),
+    ).toMatchObject({ status: 200, body: [ran, ran] });
+    expect((await call(small, "", ["GET", counter])).body).toEqual({ result: "1" });
+  });
+
   it("caps what the upstash driver reads of its upstream's body the same way", async () => {
     const created = await api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
       token: t.account.token,
@@ -211,6 +244,41 @@ describe("reply size", () => {
       ).toMatchObject({ status: 200, body: [ran, ran] });
     }
     expect((await call(via, "", ["GET", counter])).body).toEqual({ result: "2" });
+  });
+
+  it("holds the upstash driver's replies to the instance's element limit, counted before they are parsed", async () => {
+    const created = await api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
+      token: t.account.token,
+      body: {
+        name: "Upstash",
+        slug: unique("ups"),
+        driver: "upstash",
+        endpoint: env.TEST_UPSTREAM_URL,
+        token: env.TEST_UPSTREAM_TOKEN,
+        max_reply_elements: 10,
+      },
+    });
+    expect(created.status).toBe(201);
+    const via = { ...t, instance: created.body.data };
+    const [list, counter] = [k("ups-list"), k("ups-n")];
+    await call(via, "", ["RPUSH", list, ...Array.from({ length: 11 }, (_, i) => String(i))]);
+    // The upstream (its own limit is 100,000) sends all 11; this instance allows 10.
+    expect(await call(via, "", ["LRANGE", list, "0", "-1"])).toMatchObject({ status: 400, body: { error: tooLarge(10, "elements") } });
+    expect((await call(via, "", ["LRANGE", list, "0", "9"])).body.result).toHaveLength(10);
+    const ran = { error: `${tooLarge(10, "elements")}; the pipeline ran, and its replies were dropped` };
+    expect(
+      await call(via, "/pipeline", [
+        ["INCR", counter],
+        ["LRANGE", list, "0", "-1"],
+      ]),
+    ).toMatchObject({ status: 200, body: [ran, ran] });
+    expect((await call(via, "", ["GET", counter])).body).toEqual({ result: "1" });
+    const resp2 = await api("POST", `/redis/${via.instance.id}`, {
+      token: via.key,
+      body: ["LRANGE", list, "0", "-1"],
+      headers: { "upstash-response-format": "resp2" },
+    });
+    expect(resp2).toMatchObject({ status: 400, body: `-${tooLarge(10, "elements")}\r\n` });
   });
 });
 

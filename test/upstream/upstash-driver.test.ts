@@ -123,6 +123,28 @@ describe("forwarding", () => {
     expect(resp2.body).toBe("$6\r\nhéllo\r\n");
   });
 
+  it("puts the edge's refusals in their places among a RESP pipeline's replies", async () => {
+    const read = await mintKey(account, orgId, { scopes: ["read"] });
+    const [a, b] = [k("a"), k("b")];
+    await call(["SET", a, "one"]);
+    const headers = { "upstash-response-format": "resp2" };
+    const pipeline = (body: unknown) => api("POST", `/redis/${instanceId}/pipeline`, { token: read.key, body, headers });
+    const mixed = await pipeline([
+      ["GET", a],
+      ["SET", b, "1"],
+      ["GET", b],
+    ]);
+    expect(mixed.status).toBe(200);
+    expect(mixed.body).toMatch(/^\$3\r\none\r\n-NOPERM [^\r\n]+\r\n\$-1\r\n$/);
+    // Every command refused: still RESP, one error each.
+    const refused = await pipeline([
+      ["SET", b, "1"],
+      ["DEL", a],
+    ]);
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatch(/^-NOPERM [^\r\n]+\r\n-NOPERM [^\r\n]+\r\n$/);
+  });
+
   it("returns the upstream's sync token and forwards the client's", async () => {
     const a = await call(["SET", k("s"), "1"]);
     const token = a.headers.get("upstash-sync-token");

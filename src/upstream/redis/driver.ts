@@ -22,7 +22,7 @@ import { eventStream } from "./event-stream";
 import { type Arg, RespError, type RespValue } from "./resp";
 import { encodeReply } from "./resp-encode";
 import type { RedisTransport } from "./transport";
-import { replyItemJson } from "./upstash-json";
+import { capForJson, replyItemJson } from "./upstash-json";
 
 const FAILURE_STATUS = { unreachable: 502, timeout: 504, auth: 502, protocol: 502, busy: 503, too_large: 400 } as const;
 
@@ -45,19 +45,21 @@ export class RedisDriver implements UpstreamDriver {
   /**
    * @param transport executes exchanges (pooled or direct).
    * @param streamTarget the opened target, for streams (a connection of their own, in this isolate).
+   * @param maxReplyBytes the instance's reply limit, which also bounds the JSON written (capForJson).
    */
   constructor(
     private readonly transport: RedisTransport,
     private readonly streamTarget: () => Promise<UpstreamTarget>,
+    private readonly maxReplyBytes: number,
   ) {}
 
   async command(command: Arg[], options: CallOptions): Promise<Response> {
     try {
       const [reply] = await this.transport.exchange([command]);
-      const value = reply as RespValue;
-      const status = value instanceof RespError ? 400 : 200;
-      if (options.format === "resp2") return resp2Response([value], status);
-      return jsonTextResponse(status, replyItemJson(value, options.format === "base64"));
+      if (options.format === "resp2") return resp2Response([reply as RespValue], reply instanceof RespError ? 400 : 200);
+      const base64 = options.format === "base64";
+      const [value] = capForJson([reply as RespValue], base64, this.maxReplyBytes) as [RespValue];
+      return jsonTextResponse(value instanceof RespError ? 400 : 200, replyItemJson(value, base64));
     } catch (error) {
       return failureResponse(error);
     }
@@ -71,7 +73,8 @@ export class RedisDriver implements UpstreamDriver {
       const merged = items.map((item) => (isRefused(item) ? new RespError(item.refused) : (replies[next++] as RespValue)));
       if (options.format === "resp2") return resp2Response(merged, 200);
       const base64 = options.format === "base64";
-      return jsonTextResponse(200, `[${merged.map((r) => replyItemJson(r, base64)).join(",")}]`);
+      const rendered = capForJson(merged, base64, this.maxReplyBytes).map((r) => replyItemJson(r, base64));
+      return jsonTextResponse(200, `[${rendered.join(",")}]`);
     } catch (error) {
       return failureResponse(error);
     }
@@ -80,7 +83,8 @@ export class RedisDriver implements UpstreamDriver {
   /** MULTI, the commands and EXEC as one contiguous write (nothing else interleaves on the wire). */
   async transaction(commands: Arg[][], options: CallOptions): Promise<Response> {
     try {
-      const replies = await this.transport.exchange([["MULTI"], ...commands, ["EXEC"]]);
+      const base64 = options.format === "base64";
+      const replies = capForJson(await this.transport.exchange([["MULTI"], ...commands, ["EXEC"]]), base64, this.maxReplyBytes);
       const exec = replies.at(-1) as RespValue;
       const ranTooLarge = transactionRanTooLarge(replies);
       if (ranTooLarge) {
@@ -94,7 +98,6 @@ export class RedisDriver implements UpstreamDriver {
         const message = exec instanceof RespError ? exec.message : "ERR the transaction was discarded";
         return errorResponse(400, `${message}${cause}`);
       }
-      const base64 = options.format === "base64";
       return jsonTextResponse(200, `[${exec.map((r) => replyItemJson(r, base64)).join(",")}]`);
     } catch (error) {
       return failureResponse(error);

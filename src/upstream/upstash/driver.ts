@@ -15,7 +15,10 @@ import {
   type UpstreamTarget,
   upstreamFailureText,
 } from "../driver";
+import { RespError, RespParser, RespTooLarge, type RespValue } from "../redis/resp";
+import { encodeReply } from "../redis/resp-encode";
 import { errorResponse, jsonTextResponse } from "../upstash-response";
+import { jsonArrayElements } from "./reply-shape";
 
 const PASSED_BACK = ["content-type", "upstash-sync-token"];
 
@@ -27,6 +30,14 @@ type Batch = { kind: "pipeline" | "transaction"; items: (Arg[] | RefusedItem)[] 
 function splice(items: (Arg[] | RefusedItem)[], replies: unknown[]): unknown[] {
   let next = 0;
   return items.map((item) => (isRefused(item) ? { error: item.refused } : replies[next++]));
+}
+
+/** RESP replies as the body, with the upstream's headers when it answered (its sync token). */
+function respResponse(replies: RespValue[], status: number, headers?: Headers): Response {
+  const out = new Headers(headers);
+  out.set("content-type", "application/octet-stream");
+  if (!out.has("upstash-sync-token")) out.set("upstash-sync-token", nextSyncToken());
+  return new Response(new Blob(replies.flatMap((r) => encodeReply(r))), { status, headers: out });
 }
 
 /** Re-serialises a parsed array item keeping numbers exactly as Upstash wrote them. */
@@ -119,8 +130,10 @@ export class UpstashDriver implements UpstreamDriver {
   }
 
   /**
-   * Buffers a JSON reply and checks it is JSON, so garbage from upstream is a clear 502. `batch`:
-   * the items of a pipeline or transaction, for what relay answers itself (refusals keep their place).
+   * Buffers a reply and checks it is JSON (or RESP when asked), so garbage from upstream is a clear
+   * 502, and holds it to the instance's reply limits: bytes as it is read, elements by a byte scan
+   * before anything is parsed. `batch`: the items of a pipeline or transaction, for what relay
+   * answers itself (refusals keep their place).
    */
   private async relay(sent: Sent, options: CallOptions, batch?: Batch): Promise<Response> {
     if ("failed" in sent) return sent.failed;
@@ -131,23 +144,25 @@ export class UpstashDriver implements UpstreamDriver {
       const value = upstream.headers.get(name);
       if (value !== null) headers.set(name, value);
     }
-    // The reply budget in bytes: a declared length past it is refused unread, a streamed one is
-    // cut off at the limit; either way nothing past it is held.
-    const max = this.target.maxReplyBytes;
-    const bytes = Number(upstream.headers.get("content-length") ?? 0) > max ? null : await readAtMost(upstream.body, max);
+    // A declared length past the byte limit is refused unread, a streamed one is cut off at the
+    // limit; either way nothing past it is held.
+    const { maxReplyBytes, maxReplyElements } = this.target;
+    const bytes =
+      Number(upstream.headers.get("content-length") ?? 0) > maxReplyBytes ? null : await readAtMost(upstream.body, maxReplyBytes);
     if (!bytes) {
       await upstream.body?.cancel().catch(() => {});
-      const text = replyTooLargeText("bytes", max);
-      // A 2xx upstream ran the commands: a non-2xx would tell the client a transaction was discarded.
-      if (!batch || !upstream.ok) return errorResponse(400, text);
-      const ran = batch.items.map(() => ({ error: ranTooLargeText(text, batch.kind) }));
-      return jsonTextResponse(200, JSON.stringify(splice(batch.items, ran)), upstream.headers.get("upstash-sync-token") ?? nextSyncToken());
+      return this.tooLarge(upstream, replyTooLargeText("bytes", maxReplyBytes), options.format === "resp2", batch);
     }
-    if (options.format === "resp2" && upstream.ok) return new Response(bytes, { status: upstream.status, headers });
+    if (options.format === "resp2" && upstream.ok) return this.relayResp(bytes, upstream, headers, batch);
+    if (jsonArrayElements(bytes, batch !== undefined, maxReplyElements) > maxReplyElements) {
+      return this.tooLarge(upstream, replyTooLargeText("elements", maxReplyElements), false, batch);
+    }
     const text = new TextDecoder().decode(bytes);
+    // Parsed to check it is JSON; re-written (numbers kept exactly) only when refusals go in.
+    const splicing = batch?.items.some(isRefused) === true;
     let parsed: unknown;
     try {
-      parsed = parseKeepingNumbers(text);
+      parsed = splicing ? parseKeepingNumbers(text) : JSON.parse(text);
     } catch {
       return errorResponse(
         502,
@@ -156,9 +171,44 @@ export class UpstashDriver implements UpstreamDriver {
     }
     if (upstream.status >= 500)
       return errorResponse(502, `ERR the upstream of instance ${this.target.instanceId} failed (HTTP ${upstream.status})`);
-    const body = batch?.items.some(isRefused) && Array.isArray(parsed) ? JSON.stringify(splice(batch.items, parsed)) : text;
+    const body = splicing && batch && Array.isArray(parsed) ? JSON.stringify(splice(batch.items, parsed)) : text;
     headers.set("content-type", "application/json");
     return new Response(body, { status: upstream.status, headers });
+  }
+
+  /**
+   * The answer for replies past a limit. A 2xx upstream ran the commands: a batch is 200 with each
+   * item saying so (a non-2xx would tell the client a transaction was discarded); else 400.
+   */
+  private tooLarge(upstream: Response, text: string, resp: boolean, batch?: Batch): Response {
+    if (!batch || !upstream.ok) return resp ? respResponse([new RespError(text)], 400) : errorResponse(400, text);
+    const ran = batch.items.map(() => ({ error: ranTooLargeText(text, batch.kind) }));
+    return jsonTextResponse(200, JSON.stringify(splice(batch.items, ran)), upstream.headers.get("upstash-sync-token") ?? nextSyncToken());
+  }
+
+  /**
+   * A RESP reply (`Upstash-Response-Format: resp2`): parsed under the element limit, and re-encoded
+   * only when the edge's refusals must go in their places among a pipeline's replies.
+   */
+  private relayResp(bytes: Uint8Array, upstream: Response, headers: Headers, batch?: Batch): Response {
+    const parser = new RespParser();
+    parser.setBudget({ bytes: Number.POSITIVE_INFINITY, elements: this.target.maxReplyElements });
+    parser.push(bytes);
+    const replies: RespValue[] = [];
+    try {
+      for (let reply = parser.next(); reply !== undefined; reply = parser.next()) replies.push(reply);
+    } catch {
+      return errorResponse(
+        502,
+        `ERR the upstream of instance ${this.target.instanceId} returned a response that is not RESP (HTTP ${upstream.status})`,
+      );
+    }
+    const over = replies.find((r): r is RespTooLarge => r instanceof RespTooLarge);
+    if (over) return this.tooLarge(upstream, over.message, true, batch);
+    if (!batch?.items.some(isRefused)) return new Response(bytes, { status: upstream.status, headers });
+    let next = 0;
+    const merged = batch.items.map((item) => (isRefused(item) ? new RespError(item.refused) : (replies[next++] as RespValue)));
+    return respResponse(merged, upstream.status, headers);
   }
 
   async command(command: Arg[], options: CallOptions): Promise<Response> {
@@ -183,7 +233,13 @@ export class UpstashDriver implements UpstreamDriver {
     if (bodies.some((b) => b === null))
       return errorResponse(400, "ERR binary arguments cannot be forwarded in a pipeline to this instance");
     if (commands.length === 0) {
-      return jsonTextResponse(200, JSON.stringify(items.map((i) => ({ error: (i as RefusedItem).refused }))));
+      const refusals = items.map((i) => (i as RefusedItem).refused);
+      if (options.format === "resp2")
+        return respResponse(
+          refusals.map((text) => new RespError(text)),
+          200,
+        );
+      return jsonTextResponse(200, JSON.stringify(refusals.map((error) => ({ error }))));
     }
     const sent = await this.send("/pipeline", `[${bodies.join(",")}]`, options);
     return this.relay(sent, options, { kind: "pipeline", items });

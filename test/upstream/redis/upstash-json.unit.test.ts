@@ -2,7 +2,7 @@
 // and base64, compared as exact JSON text (so 64-bit integers are checked digit for digit).
 import { describe, expect, it } from "vitest";
 import { RespError, RespInteger, RespSimple, type RespValue } from "../../../src/upstream/redis/resp";
-import { replyItemJson, replyToJson } from "../../../src/upstream/redis/upstash-json";
+import { jsonStringBytes, replyItemJson, replyToJson } from "../../../src/upstream/redis/upstash-json";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -92,5 +92,25 @@ describe("replyItemJson", () => {
 
   it("gives an empty error the text ERR", () => {
     expect(replyItemJson(new RespError(""), false)).toBe('{"error":"ERR"}');
+  });
+});
+
+describe("jsonStringBytes", () => {
+  it("is exactly the UTF-8 length of JSON.stringify for escapes, ASCII, two- and three-byte characters", () => {
+    const samples = [
+      "",
+      "plain",
+      'quote " and \\ slash',
+      "\n\r\t\b\f",
+      "\u0000\u0001\u001f\u007f",
+      "héllo wörld",
+      "日本語",
+      "\ufffd\ufffd",
+    ];
+    for (const text of samples) expect(jsonStringBytes(text)).toBe(new TextEncoder().encode(JSON.stringify(text)).byteLength);
+  });
+
+  it("counts a surrogate pair at no less than its four bytes", () => {
+    expect(jsonStringBytes("😀")).toBeGreaterThanOrEqual(new TextEncoder().encode(JSON.stringify("😀")).byteLength);
   });
 });
