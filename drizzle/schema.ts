@@ -210,6 +210,25 @@ export const operatorAuditLogs = sqliteTable(
   (t) => [index("operator_audit_logs_created_idx").on(t.createdAt)],
 );
 
+/**
+ * What happened to an account's own security: sign-ins, password changes and resets, sessions
+ * ended, closure. Seen only by the account itself (organization audit logs name an organization).
+ */
+export const accountAuditLogs = sqliteTable(
+  "account_audit_logs",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    action: text("action").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    requestId: text("request_id"),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("account_audit_logs_user_created_idx").on(t.userId, t.createdAt)],
+);
+
 /** One-time password-reset links an operator issued; only the token's SHA-256 is stored. */
 export const passwordResets = sqliteTable(
   "password_resets",

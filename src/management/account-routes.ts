@@ -1,13 +1,14 @@
-// /auth/password, /auth/sessions and /auth/password-reset: the signed-in account's password and
-// sessions, and the public end of an operator-issued reset link.
+// /auth/password, /auth/sessions, /auth/activity and /auth/password-reset: the signed-in account's
+// password, sessions and security activity, and the public end of an operator-issued reset link.
 import { Hono } from "hono";
 import { deleteCookie } from "hono/cookie";
 import { SESSION_COOKIE } from "../auth/middleware";
+import { listAccountActivity } from "../services/account-audit";
 import { changePassword, endAllSessions, endSession, listSessions, resetPassword } from "../services/account-lifecycle";
 import { openDb } from "../services/context";
 import { loginClient, type ManagementEnv } from "./context";
 import { ok } from "./envelope";
-import { defineRoute } from "./route";
+import { defineRoute, PageQuerySchema } from "./route";
 import { ChangePasswordSchema, ResetPasswordSchema } from "./schemas";
 
 export const accountRoutes = new Hono<ManagementEnv>();
@@ -34,6 +35,22 @@ defineRoute(
   { method: "get", path: "/auth/sessions", summary: "Your sessions: created, last seen, address, user agent", tag, auth: true },
   async (c, { ctx }) => {
     return c.json(ok(await listSessions(ctx, c.get("sessionId"))));
+  },
+);
+
+defineRoute(
+  accountRoutes,
+  {
+    method: "get",
+    path: "/auth/activity",
+    summary: "Your account's security activity, newest first: sign-ins, password changes and resets, sessions ended",
+    tag,
+    auth: true,
+    query: PageQuerySchema,
+  },
+  async (c, { ctx, query }) => {
+    const page = await listAccountActivity(ctx, query.limit, query.cursor);
+    return c.json(ok(page.items, { pagination: { limit: query.limit, next_cursor: page.nextCursor } }));
   },
 );
 
@@ -67,7 +84,7 @@ defineRoute(
     body: ResetPasswordSchema,
   },
   async (c, { body }) => {
-    await resetPassword(openDb(c.env), c.env.LOGIN_GUARD, body);
+    await resetPassword(openDb(c.env), c.env.LOGIN_GUARD, body, loginClient(c));
     c.header("Cache-Control", "no-store");
     return c.json(ok(null, { message: "Password set. Sign in with the new one." }));
   },

@@ -15,7 +15,12 @@ export function clientIp(c: Context): string | null {
 
 /** The client of a password check: its address, user agent and trusted-device cookie. */
 export function loginClient(c: Context<ManagementEnv>): LoginClient {
-  return { ip: clientIp(c), userAgent: c.req.header("user-agent") ?? null, deviceToken: getCookie(c, DEVICE_COOKIE) ?? null };
+  return {
+    ip: clientIp(c),
+    userAgent: c.req.header("user-agent") ?? null,
+    deviceToken: getCookie(c, DEVICE_COOKIE) ?? null,
+    requestId: c.get("requestId"),
+  };
 }
 
 export function serviceContext(c: Context<ManagementEnv>): ServiceContext {

@@ -5,6 +5,7 @@ import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy } from "../storage/api-keys";
 import { assertOwnerRemainsStatement, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
 import { assertOperatorRemainsStatement, countOperators, disableUserStatements, findUserById, isNoOperatorLeft } from "../storage/users";
+import { accountAuditStatement } from "./account-audit";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
 import { revocations, writeMarkers } from "./directory-writes";
@@ -43,6 +44,7 @@ export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: 
     .batch([
       revokeKeysBeyondRoleStatement(ctx, userId, orgIds, null, now),
       ...disableUserStatements(ctx.db, userId, now),
+      accountAuditStatement(ctx.db, userId, "account.close", ctx.actor, { revoked_keys: keys.map((k) => k.id) }),
       revokeInvitationsBeyondRoleStatement(ctx, userId, orgIds, null, now),
       ...orgIds.map((orgId) =>
         auditStatement(ctx, orgId, {

@@ -7,8 +7,15 @@ import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import type { Db } from "../storage/db";
 import { findLivePasswordReset, markPasswordResetUsedStatement } from "../storage/password-resets";
-import { deleteUserSession, deleteUserSessionsStatement, listLiveSessions, updatePasswordStatement } from "../storage/sessions";
+import {
+  deleteUserSessionStatement,
+  deleteUserSessionsStatement,
+  hasUserSession,
+  listLiveSessions,
+  updatePasswordStatement,
+} from "../storage/sessions";
 import { findUserById } from "../storage/users";
+import { type AccountClient, accountAuditStatement } from "./account-audit";
 import { admitPasswordCheckOrRefuse, identify, type LoginClient } from "./accounts";
 import type { ServiceContext } from "./context";
 import { RESET_PREFIX } from "./operators";
@@ -32,12 +39,19 @@ export type PublicSession = Awaited<ReturnType<typeof listSessions>>[number];
 
 /** Ends one of the acting user's sessions. @throws not_found for any other id (someone else's too). */
 export async function endSession(ctx: ServiceContext, sessionId: string): Promise<void> {
-  if ((await deleteUserSession(ctx.db, ctx.actor.userId, sessionId)) === 0) throw new AppError("not_found", "Session not found.");
+  if (!(await hasUserSession(ctx.db, ctx.actor.userId, sessionId))) throw new AppError("not_found", "Session not found.");
+  await ctx.db.batch([
+    deleteUserSessionStatement(ctx.db, ctx.actor.userId, sessionId),
+    accountAuditStatement(ctx.db, ctx.actor.userId, "account.session_end", ctx.actor, { session_id: sessionId }),
+  ]);
 }
 
 /** Signs the acting user out everywhere, this session included. */
 export async function endAllSessions(ctx: ServiceContext): Promise<void> {
-  await deleteUserSessionsStatement(ctx.db, ctx.actor.userId);
+  await ctx.db.batch([
+    deleteUserSessionsStatement(ctx.db, ctx.actor.userId),
+    accountAuditStatement(ctx.db, ctx.actor.userId, "account.sessions_end", ctx.actor),
+  ]);
 }
 
 /**
@@ -63,7 +77,11 @@ export async function changePassword(
   if (!(await verifyPassword(input.current_password, user.passwordHash))) throw notCorrect;
   await check.passed();
   const hash = await hashPassword(input.new_password);
-  await ctx.db.batch([updatePasswordStatement(ctx.db, user.id, hash), deleteUserSessionsStatement(ctx.db, user.id, currentSessionId)]);
+  await ctx.db.batch([
+    updatePasswordStatement(ctx.db, user.id, hash),
+    deleteUserSessionsStatement(ctx.db, user.id, currentSessionId),
+    accountAuditStatement(ctx.db, user.id, "account.password_change", ctx.actor),
+  ]);
   await forgetTrustedDevices(guard, user.email);
 }
 
@@ -73,7 +91,12 @@ export async function changePassword(
  * session of the account ends.
  * @throws unauthorized for an unknown, used or expired token (one answer for all).
  */
-export async function resetPassword(db: Db, guard: LimiterNamespace, input: { token: string; new_password: string }): Promise<void> {
+export async function resetPassword(
+  db: Db,
+  guard: LimiterNamespace,
+  input: { token: string; new_password: string },
+  client: AccountClient,
+): Promise<void> {
   const refused = new AppError("unauthorized", "This reset link is invalid, used or expired. Ask the operator for a new one.");
   if (!input.token.startsWith(RESET_PREFIX)) throw refused;
   const now = new Date();
@@ -83,6 +106,10 @@ export async function resetPassword(db: Db, guard: LimiterNamespace, input: { to
   const claimed = await markPasswordResetUsedStatement(db, reset.id, now).run();
   if ((claimed.meta.changes ?? 0) === 0) throw refused;
   const hash = await hashPassword(input.new_password);
-  await db.batch([updatePasswordStatement(db, user.id, hash), deleteUserSessionsStatement(db, user.id)]);
+  await db.batch([
+    updatePasswordStatement(db, user.id, hash),
+    deleteUserSessionsStatement(db, user.id),
+    accountAuditStatement(db, user.id, "account.password_reset", client, { reset_id: reset.id }),
+  ]);
   await forgetTrustedDevices(guard, user.email);
 }

@@ -8,7 +8,8 @@ import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
 import { type Db, isUniqueViolation } from "../storage/db";
-import { findUserByEmail, insertSession, insertUser, type UserRow, upgradePasswordHash } from "../storage/users";
+import { findUserByEmail, insertSessionStatements, insertUser, type UserRow, upgradePasswordHash } from "../storage/users";
+import { accountAuditStatement } from "./account-audit";
 
 export const DEVICE_PREFIX = "rgd_";
 
@@ -62,7 +63,7 @@ async function registerUser(db: Db, input: Registration): Promise<PublicUser> {
   return presentUser(user);
 }
 
-export type LoginClient = { ip: string | null; userAgent: string | null; deviceToken: string | null };
+export type LoginClient = { ip: string | null; userAgent: string | null; deviceToken: string | null; requestId?: string | null };
 
 /** A signed-in account: its session token and expiry, and the device token for the trusted-device cookie. */
 export type SignedIn = { token: string; user: PublicUser; expiresAt: Date; deviceToken: string };
@@ -74,7 +75,7 @@ export type SignedIn = { token: string; user: PublicUser; expiresAt: Date; devic
  */
 export async function register(db: Db, guard: LimiterNamespace, input: Registration, client: LoginClient): Promise<SignedIn> {
   const user = await registerUser(db, input);
-  return { ...(await openSession(db, guard, user.id, await identify(user.email, client), client)), user };
+  return { ...(await openSession(db, guard, user.id, await identify(user.email, client), client, "account.register")), user };
 }
 
 /**
@@ -99,7 +100,7 @@ export async function login(
   if (!user || !valid || user.disabledAt) throw new AppError("unauthorized", "Invalid email or password.");
   await check.passed();
   if (isWeakerHash(user.passwordHash)) await upgradePasswordHash(db, user.id, user.passwordHash, await hashPassword(input.password));
-  return { ...(await openSession(db, guard, user.id, who, client, now)), user: presentUser(user) };
+  return { ...(await openSession(db, guard, user.id, who, client, "account.sign_in", now)), user: presentUser(user) };
 }
 
 /**
@@ -132,25 +133,27 @@ async function openSession(
   userId: string,
   who: Awaited<ReturnType<typeof identify>>,
   client: LoginClient,
+  action: "account.register" | "account.sign_in",
   now = Date.now(),
 ): Promise<Omit<SignedIn, "user">> {
   const token = `${SESSION_PREFIX}${randomToken(32)}`;
   const created = new Date(now);
   const expiresAt = new Date(now + SESSION_TTL_MS);
-  await insertSession(
-    db,
-    {
-      id: newId("ses"),
-      userId,
-      tokenHash: await sha256Hex(token),
-      ip: client.ip,
-      userAgent: client.userAgent?.slice(0, 512) ?? null,
-      createdAt: created,
-      expiresAt,
-      lastSeenAt: created,
-    },
-    new Date(now - SESSION_IDLE_MS),
-  );
+  const sessionId = newId("ses");
+  const session = {
+    id: sessionId,
+    userId,
+    tokenHash: await sha256Hex(token),
+    ip: client.ip,
+    userAgent: client.userAgent?.slice(0, 512) ?? null,
+    createdAt: created,
+    expiresAt,
+    lastSeenAt: created,
+  };
+  await db.batch([
+    ...insertSessionStatements(db, session, new Date(now - SESSION_IDLE_MS)),
+    accountAuditStatement(db, userId, action, client, { session_id: sessionId }),
+  ]);
   const device = who.deviceToken ?? `${DEVICE_PREFIX}${randomToken(32)}`;
   await recordLoginSuccess(guard, who, await sha256Hex(device), now);
   return { token, expiresAt, deviceToken: device };

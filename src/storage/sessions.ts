@@ -18,12 +18,17 @@ export async function listLiveSessions(db: Db, userId: string, now: Date, idleSi
 }
 
 /** Ends one of the user's sessions; resolves to the number of rows removed (0: not theirs). */
-export async function deleteUserSession(db: Db, userId: string, sessionId: string): Promise<number> {
-  const result = await db
-    .delete(sessions)
+export async function hasUserSession(db: Db, userId: string, sessionId: string): Promise<boolean> {
+  const row = await db
+    .select({ id: sessions.id })
+    .from(sessions)
     .where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
-    .run();
-  return result.meta.changes ?? 0;
+    .get();
+  return row !== undefined;
+}
+
+export function deleteUserSessionStatement(db: Db, userId: string, sessionId: string) {
+  return db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)));
 }
 
 export function deleteUserSessionsStatement(db: Db, userId: string, exceptId?: string) {

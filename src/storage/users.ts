@@ -41,11 +41,12 @@ export const sessionLiveAt = (now: Date, idleSince: Date): SQL =>
  * anyone in (not live at its creation). So a user's rows are their live sessions and the new one,
  * however often they sign in.
  */
-export async function insertSession(db: Db, session: typeof sessions.$inferInsert & { createdAt: Date }, idleSince: Date): Promise<void> {
-  await db.batch([
+/** Inserts a session, pruning the account's sessions that are no longer live (for one batch). */
+export function insertSessionStatements(db: Db, session: typeof sessions.$inferInsert & { createdAt: Date }, idleSince: Date) {
+  return [
     db.delete(sessions).where(and(eq(sessions.userId, session.userId), not(sessionLiveAt(session.createdAt, idleSince)))),
     db.insert(sessions).values(session),
-  ]);
+  ] as const;
 }
 
 /**

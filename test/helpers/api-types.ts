@@ -16,6 +16,7 @@ import type { Failure, ok, Pagination } from "../../src/management/envelope";
 import type { InstanceResponse } from "../../src/management/instance-routes";
 import type { VERSION } from "../../src/management/meta-routes";
 import type { buildOpenApiDocument } from "../../src/management/openapi";
+import type { PublicAccountActivity } from "../../src/services/account-audit";
 import type { listSessions } from "../../src/services/account-lifecycle";
 import type { PublicUser } from "../../src/services/accounts";
 import type { PublicApiKey } from "../../src/services/api-keys";
@@ -97,6 +98,7 @@ export type Routes = {
   "DELETE /auth/me": Reply<{ revoked_keys: number }>;
   "PUT /auth/password": Reply<null>;
   "GET /auth/sessions": Reply<Data<typeof listSessions>>;
+  "GET /auth/activity": Paged<PublicAccountActivity>;
   "DELETE /auth/sessions": Reply<null>;
   "DELETE /auth/sessions/:sessionId": Reply<null>;
   "POST /auth/password-reset": Reply<null>;

@@ -22,6 +22,7 @@ const EXPECTED_ROUTES = [
   "get /auth/me",
   "delete /auth/me",
   "put /auth/password",
+  "get /auth/activity",
   "get /auth/sessions",
   "delete /auth/sessions",
   "delete /auth/sessions/{sessionId}",
