@@ -30,6 +30,15 @@ describe("viewReply", () => {
     expect(viewReply(["GET", "s"], { result: "{not json" })).toEqual({ kind: "text", text: "{not json", json: false });
     expect(prettyJson("42")).toBeNull();
   });
+  it("pretty-prints JSON by re-indenting its text: big integers, repeated keys and 1e400 stay as stored", () => {
+    const stored = '{"id":9007199254740993,"a":1,"a":2,"e":1e400}';
+    expect(prettyJson(stored)).toBe('{\n  "id": 9007199254740993,\n  "a": 1,\n  "a": 2,\n  "e": 1e400\n}');
+    // Strings keep their escapes (a quote, a backslash, \u sequences), empty containers stay short.
+    expect(prettyJson(' [ "q\\"{,:}", "\\\\", "\\u00e9" , {} , [ ] , -0.50E+2, true, null ] ')).toBe(
+      '[\n  "q\\"{,:}",\n  "\\\\",\n  "\\u00e9",\n  {},\n  [],\n  -0.50E+2,\n  true,\n  null\n]',
+    );
+    expect(prettyJson('{"a": [1, 2')).toBeNull();
+  });
   it("shows HGETALL and scored sorted-set replies as tables", () => {
     expect(viewReply(["HGETALL", "h"], { result: ["f1", "v1", "f2", "v2"] })).toEqual({
       kind: "table",

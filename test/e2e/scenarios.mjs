@@ -4,6 +4,7 @@
 import { accountScenarios } from "./account.e2e.mjs";
 import { consoleScenarios } from "./console.e2e.mjs";
 import { dataScenarios } from "./data.e2e.mjs";
+import { dataValueScenarios } from "./data-values.e2e.mjs";
 import { instanceScenarios } from "./instance.e2e.mjs";
 import { invitationScenarios } from "./invitations.e2e.mjs";
 import { keyScenarios } from "./keys.e2e.mjs";
@@ -15,6 +16,7 @@ export const scenarios = [
   ...pageScenarios,
   ...consoleScenarios,
   ...dataScenarios,
+  ...dataValueScenarios,
   ...keyScenarios,
   ...accountScenarios,
   ...instanceScenarios,

@@ -1,5 +1,6 @@
 // Turns a Redis reply into something readable, as data the console draws: INFO in sections, JSON
 // strings pretty-printed, hashes and sorted sets as tables, errors marked. Pure: no DOM.
+import { indentJson } from "./json-indent";
 
 export type ReplyView =
   | { kind: "error"; message: string }
@@ -10,15 +11,19 @@ export type ReplyView =
   | { kind: "table"; headers: string[]; rows: string[][] }
   | { kind: "list"; items: string[] };
 
-/** A string holding a JSON object or array, pretty-printed; null when it is not one. */
+/**
+ * A string holding a JSON object or array, pretty-printed with every token as written (see
+ * json-indent.ts); null when it is not one. JSON.parse only checks that it is JSON.
+ */
 export function prettyJson(text: string): string | null {
   const trimmed = text.trim();
   if (!/^[[{]/.test(trimmed)) return null;
   try {
-    return JSON.stringify(JSON.parse(trimmed), null, 2);
+    JSON.parse(trimmed);
   } catch {
     return null;
   }
+  return indentJson(trimmed);
 }
 
 /** INFO's text ("# Server\r\nredis_version:7.0\r\n…") as titled sections of name/value rows. */

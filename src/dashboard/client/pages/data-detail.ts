@@ -59,16 +59,19 @@ function stringEditor(key: string, value: string, ctx: DetailContext, reload: ()
   const json = prettyJson(value);
   if (!ctx.canWrite) return h("pre", { class: "value" }, json ?? value);
   const area = h("textarea", { name: "value", rows: 8, "aria-label": `Value of ${key}`, spellcheck: "false" });
-  area.value = json ?? value;
+  const shown = json ?? value;
+  area.value = shown;
   const form = h(
     "form",
     { id: "string-form" },
     area,
-    json ? h("p", { class: "hint" }, "JSON detected: shown pretty-printed; saved as typed.") : null,
+    json ? h("p", { class: "hint" }, "JSON detected: shown indented, every token as stored; once edited, saved as typed.") : null,
     h("p", { "data-status": "", hidden: true }),
     h("button", { type: "submit", class: "button primary" }, "Save value"),
   );
   onSubmit(form, async () => {
+    // Unedited, the stored bytes stay as they are (the indented view is not what was stored).
+    if (area.value === shown) return say(form, "Nothing changed: the value was left as stored.", "info");
     await edge.must(ctx.instanceId, writeCommand(key, { type: "string", value: area.value }));
     toast("Value saved.");
     await reload();

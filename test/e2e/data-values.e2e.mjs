@@ -1,0 +1,55 @@
+// @ts-check
+// The data browser keeps values as stored: JSON shown indented but saved only when edited.
+import { check, until, waitForText } from "./browser.mjs";
+import { call, newOrg, signedInPage, visit } from "./world.mjs";
+
+/**
+ * An organization with a console key for the edge calls that set up and check Redis, and a page
+ * on its data browser.
+ * @param {import("./world.mjs").Env} env
+ */
+async function dataBrowser(env) {
+  const { owner, orgId, instanceId } = await newOrg(env);
+  const minted = await call(env, "POST", `/api/organizations/${orgId}/redis-instances/${instanceId}/console-key`, undefined, owner.token);
+  const prefix = `e2e:${orgId.slice(-6)}`;
+  /** @param {unknown[]} args */
+  const redis = async (args) => (await call(env, "POST", `/redis/${instanceId}`, args, minted.json.data.key)).json;
+  const { context, page } = await signedInPage(env, owner);
+  await visit(page, env, `/o/${orgId}/data`);
+  await waitForText(page.locator("#key-count"), /keys? in this database/);
+  const panel = page.locator("#key-panel");
+  /** Scans for `pattern` and opens the key listed as `label`. @param {string} pattern @param {string} [label] */
+  const openKey = async (pattern, label = pattern) => {
+    await page.getByLabel("Pattern").fill(pattern);
+    await page.getByRole("button", { name: "Scan" }).click();
+    await page.locator("#key-table").getByRole("button", { name: label, exact: true }).click();
+    await waitForText(panel, /Type/);
+  };
+  return { env, owner, orgId, instanceId, prefix, redis, context, page, panel, openKey, token: minted.json.data.key };
+}
+
+/** @type {import("./world.mjs").Scenario[]} */
+export const dataValueScenarios = [
+  [
+    "data browser: JSON is shown with its tokens as stored and saved only when edited",
+    async (env) => {
+      const { prefix, redis, context, page, panel, openKey } = await dataBrowser(env);
+      const key = `${prefix}:json`;
+      const stored = '{"id":9007199254740993,"a":1,"a":2,"e":1e400}';
+      await redis(["SET", key, stored]);
+      await openKey(key);
+      const area = page.getByLabel(`Value of ${key}`);
+      await until("the JSON value", async () => (await area.count()) === 1);
+      const shown = await area.inputValue();
+      check(shown === '{\n  "id": 9007199254740993,\n  "a": 1,\n  "a": 2,\n  "e": 1e400\n}', `shown: ${shown}`);
+      await page.getByRole("button", { name: "Save value" }).click();
+      await waitForText(panel, /Nothing changed/);
+      const after = await redis(["GET", key]);
+      check(after.result === stored, `stored after an unedited Save: ${after.result}`);
+      await area.fill('{"id": 1}');
+      await page.getByRole("button", { name: "Save value" }).click();
+      await until("the edited value", async () => (await redis(["GET", key])).result === '{"id": 1}');
+      await context.close();
+    },
+  ],
+];
