@@ -1,5 +1,6 @@
 // @ts-check
-// The data browser keeps values as stored: JSON shown indented but saved only when edited.
+// The data browser keeps values as stored: JSON shown indented but saved only when edited. A
+// refused write (here: the instance disabled) is said where it was asked for, never toasted as done.
 import { check, until, waitForText } from "./browser.mjs";
 import { call, newOrg, signedInPage, visit } from "./world.mjs";
 
@@ -49,6 +50,45 @@ export const dataValueScenarios = [
       await area.fill('{"id": 1}');
       await page.getByRole("button", { name: "Save value" }).click();
       await until("the edited value", async () => (await redis(["GET", key])).result === '{"id": 1}');
+      await context.close();
+    },
+  ],
+  [
+    "data browser: a refused Delete, Clear TTL or Remove says why; a deleted key leaves the list",
+    async (env) => {
+      const { owner, orgId, instanceId, prefix, redis, context, page, panel, openKey } = await dataBrowser(env);
+      const key = `${prefix}:set`;
+      await redis(["SADD", key, "a", "b"]);
+      await redis(["EXPIRE", key, "600"]);
+      await openKey(`${prefix}:*`, key);
+      await waitForText(panel, /2 items/);
+      /** @param {boolean} disabled */
+      const setDisabled = async (disabled) => {
+        const path = `/api/organizations/${orgId}/redis-instances/${instanceId}`;
+        check((await call(env, "PUT", path, { disabled }, owner.token)).status === 200, "the instance was not updated");
+        // The edge caches an instance for a few seconds: wait until it answers with the new state.
+        await until("the edge to see the change", async () => ((await redis(["PING"])).error !== undefined) === disabled, 15_000);
+      };
+      await setDisabled(true);
+      const refused = new RegExp(`instance ${instanceId} is disabled`);
+      await page.getByRole("button", { name: "Clear TTL" }).click();
+      await waitForText(page.locator("#ttl-form [role=alert]"), refused);
+      check(!/no longer expires/.test((await page.locator("#toast").textContent()) ?? ""), "Clear TTL was toasted as done");
+      await panel.getByRole("button", { name: "Remove a" }).click();
+      await waitForText(page.locator("#value-status"), refused);
+      await page.getByRole("button", { name: "Delete key" }).click();
+      await page.locator("#confirm-dialog").getByRole("button", { name: "Delete key" }).click();
+      await waitForText(panel.locator(".actions [role=alert]"), refused);
+      await setDisabled(false);
+      check((await redis(["TTL", key])).result > 0, "the TTL was cleared");
+      check((await redis(["SCARD", key])).result === 2, "a member was removed");
+      await page.getByRole("button", { name: "Delete key" }).click();
+      await page.locator("#confirm-dialog").getByRole("button", { name: "Delete key" }).click();
+      await waitForText(panel, /was deleted/);
+      await until(
+        "the key to leave the list",
+        async () => (await page.locator("#key-table").getByRole("button", { name: key }).count()) === 0,
+      );
       await context.close();
     },
   ],

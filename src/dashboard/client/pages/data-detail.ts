@@ -22,7 +22,8 @@ import {
 } from "../redis-value";
 import { prettyJson } from "../reply-view";
 
-export type DetailContext = { instanceId: string; canWrite: boolean; onChange: () => void };
+/** onDeleted: the key is gone, so the page drops it from its list. */
+export type DetailContext = { instanceId: string; canWrite: boolean; onChange: () => void; onDeleted: (key: string) => void };
 
 function itemForm(type: KeyType, key: string, ctx: DetailContext, reload: () => Promise<void>): HTMLFormElement | null {
   if (type === "string") return null;
@@ -105,7 +106,12 @@ function ttlForm(key: string, ctx: DetailContext, reload: () => Promise<void>): 
     await reload();
   });
   clear.addEventListener("click", async () => {
-    await edge.must(ctx.instanceId, ttlCommand(key, null)).catch((e: Error) => say(form, e.message));
+    say(form, "");
+    try {
+      await edge.must(ctx.instanceId, ttlCommand(key, null));
+    } catch (error) {
+      return say(form, (error as Error).message);
+    }
     toast(`${key} no longer expires.`);
     await reload();
   });
@@ -151,7 +157,12 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
           class: "button small danger",
           "aria-label": `Remove ${row[0]}`,
           onclick: async () => {
-            await edge.must(ctx.instanceId, command);
+            say(valueStatus, "");
+            try {
+              await edge.must(ctx.instanceId, command);
+            } catch (error) {
+              return say(valueStatus, (error as Error).message);
+            }
             await reload();
           },
         },
@@ -167,6 +178,7 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
     const count = h("p", { class: "hint", id: "value-count" });
     const more = h("button", { type: "button", class: "button", id: "value-more" }, `Load more ${unit}`);
     const moreStatus = h("p", { "data-status": "", hidden: true });
+    const valueStatus = h("p", { "data-status": "", hidden: true, id: "value-status" });
     const draw = () => {
       value.replaceChildren(
         type === "string"
@@ -205,6 +217,7 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
       }
     });
     draw();
+    const deleteStatus = h("p", { "data-status": "", hidden: true });
     const deleteButton = h(
       "button",
       {
@@ -216,9 +229,15 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
             !(await confirmAction(`Delete “${key}”?`, "The key and its value are removed from Redis. This cannot be undone.", "Delete key"))
           )
             return;
-          await edge.must(ctx.instanceId, ["DEL", key]);
+          say(deleteStatus, "");
+          try {
+            await edge.must(ctx.instanceId, ["DEL", key]);
+          } catch (error) {
+            return say(deleteStatus, (error as Error).message);
+          }
           toast(`${key} deleted.`);
           state(panel, "empty", `“${key}” was deleted.`);
+          ctx.onDeleted(key);
           ctx.onChange();
         },
       },
@@ -236,6 +255,7 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
         h("dt", null, "Size"),
         h("dd", null, type === "string" ? formatBytes(length) : `${length} ${lengthUnit(type)}`),
       ),
+      valueStatus,
       value,
       count,
       more,
@@ -243,7 +263,7 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
       ctx.canWrite ? itemForm(type, key, ctx, reload) : null,
       ctx.canWrite ? h("h4", null, "Expiry") : null,
       ctx.canWrite ? ttlForm(key, ctx, reload) : null,
-      ctx.canWrite ? h("div", { class: "actions" }, deleteButton) : null,
+      ctx.canWrite ? h("div", { class: "actions" }, deleteButton, deleteStatus) : null,
     ];
     panel.replaceChildren(...parts.filter((p): p is Node => p !== null));
   } catch (error) {

@@ -57,7 +57,16 @@ export async function dataPage() {
   const addType = select("[name=type]", addForm);
   addType.replaceChildren(...KEY_TYPES.map((t) => h("option", { value: t }, t)));
 
-  const open = (key: string) => showKey(panel, key, { instanceId, canWrite, onChange: () => refreshCount() });
+  const open = (key: string) =>
+    showKey(panel, key, {
+      instanceId,
+      canWrite,
+      onChange: () => refreshCount(),
+      onDeleted: (gone) => {
+        rows = rows.filter((r) => r.key !== gone);
+        render();
+      },
+    });
 
   function render() {
     if (rows.length === 0) {
