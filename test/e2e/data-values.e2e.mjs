@@ -1,5 +1,7 @@
 // @ts-check
-// The data browser keeps values as stored: JSON shown indented but saved only when edited. A
+// The data browser keeps values as stored: bytes that are not UTF-8 shown escaped and never saved
+// back altered, keys with such names opened, expired and deleted; JSON shown indented but saved
+// only when edited. A
 // refused write (here: the instance disabled) is said where it was asked for, never toasted as done.
 import { check, until, waitForText } from "./browser.mjs";
 import { call, newOrg, signedInPage, visit } from "./world.mjs";
@@ -26,7 +28,19 @@ async function dataBrowser(env) {
     await page.locator("#key-table").getByRole("button", { name: label, exact: true }).click();
     await waitForText(panel, /Type/);
   };
-  return { env, owner, orgId, instanceId, prefix, redis, context, page, panel, openKey, token: minted.json.data.key };
+  /**
+   * The edge's path form with a raw body (the one binary-safe argument); replies in base64.
+   * @param {string} path @param {Uint8Array} body
+   */
+  const raw = async (path, body) => {
+    const res = await fetch(`${env.base}/redis/${instanceId}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${minted.json.data.key}`, "upstash-encoding": "base64" },
+      body,
+    });
+    return /** @type {{ result?: any, error?: string }} */ (await res.json());
+  };
+  return { env, owner, raw, orgId, instanceId, prefix, redis, context, page, panel, openKey, token: minted.json.data.key };
 }
 
 /** @type {import("./world.mjs").Scenario[]} */
@@ -89,6 +103,46 @@ export const dataValueScenarios = [
         "the key to leave the list",
         async () => (await page.locator("#key-table").getByRole("button", { name: key }).count()) === 0,
       );
+      await context.close();
+    },
+  ],
+  [
+    "data browser: values and names that are not UTF-8 are shown escaped, kept exact, and can be expired and removed",
+    async (env) => {
+      const { prefix, raw, redis, context, page, panel, openKey } = await dataBrowser(env);
+      const utf8 = (/** @type {string} */ text) => new TextEncoder().encode(text);
+      const gzip = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x41]);
+      const binaryName = new Uint8Array([...utf8(`${prefix}:bin:`), 0xff, 0xfe]);
+      const field = new Uint8Array([0xff, 0x01]);
+      await raw(`/set/${encodeURIComponent(`${prefix}:blob`)}`, gzip);
+      await raw("/set?x", binaryName);
+      await raw(`/hset/${encodeURIComponent(`${prefix}:hash`)}?1`, field);
+      await redis(["HSET", `${prefix}:hash`, "text", "2"]);
+
+      await openKey(`${prefix}:blob`);
+      await waitForText(panel, /Not UTF-8 text/);
+      await waitForText(page.locator("#string-bytes pre"), /^\\x1f\\x8b\\x08\\x00\\xff\\xfe\\x00A \(not UTF-8\)$/);
+      check(
+        (await page.getByRole("button", { name: "Save value" }).count()) === 0,
+        "a value that is not UTF-8 can be saved from a text box",
+      );
+      check(Buffer.from((await raw("/get", utf8(`${prefix}:blob`))).result, "base64").equals(gzip), "the blob changed");
+
+      await openKey(`${prefix}:bin:*`, `${prefix}:bin:\\xff\\xfe (not UTF-8)`);
+      await waitForText(panel, /string[\s\S]*no expiry/);
+      await page.getByLabel("Expire in (seconds)").fill("600");
+      await page.getByRole("button", { name: "Set TTL" }).click();
+      await until("the TTL on the binary name", async () => (await raw("/ttl", binaryName)).result > 590);
+      await page.getByRole("button", { name: "Delete key" }).click();
+      await page.locator("#confirm-dialog").getByRole("button", { name: "Delete key" }).click();
+      await waitForText(panel, /was deleted/);
+      check((await raw("/exists", binaryName)).result === 0, "the key with a binary name still exists");
+
+      await openKey(`${prefix}:hash`);
+      await waitForText(panel, /2 fields/);
+      await panel.getByRole("button", { name: "Remove \\xff\\x01 (not UTF-8)" }).click();
+      await waitForText(panel, /1 fields/);
+      check((await redis(["HKEYS", `${prefix}:hash`])).result.join() === "text", "the binary field was not the one removed");
       await context.close();
     },
   ],

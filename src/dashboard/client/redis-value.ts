@@ -1,5 +1,7 @@
 // What the data browser sends to read, size and write a key of each Redis type, and how it reads
-// the replies back. Pure: commands in, rows out; the page does the sending and the drawing.
+// the replies back. Pure: commands in, rows out; the page does the sending and the drawing. Key
+// names, fields, members and values are Bulks (redis-bytes.ts): bytes that are not UTF-8 stay bytes.
+import { type Bulk, isBinary, showBulk } from "./redis-bytes";
 
 export const KEY_TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
@@ -25,7 +27,7 @@ export function firstPosition(type: KeyType): Position {
 }
 
 /** The command that reads the page of a key's value starting at `from` (the first page by default). */
-export function readCommand(type: KeyType, key: string, from: Position = firstPosition(type)): string[] {
+export function readCommand(type: KeyType, key: Bulk, from: Position = firstPosition(type)): Bulk[] {
   const end = () => String(Number(from) + PREVIEW - 1);
   switch (type) {
     case "string":
@@ -48,7 +50,7 @@ export function readCommand(type: KeyType, key: string, from: Position = firstPo
  * answered, the next index while a full page came back, or just before the oldest entry shown.
  * `rows` are this page's previewRows.
  */
-export function nextPosition(type: KeyType, from: Position, result: unknown, rows: string[][]): Position | null {
+export function nextPosition(type: KeyType, from: Position, result: unknown, rows: Bulk[][]): Position | null {
   switch (type) {
     case "string":
       return null;
@@ -61,14 +63,14 @@ export function nextPosition(type: KeyType, from: Position, result: unknown, row
     case "zset":
       return rows.length < PREVIEW ? null : String(Number(from) + PREVIEW);
     case "stream": {
-      const oldest = rows.at(-1)?.[0];
-      return rows.length < STREAM_PAGE || oldest === undefined ? null : `(${oldest}`;
+      const oldest = rows.at(-1)?.[0]; // a stream id: ASCII text
+      return rows.length < STREAM_PAGE || typeof oldest !== "string" ? null : `(${oldest}`;
     }
   }
 }
 
 /** The command that counts a key's items (bytes for a string), for read keys that may not run MEMORY USAGE. */
-export function lengthCommand(type: KeyType, key: string): string[] {
+export function lengthCommand(type: KeyType, key: Bulk): Bulk[] {
   const verb = { string: "STRLEN", hash: "HLEN", list: "LLEN", set: "SCARD", zset: "ZCARD", stream: "XLEN" }[type];
   return [verb, key];
 }
@@ -77,11 +79,14 @@ export function lengthUnit(type: KeyType): string {
   return type === "string" ? "bytes" : type === "stream" ? "entries" : type === "hash" ? "fields" : "items";
 }
 
-/** Rows of a preview reply: [field, value] for hashes, [member, score] for sorted sets, [item] else. */
-export function previewRows(type: KeyType, result: unknown): string[][] {
-  const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+/**
+ * Rows of a preview reply: [field, value] for hashes, [member, score] for sorted sets, [item] else;
+ * each cell exactly as Redis holds it. A stream entry's fields are one cell of text to read.
+ */
+export function previewRows(type: KeyType, result: unknown): Bulk[][] {
+  const text = (v: unknown): Bulk => (typeof v === "string" || isBinary(v) ? v : JSON.stringify(v));
   const pairs = (items: unknown[]) => {
-    const rows: string[][] = [];
+    const rows: Bulk[][] = [];
     for (let i = 0; i + 1 < items.length; i += 2) rows.push([text(items[i]), text(items[i + 1])]);
     return rows;
   };
@@ -95,7 +100,7 @@ export function previewRows(type: KeyType, result: unknown): string[][] {
   if (type === "stream") {
     return result.map((entry) => {
       const [id, fields] = Array.isArray(entry) ? entry : [entry, []];
-      const shown = Array.isArray(fields) ? pairs(fields).map(([f, v]) => `${f}=${v}`) : [];
+      const shown = Array.isArray(fields) ? pairs(fields).map(([f, v]) => `${showBulk(f ?? "")}=${showBulk(v ?? "")}`) : [];
       return [text(id), shown.join("  ")];
     });
   }
@@ -111,7 +116,7 @@ export type NewValue =
   | { type: "stream"; field: string; value: string };
 
 /** The command that writes one item (a whole string, one field, member or entry) to `key`. */
-export function writeCommand(key: string, input: NewValue): string[] {
+export function writeCommand(key: Bulk, input: NewValue): Bulk[] {
   switch (input.type) {
     case "string":
       return ["SET", key, input.value, "KEEPTTL"];
@@ -129,7 +134,7 @@ export function writeCommand(key: string, input: NewValue): string[] {
 }
 
 /** The command that removes one item shown in a preview row. */
-export function removeItemCommand(type: KeyType, key: string, row: string[]): string[] | null {
+export function removeItemCommand(type: KeyType, key: Bulk, row: Bulk[]): Bulk[] | null {
   const item = row[0] ?? "";
   if (type === "hash") return ["HDEL", key, item];
   if (type === "set") return ["SREM", key, item];
@@ -140,7 +145,7 @@ export function removeItemCommand(type: KeyType, key: string, row: string[]): st
 }
 
 /** The command that sets (seconds > 0) or clears (null) a key's expiry. */
-export function ttlCommand(key: string, seconds: number | null): string[] {
+export function ttlCommand(key: Bulk, seconds: number | null): Bulk[] {
   return seconds === null ? ["PERSIST", key] : ["EXPIRE", key, String(Math.floor(seconds))];
 }
 

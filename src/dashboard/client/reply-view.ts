@@ -1,6 +1,7 @@
 // Turns a Redis reply into something readable, as data the console draws: INFO in sections, JSON
 // strings pretty-printed, hashes and sorted sets as tables, errors marked. Pure: no DOM.
 import { indentJson } from "./json-indent";
+import { isBinary, showBulk } from "./redis-bytes";
 
 export type ReplyView =
   | { kind: "error"; message: string }
@@ -46,7 +47,10 @@ export function parseInfo(text: string): { title: string; rows: [string, string]
   return sections.filter((s) => s.rows.length > 0);
 }
 
-const show = (v: unknown): string => (v === null ? "(nil)" : typeof v === "string" ? v : JSON.stringify(v));
+/** JSON text of a reply holding bytes that are not UTF-8 (Bulks, redis-bytes.ts): those shown escaped. */
+const jsonText = (v: unknown, space?: number) => JSON.stringify(v, (_k, x: unknown) => (isBinary(x) ? showBulk(x) : x), space);
+
+const show = (v: unknown): string => (v === null ? "(nil)" : typeof v === "string" || isBinary(v) ? showBulk(v) : jsonText(v));
 
 function pairs(items: unknown[]): string[][] {
   const rows: string[][] = [];
@@ -74,6 +78,7 @@ export function viewReply(args: string[], reply: { result?: unknown; error?: str
   const command = (args[0] ?? "").toUpperCase();
   if (result === null || result === undefined) return { kind: "nil" };
   if (typeof result === "number") return { kind: "number", value: result };
+  if (isBinary(result)) return { kind: "text", text: showBulk(result), json: false };
   if (typeof result === "string") {
     if (command === "INFO" && result.includes("\n")) return { kind: "sections", sections: parseInfo(result) };
     const json = prettyJson(result);
@@ -86,7 +91,7 @@ export function viewReply(args: string[], reply: { result?: unknown; error?: str
       const scored = withScores(args) || command.startsWith("ZPOP");
       if (scored && result.length % 2 === 0) return { kind: "table", headers: ["Member", "Score"], rows: pairs(result) };
     }
-    if (result.every((v) => v === null || typeof v !== "object")) return { kind: "list", items: result.map(show) };
+    if (result.every((v) => v === null || typeof v !== "object" || isBinary(v))) return { kind: "list", items: result.map(show) };
   }
-  return { kind: "text", text: JSON.stringify(result, null, 2), json: true };
+  return { kind: "text", text: jsonText(result, 2), json: true };
 }

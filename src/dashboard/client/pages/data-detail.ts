@@ -1,11 +1,14 @@
 // The data browser's key panel: type, TTL and size, the value by type (strings with JSON
 // detection; larger values page by page), and for sessions that may write: edit the value or items, set or clear the TTL,
-// delete the key.
+// delete the key. Names and values that are not UTF-8 are shown escaped and sent back as their
+// exact bytes; a string of such bytes is read-only (a text box cannot hold it).
 import * as edge from "../edge-session";
+import { commandRequest } from "../edge-wire";
 import { code, h, table } from "../elements";
 import { confirmAction, say, state, toast } from "../feedback";
 import { formatBytes, formatTtl } from "../format";
 import { field, onSubmit } from "../forms";
+import { type Bulk, bulkId, isBinary, showBulk } from "../redis-bytes";
 import {
   firstPosition,
   isKeyType,
@@ -23,9 +26,9 @@ import {
 import { prettyJson } from "../reply-view";
 
 /** onDeleted: the key is gone, so the page drops it from its list. */
-export type DetailContext = { instanceId: string; canWrite: boolean; onChange: () => void; onDeleted: (key: string) => void };
+export type DetailContext = { instanceId: string; canWrite: boolean; onChange: () => void; onDeleted: (key: Bulk) => void };
 
-function itemForm(type: KeyType, key: string, ctx: DetailContext, reload: () => Promise<void>): HTMLFormElement | null {
+function itemForm(type: KeyType, key: Bulk, ctx: DetailContext, reload: () => Promise<void>): HTMLFormElement | null {
   if (type === "string") return null;
   const text = (name: string, label: string) => h("div", { class: "field" }, h("label", null, label, h("input", { name, required: true })));
   const fields: Record<Exclude<KeyType, "string">, HTMLElement[]> = {
@@ -56,10 +59,18 @@ function itemForm(type: KeyType, key: string, ctx: DetailContext, reload: () => 
   return form;
 }
 
-function stringEditor(key: string, value: string, ctx: DetailContext, reload: () => Promise<void>): HTMLElement {
+function stringEditor(key: Bulk, value: Bulk, ctx: DetailContext, reload: () => Promise<void>): HTMLElement {
+  if (isBinary(value)) {
+    return h(
+      "div",
+      { id: "string-bytes" },
+      h("pre", { class: "value wrap" }, showBulk(value)),
+      h("p", { class: "hint" }, "Not UTF-8 text: shown as bytes (\\xHH escapes), read-only here so it is never saved altered."),
+    );
+  }
   const json = prettyJson(value);
   if (!ctx.canWrite) return h("pre", { class: "value" }, json ?? value);
-  const area = h("textarea", { name: "value", rows: 8, "aria-label": `Value of ${key}`, spellcheck: "false" });
+  const area = h("textarea", { name: "value", rows: 8, "aria-label": `Value of ${showBulk(key)}`, spellcheck: "false" });
   const shown = json ?? value;
   area.value = shown;
   const form = h(
@@ -80,7 +91,7 @@ function stringEditor(key: string, value: string, ctx: DetailContext, reload: ()
   return form;
 }
 
-function ttlForm(key: string, ctx: DetailContext, reload: () => Promise<void>): HTMLFormElement {
+function ttlForm(key: Bulk, ctx: DetailContext, reload: () => Promise<void>): HTMLFormElement {
   const seconds = h("input", {
     name: "seconds",
     type: "number",
@@ -102,7 +113,7 @@ function ttlForm(key: string, ctx: DetailContext, reload: () => Promise<void>): 
     const n = Number(seconds.value);
     if (!Number.isInteger(n) || n < 1) throw new Error("Give the TTL as a whole number of seconds, 1 or more.");
     await edge.must(ctx.instanceId, ttlCommand(key, n));
-    toast(`${key} expires in ${n} s.`);
+    toast(`${showBulk(key)} expires in ${n} s.`);
     await reload();
   });
   clear.addEventListener("click", async () => {
@@ -112,28 +123,29 @@ function ttlForm(key: string, ctx: DetailContext, reload: () => Promise<void>): 
     } catch (error) {
       return say(form, (error as Error).message);
     }
-    toast(`${key} no longer expires.`);
+    toast(`${showBulk(key)} no longer expires.`);
     await reload();
   });
   return form;
 }
 
 /** Fills `panel` with the key's details; re-reads after every change. */
-export async function showKey(panel: HTMLElement, key: string, ctx: DetailContext): Promise<void> {
+export async function showKey(panel: HTMLElement, key: Bulk, ctx: DetailContext): Promise<void> {
+  const name = showBulk(key);
   const reload = async () => {
     await showKey(panel, key, ctx);
     ctx.onChange();
   };
-  state(panel, "loading", `Reading ${key}…`);
+  state(panel, "loading", `Reading ${name}…`);
   try {
     const [typeReply, ttlReply] = await edge.pipeline(ctx.instanceId, [
       ["TYPE", key],
       ["PTTL", key],
     ]);
     const type = String(typeReply?.result ?? typeReply?.error ?? "unknown");
-    if (type === "none") return state(panel, "empty", `The key “${key}” does not exist (or has just expired).`);
+    if (type === "none") return state(panel, "empty", `The key “${name}” does not exist (or has just expired).`);
     if (!isKeyType(type))
-      return state(panel, "empty", `“${key}” is a ${type}; the browser shows strings, hashes, lists, sets, sorted sets and streams.`);
+      return state(panel, "empty", `“${name}” is a ${type}; the browser shows strings, hashes, lists, sets, sorted sets and streams.`);
     const [valueReply, lengthReply] = await edge.pipeline(ctx.instanceId, [readCommand(type, key), lengthCommand(type, key)]);
     if (valueReply?.error !== undefined) throw new Error(valueReply.error);
     const ttl = Number(ttlReply?.result ?? -2);
@@ -147,15 +159,18 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
       zset: ["Member", "Score"],
       stream: ["Entry id", "Fields"],
     }[type];
-    const remove = (row: string[]) => {
+    const remove = (row: Bulk[]) => {
       const command = removeItemCommand(type, key, row);
       if (!ctx.canWrite || !command) return null;
+      const unsendable = commandRequest(command);
       return h(
         "button",
         {
           type: "button",
           class: "button small danger",
-          "aria-label": `Remove ${row[0]}`,
+          "aria-label": `Remove ${showBulk(row[0] ?? "")}`,
+          disabled: "error" in unsendable,
+          title: "error" in unsendable ? unsendable.error : null,
           onclick: async () => {
             say(valueStatus, "");
             try {
@@ -182,12 +197,12 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
     const draw = () => {
       value.replaceChildren(
         type === "string"
-          ? stringEditor(key, String(valueReply?.result ?? ""), ctx, reload)
+          ? stringEditor(key, (valueReply?.result as Bulk | null) ?? "", ctx, reload)
           : shown.length === 0
             ? h("p", { class: "state state-empty" }, "Empty.")
             : table(
                 ctx.canWrite ? [...headers, ""] : headers,
-                shown.map((r) => (ctx.canWrite ? [...r, remove(r)] : r)),
+                shown.map((r) => (ctx.canWrite ? [...r.map(showBulk), remove(r)] : r.map(showBulk))),
                 "value-table",
               ),
       );
@@ -199,14 +214,14 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
       more.disabled = true;
       try {
         // A SCAN page may hold nothing new: keep going a few pages before drawing.
-        const seen = new Set(shown.map((r) => r[0]));
-        let added: string[][] = [];
+        const seen = new Set(shown.map((r) => bulkId(r[0] ?? "")));
+        let added: Bulk[][] = [];
         for (let round = 0; round < 10 && next !== null && added.length === 0; round++) {
           const from: string = next;
           const page = await edge.must(ctx.instanceId, readCommand(type, key, from));
           const pageRows = previewRows(type, page);
           next = nextPosition(type, from, page, pageRows);
-          added = type === "hash" || type === "set" ? pageRows.filter((r) => !seen.has(r[0])) : pageRows;
+          added = type === "hash" || type === "set" ? pageRows.filter((r) => !seen.has(bulkId(r[0] ?? ""))) : pageRows;
         }
         shown = [...shown, ...added];
         draw();
@@ -226,7 +241,11 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
         id: "delete-key",
         onclick: async () => {
           if (
-            !(await confirmAction(`Delete “${key}”?`, "The key and its value are removed from Redis. This cannot be undone.", "Delete key"))
+            !(await confirmAction(
+              `Delete “${name}”?`,
+              "The key and its value are removed from Redis. This cannot be undone.",
+              "Delete key",
+            ))
           )
             return;
           say(deleteStatus, "");
@@ -235,8 +254,8 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
           } catch (error) {
             return say(deleteStatus, (error as Error).message);
           }
-          toast(`${key} deleted.`);
-          state(panel, "empty", `“${key}” was deleted.`);
+          toast(`${name} deleted.`);
+          state(panel, "empty", `“${name}” was deleted.`);
           ctx.onDeleted(key);
           ctx.onChange();
         },
@@ -244,7 +263,7 @@ export async function showKey(panel: HTMLElement, key: string, ctx: DetailContex
       "Delete key",
     );
     const parts: (Node | null)[] = [
-      h("h3", null, code(key, "wrap")),
+      h("h3", null, code(name, "wrap")),
       h(
         "dl",
         { class: "facts", id: "key-facts" },

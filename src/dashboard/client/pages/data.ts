@@ -6,15 +6,16 @@ import { $, h, input, select, table } from "../elements";
 import { say, state } from "../feedback";
 import { formatBytes, formatCount, formatTtl } from "../format";
 import { field, onSubmit } from "../forms";
+import { type Bulk, sameBulk, showBulk } from "../redis-bytes";
 import { isKeyType, KEY_TYPES, newValueFrom, writeCommand } from "../redis-value";
 import { loadOrg } from "../shell";
 import { pickInstance, showSession } from "./console";
 import { showKey } from "./data-detail";
 
-type Row = { key: string; type: string; ttl: number; size: string };
+type Row = { key: Bulk; type: string; ttl: number; size: string };
 
 /** Type, PTTL and size of each key in one pipeline (MEMORY USAGE where allowed, else the item count). */
-async function describeKeys(instanceId: string, keys: string[]): Promise<Row[]> {
+async function describeKeys(instanceId: string, keys: Bulk[]): Promise<Row[]> {
   if (keys.length === 0) return [];
   const replies = await edge.pipeline(
     instanceId,
@@ -57,13 +58,13 @@ export async function dataPage() {
   const addType = select("[name=type]", addForm);
   addType.replaceChildren(...KEY_TYPES.map((t) => h("option", { value: t }, t)));
 
-  const open = (key: string) =>
+  const open = (key: Bulk) =>
     showKey(panel, key, {
       instanceId,
       canWrite,
       onChange: () => refreshCount(),
       onDeleted: (gone) => {
-        rows = rows.filter((r) => r.key !== gone);
+        rows = rows.filter((r) => !sameBulk(r.key, gone));
         render();
       },
     });
@@ -76,7 +77,7 @@ export async function dataPage() {
       table(
         ["Key", "Type", "TTL", "Size"],
         rows.map((r) => [
-          h("button", { type: "button", class: "linkish", onclick: () => open(r.key) }, r.key),
+          h("button", { type: "button", class: "linkish", onclick: () => open(r.key) }, showBulk(r.key)),
           r.type,
           formatTtl(r.ttl),
           r.size,
@@ -98,11 +99,11 @@ export async function dataPage() {
       rows = [];
     }
     // A SCAN page may hold no match (a sparse pattern or type): keep going a few pages before showing one.
-    let found: string[] = [];
+    let found: Bulk[] = [];
     for (let round = 0; round < 20 && found.length === 0; round++) {
       const args = ["SCAN", cursor, "MATCH", field(scanForm, "pattern") || "*", "COUNT", "200"];
       if (typeFilter.value) args.push("TYPE", typeFilter.value);
-      const result = (await edge.must(instanceId, args)) as [string, string[]];
+      const result = (await edge.must(instanceId, args)) as [string, Bulk[]];
       cursor = result[0];
       found = result[1];
       if (cursor === "0") break;
