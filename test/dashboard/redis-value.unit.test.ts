@@ -5,6 +5,7 @@ import { parseRate } from "../../src/dashboard/client/key-rate";
 import {
   firstPosition,
   lengthCommand,
+  listRemoval,
   newValueFrom,
   nextPosition,
   previewRows,
@@ -68,6 +69,23 @@ describe("data browser commands", () => {
     expect(removeItemCommand("string", "k", ["v"])).toBeNull();
     expect(ttlCommand("k", 90.7)).toEqual(["EXPIRE", "k", "90"]);
     expect(ttlCommand("k", null)).toEqual(["PERSIST", "k"]);
+  });
+});
+
+describe("removing a list item", () => {
+  it("goes by the item's index through a unique mark, never LREM of the first equal value", () => {
+    expect(removeItemCommand("list", "k", ["a"])).toBeNull();
+    const removal = listRemoval("k", 2, "mark");
+    expect(removal.mark).toEqual([
+      ["LINDEX", "k", "2"],
+      ["LSET", "k", "2", "mark"],
+    ]);
+    expect(removal.remove).toEqual(["LREM", "k", "1", "mark"]);
+    expect(removal.restore("b")).toEqual([
+      ["LINSERT", "k", "BEFORE", "mark", "b"],
+      ["LREM", "k", "1", "mark"],
+    ]);
+    expect(listRemoval("k", 0).remove[3]).toMatch(/^redisgate:removing:[0-9a-f-]{36}$/);
   });
 });
 

@@ -146,4 +146,26 @@ export const dataValueScenarios = [
       await context.close();
     },
   ],
+  [
+    "data browser: Remove on a list item removes that row, and says so when the list changed meanwhile",
+    async (env) => {
+      const { prefix, redis, context, page, panel, openKey } = await dataBrowser(env);
+      const key = `${prefix}:list`;
+      await redis(["RPUSH", key, "a", "b", "a", "c"]);
+      await openKey(key);
+      await waitForText(panel, /4 items/);
+      // The second "a" (index 2): the first equal item must stay.
+      await panel.getByRole("button", { name: "Remove a" }).nth(1).click();
+      await waitForText(panel, /3 items/);
+      const after = (await redis(["LRANGE", key, "0", "-1"])).result;
+      check(after.join() === "a,b,c", `the list after removing its second "a": ${after}`);
+      // Someone else changes the row shown before Remove is pressed: nothing is removed.
+      await redis(["LSET", key, "1", "B"]);
+      await panel.getByRole("button", { name: "Remove b" }).click();
+      await waitForText(page.locator("#value-status"), /Nothing was removed: the list changed since it was read \(item 2 is now “B”\)/);
+      const kept = (await redis(["LRANGE", key, "0", "-1"])).result;
+      check(kept.join() === "a,B,c", `the list after a refused removal: ${kept}`);
+      await context.close();
+    },
+  ],
 ];

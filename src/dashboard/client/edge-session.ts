@@ -90,6 +90,14 @@ export async function pipeline(instanceId: string, commands: readonly (readonly 
   return replies;
 }
 
+/** Runs text-only commands as one MULTI/EXEC; throws the edge's error when it was discarded. */
+export async function transaction(instanceId: string, commands: string[][]): Promise<EdgeReply[]> {
+  const replies = await batch(instanceId, "/multi-exec", commands);
+  const first = replies[0];
+  if (first && first.status !== 200 && first.error !== undefined) throw new Error(first.error);
+  return replies;
+}
+
 /** Runs a command and returns its result, throwing the edge's error. */
 export async function must(instanceId: string, args: readonly Bulk[]): Promise<unknown> {
   const reply = await run(instanceId, args);

@@ -133,15 +133,35 @@ export function writeCommand(key: Bulk, input: NewValue): Bulk[] {
   }
 }
 
-/** The command that removes one item shown in a preview row. */
+/** The command that removes one item shown in a preview row (a list item: listRemoval). */
 export function removeItemCommand(type: KeyType, key: Bulk, row: Bulk[]): Bulk[] | null {
   const item = row[0] ?? "";
   if (type === "hash") return ["HDEL", key, item];
   if (type === "set") return ["SREM", key, item];
   if (type === "zset") return ["ZREM", key, item];
-  if (type === "list") return ["LREM", key, "1", item];
   if (type === "stream") return ["XDEL", key, item];
   return null;
+}
+
+/**
+ * Removing the list item at `index` and no other equal one: `mark` (a transaction: read the item,
+ * put a value no list holds in its place), then `remove` the mark when the item read was the one
+ * shown, or `restore` the item read where the mark is when the list changed meanwhile. Every step
+ * finds its place by the mark, so writes between them move nothing.
+ */
+export function listRemoval(key: string, index: number, mark = `redisgate:removing:${crypto.randomUUID()}`) {
+  const at = String(index);
+  return {
+    mark: [
+      ["LINDEX", key, at],
+      ["LSET", key, at, mark],
+    ],
+    remove: ["LREM", key, "1", mark],
+    restore: (read: Bulk): Bulk[][] => [
+      ["LINSERT", key, "BEFORE", mark, read],
+      ["LREM", key, "1", mark],
+    ],
+  };
 }
 
 /** The command that sets (seconds > 0) or clears (null) a key's expiry. */

@@ -1,139 +1,21 @@
 // The data browser's key panel: type, TTL and size, the value by type (strings with JSON
-// detection; larger values page by page), and for sessions that may write: edit the value or items, set or clear the TTL,
-// delete the key. Names and values that are not UTF-8 are shown escaped and sent back as their
-// exact bytes; a string of such bytes is read-only (a text box cannot hold it).
+// detection; larger values page by page) and, for sessions that may write, the forms of
+// data-edit.ts and Delete. Names and values that are not UTF-8 are shown escaped (redis-bytes.ts).
 import * as edge from "../edge-session";
-import { commandRequest } from "../edge-wire";
 import { code, h, table } from "../elements";
 import { confirmAction, say, state, toast } from "../feedback";
 import { formatBytes, formatTtl } from "../format";
-import { field, onSubmit } from "../forms";
-import { type Bulk, bulkId, isBinary, showBulk } from "../redis-bytes";
-import {
-  firstPosition,
-  isKeyType,
-  type KeyType,
-  lengthCommand,
-  lengthUnit,
-  newValueFrom,
-  nextPosition,
-  previewRows,
-  readCommand,
-  removeItemCommand,
-  ttlCommand,
-  writeCommand,
-} from "../redis-value";
-import { prettyJson } from "../reply-view";
+import { type Bulk, bulkId, showBulk } from "../redis-bytes";
+import { firstPosition, isKeyType, lengthCommand, lengthUnit, nextPosition, previewRows, readCommand } from "../redis-value";
+import { type DetailContext, itemForm, type Reload, removeButton, stringEditor, ttlForm } from "./data-edit";
 
-/** onDeleted: the key is gone, so the page drops it from its list. */
-export type DetailContext = { instanceId: string; canWrite: boolean; onChange: () => void; onDeleted: (key: Bulk) => void };
+export type { DetailContext };
 
-function itemForm(type: KeyType, key: Bulk, ctx: DetailContext, reload: () => Promise<void>): HTMLFormElement | null {
-  if (type === "string") return null;
-  const text = (name: string, label: string) => h("div", { class: "field" }, h("label", null, label, h("input", { name, required: true })));
-  const fields: Record<Exclude<KeyType, "string">, HTMLElement[]> = {
-    hash: [text("field", "Field"), text("value", "Value")],
-    list: [text("value", "Value (appended)")],
-    set: [text("value", "Member")],
-    zset: [text("member", "Member"), text("score", "Score")],
-    stream: [text("field", "Field"), text("value", "Value")],
-  };
-  const form = h(
-    "form",
-    { class: "item-form", id: "item-form" },
-    h("div", { class: "row" }, ...fields[type]),
-    h("p", { "data-status": "", hidden: true }),
-    h("button", { type: "submit", class: "button" }, "Add"),
-  );
-  onSubmit(form, async () => {
-    const value = newValueFrom(type, {
-      value: field(form, "value"),
-      field: field(form, "field"),
-      member: field(form, "member"),
-      score: field(form, "score"),
-    });
-    await edge.must(ctx.instanceId, writeCommand(key, value));
-    toast("Saved.");
-    await reload();
-  });
-  return form;
-}
-
-function stringEditor(key: Bulk, value: Bulk, ctx: DetailContext, reload: () => Promise<void>): HTMLElement {
-  if (isBinary(value)) {
-    return h(
-      "div",
-      { id: "string-bytes" },
-      h("pre", { class: "value wrap" }, showBulk(value)),
-      h("p", { class: "hint" }, "Not UTF-8 text: shown as bytes (\\xHH escapes), read-only here so it is never saved altered."),
-    );
-  }
-  const json = prettyJson(value);
-  if (!ctx.canWrite) return h("pre", { class: "value" }, json ?? value);
-  const area = h("textarea", { name: "value", rows: 8, "aria-label": `Value of ${showBulk(key)}`, spellcheck: "false" });
-  const shown = json ?? value;
-  area.value = shown;
-  const form = h(
-    "form",
-    { id: "string-form" },
-    area,
-    json ? h("p", { class: "hint" }, "JSON detected: shown indented, every token as stored; once edited, saved as typed.") : null,
-    h("p", { "data-status": "", hidden: true }),
-    h("button", { type: "submit", class: "button primary" }, "Save value"),
-  );
-  onSubmit(form, async () => {
-    // Unedited, the stored bytes stay as they are (the indented view is not what was stored).
-    if (area.value === shown) return say(form, "Nothing changed: the value was left as stored.", "info");
-    await edge.must(ctx.instanceId, writeCommand(key, { type: "string", value: area.value }));
-    toast("Value saved.");
-    await reload();
-  });
-  return form;
-}
-
-function ttlForm(key: Bulk, ctx: DetailContext, reload: () => Promise<void>): HTMLFormElement {
-  const seconds = h("input", {
-    name: "seconds",
-    type: "number",
-    min: "1",
-    step: "1",
-    inputmode: "numeric",
-    id: "ttl-seconds",
-  });
-  const clear = h("button", { type: "button", class: "button", id: "clear-ttl" }, "Clear TTL");
-  const form = h(
-    "form",
-    { id: "ttl-form", class: "row" },
-    h("div", { class: "field" }, h("label", { for: "ttl-seconds" }, "Expire in (seconds)"), seconds),
-    h("div", { class: "field button-field" }, h("button", { type: "submit", class: "button" }, "Set TTL")),
-    h("div", { class: "field button-field" }, clear),
-    h("p", { "data-status": "", hidden: true }),
-  );
-  onSubmit(form, async () => {
-    const n = Number(seconds.value);
-    if (!Number.isInteger(n) || n < 1) throw new Error("Give the TTL as a whole number of seconds, 1 or more.");
-    await edge.must(ctx.instanceId, ttlCommand(key, n));
-    toast(`${showBulk(key)} expires in ${n} s.`);
-    await reload();
-  });
-  clear.addEventListener("click", async () => {
-    say(form, "");
-    try {
-      await edge.must(ctx.instanceId, ttlCommand(key, null));
-    } catch (error) {
-      return say(form, (error as Error).message);
-    }
-    toast(`${showBulk(key)} no longer expires.`);
-    await reload();
-  });
-  return form;
-}
-
-/** Fills `panel` with the key's details; re-reads after every change. */
-export async function showKey(panel: HTMLElement, key: Bulk, ctx: DetailContext): Promise<void> {
+/** Fills `panel` with the key's details; re-reads after every change, then shows `notice` if any. */
+export async function showKey(panel: HTMLElement, key: Bulk, ctx: DetailContext, notice = ""): Promise<void> {
   const name = showBulk(key);
-  const reload = async () => {
-    await showKey(panel, key, ctx);
+  const reload: Reload = async (next) => {
+    await showKey(panel, key, ctx, next);
     ctx.onChange();
   };
   state(panel, "loading", `Reading ${name}…`);
@@ -159,31 +41,6 @@ export async function showKey(panel: HTMLElement, key: Bulk, ctx: DetailContext)
       zset: ["Member", "Score"],
       stream: ["Entry id", "Fields"],
     }[type];
-    const remove = (row: Bulk[]) => {
-      const command = removeItemCommand(type, key, row);
-      if (!ctx.canWrite || !command) return null;
-      const unsendable = commandRequest(command);
-      return h(
-        "button",
-        {
-          type: "button",
-          class: "button small danger",
-          "aria-label": `Remove ${showBulk(row[0] ?? "")}`,
-          disabled: "error" in unsendable,
-          title: "error" in unsendable ? unsendable.error : null,
-          onclick: async () => {
-            say(valueStatus, "");
-            try {
-              await edge.must(ctx.instanceId, command);
-            } catch (error) {
-              return say(valueStatus, (error as Error).message);
-            }
-            await reload();
-          },
-        },
-        "Remove",
-      );
-    };
     // A value larger than a page grows page by page ("Load more"): hashes and sets by SCAN cursor
     // (which may repeat an item: shown once), lists and sorted sets by index, streams backwards by id.
     let shown = rows;
@@ -202,7 +59,9 @@ export async function showKey(panel: HTMLElement, key: Bulk, ctx: DetailContext)
             ? h("p", { class: "state state-empty" }, "Empty.")
             : table(
                 ctx.canWrite ? [...headers, ""] : headers,
-                shown.map((r) => (ctx.canWrite ? [...r.map(showBulk), remove(r)] : r.map(showBulk))),
+                shown.map((r, i) =>
+                  ctx.canWrite ? [...r.map(showBulk), removeButton(type, key, r, i, ctx, valueStatus, reload)] : r.map(showBulk),
+                ),
                 "value-table",
               ),
       );
@@ -285,6 +144,7 @@ export async function showKey(panel: HTMLElement, key: Bulk, ctx: DetailContext)
       ctx.canWrite ? h("div", { class: "actions" }, deleteButton, deleteStatus) : null,
     ];
     panel.replaceChildren(...parts.filter((p): p is Node => p !== null));
+    if (notice) say(valueStatus, notice, "info");
   } catch (error) {
     state(panel, "error", (error as Error).message);
   }
