@@ -11,6 +11,7 @@ import {
   previewRows,
   readCommand,
   removeItemCommand,
+  stringPreviewCommand,
   ttlCommand,
   writeCommand,
 } from "../../src/dashboard/client/redis-value";
@@ -23,6 +24,8 @@ describe("data browser commands", () => {
     expect(readCommand("zset", "k")).toEqual(["ZRANGE", "k", "0", "99", "WITHSCORES"]);
     expect(readCommand("stream", "k")).toEqual(["XREVRANGE", "k", "+", "-", "COUNT", "20"]);
     expect(lengthCommand("set", "k")).toEqual(["SCARD", "k"]);
+    // A string too large for one reply is previewed by its first bytes, within the smallest reply limit (1 KiB).
+    expect(stringPreviewCommand("k")).toEqual(["GETRANGE", "k", "0", "999"]);
   });
   it("reads a large value page by page, and knows the last page", () => {
     const full = (n: number) => Array.from({ length: n }, (_, i) => [`item${i}`]);

@@ -168,4 +168,29 @@ export const dataValueScenarios = [
       await context.close();
     },
   ],
+  [
+    "data browser: a string larger than the reply limit shows its facts, a preview, the TTL form and Delete",
+    async (env) => {
+      const { owner, orgId, instanceId, prefix, redis, context, page, panel, openKey } = await dataBrowser(env);
+      const key = `${prefix}:big`;
+      await redis(["SET", key, `${"é".repeat(600)}${"x".repeat(8000)}`]);
+      const path = `/api/organizations/${orgId}/redis-instances/${instanceId}`;
+      check((await call(env, "PUT", path, { max_reply_bytes: 4096 }, owner.token)).status === 200, "the reply limit was not set");
+      // The edge caches an instance for a few seconds: wait until it applies the new limit.
+      await until("the edge to apply the reply limit", async () => (await redis(["GET", key])).error !== undefined, 15_000);
+      await openKey(key);
+      await waitForText(page.locator("#key-facts"), /string[\s\S]*no expiry/);
+      await waitForText(page.locator("#string-preview pre"), /^é{500}$/);
+      await waitForText(page.locator("#string-preview"), /cannot be edited/);
+      check((await page.getByRole("button", { name: "Save value" }).count()) === 0, "a partly read value can be saved");
+      await page.getByLabel("Expire in (seconds)").fill("600");
+      await page.getByRole("button", { name: "Set TTL" }).click();
+      await until("the TTL", async () => (await redis(["TTL", key])).result > 590);
+      await page.getByRole("button", { name: "Delete key" }).click();
+      await page.locator("#confirm-dialog").getByRole("button", { name: "Delete key" }).click();
+      await waitForText(panel, /was deleted/);
+      check((await redis(["EXISTS", key])).result === 0, "the large key still exists");
+      await context.close();
+    },
+  ],
 ];

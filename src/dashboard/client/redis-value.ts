@@ -17,6 +17,16 @@ export const PREVIEW = 100;
 export const STREAM_PAGE = 20;
 
 /**
+ * How much of a string too large to read whole is previewed (GETRANGE): fits the smallest reply
+ * limit an instance may set (1 KiB, with RESP's framing).
+ */
+export const STRING_PREVIEW_BYTES = 1000;
+
+export function stringPreviewCommand(key: Bulk): Bulk[] {
+  return ["GETRANGE", key, "0", String(STRING_PREVIEW_BYTES - 1)];
+}
+
+/**
  * Where a page of a value starts: a SCAN cursor (hashes, sets), an index (lists, sorted sets) or
  * the stream id to read back from ("+" first, then "(<id>", the entries before it).
  */

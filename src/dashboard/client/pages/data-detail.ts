@@ -1,15 +1,48 @@
 // The data browser's key panel: type, TTL and size, the value by type (strings with JSON
 // detection; larger values page by page) and, for sessions that may write, the forms of
 // data-edit.ts and Delete. Names and values that are not UTF-8 are shown escaped (redis-bytes.ts).
+
+import type { EdgeReply } from "../edge-session";
 import * as edge from "../edge-session";
 import { code, h, table } from "../elements";
 import { confirmAction, say, state, toast } from "../feedback";
 import { formatBytes, formatTtl } from "../format";
-import { type Bulk, bulkId, showBulk } from "../redis-bytes";
-import { firstPosition, isKeyType, lengthCommand, lengthUnit, nextPosition, previewRows, readCommand } from "../redis-value";
+import { type Bulk, bulkFromPrefix, bulkId, showBulk } from "../redis-bytes";
+import {
+  firstPosition,
+  isKeyType,
+  lengthCommand,
+  lengthUnit,
+  nextPosition,
+  previewRows,
+  readCommand,
+  STRING_PREVIEW_BYTES,
+  stringPreviewCommand,
+} from "../redis-value";
 import { type DetailContext, itemForm, type Reload, removeButton, stringEditor, ttlForm } from "./data-edit";
 
 export type { DetailContext };
+
+/**
+ * A string's value: the editor when GET read it whole; else (larger than the instance's reply
+ * limit) its first bytes, read-only, since saving a part would cut the value.
+ */
+async function stringView(key: Bulk, read: EdgeReply | undefined, length: number, ctx: DetailContext, reload: Reload) {
+  if (read?.error === undefined) return stringEditor(key, (read?.result as Bulk | null) ?? "", ctx, reload);
+  const preview = await edge.run(ctx.instanceId, stringPreviewCommand(key));
+  if (preview.error !== undefined)
+    return h("p", { class: "state state-error", role: "alert" }, `The value could not be read: ${read.error}`);
+  return h(
+    "div",
+    { id: "string-preview" },
+    h("pre", { class: "value wrap" }, showBulk(bulkFromPrefix((preview.result as Bulk | null) ?? ""))),
+    h(
+      "p",
+      { class: "hint" },
+      `The first ${formatBytes(STRING_PREVIEW_BYTES)} of ${formatBytes(length)}: the whole value cannot be read here (${read.error}), so it is shown in part and cannot be edited.`,
+    ),
+  );
+}
 
 /** Fills `panel` with the key's details; re-reads after every change, then shows `notice` if any. */
 export async function showKey(panel: HTMLElement, key: Bulk, ctx: DetailContext, notice = ""): Promise<void> {
@@ -29,7 +62,8 @@ export async function showKey(panel: HTMLElement, key: Bulk, ctx: DetailContext,
     if (!isKeyType(type))
       return state(panel, "empty", `“${name}” is a ${type}; the browser shows strings, hashes, lists, sets, sorted sets and streams.`);
     const [valueReply, lengthReply] = await edge.pipeline(ctx.instanceId, [readCommand(type, key), lengthCommand(type, key)]);
-    if (valueReply?.error !== undefined) throw new Error(valueReply.error);
+    // A value that cannot be read (larger than the reply limit) still gets its facts, TTL and Delete.
+    const readError = valueReply?.error;
     const ttl = Number(ttlReply?.result ?? -2);
     const length = Number(lengthReply?.result ?? 0);
     const rows = previewRows(type, valueReply?.result);
@@ -51,21 +85,23 @@ export async function showKey(panel: HTMLElement, key: Bulk, ctx: DetailContext,
     const more = h("button", { type: "button", class: "button", id: "value-more" }, `Load more ${unit}`);
     const moreStatus = h("p", { "data-status": "", hidden: true });
     const valueStatus = h("p", { "data-status": "", hidden: true, id: "value-status" });
+    const whole = type === "string" ? await stringView(key, valueReply, length, ctx, reload) : null;
     const draw = () => {
       value.replaceChildren(
-        type === "string"
-          ? stringEditor(key, (valueReply?.result as Bulk | null) ?? "", ctx, reload)
-          : shown.length === 0
-            ? h("p", { class: "state state-empty" }, "Empty.")
-            : table(
-                ctx.canWrite ? [...headers, ""] : headers,
-                shown.map((r, i) =>
-                  ctx.canWrite ? [...r.map(showBulk), removeButton(type, key, r, i, ctx, valueStatus, reload)] : r.map(showBulk),
-                ),
-                "value-table",
-              ),
+        whole ??
+          (readError !== undefined
+            ? h("p", { class: "state state-error", role: "alert" }, `The value could not be read: ${readError}`)
+            : shown.length === 0
+              ? h("p", { class: "state state-empty" }, "Empty.")
+              : table(
+                  ctx.canWrite ? [...headers, ""] : headers,
+                  shown.map((r, i) =>
+                    ctx.canWrite ? [...r.map(showBulk), removeButton(type, key, r, i, ctx, valueStatus, reload)] : r.map(showBulk),
+                  ),
+                  "value-table",
+                )),
       );
-      count.hidden = type === "string" || (next === null && shown.length >= length);
+      count.hidden = type === "string" || readError !== undefined || (next === null && shown.length >= length);
       count.textContent = `Showing ${shown.length} of ${length} ${unit}.`;
       more.hidden = next === null;
     };
