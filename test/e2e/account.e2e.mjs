@@ -164,6 +164,9 @@ export const accountScenarios = [
       await form.getByLabel("Repeat the new password").fill("changed-password-123");
       await form.getByRole("button", { name: "Change password" }).click();
       await waitForText(form.locator("[data-status]"), /Password changed/);
+      // The account's security activity shows the change above the two sign-ins and the sign-up.
+      await waitForText(first.page.locator("#activity-list tbody tr").first(), /Password changed; other sessions ended/);
+      await waitForText(first.page.locator("#activity-list"), /Signed in[\s\S]*Account created/);
       await screenshot(first.page, "account-desktop");
 
       await other.page.getByRole("link", { name: "Account", exact: true }).click();

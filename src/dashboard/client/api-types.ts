@@ -3,6 +3,7 @@
 export type { Scope } from "../../auth/api-key-token";
 export type { InstanceResponse as PublicInstance } from "../../management/instance-routes";
 export type { DailyUsage, UsageReport } from "../../meter/usage-meter";
+export type { PublicAccountActivity } from "../../services/account-audit";
 export type { PublicSession } from "../../services/account-lifecycle";
 export type { PublicUser } from "../../services/accounts";
 export type { PublicApiKey } from "../../services/api-keys";

@@ -22,6 +22,9 @@ function describe(body: Envelope<unknown> | null, status: number): { message: st
   return { message: detail ? `${base} (${detail})` : base, code };
 }
 
+/** Set once this page has gone to /login after a 401. */
+let leaving = false;
+
 // Pages for people who are not signed in: a 401 there is the form's answer, not a lost session.
 const AUTH_PAGES = new Set(["login", "signup", "reset"]);
 
@@ -64,7 +67,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   } catch {
     // not JSON: described by its status below
   }
-  if (res.status === 401 && !AUTH_PAGES.has(document.body.dataset.page ?? "")) {
+  if (res.status === 401 && !AUTH_PAGES.has(document.body.dataset.page ?? "") && !leaving) {
+    // Once per page: a second assign (another load refused at the same time) would abort the first.
+    leaving = true;
     // The fragment rides along outside `next` (an invitation link keeps its token; no server sees it).
     location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}${location.hash}`);
   }

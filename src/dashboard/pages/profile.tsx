@@ -22,7 +22,7 @@ const NewPasswordFields: FC<{ prefix: string }> = ({ prefix }) => (
 
 export const AccountPage: FC = () => (
   <AppShell info={{ title: "Your account", page: "account" }}>
-    <PageHead title="Your account" lead="Your password, where you are signed in, and closing the account." />
+    <PageHead title="Your account" lead="Your password, where you are signed in, what happened to the account, and closing it." />
     <div class="grid-2">
       <section class="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
@@ -55,6 +55,17 @@ export const AccountPage: FC = () => (
         </form>
       </section>
     </div>
+    <section class="card" aria-labelledby="activity-title">
+      <h2 id="activity-title">Security activity</h2>
+      <p class="hint">Sign-ins, password changes and resets, and sessions ended on this account, newest first.</p>
+      <Status id="activity-status" />
+      <div id="activity-list" />
+      <div class="actions">
+        <button type="button" id="activity-more" class="button" hidden>
+          Load more activity
+        </button>
+      </div>
+    </section>
     <section class="card danger-zone" aria-labelledby="close-title">
       <h2 id="close-title">Close your account</h2>
       <p>

@@ -1,12 +1,49 @@
-// The account page in the browser (change the password, list and end sessions, close the account)
+// The account page in the browser (change the password, list and end sessions, see the account's
+// security activity, close the account)
 // and the reset page an operator's link opens (its token read from the fragment, never sent as a URL).
 import { api, must } from "../api";
-import type { PublicSession, PublicUser } from "../api-types";
+import type { PublicAccountActivity, PublicSession, PublicUser } from "../api-types";
 import { $, badge, h, table } from "../elements";
 import { confirmAction, say, state, toast } from "../feedback";
 import { formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
 import { readResetToken } from "../org-limits";
+import { pager } from "../pager";
+
+/** What each security-activity action reads as on the page. */
+const ACTIVITY_WORDS: Record<string, string> = {
+  "account.register": "Account created (signed in)",
+  "account.sign_in": "Signed in",
+  "account.password_change": "Password changed; other sessions ended",
+  "account.password_reset": "Password set through a reset link; every session ended",
+  "account.session_end": "A session was ended",
+  "account.sessions_end": "Signed out everywhere",
+  "account.close": "Account closed",
+};
+
+/** The account's security activity, a page at a time. */
+function activityList() {
+  const list = $("#activity-list");
+  return pager<PublicAccountActivity>({
+    path: () => "/auth/activity",
+    pageSize: 20,
+    render: (items) =>
+      list.replaceChildren(
+        table(
+          ["When", "What", "Address", "Browser"],
+          items.map((row) => [
+            formatWhen(row.created_at),
+            ACTIVITY_WORDS[row.action] ?? row.action,
+            row.ip ?? "—",
+            h("span", { class: "wrap" }, row.user_agent ?? "—"),
+          ]),
+          "stack",
+        ),
+      ),
+    fail: (message) => say($("#activity-status"), message),
+    more: $<HTMLButtonElement>("#activity-more"),
+  });
+}
 
 /** The new password twice, checked before anything is sent. */
 function newPassword(form: HTMLFormElement): string {
@@ -45,7 +82,9 @@ function sessionRow(session: PublicSession, reload: () => Promise<void>) {
 
 export async function accountPage() {
   const list = $("#session-list");
+  const activity = activityList();
   async function load() {
+    void activity.load();
     const sessions = await api<PublicSession[]>("GET", "/auth/sessions");
     if (!sessions.ok) return state(list, "error", sessions.message);
     list.replaceChildren(
