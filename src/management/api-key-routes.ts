@@ -67,6 +67,7 @@ defineRoute(
     tag,
     auth: true,
     role: "viewer",
+    allowWhileSuspended: true, // a read
     body: IdentifyApiKeySchema,
   },
   async (c, { ctx, access, body }) => {
@@ -84,7 +85,7 @@ defineRoute(
 
 defineRoute(
   apiKeyRoutes,
-  { method: "delete", path: `${BASE}/:keyId`, summary: "Revoke an API key", tag, auth: true, role: "member" },
+  { method: "delete", path: `${BASE}/:keyId`, summary: "Revoke an API key", tag, auth: true, role: "member", allowWhileSuspended: true },
   async (c, { ctx, access, params }) => {
     return c.json(ok(await revokeApiKey(ctx, access, params.keyId), { message: "API key revoked." }));
   },

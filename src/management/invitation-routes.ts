@@ -63,6 +63,7 @@ defineRoute(
     tag,
     auth: true,
     role: "admin",
+    allowWhileSuspended: true, // it only takes access away
   },
   async (c, { ctx, access, params }) => {
     return c.json(ok(await revokeInvitation(ctx, access, params.invitationId), { message: "Invitation revoked." }));

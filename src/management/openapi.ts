@@ -38,6 +38,7 @@ export function buildOpenApiDocument(version: string) {
     };
     if (spec.role !== undefined) operation["x-required-role"] = spec.role;
     if (spec.operator) operation["x-operator-only"] = true;
+    if (spec.allowWhileSuspended) operation["x-allowed-while-suspended"] = true;
     if (spec.body) operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(spec.body) } } };
     const path = toOpenApiPath(spec.path);
     paths[path] = { ...paths[path], [spec.method]: operation };

@@ -66,6 +66,8 @@ defineRoute(
     tag,
     auth: true,
     role: "owner",
+    // Refused while suspended: it would erase the audit trail and usage the operator holds the
+    // organization over. Revoking keys and removing members (allowed) already cut any leak off.
     query: DeleteOrganizationQuerySchema,
   },
   async (c, { ctx, access, query }) => {
@@ -116,6 +118,7 @@ defineRoute(
     tag,
     auth: true,
     role: { self: "viewer", others: "owner" }, // leaving needs no role
+    allowWhileSuspended: true, // it only takes access away, as closing the account (DELETE /auth/me) does
   },
   async (c, { ctx, access, params }) => {
     await removeMember(ctx, access, params.userId);

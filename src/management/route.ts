@@ -1,6 +1,6 @@
 // One way to declare a management route, and the spec is what runs: `auth` installs the session
 // check (and `Cache-Control: no-store`), `role` resolves the `:orgId`, enforces the minimum role
-// and keeps a suspended organization read-only, `operator` admits operators only and audits the
+// and keeps a suspended organization read-only (save the protective routes), `operator` admits operators only and audits the
 // call, path parameters are checked against their id format, body and query are validated. The
 // OpenAPI document (./openapi.ts) reads the same specs.
 import type { Context, Hono } from "hono";
@@ -54,6 +54,13 @@ export type RouteSpec<P extends string, B, Q, A extends boolean, R> = {
   auth: A;
   /** The minimum role in the route's `:orgId`; the handler then receives the resolved organization. */
   role?: R;
+  /**
+   * A suspended organization refuses every method but GET (403 organization_suspended), except on
+   * routes marked here: those that only read, or only take access away (revoking a key, removing a
+   * member, leaving). A suspension is often the answer to a leak: the owner must be able to cut the
+   * leak off, or it works again on resume.
+   */
+  allowWhileSuspended?: true;
   /** An /api/admin route: operators only (403 for anyone else); each successful call is audited as `audit`. */
   operator?: { audit: string };
   body?: B;
@@ -121,7 +128,7 @@ export function defineRoute<
       const self = (params as Record<string, string>).userId === c.get("user").id;
       const minimum = typeof rule === "string" ? rule : self ? rule.self : rule.others;
       const access = await requireOrgAccess(input.ctx as ServiceContext, (params as Record<string, string>).orgId as string, minimum);
-      if (spec.method !== "get" && access.organization.suspendedAt) {
+      if (spec.method !== "get" && !spec.allowWhileSuspended && access.organization.suspendedAt) {
         throw new AppError("organization_suspended", "This organization is suspended by the operator: it is read-only until resumed.");
       }
       input.access = access;
