@@ -19,9 +19,11 @@ import {
 import type { OrganizationRow } from "../storage/organizations";
 import { insertPasswordReset } from "../storage/password-resets";
 import {
+  assertAccountOpenStatement,
   assertOperatorRemainsStatement,
   countOperators,
   findUserById,
+  isAccountClosed,
   isNoOperatorLeft,
   listUsers,
   promoteFirstOperator,
@@ -60,14 +62,19 @@ export async function bootstrapOperator(ctx: ServiceContext, secret: string): Pr
  * Promotes or demotes an operator. The last operator (closed accounts are none) cannot step down
  * (409): nobody could promote again. The check is in the demotion's batch, so two operators
  * demoting each other at once cannot both win.
- * @throws not_found for an unknown account.
+ * @throws not_found for an unknown account; conflict when promoting a closed account.
  */
 export async function setOperator(ctx: ServiceContext, userId: string, isOperator: boolean) {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw new AppError("not_found", "Account not found.");
   const lastOperator = () => new AppError("conflict", "The last operator cannot be demoted. Promote another operator first.");
   if (isOperator) {
-    await setOperatorStatement(ctx.db, userId, true);
+    // A closed account is no operator (it cannot sign in, and would count for nobody); the guard in
+    // the batch refuses an account closed between this read and the write.
+    if (user.disabledAt) throw closedAccount("made an operator");
+    await ctx.db.batch([setOperatorStatement(ctx.db, userId, true), assertAccountOpenStatement(ctx.db, userId)]).catch((error: unknown) => {
+      throw isAccountClosed(error) ? closedAccount("made an operator") : error;
+    });
   } else {
     // Fails fast on the common case; the guard in the batch closes the race.
     if (user.isOperator && (await countOperators(ctx.db)) <= 1) throw lastOperator();
@@ -203,15 +210,20 @@ async function presentOneForOperator(ctx: ServiceContext, orgId: string) {
   return presentForOperator(row);
 }
 
+/** The 409 for an operator action on a closed account, which cannot sign in again. */
+const closedAccount = (what: string) => new AppError("conflict", `This account is closed: it cannot be ${what}.`);
+
 export type IssuedReset = { user_id: string; token: string; reset_path: string; expires_at: string };
 
 /**
  * Issues a one-time password-reset link for an account: valid for an hour, used once, stored as a
  * SHA-256. The token is returned once; the operator passes it on.
+ * @throws not_found for an unknown account; conflict for a closed one (also when closed meanwhile).
  */
 export async function issuePasswordReset(ctx: ServiceContext, userId: string): Promise<IssuedReset> {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw new AppError("not_found", "Account not found.");
+  if (user.disabledAt) throw closedAccount("sent a reset link (it could never be used)");
   const token = `${RESET_PREFIX}${randomToken(32)}`;
   const now = new Date();
   const expiresAt = new Date(now.getTime() + RESET_TTL_MS);
@@ -222,6 +234,8 @@ export async function issuePasswordReset(ctx: ServiceContext, userId: string): P
     createdBy: ctx.actor.userId,
     createdAt: now,
     expiresAt,
+  }).catch((error: unknown) => {
+    throw isAccountClosed(error) ? closedAccount("sent a reset link (it could never be used)") : error;
   });
   return { user_id: userId, token, reset_path: `${RESET_PAGE_PATH}#token=${token}`, expires_at: expiresAt.toISOString() };
 }

@@ -3,12 +3,14 @@
 import { and, eq, gt, isNotNull, isNull, lte, or } from "drizzle-orm";
 import { passwordResets } from "../../drizzle/schema";
 import type { Db } from "./db";
+import { assertAccountOpenStatement } from "./users";
 
 export type PasswordResetRow = typeof passwordResets.$inferSelect;
 
 /**
  * Stores a new reset for the user and, in the same batch, deletes their resets that can no longer be
  * used (used, or expired at the new one's creation), so a user's rows stay few however many are issued.
+ * Fails (isAccountClosed) and stores nothing when the account is closed: no reset could ever be used.
  */
 export async function insertPasswordReset(db: Db, row: typeof passwordResets.$inferInsert & { createdAt: Date }): Promise<void> {
   await db.batch([
@@ -18,6 +20,7 @@ export async function insertPasswordReset(db: Db, row: typeof passwordResets.$in
         and(eq(passwordResets.userId, row.userId), or(isNotNull(passwordResets.usedAt), lte(passwordResets.expiresAt, row.createdAt))),
       ),
     db.insert(passwordResets).values(row),
+    assertAccountOpenStatement(db, row.userId),
   ]);
 }
 

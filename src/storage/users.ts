@@ -1,5 +1,5 @@
 // D1 queries for users and their sessions. Session tokens are stored only as SHA-256 hashes.
-import { and, eq, isNull, not, notExists, type SQL, sql } from "drizzle-orm";
+import { and, eq, exists, isNotNull, isNull, not, notExists, type SQL, sql } from "drizzle-orm";
 import { memberships, sessions, users } from "../../drizzle/schema";
 import { afterRow, type Db, type Direction, failDeploymentBatchIf, isBatchGuardFailure, type PageAfter, pageOrder } from "./db";
 
@@ -90,6 +90,26 @@ export function assertOperatorRemainsStatement(db: Db) {
 
 /** True when a batch failed on assertOperatorRemainsStatement: no operator was left. */
 export const isNoOperatorLeft = isBatchGuardFailure;
+
+/**
+ * A batch statement that fails (isAccountClosed) when the account `userId` is closed. Appended to a
+ * write that only makes sense for an open account (a promotion, a reset link), it makes the check and
+ * the write one atomic step: an account closed at the same moment gets neither.
+ */
+export function assertAccountOpenStatement(db: Db, userId: string) {
+  return failDeploymentBatchIf(
+    db,
+    exists(
+      db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.id, userId), isNotNull(users.disabledAt))),
+    ),
+  );
+}
+
+/** True when a batch failed on assertAccountOpenStatement: the account was closed. */
+export const isAccountClosed = isBatchGuardFailure;
 
 /**
  * Makes `userId` the first operator, in one statement that changes nothing once any operator

@@ -22,6 +22,7 @@ const listed = async (by: Account, who: Account) => {
   return rows[0];
 };
 const LAST_DEMOTED = "The last operator cannot be demoted. Promote another operator first.";
+const CLOSED_PROMOTED = "This account is closed: it cannot be made an operator.";
 const LAST_CLOSING = "You are the deployment's last operator. Promote another operator before closing your account.";
 
 /** After a race between the file's operator and `other`, makes the file's operator the only one again. */
@@ -86,6 +87,25 @@ describe("the last operator", { timeout: 60_000 }, () => {
       403,
       "forbidden",
     );
+  });
+
+  it("a closed account cannot be made an operator (409), not even while it closes", async () => {
+    const closed = await signUp();
+    expectOk(await close(closed));
+    const res = await promote(op, closed);
+    expectFailure(res, 409, "conflict");
+    expect(res.body.message).toBe(CLOSED_PROMOTED);
+    await noAuditRow(res);
+    expect(await listed(op, closed)).toMatchObject({ is_operator: false, disabled: true });
+    // The one operator is still the last: stepping down is refused, as before.
+    expectFailure(await demote(op, op), 409, "conflict");
+    for (let round = 0; round < 5; round++) {
+      const other = await signUp();
+      const [closing, promoted] = await Promise.all([close(other), promote(op, other)]);
+      expect(closing.status).toBe(200);
+      expect([200, 409]).toContain(promoted.status);
+      expect(await listed(op, other)).toMatchObject({ is_operator: false, disabled: true });
+    }
   });
 
   it("cannot close their account (409) and keeps operating; with another operator they could", async () => {

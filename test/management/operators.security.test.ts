@@ -342,4 +342,14 @@ describe("operators find accounts", () => {
     const issued = expectOk(await api("POST", `/api/admin/users/${someone.userId}/password-reset`, { token: op.token }), 201);
     expect(issued.reset_path).toBe(`/reset-password#token=${issued.token}`);
   });
+
+  it("a closed account gets no reset link (409): it could never be used", async () => {
+    const closed = await signUp();
+    expectOk(await api("DELETE", "/auth/me", { token: closed.token }));
+    const res = await api("POST", `/api/admin/users/${closed.userId}/password-reset`, { token: op.token });
+    expectFailure(res, 409, "conflict");
+    expect(res.body.message).toBe("This account is closed: it cannot be sent a reset link (it could never be used).");
+    const rows = await env.DB.prepare("SELECT id FROM password_resets WHERE user_id = ?").bind(closed.userId).all();
+    expect(rows.results).toEqual([]);
+  });
 });
