@@ -2,9 +2,11 @@
 // /o/:orgId/…; the browser bundle under /assets/ is served by Workers static assets. Pages carry no
 // data and no secrets; the browser fetches /auth and /api.
 // It must never register a route that shadows /api, /auth, /redis, /health, /version or /.well-known.
+
 import { type Context, Hono } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { AppEnv } from "../env";
+import { describeErrorForLog } from "../lib/error-for-log";
 import { RESET_PAGE_PATH } from "../services/operators";
 import { assetManifest } from "./assets";
 import { AppShell, AssetsContext, PageHead } from "./layout";
@@ -54,7 +56,7 @@ const NotFoundPage = () => (
 // The dashboard's own error page: plain HTML with the request id, never the stack or the message.
 dashboard.onError((error, c) => {
   const requestId = c.get("requestId");
-  console.error(JSON.stringify({ level: "error", face: "dashboard", requestId, message: (error as Error).message }));
+  console.error(JSON.stringify({ level: "error", face: "dashboard", requestId, message: describeErrorForLog(error) }));
   const body = `<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1><p>Quote request ${requestId} if you report it.</p>`;
   return c.html(body, 500, PAGE_HEADERS);
 });

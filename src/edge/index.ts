@@ -1,9 +1,11 @@
 // The edge Redis REST data plane under /redis/<instanceId>: Upstash wire-compatible. The hot path
 // is: token → verify (cached) → revoked? (cached KV) → instance (cached KV) → policy → one upstream
 // call. It must never import D1 storage (enforced by biome's noRestrictedImports for src/edge).
+
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { getConfig } from "../env";
+import { describeErrorForLog } from "../lib/error-for-log";
 import { isOwnSyncToken } from "../lib/sync-token";
 import { Admission } from "../meter/admission";
 import { meterFor } from "../meter/client";
@@ -115,7 +117,7 @@ export function createEdge(options: EdgeOptions = {}) {
   // The edge speaks Upstash's { error } even when something unexpected breaks.
   edge.onError((error, c) => {
     const requestId = c.get("requestId");
-    console.error(JSON.stringify({ level: "error", face: "edge", requestId, message: (error as Error).message }));
+    console.error(JSON.stringify({ level: "error", face: "edge", requestId, message: describeErrorForLog(error) }));
     return finish(errorResponse(500, `ERR internal error (request ${requestId})`), false, null);
   });
 
@@ -171,7 +173,7 @@ export function createEdge(options: EdgeOptions = {}) {
         (work) => c.executionCtx.waitUntil(work),
       );
     } catch (error) {
-      log(c.get("requestId"), "meter_unavailable", { message: (error as Error).message });
+      log(c.get("requestId"), "meter_unavailable", { message: describeErrorForLog(error) });
       const unavailable = reply(503, "ERR the usage meter is unavailable; retry shortly");
       unavailable.headers.set("retry-after", "1");
       return unavailable;
@@ -201,7 +203,7 @@ export function createEdge(options: EdgeOptions = {}) {
       countRefusal: () =>
         meterFor(c.env.USAGE_METER, claims.org)
           .countRefused(claims.sub, now())
-          .catch((error: Error) => log(c.get("requestId"), "meter_unavailable", { message: error.message })),
+          .catch((error: unknown) => log(c.get("requestId"), "meter_unavailable", { message: describeErrorForLog(error) })),
     });
     const dispatched = await dispatch(parsed.call, instance.driver, permissions, callOptions, streamBounds);
     // A HEAD answer has no body: the one made is cancelled, so a stream frees its Redis connection and its slot first.

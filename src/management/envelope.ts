@@ -1,8 +1,10 @@
 // The management face's envelope: `{ success, data, message?, timestamp }`, failures with
 // `error: { code, requestId, issues? }`, and the face's own error and not-found handlers.
+
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { requireUser } from "../auth/middleware";
 import { AppError } from "../errors";
+import { describeErrorForLog } from "../lib/error-for-log";
 import { registeredRoutes } from "./route";
 
 /** A list route's page: its limit, and the cursor of the next page (null on the last). */
@@ -35,7 +37,7 @@ export function renderError(c: Context, error: AppError): Response {
 export const renderManagementError: ErrorHandler = (error, c) => {
   if (error instanceof AppError) return renderError(c, error);
   const requestId = c.get("requestId");
-  console.error(JSON.stringify({ level: "error", face: "management", requestId, message: (error as Error).message }));
+  console.error(JSON.stringify({ level: "error", face: "management", requestId, message: describeErrorForLog(error) }));
   return renderError(c, new AppError("internal_error", "Something went wrong on our side. Quote the request id if you report it."));
 };
 

@@ -5,8 +5,10 @@
 // the operators' list). Its storage stays bounded: once a day it forgets usage the API can no longer
 // report, the sync state of isolates long gone and the own limits of keys revoked or expired, and
 // deleting the organization erases it.
+
 import { DurableObject } from "cloudflare:workers";
 import type { AppBindings } from "../env";
+import { describeErrorForLog } from "../lib/error-for-log";
 import { DAY_MS, dayOf } from "../lib/time";
 import { findDeadApiKeyIds, recordApiKeysLastUsed } from "../storage/api-keys";
 import { createDb } from "../storage/db";
@@ -271,7 +273,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
           level: "error",
           face: "meter",
           org: this.orgId,
-          message: `forgetting dead keys' limits: ${(error as Error).message}`,
+          message: `forgetting dead keys' limits: ${describeErrorForLog(error)}`,
         }),
       );
     });

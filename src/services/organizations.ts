@@ -3,6 +3,7 @@
 
 import { hasRole, type Role } from "../auth/roles";
 import { AppError } from "../errors";
+import { describeErrorForLog } from "../lib/error-for-log";
 import { newId } from "../lib/ids";
 import { meterFor } from "../meter/client";
 import { ceilingLimits, effectiveLimits, type Limits, perSecond, rateFrom } from "../meter/plans";
@@ -187,7 +188,7 @@ export async function deleteOrganization(ctx: ServiceContext, access: OrgAccess,
   try {
     await meterFor(ctx.meter, orgId).erase();
   } catch (error) {
-    const message = `organization ${orgId} deleted, its usage meter not erased: ${(error as Error).message}`;
+    const message = `organization ${orgId} deleted, its usage meter not erased: ${describeErrorForLog(error)}`;
     console.error(JSON.stringify({ level: "error", requestId: ctx.actor.requestId, message }));
   }
 }
