@@ -1,6 +1,8 @@
 // API keys: mint (JWT signed by the active signing key; shown once), list, read, revoke. D1 keeps
 // metadata and a SHA-256 of the key; revocation also writes the KV marker the edge checks.
+
 import { type KeyRing, type Scope, signApiKey } from "../auth/api-key-token";
+import { minterRoleFor } from "../auth/roles";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
@@ -27,7 +29,7 @@ import { findInstanceIds } from "../storage/instances";
 import type { OrganizationRow } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
-import { assertMinterStatement, minterRoleFor, recheckMinter, requireAdminForAdminScope, requireOwnKeyUnlessAdmin } from "./key-authority";
+import { assertMinterStatement, recheckMinter, requireAdminForAdminScope, requireOwnKeyUnlessAdmin } from "./key-authority";
 import type { OrgAccess } from "./organizations";
 import { capReached, planCap } from "./plan-caps";
 

@@ -1,7 +1,7 @@
-// Who may make and act on API keys: the least role for a key's scopes, the checks the routes apply,
-// the batch guard that keeps a key from outliving its maker's role, and the revocation that goes
-// with a member's removal, demotion or departure.
-import { hasRole, type Role } from "../auth/roles";
+// Who may make and act on API keys: the checks the routes apply, the batch guard that keeps a key
+// from outliving its maker's role, and the revocation that goes with a member's removal, demotion or
+// departure. The least role for a key's scopes is auth/roles.ts's minterRoleFor (the dashboard shares it).
+import { hasRole, minterRoleFor, type Role } from "../auth/roles";
 import { AppError } from "../errors";
 import { type ApiKeyRow, revokeApiKeysCreatedByStatement } from "../storage/api-keys";
 import { assertMemberHoldsRoleStatement } from "../storage/organizations";
@@ -14,12 +14,6 @@ export function requireOwnKeyUnlessAdmin(ctx: ServiceContext, access: OrgAccess,
     throw new AppError("forbidden", `Members can ${verb} only the keys they created.`);
   }
 }
-
-/**
- * The least role that may make a key with `scopes`: admin for the admin scope, member for the rest
- * (the mint and roll routes' minimum). A member who drops below it loses such keys.
- */
-export const minterRoleFor = (scopes: readonly string[]): Role => (scopes.includes("admin") ? "admin" : "member");
 
 /**
  * For the batch that removes (`role` null), demotes or closes a member: revokes the keys they made in

@@ -1,7 +1,7 @@
 // Memberships: owners change roles and remove members (people join by invitation: ./invitations.ts).
 // The last owner can be neither demoted nor removed. What a member made on a role they lose (keys,
 // pending invitations) is revoked in the same batch.
-import { hasRole } from "../auth/roles";
+import { hasRole, minterRoleFor } from "../auth/roles";
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy } from "../storage/api-keys";
 import {
@@ -18,7 +18,7 @@ import { auditStatement } from "./audit";
 import { type Page, parseCursor, type Role, type ServiceContext, toPage } from "./context";
 import { type RevokedKey, revocations, writeMarkers } from "./directory-writes";
 import { revokeInvitationsBeyondRoleStatement } from "./invitations";
-import { minterRoleFor, revokeKeysBeyondRoleStatement } from "./key-authority";
+import { revokeKeysBeyondRoleStatement } from "./key-authority";
 import type { OrgAccess } from "./organizations";
 
 type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
