@@ -8,6 +8,7 @@ import { dataValueScenarios } from "./data-values.e2e.mjs";
 import { instanceScenarios } from "./instance.e2e.mjs";
 import { invitationScenarios } from "./invitations.e2e.mjs";
 import { keyScenarios } from "./keys.e2e.mjs";
+import { memberScenarios } from "./members.e2e.mjs";
 import { lostReadScenarios, pageScenarios } from "./pages.e2e.mjs";
 import { usageScenarios } from "./usage.e2e.mjs";
 
@@ -18,6 +19,7 @@ export const scenarios = [
   ...dataScenarios,
   ...dataValueScenarios,
   ...keyScenarios,
+  ...memberScenarios,
   ...accountScenarios,
   ...instanceScenarios,
   ...usageScenarios,

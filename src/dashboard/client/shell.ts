@@ -61,12 +61,26 @@ export async function loadOrg(): Promise<OrganizationDetail | null> {
     main.append(h("p", null, h("a", { href: "/orgs" }, "Choose another organization")));
     return null;
   }
-  currentRole = org.data.role;
-  document.body.dataset.role = org.data.role;
   if (org.data.suspended) $("#main").prepend(suspendedBanner());
   localStorage.setItem("rg.org", org.data.id); // an organization id, not a secret: where "/" goes next time
-  applyRoleGates(org.data.role);
+  adoptRole(org.data.role);
   return org.data;
+}
+
+function adoptRole(role: Role) {
+  currentRole = role;
+  document.body.dataset.role = role;
+  applyRoleGates(role);
+}
+
+/**
+ * Reads the person's role again and re-applies the gates, after they changed their own role. Gates
+ * only close (a removed element does not come back), which suits the one own change there is: an
+ * owner stepping down.
+ */
+export async function reloadRole(): Promise<void> {
+  const org = await api<OrganizationDetail>("GET", `/api/organizations/${orgId}`);
+  if (org.ok) adoptRole(org.data.role);
 }
 
 let instanceList: Promise<PublicInstance[]> | null = null;

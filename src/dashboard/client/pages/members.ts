@@ -1,14 +1,14 @@
-// The members page in the browser: list members, change roles and remove members (owners only; the
-// API enforces it too); inviting is ./invitations.ts.
-import { api } from "../api";
-import type { PublicMember, PublicUser, Role } from "../api-types";
+// The members page in the browser: list members, change roles (a demotion is confirmed first: it
+// revokes the keys the new role could not mint) and remove members (owners only; the API enforces it
+// too); inviting is ./invitations.ts.
+import { hasRole, minterRoleFor, ROLES } from "../../../auth/roles";
+import { api, listPages } from "../api";
+import type { PublicApiKey, PublicMember, PublicUser, Role } from "../api-types";
 import { $, h, table } from "../elements";
 import { confirmAction, say, state, toast } from "../feedback";
 import { formatWhen } from "../format";
-import { can, loadOrg } from "../shell";
+import { can, loadOrg, reloadRole } from "../shell";
 import { wireInvitations } from "./invitations";
-
-const ROLES: Role[] = ["viewer", "member", "admin", "owner"];
 
 export async function membersPage() {
   const org = await loadOrg();
@@ -27,15 +27,43 @@ export async function membersPage() {
       ...ROLES.map((r) => h("option", { value: r, selected: r === member.role }, r)),
     );
     picker.addEventListener("change", async () => {
-      const changed = await api("PUT", `${base}/${member.user_id}`, { role: picker.value });
+      const role = picker.value as Role;
+      const self = member.user_id === myId;
+      if (!hasRole(role, member.role) && !(await confirmDemotion(member, role, self))) {
+        picker.value = member.role;
+        return;
+      }
+      const changed = await api<PublicMember & { revoked_keys: number }>("PUT", `${base}/${member.user_id}`, { role });
       if (!changed.ok) {
         picker.value = member.role;
         return say(status, changed.message);
       }
-      member.role = picker.value as Role;
-      toast(`${member.email} is now ${member.role}.`);
+      const revoked = changed.data.revoked_keys;
+      const keys = revoked === 0 ? "" : ` ${revoked} of ${self ? "your" : "their"} keys ${revoked === 1 ? "was" : "were"} revoked.`;
+      say(status, `${self ? "You are" : `${member.email} is`} now ${role}.${keys}`, "ok");
+      if (self) await reloadRole(); // the page's owner-only controls go with the role
+      await load();
     });
     return picker;
+  }
+
+  /** Asks before a demotion, saying how many of the member's keys it revokes (those the new role could not mint). */
+  async function confirmDemotion(member: PublicMember, role: Role, self: boolean): Promise<boolean> {
+    const keys = await listPages<PublicApiKey>(`/api/organizations/${org?.id}/api-keys?revoked=false`);
+    const doomed = keys.ok
+      ? keys.items.filter((k) => k.created_by === member.user_id && !hasRole(role, minterRoleFor(k.scopes))).length
+      : null;
+    const their = self ? "your" : "their";
+    const what =
+      doomed === null
+        ? `Any of ${their} keys that a ${role} could not mint will be revoked.`
+        : doomed === 0
+          ? `None of ${their} keys needs revoking.`
+          : `${doomed} of ${their} keys will be revoked: a ${role} could not mint ${doomed === 1 ? "it" : "them"}.`;
+    const promotion = " Promoting later does not bring revoked keys back.";
+    const who = self ? "yourself" : member.email;
+    const warning = self ? " You lose the owner's controls on this page at once." : "";
+    return confirmAction(`Make ${who} ${role}?`, `${what}${doomed ? promotion : ""}${warning}`, `Make ${role}`);
   }
 
   function removeButton(member: PublicMember) {
