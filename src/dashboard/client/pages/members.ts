@@ -38,11 +38,12 @@ export async function membersPage() {
         picker.value = member.role;
         return say(status, changed.message);
       }
+      member.role = role;
       const revoked = changed.data.revoked_keys;
       const keys = revoked === 0 ? "" : ` ${revoked} of ${self ? "your" : "their"} keys ${revoked === 1 ? "was" : "were"} revoked.`;
-      say(status, `${self ? "You are" : `${member.email} is`} now ${role}.${keys}`, "ok");
       if (self) await reloadRole(); // the page's owner-only controls go with the role
       await load();
+      say(status, `${self ? "You are" : `${member.email} is`} now ${role}.${keys}`, "ok");
     });
     return picker;
   }
