@@ -34,7 +34,10 @@ export async function issueConsoleKey(ctx: ServiceContext, access: OrgAccess, ri
   if (!instance) throw new AppError("not_found", "Redis instance not found.");
   const scope = consoleScopeFor(access.role, access.organization.viewerDataAccess);
   if (!scope) {
-    throw new AppError("forbidden", "Viewers can read data only when the organization allows it (setting viewer_data_access).");
+    throw new AppError(
+      "forbidden",
+      "Viewers can read data only when the organization allows it: an admin turns on “Viewers may read data” in its settings (viewer_data_access).",
+    );
   }
   const now = new Date();
   // The JWT's exp has whole seconds; the row names the same instant.

@@ -64,8 +64,20 @@ export const consoleScenarios = [
       await visit(page, env, `/o/${orgId}/instances`);
       check((await page.locator("#instance-form").count()) === 0, "a viewer sees the attach form");
       await visit(page, env, `/o/${orgId}/console`);
-      await waitForText(page.locator("#console-session"), /only when the organization allows it/);
-      await call(env, "PUT", `/api/organizations/${orgId}`, { viewer_data_access: true }, owner.token);
+      await waitForText(
+        page.locator("#console-session"),
+        /only when the organization allows it: an admin turns on “Viewers may read data”/,
+      );
+      // The owner turns it on where the refusal says: the settings page.
+      const ownerView = await signedInPage(env, owner);
+      await visit(ownerView.page, env, `/o/${orgId}/settings`);
+      await waitForText(ownerView.page.locator("#org-viewer-data"), /^no$/);
+      await ownerView.page.getByLabel(/Viewers may read data/).check();
+      await ownerView.page.locator("#rename-form").getByRole("button", { name: "Save" }).click();
+      await waitForText(ownerView.page.locator("#org-viewer-data"), /^yes/);
+      await ownerView.context.close();
+      const setting = await call(env, "GET", `/api/organizations/${orgId}`, undefined, viewer.token);
+      check(setting.json.data.viewer_data_access === true, "the settings page did not turn viewer_data_access on");
       await visit(page, env, `/o/${orgId}/data`);
       await waitForText(page.locator("#data-session"), /read level/);
       check(await page.locator("#scan-form").isHidden(), "a read-only session is offered SCAN");

@@ -57,7 +57,9 @@ describe("console keys", () => {
   it("refuses viewers until the organization lets viewers see data, then gives them read", async () => {
     const refused = await mint(t.viewer);
     expectFailure(refused, 403, "forbidden");
-    expect(refused.body.message).toBe("Viewers can read data only when the organization allows it (setting viewer_data_access).");
+    expect(refused.body.message).toBe(
+      "Viewers can read data only when the organization allows it: an admin turns on “Viewers may read data” in its settings (viewer_data_access).",
+    );
     // Only admins may change the setting; a viewer cannot grant it to themselves.
     expectFailure(
       await api("PUT", `/api/organizations/${t.orgId}`, { token: t.viewer.token, body: { viewer_data_access: true } }),

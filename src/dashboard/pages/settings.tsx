@@ -1,6 +1,6 @@
-// The organization settings page: name and description (admins), plan and limits with today's usage
-// against the quota (owners lower limits), and deleting the organization with its slug typed to
-// confirm (owners). Markup only; src/dashboard/client/pages/settings.ts fills and wires it.
+// The organization settings page: name, description and whether viewers read data (admins), plan
+// and limits with today's usage against the quota (owners lower limits), and deleting the
+// organization with its slug typed to confirm (owners). Markup only; src/dashboard/client/pages/settings.ts fills and wires it.
 import type { FC } from "hono/jsx";
 import { AppShell, Field, ForRole, PageHead, Status } from "../layout";
 
@@ -50,6 +50,9 @@ export const SettingsPage: FC<{ orgId: string }> = ({ orgId }) => (
               <label for="rename-description">Description</label>
               <textarea id="rename-description" name="description" maxlength={500} rows={3} />
             </div>
+            <label class="check">
+              <input type="checkbox" name="viewer_data_access" /> Viewers may read data (read-only, in the console and the data browser)
+            </label>
             <Status />
             <button type="submit" class="button primary">
               Save

@@ -1,6 +1,6 @@
 // The organization settings page in the browser: the facts every role may read, the plan and limits
 // with today's commands against the quota, and the forms the role gates left in place (admins
-// rename; owners lower limits and delete with the slug typed).
+// rename and let viewers read data; owners lower limits and delete with the slug typed).
 import { api, must } from "../api";
 import type { OrganizationDetail, PublicOrganization, UsageReport } from "../api-types";
 import { $, badge, code, h } from "../elements";
@@ -20,6 +20,7 @@ function generalView(org: PublicOrganization): HTMLElement {
     ["Slug", code(org.slug, "wrap")],
     ["ID", code(org.id, "wrap")],
     ["Description", h("span", { class: "wrap" }, org.description || "—")],
+    ["Viewers read data", h("span", { id: "org-viewer-data" }, org.viewer_data_access ? "yes (read-only)" : "no")],
     ["Created", formatWhen(org.created_at)],
     ["Your role", badge(org.role)],
   );
@@ -67,11 +68,14 @@ function fillLimitsForm(form: HTMLFormElement, org: PublicOrganization) {
 function wireRename(form: HTMLFormElement, org: PublicOrganization, show: (org: PublicOrganization) => void) {
   $<HTMLInputElement>("[name=name]", form).value = org.name;
   $<HTMLTextAreaElement>("[name=description]", form).value = org.description ?? "";
+  const viewerData = $<HTMLInputElement>("[name=viewer_data_access]", form);
+  viewerData.checked = org.viewer_data_access;
   onSubmit(form, async () => {
     const description = field(form, "description").trim();
     const saved = await must<PublicOrganization>("PUT", `/api/organizations/${org.id}`, {
       name: field(form, "name").trim(),
       description: description || null,
+      viewer_data_access: viewerData.checked,
     });
     const option = document.querySelector<HTMLOptionElement>(`#org-switch option[value="${saved.data.id}"]`);
     if (option) option.textContent = saved.data.name;
