@@ -1,7 +1,7 @@
 // @ts-check
-// The keys page: mint with one scope level, a form error that clears once fixed, rename and rate
-// limit, roll (the new key shown once, the old revoked on confirmation, kept for a day, or revoked at
-// once at the plan's cap), hide revoked keys.
+// The keys page: mint with one scope level, a form error that clears once fixed, rename, rate limit
+// and daily quota, roll (the new key shown once, the old revoked on confirmation, kept for a day, or
+// revoked at once at the plan's cap), hide revoked keys.
 
 import { DEV_ACCOUNT } from "../../scripts/bootstrap.mjs";
 import { check, screenshot, until, waitForText } from "./browser.mjs";
@@ -37,6 +37,21 @@ export const keyScenarios = [
       check(await edit.locator("[data-status]").isHidden(), "the stale error stays after fixing the field");
       await edit.getByRole("button", { name: "Save" }).click();
       await waitForText(page.locator("#key-list"), /nightly report[\s\S]*50 per second/);
+
+      // Its own daily quota, within the organization's (100,000 on the free plan), shown in the list.
+      await page.getByRole("button", { name: "Edit nightly report" }).click();
+      await waitForText(page.locator("#key-edit-org-quota"), /100,000 commands per day/);
+      await edit.getByLabel("Daily quota (commands)").fill("200,000");
+      await edit.getByRole("button", { name: "Save" }).click();
+      await waitForText(edit.locator("[data-status]"), /at most 100,000 commands a day; a key's quota may be lower/);
+      await edit.getByLabel("Daily quota (commands)").fill("2,500");
+      await edit.getByRole("button", { name: "Save" }).click();
+      await waitForText(page.locator("#key-list"), /nightly report[\s\S]*50 per second[\s\S]*at most 2,500 a day/);
+      const listed = await call(env, "GET", `/api/organizations/${orgId}/api-keys?q=nightly`, undefined, owner.token);
+      check(listed.json.data[0]?.max_requests_per_day === 2500, `the quota saved is ${listed.json.data[0]?.max_requests_per_day}`);
+      await page.getByRole("button", { name: "Edit nightly report" }).click();
+      check((await edit.getByLabel("Daily quota (commands)").inputValue()) === "2500", "the dialog does not show the key's quota");
+      await edit.getByRole("button", { name: "Cancel" }).click();
 
       await page.getByRole("button", { name: "Roll nightly report" }).click();
       const rollDialog = page.locator("#key-roll-dialog");

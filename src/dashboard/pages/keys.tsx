@@ -1,6 +1,6 @@
 // The API keys page: mint a key with one scope level (revealed once by the client), list keys with
-// creator and dates, hide revoked ones, edit (rename, rate limit), roll and revoke. Markup only;
-// src/dashboard/client/pages/keys.ts makes it work. No key string is ever rendered on the server.
+// creator, dates and limits, hide revoked ones, edit (rename, rate limit, daily quota), roll and
+// revoke. Markup only; src/dashboard/client/pages/keys.ts makes it work. No key string is ever rendered on the server.
 import type { FC } from "hono/jsx";
 import { LEVELS } from "../client/scope-level";
 import { AppShell, Field, ForRole, PageHead, SearchForm, Status } from "../layout";
@@ -69,6 +69,8 @@ const EditDialog: FC = () => (
         </div>
         <p class="hint" id="key-edit-org-rate" />
       </fieldset>
+      <Field id="key-edit-quota" label="Daily quota (commands)" name="quota" inputmode="numeric" />
+      <p class="hint" id="key-edit-org-quota" />
       <Status />
       <div class="actions">
         <button type="button" class="button" id="key-edit-cancel">

@@ -1,18 +1,18 @@
 // API keys in the browser: mint with one scope level (the key is revealed once and removed from the
-// page when dismissed or hidden), list with creator and dates, hide revoked keys, rename and rate
-// limit, roll (a replacement with the same settings; the old key kept until revoked on confirmation,
+// page when dismissed or hidden), list with creator, dates and limits, hide revoked keys, edit
+// (./key-edit.ts: name, rate limit, daily quota), roll (a replacement with the same settings; the old key kept until revoked on confirmation,
 // kept for a while and then stopped by itself, or revoked at once, also when the plan's cap leaves no
 // room for both).
 import { api, must } from "../api";
-import type { PublicApiKey, PublicOrganization, Scope } from "../api-types";
+import type { PublicApiKey, Scope } from "../api-types";
 import { $, badge, code, h, input, table } from "../elements";
-import { confirmAction, copyButton, say, state, toast } from "../feedback";
+import { confirmAction, copyButton, say, state } from "../feedback";
 import { formatTtl, formatWhen } from "../format";
 import { field, onSubmit } from "../forms";
-import { describeRate, parseRate } from "../key-rate";
 import { pager } from "../pager";
 import { levelLabel, levelOf } from "../scope-level";
 import { can, listInstances, listMembers, loadOrg } from "../shell";
+import { keyLimitsCell, wireKeyEdit } from "./key-edit";
 
 /** What minting answers: the key's metadata and, this once, the key; a roll adds the key it replaced. */
 type IssuedKey = { api_key: PublicApiKey; key: string };
@@ -191,31 +191,7 @@ export async function keysPage() {
     await load();
   }
 
-  function edit(k: PublicApiKey) {
-    const dialog = $<HTMLDialogElement>("#key-edit-dialog");
-    const editForm = $<HTMLFormElement>("#key-edit-form", dialog);
-    input("[name=name]", editForm).value = k.name;
-    input("[name=requests]", editForm).value = k.rate_limit ? String(k.rate_limit.requests) : "";
-    $<HTMLSelectElement>("[name=window]", editForm).value = String(k.rate_limit?.window_seconds ?? 1);
-    $("#key-edit-org-rate").textContent =
-      `The organization's default: ${describeRate(org?.limits.rate_limit ?? null)}. Leave requests empty to use it.`;
-    editForm.dataset.keyId = k.id;
-    say(editForm, "");
-    dialog.showModal();
-  }
-
-  const editForm = document.querySelector<HTMLFormElement>("#key-edit-form");
-  if (editForm) {
-    $("#key-edit-cancel").addEventListener("click", () => $<HTMLDialogElement>("#key-edit-dialog").close());
-    onSubmit(editForm, async () => {
-      const rate = parseRate(field(editForm, "requests"), field(editForm, "window"), (org as PublicOrganization).limits.rate_limit);
-      if (!rate.ok) throw new Error(rate.message);
-      await must("PUT", `${base}/${editForm.dataset.keyId}`, { name: field(editForm, "name").trim(), rate_limit: rate.rate });
-      $<HTMLDialogElement>("#key-edit-dialog").close();
-      toast("Key updated.");
-      await load();
-    });
-  }
+  const edit = wireKeyEdit(base, org, () => load());
 
   /** A replaced key (its replacement is live) is there to be revoked: it offers no second roll. */
   function actions(k: PublicApiKey, replaced: boolean): HTMLElement | null {
@@ -245,7 +221,7 @@ export async function keysPage() {
     const replacedBy = (k: PublicApiKey) => (isLive(k) ? replacements.get(k.id) : undefined);
     list.replaceChildren(
       table(
-        ["Name", "Key", "Scope", "Instances", "Rate limit", "Created", "Last used", "Expires", "Status", ""],
+        ["Name", "Key", "Scope", "Instances", "Limits", "Created", "Last used", "Expires", "Status", ""],
         shown
           .map((k) => [k, replacedBy(k)] as const)
           .map(([k, by]) => [
@@ -253,7 +229,7 @@ export async function keysPage() {
             code(k.key_prefix),
             levelLabel(levelOf(k.scopes)),
             k.instance_ids ? k.instance_ids.map((id) => instanceName.get(id) ?? id).join(", ") : "all",
-            describeRate(k.rate_limit),
+            keyLimitsCell(k),
             h(
               "span",
               null,
