@@ -194,8 +194,12 @@ export class UsageMeter extends DurableObject<AppBindings> {
     let expiresAt = Math.min(request.now + LEASE_MS, dayEnd);
     if (rate) {
       const windowMs = rate.windowSeconds * 1000;
-      windowStart = Math.floor(request.now / windowMs) * windowMs;
-      const granted = this.grantedIn(request.keyId, windowStart);
+      // Never a window older than the one counted: a call made before it that arrives late (a
+      // slow edge, a clock behind, a request that waited for a renewal) is charged to it, so it
+      // cannot start an old window over and reset the count.
+      const counted = this.windowOf(request.keyId);
+      windowStart = Math.max(Math.floor(request.now / windowMs) * windowMs, counted?.start ?? 0);
+      const granted = counted?.start === windowStart ? counted.granted : 0;
       if (granted + request.need > rate.requests) {
         const retry = Math.max(1, Math.ceil((windowStart + windowMs - request.now) / 1000));
         return this.refuse(request, day, { reason: "rate_limited", retryAfterSeconds: retry, limit: rate.requests, used: granted });
@@ -227,13 +231,11 @@ export class UsageMeter extends DurableObject<AppBindings> {
     return { ok: true, leaseId, budget, expiresAt };
   }
 
-  /** Commands granted to the key in the rate window starting at `start`. */
-  private grantedIn(keyId: string, start: number): number {
-    return (
-      this.ctx.storage.sql
-        .exec<{ granted: number }>("SELECT granted FROM windows WHERE key_id = ? AND start = ?", keyId, start)
-        .toArray()[0]?.granted ?? 0
-    );
+  /** The key's latest rate window: where it starts and the commands granted in it. */
+  private windowOf(keyId: string): { start: number; granted: number } | undefined {
+    return this.ctx.storage.sql
+      .exec<{ start: number; granted: number }>("SELECT start, granted FROM windows WHERE key_id = ?", keyId)
+      .toArray()[0];
   }
 
   private refuse(request: LeaseRequest, day: string, refusal: Omit<Refusal, "ok">): Refusal {

@@ -70,6 +70,21 @@ describe("admission by lease", () => {
     expect((await usage(t)).total).toEqual({ requests: 61, commands: 61 });
   });
 
+  it("charges a lease request that arrives late, for a window already over, to the current one: it never resets the count", async () => {
+    const t = await tenant({ rate_limit: { requests: 5, window_seconds: 60 } });
+    const m = meter(t.orgId);
+    for (let i = 0; i < 5; i++) expect(await m.lease(leaseRequest(t.keyId))).toMatchObject({ ok: true, budget: 1 });
+    // A call another edge made a second before this minute (its clock, or a wait for a renewal) arrives now.
+    expect(await m.lease(leaseRequest(t.keyId, { isolateId: "iso-far", now: NOON - 1_000 }))).toMatchObject({
+      ok: false,
+      reason: "rate_limited",
+      used: 5,
+    });
+    // This minute's count stands: its next request is refused too, and the next minute starts afresh.
+    expect(await m.lease(leaseRequest(t.keyId, { now: NOON + 1_000 }))).toMatchObject({ ok: false, reason: "rate_limited" });
+    expect(await m.lease(leaseRequest(t.keyId, { now: NOON + 60_000 }))).toMatchObject({ ok: true, budget: 1 });
+  });
+
   it("sizes leases from the limits and counts a retried sync once", async () => {
     const slow = await tenant({ rate_limit: { requests: 5, window_seconds: 60 } });
     const grant = await meter(slow.orgId).lease(leaseRequest(slow.keyId, { want: 100 }));
