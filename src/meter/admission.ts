@@ -142,12 +142,13 @@ export class Admission {
       returns,
       reports: [...state.unacked],
     };
-    const sent = request.reports.length;
+    const acked = request.reports.at(-1)?.seq ?? 0;
     let call: Promise<LeaseGrant> | null = null;
     call = (async () => {
       try {
         const grant = await meter().lease(request);
-        state.unacked.splice(0, sent);
+        // By seq, not by count: several syncs may be in flight, and their answers may come in any order.
+        state.unacked = state.unacked.filter((report) => report.seq > acked);
         if (grant.ok) {
           // The meter counted the first request already; it is spent here without a report.
           state.leases.push({ id: grant.leaseId, budget: grant.budget, spent: first ? input.commands : 0, expiresAt: grant.expiresAt });
