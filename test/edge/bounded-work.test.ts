@@ -28,6 +28,23 @@ beforeAll(async () => {
   t = await liftedTenant();
 });
 
+/** The tenant with, in its place, a new `upstash` instance (over the test's RedisGate upstream) with these limits. */
+async function viaUpstash(limits: Record<string, number>): Promise<Tenant> {
+  const created = await api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
+    token: t.account.token,
+    body: {
+      name: "Upstash",
+      slug: unique("ups"),
+      driver: "upstash",
+      endpoint: env.TEST_UPSTREAM_URL,
+      token: env.TEST_UPSTREAM_TOKEN,
+      ...limits,
+    },
+  });
+  expect(created.status).toBe(201);
+  return { ...t, instance: created.body.data };
+}
+
 describe("commands per pipeline or transaction", () => {
   it("takes 1,000 commands (the SDK's auto-pipeline batch) and refuses 1,001 with 400, running none", async () => {
     expect((await call(t, "/pipeline", pings(1000))).body).toHaveLength(1000);
@@ -214,19 +231,7 @@ describe("reply size", () => {
   });
 
   it("caps what the upstash driver reads of its upstream's body the same way", async () => {
-    const created = await api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
-      token: t.account.token,
-      body: {
-        name: "Upstash",
-        slug: unique("ups"),
-        driver: "upstash",
-        endpoint: env.TEST_UPSTREAM_URL,
-        token: env.TEST_UPSTREAM_TOKEN,
-        max_reply_bytes: 2048,
-      },
-    });
-    expect(created.status).toBe(201);
-    const via = { ...t, instance: created.body.data };
+    const via = await viaUpstash({ max_reply_bytes: 2048 });
     const key = k("ups");
     await call(via, "", ["SET", key, "y".repeat(4000)]);
     expect(await call(via, "", ["GET", key])).toMatchObject({ status: 400, body: { error: tooLarge(2048, "bytes") } });
@@ -247,19 +252,7 @@ describe("reply size", () => {
   });
 
   it("holds the upstash driver's replies to the instance's element limit, counted before they are parsed", async () => {
-    const created = await api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
-      token: t.account.token,
-      body: {
-        name: "Upstash",
-        slug: unique("ups"),
-        driver: "upstash",
-        endpoint: env.TEST_UPSTREAM_URL,
-        token: env.TEST_UPSTREAM_TOKEN,
-        max_reply_elements: 10,
-      },
-    });
-    expect(created.status).toBe(201);
-    const via = { ...t, instance: created.body.data };
+    const via = await viaUpstash({ max_reply_elements: 10 });
     const [list, counter] = [k("ups-list"), k("ups-n")];
     await call(via, "", ["RPUSH", list, ...Array.from({ length: 11 }, (_, i) => String(i))]);
     // The upstream (its own limit is 100,000) sends all 11; this instance allows 10.
