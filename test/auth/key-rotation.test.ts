@@ -9,9 +9,9 @@ import { clockedApp } from "../helpers/clocked-app";
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 let t: Tenant;
 
-async function newJwk(kid: string) {
-  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
-  return { ...(await exportJWK(privateKey)), kid, alg: "EdDSA" };
+async function newJwk(kid: string, alg: "EdDSA" | "ES256" = "EdDSA") {
+  const { privateKey } = await generateKeyPair(alg, { crv: alg === "EdDSA" ? "Ed25519" : "P-256", extractable: true });
+  return { ...(await exportJWK(privateKey)), kid, alg };
 }
 
 function stage(keys: object[]) {
@@ -60,6 +60,26 @@ describe("rotating the signing key", () => {
 
     const pinned = stage([{ ...k1, active: true }, k2]);
     expect((await mint(pinned)).kid).toBe("rot-1"); // "active": true beats "newest"
+  });
+
+  it("signs and verifies with an ES256 (P-256) key beside an Ed25519 one, and publishes both", async () => {
+    const [ed, ec] = await Promise.all([newJwk("rot-ed"), newJwk("rot-ec", "ES256")]);
+    const old = await mint(stage([ed]));
+    const both = stage([ed, ec]);
+    const fresh = await mint(both);
+    expect(fresh.kid).toBe("rot-ec");
+    expect(decodeProtectedHeader(fresh.key.slice(3)).alg).toBe("ES256");
+    expect((await both.redis(t.instance.id, fresh.key, ["PING"])).status).toBe(200);
+    expect((await both.redis(t.instance.id, old.key, ["PING"])).status).toBe(200);
+    const jwks = (await (await both.fetch("/.well-known/jwks.json")).json()) as { keys: { kid: string; alg: string; d?: string }[] };
+    expect(jwks.keys.map((k) => [k.kid, k.alg])).toEqual([
+      ["rot-ed", "EdDSA"],
+      ["rot-ec", "ES256"],
+    ]);
+    // Retiring the Ed25519 key leaves the ES256 keys working alone.
+    const retired = stage([ec]);
+    expect((await retired.redis(t.instance.id, fresh.key, ["PING"])).status).toBe(200);
+    expect((await retired.redis(t.instance.id, old.key, ["PING"])).status).toBe(401);
   });
 
   it("refuses a signing-key set it cannot use, loudly", async () => {
