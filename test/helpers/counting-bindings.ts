@@ -58,3 +58,22 @@ export function sameKeyWriteLimit(kv: KVNamespace) {
   });
   return { binding: limited, counter };
 }
+
+/**
+ * A Durable Object namespace whose objects cannot be reached: every call on one of its stubs
+ * rejects, as a call to an object that is down or overloaded does. The namespace itself is real.
+ */
+export function unreachableObjects<T extends object>(namespace: T): T {
+  return intercepting(namespace, ["get"], (_method, call, args) => {
+    const stub = call(...args) as object;
+    return new Proxy(stub, {
+      get(target, property) {
+        const value = Reflect.get(target, property);
+        if (typeof value !== "function") return value;
+        return async () => {
+          throw new Error("Durable Object unreachable (test fault)");
+        };
+      },
+    });
+  });
+}

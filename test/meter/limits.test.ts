@@ -6,10 +6,23 @@ import { describe, expect, it } from "vitest";
 import { recordApiKeysLastUsed } from "../../src/storage/api-keys";
 import { api, createInstance, mintKey, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
+import { unreachableObjects } from "../helpers/counting-bindings";
 
 // Clocks stay within the keys' validity (issued now, valid for a year): today, UTC.
 const TODAY = new Date().toISOString().slice(0, 10);
 const NOON = Date.parse(`${TODAY}T12:00:00.250Z`);
+
+describe("an unreachable usage meter", () => {
+  it("answers 503 with Retry-After, and nothing reaches the upstream", async () => {
+    const t = await tenant();
+    const down = clockedApp(NOON, { ...env, USAGE_METER: unreachableObjects(env.USAGE_METER) });
+    const key = `meter-down:${crypto.randomUUID()}`;
+    const refused = await down.redis(t.instance.id, t.key, ["SET", key, "1"]);
+    expect(refused).toMatchObject({ status: 503, body: { error: "ERR the usage meter is unavailable; retry shortly" } });
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect((await clockedApp(NOON).redis(t.instance.id, t.key, ["GET", key])).body).toEqual({ result: null });
+  });
+});
 
 describe("per-key rate limit", () => {
   it("refuses with 429 and Retry-After past the limit, counts pipelines by command, and recovers", async () => {
