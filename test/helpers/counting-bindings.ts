@@ -61,9 +61,12 @@ export function sameKeyWriteLimit(kv: KVNamespace) {
 
 /**
  * A Durable Object namespace whose objects cannot be reached: every call on one of its stubs
- * rejects, as a call to an object that is down or overloaded does. The namespace itself is real.
+ * rejects, as a call to an object that is down (or, with `overloaded`, one shedding load) does.
+ * The namespace itself is real.
  */
-export function unreachableObjects<T extends object>(namespace: T): T {
+export function unreachableObjects<T extends object>(namespace: T, options: { overloaded?: boolean } = {}): T {
+  // workerd marks the error of an object that refused work for load with `overloaded: true`.
+  const fault = () => Object.assign(new Error("Durable Object unreachable (test fault)"), options.overloaded ? { overloaded: true } : {});
   return intercepting(namespace, ["get"], (_method, call, args) => {
     const stub = call(...args) as object;
     return new Proxy(stub, {
@@ -71,7 +74,7 @@ export function unreachableObjects<T extends object>(namespace: T): T {
         const value = Reflect.get(target, property);
         if (typeof value !== "function") return value;
         return async () => {
-          throw new Error("Durable Object unreachable (test fault)");
+          throw fault();
         };
       },
     });
