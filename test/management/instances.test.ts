@@ -257,6 +257,11 @@ describe("PUT …/redis-instances/:instanceId", () => {
       token: env.TEST_UPSTREAM_TOKEN,
     });
     const before = (await record(created.id))?.credentials;
+    // A token the upstream refuses fails its PING: 422, and the stored token stays.
+    const refused = await update(created.id, { token: `${env.TEST_UPSTREAM_TOKEN}x` });
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toMatch(/did not accept a PING/);
+    expect((await record(created.id))?.credentials).toBe(before);
     expectOk(await update(created.id, { token: env.TEST_UPSTREAM_TOKEN }));
     const after = (await record(created.id))?.credentials;
     expect(after).toEqual(expect.any(String));
