@@ -101,14 +101,26 @@ export class DirectoryOutbox extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY, write TEXT NOT NULL)");
+      const sql = ctx.storage.sql;
+      sql.exec("CREATE TABLE IF NOT EXISTS pending (id TEXT PRIMARY KEY, write TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 0)");
+      // Objects created before entries had versions keep their table: add the column.
+      const columns = sql.exec<{ name: string }>("PRAGMA table_info(pending)").toArray();
+      if (!columns.some((c) => c.name === "version")) sql.exec("ALTER TABLE pending ADD COLUMN version INTEGER NOT NULL DEFAULT 0");
     });
   }
 
-  /** Stores `writes` (durably, before answering) and has the alarm start on them at once. */
+  /**
+   * Stores `writes` (durably, before answering) and has the alarm start on them at once. A write
+   * already pending under the same id is replaced and its version bumped, so a run that read the
+   * older one (and may have made it from D1 before this change) leaves this one to the next run.
+   */
   async enqueue(writes: DirectoryWrite[]): Promise<void> {
     for (const write of writes) {
-      this.ctx.storage.sql.exec("INSERT OR REPLACE INTO pending (id, write) VALUES (?, ?)", writeId(write), JSON.stringify(write));
+      this.ctx.storage.sql.exec(
+        "INSERT INTO pending (id, write, version) VALUES (?, ?, 0) ON CONFLICT (id) DO UPDATE SET write = excluded.write, version = version + 1",
+        writeId(write),
+        JSON.stringify(write),
+      );
     }
     await this.ctx.storage.setAlarm(Date.now());
   }
@@ -122,13 +134,17 @@ export class DirectoryOutbox extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
     const sql = this.ctx.storage.sql;
-    const rows = sql.exec<{ id: string; write: string }>("SELECT id, write FROM pending LIMIT ?", BATCH).toArray();
+    const rows = sql
+      .exec<{ id: string; write: string; version: number }>("SELECT id, write, version FROM pending LIMIT ?", BATCH)
+      .toArray();
     await applyAll(
       createDb(this.env.DB),
       this.env.DIRECTORY,
       rows.map((r) => JSON.parse(r.write) as DirectoryWrite),
     );
-    for (const r of rows) sql.exec("DELETE FROM pending WHERE id = ?", r.id);
+    // enqueue() may have run while KV and D1 were awaited: an entry replaced meanwhile (a newer
+    // version) stands for a change this run may not have seen, and stays for the next run.
+    for (const r of rows) sql.exec("DELETE FROM pending WHERE id = ? AND version = ?", r.id, r.version);
     if (this.pending() > 0) await this.ctx.storage.setAlarm(Date.now());
     else await this.ctx.storage.deleteAlarm();
   }

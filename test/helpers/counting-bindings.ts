@@ -80,3 +80,21 @@ export function unreachableObjects<T extends object>(namespace: T, options: { ov
     });
   });
 }
+
+/**
+ * KV whose first write (put or delete) to `key` goes through `first` (given the method and the real
+ * write): another request landing between a writer's read of D1 and its write, or a write that fails
+ * as a KV outage would. Later writes, and writes to other keys, reach the binding as they are.
+ */
+export function onFirstWrite(
+  kv: KVNamespace,
+  key: string,
+  first: (method: string, write: () => Promise<unknown>) => Promise<unknown>,
+): KVNamespace {
+  let seen = false;
+  return intercepting(kv, ["put", "delete"], (method, call, args) => {
+    if (seen || String(args[0]) !== key) return call(...args);
+    seen = true;
+    return first(method, async () => call(...args));
+  });
+}

@@ -2,14 +2,14 @@
 // invocation may write makes DIRECTORY_INLINE_WRITES of them itself and queues the rest in its
 // organization's DirectoryOutbox, whose alarm writes them. Lowered to 3 here, so a few keys (or
 // instances) show it.
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getInstanceRecord, instanceKey, revokedFrom } from "../../src/storage/directory";
-import { instanceSyncWrite } from "../../src/storage/directory-outbox";
+import { type DirectoryOutbox, instanceSyncWrite } from "../../src/storage/directory-outbox";
 import { type Account, api, createInstance, createOrg, mintKey, ORIGIN, signUp, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
-import { countingKvWrites } from "../helpers/counting-bindings";
+import { countingKvWrites, onFirstWrite } from "../helpers/counting-bindings";
 import { addMember } from "../helpers/invitations";
 import { operator } from "../helpers/operator";
 
@@ -115,5 +115,27 @@ describe("the directory's outbox", () => {
     await drain(t.orgId);
     expect(await getInstanceRecord(env.DIRECTORY, t.instance.id)).toEqual(current);
     expect(await env.DIRECTORY.get(instanceKey(gone.id))).toBeNull();
+  });
+
+  it("a sync queued again while the alarm writes that instance is kept, and written from D1 as it is then", async () => {
+    const t = await tenant();
+    let requeued = false;
+    await runInDurableObject(outbox(t.orgId), async (instance: DirectoryOutbox, state) => {
+      const kv = onFirstWrite(env.DIRECTORY, instanceKey(t.instance.id), async (_method, write) => {
+        requeued = true;
+        // The run has read its batch and this sync its row: the instance changes and is queued again.
+        await env.DB.prepare("UPDATE redis_instances SET disabled = 1 WHERE id = ?").bind(t.instance.id).run();
+        await instance.enqueue([instanceSyncWrite(t.instance.id)]);
+        await state.storage.deleteAlarm(); // the test runs the alarm itself, never two runs at once
+        return write();
+      });
+      Object.assign(instance, { env: { ...env, DIRECTORY: kv } });
+      await instance.enqueue([instanceSyncWrite(t.instance.id)]);
+      await state.storage.deleteAlarm();
+      await instance.alarm();
+    });
+    expect(requeued).toBe(true);
+    await drain(t.orgId);
+    expect((await getInstanceRecord(env.DIRECTORY, t.instance.id))?.disabled).toBe(true);
   });
 });
