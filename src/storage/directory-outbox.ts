@@ -51,8 +51,14 @@ const RETRY_MS = 30_000;
 
 export type OutboxNamespace = DurableObjectNamespace<DirectoryOutbox>;
 
-/** Writes each instance's record from its D1 row as it is now (one query), or deletes it if the row is gone. */
-async function syncInstanceRecords(db: Db, kv: KVNamespace, ids: readonly string[]): Promise<void> {
+/**
+ * Writes each instance's record from its D1 row as it is now (one query), or deletes it if the row
+ * is gone. A deletion may commit after a row was read and make its KV deletion before that row's
+ * put lands: so the rows written are read once more, after their puts, and the records of those
+ * gone by then are deleted (a deletion committing later makes its own KV deletion after the put).
+ */
+export async function syncInstanceRecords(db: Db, kv: KVNamespace, ids: readonly string[]): Promise<void> {
+  const written: string[] = [];
   let pending = ids;
   for (let attempt = 0; pending.length > 0; attempt++) {
     // Records KV refused (written under a second ago) are read again, all in one query, and written
@@ -65,8 +71,10 @@ async function syncInstanceRecords(db: Db, kv: KVNamespace, ids: readonly string
     await inBatches(pending, async (id) => {
       const current = found.get(id);
       try {
-        if (current) await putInstanceRecord(kv, toInstanceRecord(current.row, current.suspended));
-        else await deleteInstanceRecord(kv, id); // gone for good: no row to read again, so it waits itself
+        if (current) {
+          await putInstanceRecord(kv, toInstanceRecord(current.row, current.suspended));
+          written.push(id);
+        } else await deleteInstanceRecord(kv, id); // gone for good: no row to read again, so it waits itself
       } catch (error) {
         if (!isSameKeyWriteRefusal(error)) throw error;
         refused.push(id);
@@ -74,6 +82,12 @@ async function syncInstanceRecords(db: Db, kv: KVNamespace, ids: readonly string
     });
     pending = refused;
   }
+  if (written.length === 0) return;
+  const still = new Set((await findInstancesForDirectory(db, written)).map((r) => r.row.id));
+  await inBatches(
+    written.filter((id) => !still.has(id)),
+    (id) => deleteInstanceRecord(kv, id),
+  );
 }
 
 async function inBatches<T>(items: readonly T[], write: (item: T) => Promise<void>): Promise<void> {
