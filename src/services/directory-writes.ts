@@ -1,7 +1,13 @@
 // The KV writes a use-case owes the edge after revoking keys, deleting, changing or suspending
 // instances, made within one invocation's KV budget (DIRECTORY_INLINE_WRITES) and the rest through
 // each organization's outbox.
-import { type DirectoryWrite, instanceSyncWrite, revocationWrite, writeDirectory } from "../storage/directory-outbox";
+import {
+  type DirectoryWrite,
+  instanceDeletionWrite,
+  instanceSyncWrite,
+  revocationWrite,
+  writeDirectory,
+} from "../storage/directory-outbox";
 import type { ServiceContext } from "./context";
 
 export type RevokedKey = { id: string; organizationId: string; expiresAt: Date };
@@ -38,4 +44,12 @@ export function revocations(keys: readonly RevokedKey[], at: Date): Map<string, 
  */
 export function publishInstances(ctx: ServiceContext, orgId: string, ids: readonly string[]): Promise<number> {
   return writeMarkers(ctx, new Map([[orgId, ids.map(instanceSyncWrite)]]));
+}
+
+/**
+ * Deletes the edge's records of the organization's instances `ids`, once their rows are gone from
+ * D1: within the request's budget, and through the outbox for any KV fails to delete now.
+ */
+export function unpublishInstances(ctx: ServiceContext, orgId: string, ids: readonly string[]): Promise<number> {
+  return writeMarkers(ctx, new Map([[orgId, ids.map(instanceDeletionWrite)]]));
 }

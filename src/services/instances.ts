@@ -2,7 +2,7 @@ import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import { listRevokedUnexpiredApiKeys } from "../storage/api-keys";
 import { isBatchGuardFailure, isUniqueViolation } from "../storage/db";
-import { deleteInstanceRecord, putInstanceRecord, putRevocation, toInstanceRecord } from "../storage/directory";
+import { putInstanceRecord, putRevocation, toInstanceRecord } from "../storage/directory";
 import {
   assertInstancesAtMostStatement,
   countInstances,
@@ -23,7 +23,7 @@ import type { LocationHint, TransportName } from "../upstream/placement";
 import { DRIVERS } from "../upstream/table";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
-import { publishInstances } from "./directory-writes";
+import { publishInstances, unpublishInstances } from "./directory-writes";
 import { describeIsolation, serverGuard } from "./instance-isolation";
 import { type LimitOverrides, limitPatch, limitsInForce } from "./instance-limits";
 import { recheckStoredUpstream, refusePlacement, resolveEndpoint } from "./instance-upstream";
@@ -254,7 +254,7 @@ export async function deleteInstance(ctx: ServiceContext, access: OrgAccess, id:
       metadata: { slug: current.slug },
     }),
   ]);
-  await deleteInstanceRecord(ctx.kv, id);
+  await unpublishInstances(ctx, access.organization.id, [id]);
 }
 
 /**

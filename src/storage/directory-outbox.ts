@@ -12,6 +12,7 @@
 // value: it is made from D1 when it is written, as an inline write is (so a suspension undone before
 // the outbox reaches it writes the resumed record, never the suspended one).
 import { DurableObject } from "cloudflare:workers";
+import { describeErrorForLog } from "../lib/error-for-log";
 import { createDb, type Db } from "./db";
 import {
   deleteInstanceRecord,
@@ -166,7 +167,11 @@ export class DirectoryOutbox extends DurableObject<Env> {
 
 /**
  * Makes `writes` for organization `orgId`: the first `inline` here, the rest through its outbox
- * (stored before this returns, written within seconds). Returns how many were queued.
+ * (stored before this returns, written within seconds). If an inline write fails, those writes go
+ * to the outbox too, which tries them until KV takes them: the caller's D1 change stands, and a
+ * retry of its request could not make them (a deleted instance is not found again). Returns how
+ * many were queued.
+ * @throws only when the outbox cannot store them either.
  */
 export async function writeDirectory(
   db: Db,
@@ -177,7 +182,17 @@ export async function writeDirectory(
   inline: number,
 ): Promise<number> {
   const later = writes.slice(inline);
-  if (later.length > 0) await outbox.get(outbox.idFromName(orgId)).enqueue(later);
-  await applyAll(db, kv, writes.slice(0, inline));
+  const box = outbox.get(outbox.idFromName(orgId));
+  if (later.length > 0) await box.enqueue(later);
+  const now = writes.slice(0, inline);
+  try {
+    await applyAll(db, kv, now);
+  } catch (error) {
+    // Each write is made whole from D1 or is final (see above), so making one twice is harmless.
+    await box.enqueue(now);
+    const message = `directory writes for ${orgId} handed to its outbox: ${describeErrorForLog(error)}`;
+    console.warn(JSON.stringify({ level: "warn", message }));
+    return writes.length;
+  }
   return later.length;
 }

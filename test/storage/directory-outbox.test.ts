@@ -138,4 +138,17 @@ describe("the directory's outbox", () => {
     await drain(t.orgId);
     expect((await getInstanceRecord(env.DIRECTORY, t.instance.id))?.disabled).toBe(true);
   });
+
+  it("an instance whose record KV failed to delete is gone from KV once the outbox has run", async () => {
+    const t = await tenant();
+    const made = await createInstance(t.account, t.orgId);
+    const kv = onFirstWrite(env.DIRECTORY, instanceKey(made.id), async (method) => {
+      throw new Error(`KV ${method.toUpperCase()} failed: 500 Internal Server Error`);
+    });
+    const failing = clockedApp(Date.now(), { ...env, DIRECTORY: kv });
+    const path = `/api/organizations/${t.orgId}/redis-instances/${made.id}`;
+    expect((await failing.fetch(path, { method: "DELETE", token: t.account.token, headers: { origin: ORIGIN } })).status).toBe(200);
+    await drain(t.orgId);
+    expect(await env.DIRECTORY.get(instanceKey(made.id))).toBeNull();
+  });
 });
