@@ -1,5 +1,5 @@
 // `npm run directory:rebuild [-- --remote]`: rewrites the KV directory (every instance record and
-// every live revocation marker) from D1, the source of truth. Runs the Worker's own rebuild code
+// every live revocation marker, and no record of an instance D1 no longer has) from D1, the source of truth. Runs the Worker's own rebuild code
 // against the bindings wrangler gives Node (local state by default, the deployed ones with --remote).
 import { getPlatformProxy } from "wrangler";
 import { rebuildDirectory } from "../src/services/instances";
@@ -13,7 +13,10 @@ const proxy = await getPlatformProxy<Env>({
 });
 try {
   const counts = await rebuildDirectory({ db: createDb(proxy.env.DB), kv: proxy.env.DIRECTORY });
-  console.log(`Rebuilt ${counts.instances} instance record(s) and ${counts.revocations} revocation marker(s) from D1.`);
+  console.log(
+    `Rebuilt ${counts.instances} instance record(s) and ${counts.revocations} revocation marker(s) from D1; ` +
+      `deleted ${counts.removed} record(s) of instances D1 no longer has.`,
+  );
 } finally {
   await proxy.dispose();
 }

@@ -2,7 +2,8 @@ import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import { listRevokedUnexpiredApiKeys } from "../storage/api-keys";
 import { isBatchGuardFailure, isUniqueViolation } from "../storage/db";
-import { putInstanceRecord, putRevocation, toInstanceRecord } from "../storage/directory";
+import { listInstanceRecordIds, putRevocation } from "../storage/directory";
+import { syncInstanceRecords } from "../storage/directory-outbox";
 import {
   assertInstancesAtMostStatement,
   countInstances,
@@ -17,7 +18,6 @@ import {
   updateInstanceStatement,
   updateIsolationStatement,
 } from "../storage/instances";
-import { listSuspendedOrganizationIds } from "../storage/organization-limits";
 import type { DriverName } from "../upstream/catalog";
 import type { LocationHint, TransportName } from "../upstream/placement";
 import { DRIVERS } from "../upstream/table";
@@ -257,15 +257,24 @@ export async function deleteInstance(ctx: ServiceContext, access: OrgAccess, id:
   await unpublishInstances(ctx, access.organization.id, [id]);
 }
 
+/** Instances the repair command syncs per D1 query. */
+const REBUILD_CHUNK = 500;
+
 /**
- * Rewrites the KV directory from D1 (the repair command): every instance record, and a revocation
- * marker for every revoked key that has not expired yet.
+ * Rewrites the KV directory from D1 (the repair command): every instance record, no record of an
+ * instance D1 no longer has (listed from KV: a lost race or a failed deletion may have left one),
+ * and a revocation marker for every revoked key that has not expired yet.
  */
-export async function rebuildDirectory(ctx: Pick<ServiceContext, "db" | "kv">): Promise<{ instances: number; revocations: number }> {
-  const rows = await listAllInstances(ctx.db);
-  const suspended = new Set(await listSuspendedOrganizationIds(ctx.db));
-  for (const row of rows) await putInstanceRecord(ctx.kv, toInstanceRecord(row, suspended.has(row.organizationId)));
+export async function rebuildDirectory(
+  ctx: Pick<ServiceContext, "db" | "kv">,
+): Promise<{ instances: number; removed: number; revocations: number }> {
+  const ids = (await listAllInstances(ctx.db)).map((row) => row.id);
+  const known = new Set(ids);
+  const orphans = (await listInstanceRecordIds(ctx.kv)).filter((id) => !known.has(id));
+  // The same sync a request makes: rows read per chunk as they are then, and gone ones deleted.
+  const all = [...ids, ...orphans];
+  for (let i = 0; i < all.length; i += REBUILD_CHUNK) await syncInstanceRecords(ctx.db, ctx.kv, all.slice(i, i + REBUILD_CHUNK));
   const revoked = await listRevokedUnexpiredApiKeys(ctx.db, new Date());
   for (const key of revoked) await putRevocation(ctx.kv, key.id, key.revokedAt ?? new Date(), key.expiresAt);
-  return { instances: rows.length, revocations: revoked.length };
+  return { instances: ids.length, removed: orphans.length, revocations: revoked.length };
 }

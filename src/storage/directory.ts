@@ -80,6 +80,19 @@ export async function putInstanceRecord(kv: KVNamespace, record: InstanceRecordI
   await kv.put(instanceKey(record.id), JSON.stringify(InstanceRecordSchema.parse(record)));
 }
 
+/** The ids of every instance record in KV (one list call per 1,000), for the repair command. */
+export async function listInstanceRecordIds(kv: KVNamespace): Promise<string[]> {
+  const prefix = instanceKey("");
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await kv.list({ prefix, ...(cursor ? { cursor } : {}) });
+    for (const key of page.keys) ids.push(key.name.slice(prefix.length));
+    if (page.list_complete) return ids;
+    cursor = page.cursor;
+  }
+}
+
 export async function deleteInstanceRecord(kv: KVNamespace, id: string): Promise<void> {
   await untilWritten(() => kv.delete(instanceKey(id)));
 }

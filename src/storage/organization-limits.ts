@@ -39,11 +39,6 @@ export async function findOrganization(db: Db, orgId: string): Promise<Organizat
   return db.select().from(organizations).where(eq(organizations.id, orgId)).get();
 }
 
-export async function listSuspendedOrganizationIds(db: Db): Promise<string[]> {
-  const rows = await db.select({ id: organizations.id }).from(organizations).where(isNotNull(organizations.suspendedAt)).all();
-  return rows.map((r) => r.id);
-}
-
 /** Which organizations the operators' list keeps (all given conditions hold). */
 export type OrganizationFilter = {
   /** The id or slug, or part of the name (any case; `%` and `_` are plain characters). */
