@@ -16,6 +16,7 @@ import {
   assertLiveUserApiKeysAtMostStatement,
   findApiKey,
   findApiKeyByHash,
+  findRevocation,
   insertApiKeyStatement,
   isLiveAt,
   isRevokedAt,
@@ -24,7 +25,7 @@ import {
   updateApiKeyStatement,
 } from "../storage/api-keys";
 import { isBatchGuardFailure } from "../storage/db";
-import { putRevocation } from "../storage/directory";
+import { putRevocation, syncRevocation } from "../storage/directory";
 import { findInstanceIds } from "../storage/instances";
 import type { OrganizationRow } from "../storage/organizations";
 import { auditStatement } from "./audit";
@@ -314,7 +315,11 @@ export async function rollApiKey(
       throw capReached(access.organization, "api_keys", cap);
     });
   const replaced = (await findApiKey(ctx.db, orgId, id)) ?? old;
-  if (replaced.revokedAt) await putRevocation(ctx.kv, id, replaced.revokedAt, old.expiresAt);
+  // Its marker may retire it later: a revoke landing meanwhile must not be overwritten by it.
+  if (replaced.revokedAt) {
+    const first = { revokedAt: replaced.revokedAt, expiresAt: old.expiresAt };
+    await syncRevocation(ctx.kv, id, first, () => findRevocation(ctx.db, orgId, id));
+  }
   if (row.rateLimitRequests !== null || row.maxRequestsPerDay !== null) await pushKeyLimits(ctx, row);
   return { apiKey: presentApiKey(row, now), key, replaced: presentApiKey(replaced, now) };
 }

@@ -1,8 +1,8 @@
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
-import { listRevokedUnexpiredApiKeys } from "../storage/api-keys";
+import { findRevocation, listRevokedUnexpiredApiKeys } from "../storage/api-keys";
 import { isBatchGuardFailure, isUniqueViolation } from "../storage/db";
-import { listInstanceRecordIds, putRevocation } from "../storage/directory";
+import { listInstanceRecordIds, syncRevocation } from "../storage/directory";
 import { syncInstanceRecords } from "../storage/directory-outbox";
 import {
   assertInstancesAtMostStatement,
@@ -275,6 +275,10 @@ export async function rebuildDirectory(
   const all = [...ids, ...orphans];
   for (let i = 0; i < all.length; i += REBUILD_CHUNK) await syncInstanceRecords(ctx.db, ctx.kv, all.slice(i, i + REBUILD_CHUNK));
   const revoked = await listRevokedUnexpiredApiKeys(ctx.db, new Date());
-  for (const key of revoked) await putRevocation(ctx.kv, key.id, key.revokedAt ?? new Date(), key.expiresAt);
+  for (const key of revoked) {
+    // A retiring marker read here is checked again once written: a revoke meanwhile must stand.
+    const first = { revokedAt: key.revokedAt ?? new Date(), expiresAt: key.expiresAt };
+    await syncRevocation(ctx.kv, key.id, first, () => findRevocation(ctx.db, key.organizationId, key.id));
+  }
   return { instances: ids.length, removed: orphans.length, revocations: revoked.length };
 }

@@ -2,6 +2,7 @@
 import { type AnyColumn, and, count, eq, gt, isNotNull, isNull, lte, notExists, or, type SQL, sql } from "drizzle-orm";
 import { apiKeys } from "../../drizzle/schema";
 import { afterRow, containsText, type Db, failBatchIf, failBatchIfMoreThan, inJsonList, type PageAfter, pageOrder } from "./db";
+import type { Revocation } from "./directory";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -62,6 +63,12 @@ export function findApiKeyByHash(db: Db, orgId: string, keyHash: string): Promis
 
 export function findApiKey(db: Db, orgId: string, id: string): Promise<ApiKeyRow | undefined> {
   return findOne(db, orgId, eq(apiKeys.id, id));
+}
+
+/** The key's revocation as D1 has it now (when it is refused from, when it expires), or null when it is not revoked. */
+export async function findRevocation(db: Db, orgId: string, id: string): Promise<Revocation | null> {
+  const row = await findApiKey(db, orgId, id);
+  return row?.revokedAt ? { revokedAt: row.revokedAt, expiresAt: row.expiresAt } : null;
 }
 
 export type ApiKeyFilter = {

@@ -154,12 +154,57 @@ export async function getInstanceRecord(
  */
 export async function putRevocation(kv: KVNamespace, keyId: string, revokedAt: Date, keyExpiresAt: Date): Promise<void> {
   await untilWritten(async () => {
-    const now = Date.now();
-    const expiration = Math.max(Math.ceil(keyExpiresAt.getTime() / 1000), Math.ceil(now / 1000) + 60);
-    const marker =
-      revokedAt.getTime() > now ? { revoked_at: revokedAt.toISOString(), retires: true } : { revoked_at: revokedAt.toISOString() };
-    await kv.put(revokedKey(keyId), JSON.stringify(marker), { expiration });
+    await putMarker(kv, keyId, { revokedAt, expiresAt: keyExpiresAt });
   });
+}
+
+/** When a key is refused from and when it expires, as D1 has them. */
+export type Revocation = { revokedAt: Date; expiresAt: Date };
+
+/** Puts the marker for `revocation` once; true when it retires the key later rather than at once. */
+async function putMarker(kv: KVNamespace, keyId: string, revocation: Revocation): Promise<boolean> {
+  const now = Date.now();
+  const expiration = Math.max(Math.ceil(revocation.expiresAt.getTime() / 1000), Math.ceil(now / 1000) + 60);
+  const at = revocation.revokedAt.toISOString();
+  const retires = revocation.revokedAt.getTime() > now;
+  await kv.put(revokedKey(keyId), JSON.stringify(retires ? { revoked_at: at, retires: true } : { revoked_at: at }), { expiration });
+  return retires;
+}
+
+/** Rounds of syncRevocation: more than a roll racing a revoke needs (refused, then changed). */
+const REVOCATION_ROUNDS = 5;
+
+/**
+ * Writes the marker of a key that may retire later (a roll's old key) from D1 as it is: `first`,
+ * as the caller read it, then `reread` before each try again. A revoke landing between the read
+ * and the write makes an immediate marker that this write must not replace: so a write KV refuses
+ * (one a second per key) is made again from a fresh read, never from the stale value, and a
+ * retiring marker that landed is checked against D1 and written again if D1 has changed meanwhile.
+ * An immediate marker is final (a revoked key is never un-revoked) and is not checked.
+ */
+export async function syncRevocation(
+  kv: KVNamespace,
+  keyId: string,
+  first: Revocation,
+  reread: () => Promise<Revocation | null>,
+): Promise<void> {
+  let current: Revocation | null = first;
+  let refusals = 0;
+  for (let round = 0; current !== null; round++) {
+    if (round === REVOCATION_ROUNDS) throw new Error(`the revocation of ${keyId} kept changing while it was written`);
+    let retires: boolean;
+    try {
+      retires = await putMarker(kv, keyId, current);
+    } catch (error) {
+      if (!isSameKeyWriteRefusal(error) || !(await waitToWriteAgain(++refusals))) throw error;
+      current = await reread();
+      continue;
+    }
+    if (!retires) return;
+    const now: Revocation | null = await reread();
+    if (now?.revokedAt.getTime() === current.revokedAt.getTime()) return;
+    current = now;
+  }
 }
 
 /**
