@@ -25,11 +25,12 @@ import {
   updateApiKeyStatement,
 } from "../storage/api-keys";
 import { isBatchGuardFailure } from "../storage/db";
-import { putRevocation, syncRevocation } from "../storage/directory";
+import { syncRevocation } from "../storage/directory";
 import { findInstanceIds } from "../storage/instances";
 import type { OrganizationRow } from "../storage/organizations";
 import { auditStatement } from "./audit";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
+import { revocations, writeMarkers } from "./directory-writes";
 import { assertMinterStatement, recheckMinter, requireAdminForAdminScope, requireOwnKeyUnlessAdmin } from "./key-authority";
 import type { OrgAccess } from "./organizations";
 import { capReached, planCap } from "./plan-caps";
@@ -381,7 +382,8 @@ export async function revokeApiKey(ctx: ServiceContext, access: OrgAccess, id: s
     revokeApiKeyStatement(ctx.db, orgId, id, now),
     auditStatement(ctx, orgId, { action: "api_key.revoke", resourceType: "api_key", resourceId: id, metadata: { name: row.name } }),
   ]);
-  await putRevocation(ctx.kv, id, now, row.expiresAt);
+  // Through the outbox when KV fails now: D1 already says revoked, and a retry would be a no-op.
+  await writeMarkers(ctx, revocations([{ id, organizationId: orgId, expiresAt: row.expiresAt }], now));
   return presentApiKey({ ...row, revokedAt: now }, now);
 }
 

@@ -5,7 +5,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getInstanceRecord, instanceKey, revokedFrom } from "../../src/storage/directory";
+import { getInstanceRecord, instanceKey, revokedFrom, revokedKey } from "../../src/storage/directory";
 import { type DirectoryOutbox, instanceSyncWrite } from "../../src/storage/directory-outbox";
 import { type Account, api, createInstance, createOrg, mintKey, ORIGIN, signUp, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
@@ -150,5 +150,19 @@ describe("the directory's outbox", () => {
     expect((await failing.fetch(path, { method: "DELETE", token: t.account.token, headers: { origin: ORIGIN } })).status).toBe(200);
     await drain(t.orgId);
     expect(await env.DIRECTORY.get(instanceKey(made.id))).toBeNull();
+  });
+
+  it("a key whose revocation marker KV failed to write is refused at the edge once the outbox has run", async () => {
+    const t = await tenant();
+    const kv = onFirstWrite(env.DIRECTORY, revokedKey(t.keyId), async (method) => {
+      throw new Error(`KV ${method.toUpperCase()} failed: 500 Internal Server Error`);
+    });
+    const failing = clockedApp(Date.now(), { ...env, DIRECTORY: kv });
+    const path = `/api/organizations/${t.orgId}/api-keys/${t.keyId}`;
+    // D1 says revoked at once: a retry of the request would change nothing, so the marker must not be lost with it.
+    expect((await failing.fetch(path, { method: "DELETE", token: t.account.token, headers: { origin: ORIGIN } })).status).toBe(200);
+    await drain(t.orgId);
+    expect(await env.DIRECTORY.get(revokedKey(t.keyId))).not.toBeNull();
+    expect((await clockedApp(Date.now() + 60_000).redis(t.instance.id, t.key, ["PING"])).status).toBe(401);
   });
 });
