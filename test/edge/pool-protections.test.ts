@@ -1,9 +1,14 @@
 // The data plane's protections hold on the pooled transport's shared connections: the reply caps
 // count per request (an oversized reply is skipped, its caller gets the direct path's 400, the
 // connection stays in use), and the pool object translates Upstash script flags with one SHA1 map
-// (the direct transport, in the isolate, likewise).
+// (the direct transport, in the isolate, likewise). A Worker that cannot reach the pool object
+// answers a clear 502 (503 with Retry-After when the object sheds load), never retrying and never
+// sending the command over a direct connection instead, since the pool may already have written it.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api } from "../helpers/api";
+import { api, tenant } from "../helpers/api";
+import { clockedApp } from "../helpers/clocked-app";
+import { unreachableObjects } from "../helpers/counting-bindings";
 import { faultProxy } from "../helpers/fault-proxy";
 import { liftedTenant } from "../helpers/operator";
 
@@ -80,4 +85,25 @@ describe("Upstash script flags where the connection is held", () => {
         expect(await call(["EVALSHA", clientSha, "1", key])).toMatchObject({ status: 200, body: { result: i } });
     },
   );
+});
+
+describe("an unreachable pool object", () => {
+  it("answers 502 and sends nothing to Redis another way", async () => {
+    const t = await tenant();
+    const edge = clockedApp(Date.now(), { ...env, REDIS_POOL: unreachableObjects(env.REDIS_POOL) });
+    const key = `pool-down:${crypto.randomUUID()}`;
+    expect(await edge.redis(t.instance.id, t.key, ["SET", key, "1"])).toMatchObject({
+      status: 502,
+      body: { error: `ERR the connection pool of instance ${t.instance.id} is unavailable; the command may have run and was not retried` },
+    });
+    expect((await clockedApp(Date.now()).redis(t.instance.id, t.key, ["GET", key])).body).toEqual({ result: null });
+  });
+
+  it("answers 503 with Retry-After when the object sheds load", async () => {
+    const t = await tenant();
+    const edge = clockedApp(Date.now(), { ...env, REDIS_POOL: unreachableObjects(env.REDIS_POOL, { overloaded: true }) });
+    const res = await edge.redis(t.instance.id, t.key, ["PING"]);
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+  });
 });
