@@ -136,10 +136,23 @@ describe("unauthenticated", () => {
 });
 
 describe("limits and usage", () => {
-  it.each(["admin", "member", "viewer"] as const)("a %s cannot change limits (403) and nothing changes", async (role) => {
-    const res = await api("PUT", `/api/organizations/${t.orgId}/limits`, { token: t[role].token, body: { plan: "enterprise" } });
+  // A body the owner may send (a quota under the plan's ceiling), so a 403 comes from the role rule
+  // alone; a plan change is refused to every role and would not tell.
+  const lowered = { max_requests_per_day: 500 };
+
+  it.each(["admin", "member", "viewer"] as const)("a %s cannot lower limits (403) and nothing changes", async (role) => {
+    const res = await api("PUT", `/api/organizations/${t.orgId}/limits`, { token: t[role].token, body: lowered });
     expectFailure(res, 403, "forbidden");
     expect(expectOk(await read(t.owner))).toMatchObject({ plan: "free", limits: { max_requests_per_day: 100_000 } });
+  });
+
+  it("the owner can lower them with the same body (control)", async () => {
+    const orgId = await createOrg(t.owner);
+    await addMember(t.owner, orgId, t.admin, "admin");
+    const path = `/api/organizations/${orgId}/limits` as const;
+    expectFailure(await api("PUT", path, { token: t.admin.token, body: lowered }), 403, "forbidden");
+    expect(expectOk(await api("PUT", path, { token: t.owner.token, body: lowered })).limits.max_requests_per_day).toBe(500);
+    expect(expectOk(await read(t.owner, orgId)).limits.max_requests_per_day).toBe(500);
   });
 
   it.each(["owner", "admin", "member", "viewer"] as const)("a %s can read usage", async (role) => {
