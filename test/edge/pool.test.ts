@@ -123,7 +123,9 @@ describe("pooled transport", () => {
     const key = `pool:${crypto.randomUUID()}`;
     await t.proxy.stall();
     const inFlight = Array.from({ length: 6 }, () => t.call(["INCR", key]));
-    await sleep(1_000); // the INCRs reach Redis; their replies are held by the stalled proxy
+    // The INCRs reach Redis (read directly, not through the stalled proxy); their replies are held.
+    for (let tries = 0; (await redisValue(["GET", key])) !== "6" && tries < 100; tries++) await sleep(50);
+    expect(await redisValue(["GET", key])).toBe("6");
     await t.proxy.cut();
     await t.proxy.resume();
     const results = await Promise.all(inFlight);
