@@ -190,7 +190,7 @@ describe("pooled transport", () => {
 });
 
 describe("instance transport and region fields", () => {
-  it("accepts a region hint and a transport for redis instances, and refuses them for upstash", async () => {
+  it("accepts a region hint and a transport for redis instances, and refuses them for upstash (400 naming the field)", async () => {
     const t = await tenant();
     const placed = await createInstance(t.account, t.orgId, { region: "weur", transport: "direct" });
     expect(placed).toMatchObject({ region: "weur", transport: "direct" });
@@ -199,10 +199,20 @@ describe("instance transport and region fields", () => {
       body: { transport: "pooled", region: null },
     });
     expect(moved.body.data).toMatchObject({ transport: "pooled", region: null });
-    const bad = await api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
-      token: t.account.token,
-      body: { name: "Up", slug: `up-${crypto.randomUUID().slice(0, 8)}`, driver: "redis", endpoint: "redis://127.0.0.1:1", region: "mars" },
+    const create = (body: Record<string, unknown>) =>
+      api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
+        token: t.account.token,
+        body: { name: "Up", slug: `up-${crypto.randomUUID().slice(0, 8)}`, ...body },
+      });
+    const refusal = (field: string) => ({
+      status: 400,
+      body: { error: { code: "invalid_request", issues: [expect.objectContaining({ path: field })] } },
     });
-    expect(bad.status).toBe(400);
+    expect(await create({ driver: "redis", endpoint: "redis://127.0.0.1:1", region: "mars" })).toMatchObject(refusal("region"));
+    const upstash = { driver: "upstash", endpoint: env.TEST_UPSTREAM_URL, token: env.TEST_UPSTREAM_TOKEN };
+    expect(await create({ ...upstash, region: "weur" })).toMatchObject(refusal("region"));
+    expect(await create({ ...upstash, transport: "direct" })).toMatchObject(refusal("transport"));
+    // The control: the same upstash instance without them is made.
+    expect((await create(upstash)).status).toBe(201);
   });
 });
