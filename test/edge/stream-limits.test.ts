@@ -1,15 +1,35 @@
 // Streams are bounded: concurrent /subscribe, /psubscribe and /monitor streams per key and per
 // instance (counted across isolates by the instance's StreamSlots object), refused with 429 and
 // Retry-After; and each stream ends after the instance's maximum lifetime with an error event the
-// official SDK hands to its "error" listeners. Lifetimes here are short, so every stream is ended
-// by the server, never by a client-side cancel.
+// official SDK hands to its "error" listeners. Only the lifetime tests use short lifetimes; the
+// concurrency tests' streams live long (so a slow machine cannot free a slot early) and are ended
+// by the test.
 import { describe, expect, it } from "vitest";
 import { api, mintKey, tenant } from "../helpers/api";
+import { aclUser, redisValue } from "../helpers/redis-server";
 import { sdkClient } from "../helpers/sdk";
 import { openStream } from "../helpers/streams";
 
 const subscribe = (instanceId: string, channel: string, token: string) =>
   openStream(`/redis/${instanceId}/subscribe/${encodeURIComponent(channel)}`, token);
+
+/** Far longer than any test here: a concurrency test's streams end only when it cancels them. */
+const LONG_LIVED = { max_stream_seconds: 600 };
+
+type Stream = Awaited<ReturnType<typeof subscribe>>;
+const cancelAll = (streams: Stream[]) => Promise.all(streams.map((s) => s.cancel()));
+
+/**
+ * Ends the one stream of `user` that holds a pattern subscription by closing its Redis connection:
+ * the server ends that stream as it would any whose Redis went away. (A client's cancel frees its
+ * slot only when the lease runs out, so it cannot show a slot coming back.)
+ */
+async function endPatternStream(user: string): Promise<void> {
+  const clients = String(await redisValue(["CLIENT", "LIST"])).split("\n");
+  const ids = clients.filter((c) => c.includes(` user=${user} `) && c.includes(" psub=1 ")).map((c) => c.match(/^id=(\d+) /)?.[1]);
+  expect(ids).toEqual([expect.any(String)]);
+  expect(await redisValue(["CLIENT", "KILL", "ID", ids[0] as string])).toBe(1);
+}
 
 describe("stream lifetime", () => {
   it("ends a stream after the instance's maximum lifetime with an SSE error event", async () => {
@@ -41,9 +61,10 @@ describe("stream lifetime", () => {
 
 describe("concurrent streams", () => {
   it("refuses a stream past the instance's limit with 429 and Retry-After, and frees the slot when one ends", async () => {
-    const t = await tenant({}, { max_streams_per_instance: 2, max_stream_seconds: 2 });
+    const user = await aclUser(["~*", "&*", "+@all"]);
+    const t = await tenant({}, { endpoint: user.url, max_streams_per_instance: 2, ...LONG_LIVED });
     const other = await mintKey(t.account, t.orgId, { scopes: ["read"] });
-    const first = await subscribe(t.instance.id, "a", t.key);
+    const first = await openStream(`/redis/${t.instance.id}/psubscribe/a*`, t.key);
     const second = await subscribe(t.instance.id, "b", other.key);
     expect([first.res.status, second.res.status]).toEqual([200, 200]);
     const third = await api("POST", `/redis/${t.instance.id}/psubscribe/c*`, { token: t.key });
@@ -53,22 +74,23 @@ describe("concurrent streams", () => {
     expect(third.body).toEqual({
       error: `ERR too many concurrent streams on instance ${t.instance.id} (the limit is 2); close one or retry after ${retryAfter} s`,
     });
+    await endPatternStream(user.name);
     await first.untilEnd();
     const fourth = await subscribe(t.instance.id, "d", t.key);
     expect(fourth.res.status).toBe(200);
-    await Promise.all([second.untilEnd(), fourth.untilEnd()]);
+    await cancelAll([second, fourth]);
   });
 
   it("gives a HEAD request's stream its slot back at once: it has no body to stream", async () => {
-    const t = await tenant({}, { max_streams_per_key: 1, max_stream_seconds: 2 });
+    const t = await tenant({}, { max_streams_per_key: 1, ...LONG_LIVED });
     for (let i = 0; i < 3; i++) expect((await api("HEAD", `/redis/${t.instance.id}/subscribe/h${i}`, { token: t.key })).status).toBe(200);
     const real = await subscribe(t.instance.id, "after", t.key);
     expect(real.res.status).toBe(200);
-    await real.untilEnd();
+    await real.cancel();
   });
 
   it("refuses a key's stream past the per-key limit while another key still gets one", async () => {
-    const t = await tenant({}, { max_streams_per_key: 1, max_stream_seconds: 2 });
+    const t = await tenant({}, { max_streams_per_key: 1, ...LONG_LIVED });
     const other = await mintKey(t.account, t.orgId, { scopes: ["read"] });
     const first = await subscribe(t.instance.id, "a", t.key);
     expect(first.res.status).toBe(200);
@@ -83,17 +105,17 @@ describe("concurrent streams", () => {
     });
     const third = await subscribe(t.instance.id, "c", other.key);
     expect(third.res.status).toBe(200);
-    await Promise.all([first.untilEnd(), third.untilEnd()]);
+    await cancelAll([first, third]);
   });
 
   it("counts a refused stream with the key's refused requests on the usage page", async () => {
-    const t = await tenant({}, { max_streams_per_key: 1, max_stream_seconds: 1 });
+    const t = await tenant({}, { max_streams_per_key: 1, ...LONG_LIVED });
     const first = await subscribe(t.instance.id, "a", t.key);
     expect(first.res.status).toBe(200);
     for (const path of ["subscribe/b", "psubscribe/c*"]) {
       expect((await api("POST", `/redis/${t.instance.id}/${path}`, { token: t.key })).status).toBe(429);
     }
-    await first.untilEnd();
+    await first.cancel();
     const usage = await api("GET", `/api/organizations/${t.orgId}/usage?days=1`, { token: t.account.token });
     expect(usage.body.data.refused.total).toBe(2);
     // Both passed admission first (they count against the rate limit like any request), then found no slot.
@@ -101,10 +123,10 @@ describe("concurrent streams", () => {
   });
 
   it("uses the deployment's defaults: 10 per key", async () => {
-    const t = await tenant({}, { max_stream_seconds: 2 });
+    const t = await tenant({}, LONG_LIVED);
     const streams = await Promise.all(Array.from({ length: 10 }, (_, i) => subscribe(t.instance.id, `s${i}`, t.key)));
     expect(streams.map((s) => s.res.status)).toEqual(Array(10).fill(200));
     expect((await api("POST", `/redis/${t.instance.id}/subscribe/x`, { token: t.key })).status).toBe(429);
-    await Promise.all(streams.map((s) => s.untilEnd()));
+    await cancelAll(streams);
   });
 });
