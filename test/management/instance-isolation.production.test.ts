@@ -3,9 +3,10 @@
 // A production Worker cannot reach loopback (src/env.ts refuses such a configuration), so these
 // apps keep the test environment and set the refusal explicitly, as an operator of a staging
 // deployment would; that production refuses by default is test/env.unit.test.ts.
-// This file's D1 is its own, so the first organization here is the first on the test server.
+// This file's D1 is its own, so once freeServer has deleted this file's instances nobody uses the
+// test server.
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Account, type ApiResult, api, createOrg, signUp, unique } from "../helpers/api";
 import type { ResponseOf } from "../helpers/api-types";
 import { clockedApp } from "../helpers/clocked-app";
@@ -32,8 +33,26 @@ async function call<const M extends string, const P extends string>(
 
 const instances = <const S extends string = "">(orgId: string, path = "" as S) =>
   `/api/organizations/${orgId}/redis-instances${path}` as const;
-const attach = (app: App, who: Account, orgId: string, endpoint = env.TEST_REDIS_URL) =>
-  call(app, "POST", instances(orgId), who.token, { name: "Cache", slug: unique("db"), driver: "redis", endpoint });
+/** Every organization of this file that may hold an instance: freeServer empties them all. */
+const holders = new Map<string, Account>();
+const attach = (app: App, who: Account, orgId: string, endpoint = env.TEST_REDIS_URL) => {
+  holders.set(orgId, who);
+  return call(app, "POST", instances(orgId), who.token, { name: "Cache", slug: unique("db"), driver: "redis", endpoint });
+};
+
+/** Deletes every instance this file made, so the test server is used by nobody. */
+async function freeServer(): Promise<void> {
+  for (const [orgId, who] of holders) {
+    for (const instance of expectOk(await api("GET", instances(orgId), { token: who.token }))) {
+      expectOk(await api("DELETE", instances(orgId, `/${instance.id}`), { token: who.token }));
+    }
+  }
+}
+
+/** The first organization holds the test server (one instance); nobody else uses it. */
+async function firstHoldsServer(): Promise<void> {
+  expectOk(await attach(production, first, firstOrg), 201);
+}
 
 const REFUSAL =
   `The Redis server at 127.0.0.1:${port} is already used by another organization. One Redis server per organization is the ` +
@@ -47,7 +66,11 @@ let secondOrg: string;
 beforeAll(async () => {
   [first, second] = await Promise.all([signUp(), signUp()]);
   [firstOrg, secondOrg] = await Promise.all([createOrg(first), createOrg(second)]);
+  holders.set(firstOrg, first).set(secondOrg, second);
 });
+
+// Each test starts from a server nobody uses and sets up the holders it needs, so any one runs alone.
+beforeEach(freeServer);
 
 describe("where shared servers are refused (production's default)", () => {
   it("attaches the first organization's instances on a server nobody else uses, without warnings", async () => {
@@ -58,6 +81,7 @@ describe("where shared servers are refused (production's default)", () => {
   });
 
   it("refuses another organization's instance on that server with 422, saying why and what to do, storing nothing", async () => {
+    await firstHoldsServer();
     const res = await attach(production, second, secondOrg);
     const issues = expectFailure(res, 422, "unprocessable_entity");
     expect(res.body.message).toBe(REFUSAL);
@@ -67,12 +91,14 @@ describe("where shared servers are refused (production's default)", () => {
   });
 
   it("refuses the same server under another name, matched by its Redis run_id", async () => {
+    await firstHoldsServer();
     const res = await attach(production, second, secondOrg, `redis://localhost:${port}`);
     expectFailure(res, 422, "unprocessable_entity");
     expect(res.body.message).toBe(REFUSAL.replace("127.0.0.1:", "localhost:"));
   });
 
   it("refuses re-pointing an instance onto that server", async () => {
+    await firstHoldsServer();
     // Attached where sharing is only a warning (the test environment), then re-pointed in production.
     const created = expectOk(
       await api("POST", instances(secondOrg), {
@@ -88,10 +114,11 @@ describe("where shared servers are refused (production's default)", () => {
   });
 
   it("attaches it when the operator sets ALLOW_SHARED_UPSTREAM_SERVERS=true, with a warning that says so", async () => {
+    await firstHoldsServer();
     const data = expectOk(await attach(permissive, second, secondOrg), 201);
     expect(data.isolation?.shared_server).toMatchObject({ other_organizations: 1 });
     expect(data.warnings).toEqual([
-      `The Redis server at 127.0.0.1:${port} is also used by 1 other organization(s) (2 instance(s)). One Redis server per organization is the ` +
+      `The Redis server at 127.0.0.1:${port} is also used by 1 other organization(s) (1 instance(s)). One Redis server per organization is the ` +
         "isolation boundary: Redis ACLs cannot confine a user to a database number, and Lua scripts, KEYS/SCAN, FLUSHDB, functions and pub/sub " +
         "reach past key patterns. This deployment's operator allows shared servers (ALLOW_SHARED_UPSTREAM_SERVERS=true).",
     ]);
@@ -109,15 +136,6 @@ describe("where shared servers are refused (production's default)", () => {
 
 describe("organizations attaching one server at the same moment", () => {
   it("lets exactly one of them have it: the check is made inside the batch that stores the instance", async () => {
-    // Free the server: the organizations above leave their instances on it.
-    for (const [who, orgId] of [
-      [first, firstOrg],
-      [second, secondOrg],
-    ] as const) {
-      for (const instance of expectOk(await api("GET", instances(orgId), { token: who.token }))) {
-        expectOk(await api("DELETE", instances(orgId, `/${instance.id}`), { token: who.token }));
-      }
-    }
     // Four at once: with the check made only before the write, they nearly always all get it.
     const accounts = await Promise.all([signUp(), signUp(), signUp(), signUp()]);
     const orgs = await Promise.all(accounts.map((a) => createOrg(a)));
