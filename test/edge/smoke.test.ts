@@ -6,7 +6,8 @@ describe("smoke", () => {
   it("SET then GET through the official client", async () => {
     const t = await tenant();
     const redis = sdkClient(t.url, t.key, { autoPipeline: false });
-    expect(await redis.set("smoke:k", "v")).toBe("OK");
-    expect(await redis.get("smoke:k")).toBe("v");
+    const key = `smoke:${crypto.randomUUID()}`;
+    expect(await redis.set(key, "v")).toBe("OK");
+    expect(await redis.get(key)).toBe("v");
   });
 });

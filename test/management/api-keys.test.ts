@@ -338,7 +338,8 @@ describe("POST …/api-keys/:keyId/roll", () => {
       rate_limit: { requests: 50, window_seconds: 60 },
       max_requests_per_day: 1_000,
     });
-    expect((await api("POST", `/redis/${instance.id}`, { token: old.key, body: ["SET", "rolled", "1"] })).status).toBe(200);
+    const redisKey = `rolled:${crypto.randomUUID()}`;
+    expect((await api("POST", `/redis/${instance.id}`, { token: old.key, body: ["SET", redisKey, "1"] })).status).toBe(200);
 
     const res = await roll(old.api_key.id);
     const data = expectOk(res, 201);
@@ -364,7 +365,7 @@ describe("POST …/api-keys/:keyId/roll", () => {
     expect(data.replaced).toEqual({ ...old.api_key, revoked_at: expect.any(String) });
     expect(expectOk(await api("GET", keys(`/${old.api_key.id}`), { token: owner.token })).revoked_at).toBe(data.replaced.revoked_at);
     expect(await env.DIRECTORY.get(`v1:revoked:${old.api_key.id}`, "json")).toEqual({ revoked_at: data.replaced.revoked_at });
-    const fresh = await api("POST", `/redis/${instance.id}`, { token: data.key, body: ["GET", "rolled"] });
+    const fresh = await api("POST", `/redis/${instance.id}`, { token: data.key, body: ["GET", redisKey] });
     expect(fresh.body).toEqual({ result: "1" });
     const listed = expectOk(await api("GET", keys("?limit=100"), { token: owner.token }));
     expect(listed.find((k) => k.id === data.api_key.id)?.key_prefix).toBe(data.api_key.key_prefix);
