@@ -194,7 +194,7 @@ describe("every mutation writes an audit row", () => {
 
   it("organization deletion writes its row before the organization disappears", async () => {
     const orgId = await createOrg(t.owner);
-    await mintKey(t.owner, t.orgId);
+    await mintKey(t.owner, orgId); // something for the deletion to cascade to
     const res = await api("DELETE", `/api/organizations/${orgId}`, { token: t.owner.token, headers: CLIENT });
     expectOk(res);
     const rows = await rowsForRequest(res.headers.get("x-request-id"));
@@ -206,6 +206,7 @@ describe("every mutation writes an audit row", () => {
         ip: CLIENT["cf-connecting-ip"],
       }),
     ]);
+    expect(JSON.parse((rows[0] as { metadata: string }).metadata)).toMatchObject({ instances: 0, revoked_keys: 1 });
   });
 
   it("closing an account writes a user.disable row in every organization the user was in", async () => {
