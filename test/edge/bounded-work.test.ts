@@ -3,7 +3,7 @@
 // answered 400; each default overridable per instance within the operator's ceiling.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, tenant, unique } from "../helpers/api";
+import { api, createInstance, tenant, upstashUpstream } from "../helpers/api";
 import { liftedTenant } from "../helpers/operator";
 
 // Tenants on the enterprise plan (liftedTenant): these tests are about work caps, not rate limits.
@@ -30,19 +30,7 @@ beforeAll(async () => {
 
 /** The tenant with, in its place, a new `upstash` instance (over the test's RedisGate upstream) with these limits. */
 async function viaUpstash(limits: Record<string, number>): Promise<Tenant> {
-  const created = await api("POST", `/api/organizations/${t.orgId}/redis-instances`, {
-    token: t.account.token,
-    body: {
-      name: "Upstash",
-      slug: unique("ups"),
-      driver: "upstash",
-      endpoint: env.TEST_UPSTREAM_URL,
-      token: env.TEST_UPSTREAM_TOKEN,
-      ...limits,
-    },
-  });
-  expect(created.status).toBe(201);
-  return { ...t, instance: created.body.data };
+  return { ...t, instance: await createInstance(t.account, t.orgId, { ...upstashUpstream(), ...limits }) };
 }
 
 describe("commands per pipeline or transaction", () => {

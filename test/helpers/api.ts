@@ -65,6 +65,9 @@ export async function createOrg(account: Account): Promise<string> {
   return res.body.data.id;
 }
 
+/** The fields of an `upstash` instance over the test run's second RedisGate (test/setup/global.ts). */
+export const upstashUpstream = () => ({ driver: "upstash", endpoint: env.TEST_UPSTREAM_URL, token: env.TEST_UPSTREAM_TOKEN });
+
 export async function createInstance(
   account: Account,
   orgId: string,

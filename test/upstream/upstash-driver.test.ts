@@ -3,7 +3,7 @@
 // Chain: client → edge (upstash driver) → edge (redis driver) → Redis.
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Account, api, createInstance, createOrg, mintKey, ORIGIN, signUp, unique } from "../helpers/api";
+import { type Account, api, createInstance, createOrg, mintKey, ORIGIN, signUp, unique, upstashUpstream } from "../helpers/api";
 
 let account: Account;
 let orgId: string;
@@ -15,14 +15,7 @@ const call = (body: unknown, path = "", headers: Record<string, string> = {}) =>
 const upstashInstance = (overrides: Record<string, unknown> = {}) =>
   api("POST", `/api/organizations/${orgId}/redis-instances`, {
     token: account.token,
-    body: {
-      name: "Upstash",
-      slug: unique("ups"),
-      driver: "upstash",
-      endpoint: env.TEST_UPSTREAM_URL,
-      token: env.TEST_UPSTREAM_TOKEN,
-      ...overrides,
-    },
+    body: { name: "Upstash", slug: unique("ups"), ...upstashUpstream(), ...overrides },
   });
 
 beforeAll(async () => {
