@@ -17,7 +17,7 @@ import { EdgeGate } from "./gate";
 import { CORS_HEADERS, extractToken, PREFLIGHT_HEADERS, readLimitedBody, replyFormat } from "./http";
 import { type EdgeCall, methodRefusal, parseEdgeCall } from "./parse";
 import { authorizeCommand, authorizeStream, keyLevel, type Permissions } from "./policy";
-import { openBoundedStream, type StreamBounds } from "./stream-guard";
+import { openBoundedStream, type StreamBounds, slotRenewalMs } from "./stream-guard";
 
 const INSTANCE_ID = /^rdb_[a-z0-9]{20}$/;
 const MAX_URL_BYTES = 16 * 1024;
@@ -199,6 +199,7 @@ export function createEdge(options: EdgeOptions = {}) {
       instanceId,
       keyId: claims.sub,
       limits: instance.limits,
+      renewEveryMs: slotRenewalMs(config.SSE_HEARTBEAT_MS),
       // Only a stream refused for want of a slot pays this call.
       countRefusal: () =>
         meterFor(c.env.USAGE_METER, claims.org)

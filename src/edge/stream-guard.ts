@@ -18,7 +18,21 @@ export type StreamBounds = {
   label: string;
   /** Counts a refusal (no free slot) with the key's usage; never throws. */
   countRefusal: () => Promise<void>;
+  /** How often the slot's lease is renewed (slotRenewalMs). */
+  renewEveryMs: number;
 };
+
+/**
+ * A slot is renewed every ten heartbeats (20 s with the default SSE_HEARTBEAT_MS), and at least
+ * three times a lease, so one failed renewal never lets it lapse.
+ */
+export const slotRenewalMs = (heartbeatMs: number) => Math.min(STREAM_LEASE_MS / 3, 10 * heartbeatMs);
+
+/** The closing event of a stream whose slot lapsed (given away, or its renewals failed for a lease). */
+function lostSlotEvent(bounds: StreamBounds): Uint8Array {
+  const text = `ERR this stream lost its slot among the instance's concurrent streams (the slot could not be renewed); subscribe again to continue`;
+  return utf8.encode(streamErrorEvent(bounds.label, text));
+}
 
 /** The closing event of a stream that reached its maximum lifetime. */
 function lifetimeEvent(bounds: StreamBounds): Uint8Array {
@@ -86,18 +100,26 @@ function bound(
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      renewal = setInterval(() => void renew().catch(() => {}), STREAM_LEASE_MS / 3);
-      lifetime = setTimeout(async () => {
+      /** Ends the stream with `event` after what it sent; the slot is free before the client sees it, so it can subscribe again at once. */
+      const close = async (event: Uint8Array) => {
         if (ended) return;
-        // The slot is free before the client sees the end, so it can subscribe again at once.
         await end();
         try {
-          controller.enqueue(lifetimeEvent(bounds));
+          controller.enqueue(event);
           controller.close();
         } catch {
           // the client went away meanwhile
         }
-      }, bounds.limits.max_stream_seconds * 1000);
+      };
+      // A slot that lapsed may count another stream already: this one must not go on past the limit.
+      // A renewal that fails is tried again at the next tick, until the lease would have lapsed.
+      let renewed = Date.now();
+      renewal = setInterval(async () => {
+        const held = await renew().catch(() => null);
+        if (held) renewed = Date.now();
+        else if (held === false || Date.now() - renewed >= STREAM_LEASE_MS) await close(lostSlotEvent(bounds));
+      }, bounds.renewEveryMs);
+      lifetime = setTimeout(() => void close(lifetimeEvent(bounds)), bounds.limits.max_stream_seconds * 1000);
     },
     async pull(controller) {
       try {

@@ -4,6 +4,8 @@
 // official SDK hands to its "error" listeners. Only the lifetime tests use short lifetimes; the
 // concurrency tests' streams live long (so a slow machine cannot free a slot early) and are ended
 // by the test.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, mintKey, tenant } from "../helpers/api";
 import { aclUser, redisValue } from "../helpers/redis-server";
@@ -128,5 +130,22 @@ describe("concurrent streams", () => {
     expect(streams.map((s) => s.res.status)).toEqual(Array(10).fill(200));
     expect((await api("POST", `/redis/${t.instance.id}/subscribe/x`, { token: t.key })).status).toBe(429);
     await cancelAll(streams);
+  });
+});
+
+describe("a stream whose slot lapsed", () => {
+  it("ends at its next renewal with an error event, so the instance's limit holds", async () => {
+    const t = await tenant();
+    const channel = `ch:${crypto.randomUUID()}`;
+    const stream = await openStream(`/redis/${t.instance.id}/subscribe/${encodeURIComponent(channel)}`, t.key);
+    await stream.until((e) => e.includes(`subscribe,${channel},1`));
+    // The slot is gone, as after a minute with no renewal reaching the object (its lease may now count another stream).
+    const slots = env.STREAM_SLOTS.get(env.STREAM_SLOTS.idFromName(t.instance.id));
+    await runInDurableObject(slots, (_object, state) => state.storage.sql.exec("DELETE FROM leases"));
+    // Renewals run every ten heartbeats: 2 s here.
+    await stream.until((e) => e.some((event) => event.startsWith("error,")), 10_000);
+    expect(stream.events.at(-1)).toBe(
+      `error,${channel},ERR this stream lost its slot among the instance's concurrent streams (the slot could not be renewed); subscribe again to continue`,
+    );
   });
 });
