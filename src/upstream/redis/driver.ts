@@ -2,7 +2,6 @@
 // base64, resp2, a fresh upstash-sync-token on every response); a RedisTransport (pooled or direct)
 // executes the exchanges and, holding the connection, translates Upstash script flags and stops
 // runaway scripts (./script-exchange.ts, ./script-kill.ts). Streams hold a connection of their own.
-import { nextSyncToken } from "../../lib/sync-token";
 import {
   type CallOptions,
   eventField,
@@ -16,11 +15,10 @@ import {
   type UpstreamDriver,
   type UpstreamTarget,
 } from "../driver";
-import { errorResponse, jsonTextResponse } from "../upstash-response";
+import { errorResponse, jsonTextResponse, respResponse } from "../upstash-response";
 import { UpstreamFailure } from "./connection";
 import { eventStream } from "./event-stream";
 import { type Arg, RespError, type RespValue } from "./resp";
-import { encodeReply } from "./resp-encode";
 import type { RedisTransport } from "./transport";
 import { capForJson, replyItemJson } from "./upstash-json";
 
@@ -31,14 +29,6 @@ function failureResponse(error: unknown): Response {
   const response = errorResponse(FAILURE_STATUS[error.kind], error.message);
   if (error.kind === "busy") response.headers.set("retry-after", "1");
   return response;
-}
-
-function resp2Response(values: RespValue[], status: number): Response {
-  const parts = values.flatMap((v) => encodeReply(v));
-  return new Response(new Blob(parts), {
-    status,
-    headers: { "content-type": "application/octet-stream", "upstash-sync-token": nextSyncToken() },
-  });
 }
 
 export class RedisDriver implements UpstreamDriver {
@@ -56,7 +46,7 @@ export class RedisDriver implements UpstreamDriver {
   async command(command: Arg[], options: CallOptions): Promise<Response> {
     try {
       const [reply] = await this.transport.exchange([command]);
-      if (options.format === "resp2") return resp2Response([reply as RespValue], reply instanceof RespError ? 400 : 200);
+      if (options.format === "resp2") return respResponse([reply as RespValue], reply instanceof RespError ? 400 : 200);
       const base64 = options.format === "base64";
       const [value] = capForJson([reply as RespValue], base64, this.maxReplyBytes) as [RespValue];
       return jsonTextResponse(value instanceof RespError ? 400 : 200, replyItemJson(value, base64));
@@ -71,7 +61,7 @@ export class RedisDriver implements UpstreamDriver {
       const replies = commands.length ? await this.transport.exchange(commands) : [];
       let next = 0;
       const merged = items.map((item) => (isRefused(item) ? new RespError(item.refused) : (replies[next++] as RespValue)));
-      if (options.format === "resp2") return resp2Response(merged, 200);
+      if (options.format === "resp2") return respResponse(merged, 200);
       const base64 = options.format === "base64";
       const rendered = capForJson(merged, base64, this.maxReplyBytes).map((r) => replyItemJson(r, base64));
       return jsonTextResponse(200, `[${rendered.join(",")}]`);

@@ -2,7 +2,7 @@
 // REST endpoint as exactly one HTTP request. Encoding and sync-token headers pass through both
 // ways; Redis-level outcomes come back unchanged. Never retries: commands may not be idempotent.
 import { readAtMost } from "../../lib/bounded-read";
-import { isOwnSyncToken, nextSyncToken } from "../../lib/sync-token";
+import { isOwnSyncToken } from "../../lib/sync-token";
 import {
   type Arg,
   type CallOptions,
@@ -16,8 +16,7 @@ import {
   upstreamFailureText,
 } from "../driver";
 import { RespError, RespParser, RespTooLarge, type RespValue } from "../redis/resp";
-import { encodeReply } from "../redis/resp-encode";
-import { errorResponse, jsonTextResponse } from "../upstash-response";
+import { errorResponse, jsonTextResponse, respResponse } from "../upstash-response";
 import { jsonArrayElements } from "./reply-shape";
 
 const PASSED_BACK = ["content-type", "upstash-sync-token"];
@@ -30,14 +29,6 @@ type Batch = { kind: "pipeline" | "transaction"; items: (Arg[] | RefusedItem)[] 
 function splice(items: (Arg[] | RefusedItem)[], replies: unknown[]): unknown[] {
   let next = 0;
   return items.map((item) => (isRefused(item) ? { error: item.refused } : replies[next++]));
-}
-
-/** RESP replies as the body, with the upstream's headers when it answered (its sync token). */
-function respResponse(replies: RespValue[], status: number, headers?: Headers): Response {
-  const out = new Headers(headers);
-  out.set("content-type", "application/octet-stream");
-  if (!out.has("upstash-sync-token")) out.set("upstash-sync-token", nextSyncToken());
-  return new Response(new Blob(replies.flatMap((r) => encodeReply(r))), { status, headers: out });
 }
 
 /** Re-serialises a parsed array item keeping numbers exactly as Upstash wrote them. */
@@ -154,7 +145,8 @@ export class UpstashDriver implements UpstreamDriver {
       return this.tooLarge(upstream, replyTooLargeText("bytes", maxReplyBytes), options.format === "resp2", batch);
     }
     if (options.format === "resp2" && upstream.ok) return this.relayResp(bytes, upstream, headers, batch);
-    if (jsonArrayElements(bytes, batch !== undefined, maxReplyElements) > maxReplyElements) {
+    // Each element takes a byte at least: a reply no longer than the limit is not scanned.
+    if (bytes.byteLength > maxReplyElements && jsonArrayElements(bytes, batch !== undefined, maxReplyElements) > maxReplyElements) {
       return this.tooLarge(upstream, replyTooLargeText("elements", maxReplyElements), false, batch);
     }
     const text = new TextDecoder().decode(bytes);
@@ -183,7 +175,7 @@ export class UpstashDriver implements UpstreamDriver {
   private tooLarge(upstream: Response, text: string, resp: boolean, batch?: Batch): Response {
     if (!batch || !upstream.ok) return resp ? respResponse([new RespError(text)], 400) : errorResponse(400, text);
     const ran = batch.items.map(() => ({ error: ranTooLargeText(text, batch.kind) }));
-    return jsonTextResponse(200, JSON.stringify(splice(batch.items, ran)), upstream.headers.get("upstash-sync-token") ?? nextSyncToken());
+    return jsonTextResponse(200, JSON.stringify(splice(batch.items, ran)), upstream.headers.get("upstash-sync-token") ?? undefined);
   }
 
   /**
@@ -208,7 +200,7 @@ export class UpstashDriver implements UpstreamDriver {
     if (!batch?.items.some(isRefused)) return new Response(bytes, { status: upstream.status, headers });
     let next = 0;
     const merged = batch.items.map((item) => (isRefused(item) ? new RespError(item.refused) : (replies[next++] as RespValue)));
-    return respResponse(merged, upstream.status, headers);
+    return respResponse(merged, upstream.status, headers.get("upstash-sync-token") ?? undefined);
   }
 
   async command(command: Arg[], options: CallOptions): Promise<Response> {
