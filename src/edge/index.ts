@@ -168,7 +168,7 @@ export function createEdge(options: EdgeOptions = {}) {
     let admitted: Awaited<ReturnType<Admission["admit"]>>;
     try {
       admitted = await admission.admit(
-        () => meterFor(c.env.USAGE_METER, claims.org),
+        (orgId) => meterFor(c.env.USAGE_METER, orgId),
         { orgId: claims.org, keyId: claims.sub, instanceId, commands: commandCount(parsed.call), now: now() },
         (work) => c.executionCtx.waitUntil(work),
       );

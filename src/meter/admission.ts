@@ -1,19 +1,25 @@
 // An isolate's side of admission by lease: requests spend commands from leases the organization's
 // UsageMeter granted this isolate, locally; a request awaits the meter only when its key's lease has
-// run out, and a busy key's lease is renewed ahead of time in the background (waitUntil).
-import type { LeaseGrant, LeaseRequest, Refusal, SpendReport } from "./leases";
+// run out, and a busy key's lease is renewed ahead of time in the background (waitUntil). A key whose
+// leases ended with spend unreported (it went quiet) is synced by the isolate's next request of any
+// key (the sweep), so its last burst reaches the usage counts and its unspent commands go back.
+import { dayOf } from "../lib/time";
+import type { LeaseGrant, LeaseRequest, Refusal, SpendReport, SpendSync } from "./leases";
 import type { UsageMeter } from "./usage-meter";
 
 type Lease = { id: string; budget: number; spent: number; expiresAt: number };
-type Pending = { requests: number; instances: Map<string, { requests: number; commands: number }> };
+type Pending = { day: string; requests: number; instances: Map<string, { requests: number; commands: number }> };
 type KeyState = {
+  orgId: string;
+  keyId: string;
   leases: Lease[];
   /** Expired leases not yet returned to the meter. */
   returns: { leaseId: string; unspent: number }[];
   /** Sent reports the meter has not acknowledged (kept with their seq, so never counted twice). */
   unacked: SpendReport[];
   pending: Pending;
-  renewing: Promise<LeaseGrant> | null;
+  /** The sync in flight (a renewal, or the sweep's report); a request that finds no lease waits for it. */
+  renewing: Promise<unknown> | null;
   lastGrant: number;
   /** Requests of this key seen in the current second (the edge's clock): busy keys get bigger leases. */
   second: { start: number; requests: number };
@@ -22,11 +28,15 @@ type KeyState = {
 export type AdmitInput = { orgId: string; keyId: string; instanceId: string; commands: number; now: number };
 export type AdmitOutcome = { ok: true; awaited: boolean } | (Refusal & { awaited: true });
 export type MeterStub = DurableObjectStub<UsageMeter>;
+/** An organization's meter, as a stub made for the request at hand. */
+export type MeterOf = (orgId: string) => MeterStub;
 
 const MAX_KEYS = 10_000;
 /** A key with this many requests in a second is busy: its leases grow and renew ahead of time. */
 const BUSY_REQUESTS_PER_SECOND = 8;
-const emptyPending = (): Pending => ({ requests: 0, instances: new Map() });
+/** How often a request looks for keys whose leases ended with spend or returns unsynced. */
+const SWEEP_EVERY_MS = 1_000;
+const emptyPending = (): Pending => ({ day: "", requests: 0, instances: new Map() });
 
 export class Admission {
   /** Random per Admission, made on first use (the global scope may not generate random values). */
@@ -37,14 +47,18 @@ export class Admission {
    */
   private seq = 0;
   private readonly keys = new Map<string, KeyState>();
+  private nextSweep = 0;
 
   /**
-   * Admits one request of `input.commands` commands. `meter` yields this request's stub of the
-   * organization's meter; `background` keeps a renewal running after the response (waitUntil).
+   * Admits one request of `input.commands` commands. `meterOf` yields this request's stub of an
+   * organization's meter; `background` keeps a renewal or a sweep's sync running after the
+   * response (waitUntil).
    * @throws when the meter cannot be reached and the lease has run out (the edge answers 503).
    */
-  async admit(meter: () => MeterStub, input: AdmitInput, background: (work: Promise<unknown>) => void): Promise<AdmitOutcome> {
-    const state = this.state(`${input.orgId}:${input.keyId}`);
+  async admit(meterOf: MeterOf, input: AdmitInput, background: (work: Promise<unknown>) => void): Promise<AdmitOutcome> {
+    this.sweep(meterOf, input.now, background);
+    const meter = () => meterOf(input.orgId);
+    const state = this.state(input.orgId, input.keyId);
     const second = Math.floor(input.now / 1000) * 1000;
     if (state.second.start !== second) state.second = { start: second, requests: 0 };
     state.second.requests += 1;
@@ -75,11 +89,45 @@ export class Admission {
     return this.isolate;
   }
 
-  private state(id: string): KeyState {
+  /**
+   * At most once per SWEEP_EVERY_MS: syncs, in the background, every key whose leases have all
+   * ended with spend, returns or reports the meter has not had. A key in use syncs with its own
+   * requests; one that went quiet would otherwise keep its last burst out of the usage counts, and
+   * its unspent commands charged, until its next request.
+   */
+  private sweep(meterOf: MeterOf, now: number, background: (work: Promise<unknown>) => void): void {
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + SWEEP_EVERY_MS;
+    for (const state of this.keys.values()) {
+      if (state.renewing) continue;
+      this.expire(state, now);
+      if (state.leases.length > 0) continue;
+      if (state.pending.requests === 0 && state.returns.length === 0 && state.unacked.length === 0) continue;
+      const sync = this.syncOf(state, now);
+      let call: Promise<void> | null = null;
+      call = (async () => {
+        try {
+          await meterOf(state.orgId).sync(sync);
+          this.acknowledge(state, sync);
+        } catch {
+          state.returns.unshift(...sync.returns); // sent again with the next sync
+        } finally {
+          if (state.renewing === call) state.renewing = null;
+        }
+      })();
+      state.renewing = call;
+      background(call);
+    }
+  }
+
+  private state(orgId: string, keyId: string): KeyState {
+    const id = `${orgId}:${keyId}`;
     let state = this.keys.get(id);
     if (!state) {
       if (this.keys.size >= MAX_KEYS) this.keys.delete(this.keys.keys().next().value as string);
       state = {
+        orgId,
+        keyId,
         leases: [],
         returns: [],
         unacked: [],
@@ -108,12 +156,39 @@ export class Admission {
     const lease = state.leases.find((l) => l.budget - l.spent >= input.commands);
     if (!lease) return false;
     lease.spent += input.commands;
+    const day = dayOf(input.now);
+    if (state.pending.day !== day) {
+      this.seal(state); // a report holds one day's requests: the meter counts them on that day
+      state.pending.day = day;
+    }
     state.pending.requests += 1;
     const i = state.pending.instances.get(input.instanceId) ?? { requests: 0, commands: 0 };
     i.requests += 1;
     i.commands += input.commands;
     state.pending.instances.set(input.instanceId, i);
     return true;
+  }
+
+  /** Turns what the key spent since its last report into a numbered report (sent until acknowledged). */
+  private seal(state: KeyState): void {
+    const p = state.pending;
+    if (p.requests === 0) return;
+    const instances = [...p.instances].map(([instanceId, v]) => ({ instanceId, ...v }));
+    state.unacked.push({ seq: ++this.seq, day: p.day, requests: p.requests, instances });
+    state.pending = emptyPending();
+  }
+
+  /** What the next sync of this key tells the meter: its returns move into the sync. */
+  private syncOf(state: KeyState, now: number): SpendSync {
+    this.seal(state);
+    return { isolateId: this.isolateId(), keyId: state.keyId, now, returns: state.returns.splice(0), reports: [...state.unacked] };
+  }
+
+  /** Drops the reports a sync carried once the meter applied it. */
+  private acknowledge(state: KeyState, sync: SpendSync): void {
+    const acked = sync.reports.at(-1)?.seq ?? 0;
+    // By seq, not by count: several syncs may be in flight, and their answers may come in any order.
+    state.unacked = state.unacked.filter((report) => report.seq > acked);
   }
 
   /** One sync with the meter: returns, reports, and a new lease (spent at once for `first`). */
@@ -125,30 +200,17 @@ export class Admission {
     want: number,
     first: boolean,
   ): Promise<LeaseGrant> {
-    const p = state.pending;
-    if (p.requests > 0) {
-      const instances = [...p.instances].map(([instanceId, v]) => ({ instanceId, ...v }));
-      state.unacked.push({ seq: ++this.seq, requests: p.requests, instances });
-      state.pending = emptyPending();
-    }
-    const returns = state.returns.splice(0);
     const request: LeaseRequest = {
-      isolateId: this.isolateId(),
-      keyId: input.keyId,
-      now: input.now,
+      ...this.syncOf(state, input.now),
       need,
       want: Math.max(need, want),
       first: first ? { instanceId: input.instanceId, commands: input.commands } : null,
-      returns,
-      reports: [...state.unacked],
     };
-    const acked = request.reports.at(-1)?.seq ?? 0;
     let call: Promise<LeaseGrant> | null = null;
     call = (async () => {
       try {
         const grant = await meter().lease(request);
-        // By seq, not by count: several syncs may be in flight, and their answers may come in any order.
-        state.unacked = state.unacked.filter((report) => report.seq > acked);
+        this.acknowledge(state, request);
         if (grant.ok) {
           // The meter counted the first request already; it is spent here without a report.
           state.leases.push({ id: grant.leaseId, budget: grant.budget, spent: first ? input.commands : 0, expiresAt: grant.expiresAt });
@@ -156,7 +218,7 @@ export class Admission {
         }
         return grant;
       } catch (error) {
-        state.returns.unshift(...returns);
+        state.returns.unshift(...request.returns);
         throw error;
       } finally {
         if (state.renewing === call) state.renewing = null;

@@ -15,24 +15,30 @@ export const MAX_LEASE = 1_000;
 /** What an isolate spent from one key's leases since its last sync (deduplicated per isolate and key by `seq`, which only grows). */
 export type SpendReport = {
   seq: number;
+  /** The UTC day (the edge's clock) the requests were spent on: a report is never split across days. */
+  day: string;
   requests: number;
   instances: { instanceId: string; requests: number; commands: number }[];
 };
 
-export type LeaseRequest = {
+/** What an isolate tells the meter about one key at every sync: leases it gives back, and what it spent. */
+export type SpendSync = {
   isolateId: string;
   keyId: string;
   now: number;
+  /** Expired leases and what is left of them. Idempotent: a lease is un-counted once. */
+  returns: { leaseId: string; unspent: number }[];
+  /** Unacknowledged spend reports of this key, oldest first; the meter applies those above its last seq for the isolate and key. */
+  reports: SpendReport[];
+};
+
+export type LeaseRequest = SpendSync & {
   /** Commands the waiting request needs (0 for a background renewal). */
   need: number;
   /** Commands the isolate would like (>= need); the meter may grant less, never less than need. */
   want: number;
   /** The request this call is made for, counted at once (null for a background renewal). */
   first: { instanceId: string; commands: number } | null;
-  /** Expired leases and what is left of them. Idempotent: a lease is un-counted once. */
-  returns: { leaseId: string; unspent: number }[];
-  /** Unacknowledged spend reports of this key, oldest first; the meter applies those above its last seq for the isolate and key. */
-  reports: SpendReport[];
 };
 
 export type Refusal = {

@@ -13,7 +13,16 @@ import { DAY_MS, dayOf } from "../lib/time";
 import { findDeadApiKeyIds, recordApiKeysLastUsed } from "../storage/api-keys";
 import { createDb } from "../storage/db";
 import { recordOrganizationUsage } from "../storage/organization-usage";
-import { effectiveRate, type KeyLimits, LEASE_MS, type LeaseGrant, type LeaseRequest, maxLeaseFor, type Refusal } from "./leases";
+import {
+  effectiveRate,
+  type KeyLimits,
+  LEASE_MS,
+  type LeaseGrant,
+  type LeaseRequest,
+  maxLeaseFor,
+  type Refusal,
+  type SpendSync,
+} from "./leases";
 import { type Limits, PLANS, type Rate } from "./plans";
 import { buildUsageReport, REPORT_MAX_DAYS, reportDays, type UsageReport, type UsageRow } from "./usage-report";
 
@@ -115,7 +124,7 @@ export class UsageMeter extends DurableObject<AppBindings> {
   }
 
   /** Applies expired leases' returns and the spend reports above this isolate's last seq. */
-  private applySync(request: LeaseRequest, day: string): void {
+  private applySync(request: SpendSync, day: string): void {
     const sql = this.ctx.storage.sql;
     for (const r of request.returns) {
       const lease = sql
@@ -139,8 +148,10 @@ export class UsageMeter extends DurableObject<AppBindings> {
     for (const report of request.reports) {
       if (report.seq <= seq) continue; // applied before: a sync is counted once
       seq = report.seq;
-      this.count(day, "key", request.keyId, report.requests, 0);
-      for (const i of report.instances) this.count(day, "instance", i.instanceId, i.requests, i.commands);
+      // On the day the requests were spent; a report from an isolate older than `day` has none.
+      const spentOn = report.day || day;
+      this.count(spentOn, "key", request.keyId, report.requests, 0);
+      for (const i of report.instances) this.count(spentOn, "instance", i.instanceId, i.requests, i.commands);
     }
     sql.exec(
       "INSERT OR REPLACE INTO syncs (isolate_id, key_id, seq, seen) VALUES (?, ?, ?, ?)",
@@ -165,6 +176,16 @@ export class UsageMeter extends DurableObject<AppBindings> {
     sql.exec("DELETE FROM leases WHERE day < ?", dayOf(now - SYNC_KEPT_MS));
     sql.exec("DELETE FROM windows WHERE start < ?", now - DAY_MS); // every window is a minute at most
     sql.exec("DELETE FROM last_used WHERE at <= flushed AND at < ?", now - SYNC_KEPT_MS); // in D1 already
+  }
+
+  /**
+   * Applies an isolate's returns and spend reports for one key without granting anything: the sync
+   * of a key whose leases ended with no request to carry them (see Admission's sweep).
+   */
+  async sync(request: SpendSync): Promise<void> {
+    const day = dayOf(request.now);
+    this.prune(request.now, day);
+    this.applySync(request, day);
   }
 
   /**

@@ -3,7 +3,7 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DAY_MS } from "../../src/lib/time";
+import { DAY_MS, dayOf } from "../../src/lib/time";
 import type { LeaseRequest, SpendReport } from "../../src/meter/leases";
 import { api, mintKey, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
@@ -19,8 +19,9 @@ const fromLease = (res: { headers: Headers }) => res.headers.get("server-timing"
 function leaseRequest(keyId: string, overrides: Partial<LeaseRequest> = {}): LeaseRequest {
   return { isolateId: "iso-test", keyId, now: NOON, need: 1, want: 1, first: null, returns: [], reports: [], ...overrides };
 }
-const spent = (seq: number, requests: number, instanceId: string): SpendReport => ({
+const spent = (seq: number, requests: number, instanceId: string, day = TODAY): SpendReport => ({
   seq,
+  day,
   requests,
   instances: [{ instanceId, requests, commands: requests }],
 });
@@ -70,6 +71,34 @@ describe("admission by lease", () => {
     expect((await usage(t)).total).toEqual({ requests: 61, commands: 61 });
   });
 
+  it("reports a key that went quiet with the isolate's next request of any key: its last burst counted, its unspent lease returned", async () => {
+    const t = await liftedTenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
+    const other = await mintKey(t.account, t.orgId);
+    const edge = clockedApp(NOON);
+    for (let i = 0; i < 30; i++) expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
+    const ofKey = async () => (await usage(t)).keys.find((k: { key_id: string }) => k.key_id === t.keyId);
+    // Busy: it spends leases granted ahead, which only a later sync reports and returns.
+    expect(await ofKey()).not.toMatchObject({ requests: 30, commands: 30 });
+    edge.advance(10_000); // the key went quiet and its leases ended; the isolate serves another key
+    expect((await edge.redis(t.instance.id, other.key, ["PING"])).status).toBe(200);
+    expect(await ofKey()).toMatchObject({ requests: 30, commands: 30 });
+    expect((await usage(t)).instances).toEqual([expect.objectContaining({ instance_id: t.instance.id, requests: 31, commands: 31 })]);
+  });
+
+  it("counts requests on the day they were spent when the sync that reports them comes the next day", async () => {
+    const t = await liftedTenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
+    const yesterday = dayOf(NOON - DAY_MS);
+    const edge = clockedApp(Date.parse(`${TODAY}T00:00:00.000Z`) - 1_000); // 23:59:59 yesterday
+    for (let i = 0; i < 20; i++) expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
+    edge.advance(2_000); // past midnight: the next request syncs what the busy key spent yesterday
+    expect((await edge.redis(t.instance.id, t.key, ["PING"])).status).toBe(200);
+    const report = (await api("GET", `/api/organizations/${t.orgId}/usage?days=2`, { token: t.account.token })).body.data;
+    expect(report.daily).toEqual([
+      { date: yesterday, requests: 20, commands: 20 },
+      { date: TODAY, requests: 1, commands: 1 },
+    ]);
+  });
+
   it("charges a lease request that arrives late, for a window already over, to the current one: it never resets the count", async () => {
     const t = await tenant({ rate_limit: { requests: 5, window_seconds: 60 } });
     const m = meter(t.orgId);
@@ -93,7 +122,7 @@ describe("admission by lease", () => {
     const big = await meter(fast.orgId).lease(leaseRequest(fast.keyId, { want: 5_000 }));
     expect(big).toMatchObject({ ok: true, budget: 1_000 });
     if (!big.ok) return;
-    const report = { seq: 1, requests: 400, instances: [{ instanceId: fast.instance.id, requests: 400, commands: 400 }] };
+    const report = { seq: 1, day: TODAY, requests: 400, instances: [{ instanceId: fast.instance.id, requests: 400, commands: 400 }] };
     const sync = leaseRequest(fast.keyId, { now: NOON + 6_000, returns: [{ leaseId: big.leaseId, unspent: 600 }], reports: [report] });
     await meter(fast.orgId).lease(sync);
     await meter(fast.orgId).lease(sync); // the same sync again (a retry): neither the report nor the return counts twice
@@ -166,7 +195,6 @@ describe("the meter's storage", () => {
 
   it("forgets usage no report covers (past 90 days), and isolates and unreturned leases unseen for a week", async () => {
     const t = await tenant();
-    const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
     // Isolates that took a lease, reported and vanished without returning it: 100, 8 and 6 days ago.
     for (const [isolateId, daysAgo] of [
       ["iso-100-days", 100],
@@ -175,7 +203,12 @@ describe("the meter's storage", () => {
     ] as const) {
       const first = { instanceId: t.instance.id, commands: 1 };
       await meter(t.orgId).lease(
-        leaseRequest(t.keyId, { isolateId, now: NOON - daysAgo * DAY_MS, first, reports: [spent(1, 1, t.instance.id)] }),
+        leaseRequest(t.keyId, {
+          isolateId,
+          now: NOON - daysAgo * DAY_MS,
+          first,
+          reports: [spent(1, 1, t.instance.id, dayOf(NOON - daysAgo * DAY_MS))],
+        }),
       );
     }
     await meter(t.orgId).lease(leaseRequest(t.keyId, { first: { instanceId: t.instance.id, commands: 1 } }));
@@ -183,7 +216,7 @@ describe("the meter's storage", () => {
     expect(await column(t.orgId, "SELECT isolate_id AS v FROM syncs ORDER BY v")).toEqual(["iso-6-days", "iso-test"]);
     expect(await column(t.orgId, "SELECT day AS v FROM leases ORDER BY v")).toEqual([dayOf(NOON - 6 * DAY_MS), TODAY]);
     // What is kept still deduplicates: the 6-day-old isolate's report, sent again, does not count today.
-    await meter(t.orgId).lease(leaseRequest(t.keyId, { isolateId: "iso-6-days", reports: [spent(1, 1, t.instance.id)] }));
+    await meter(t.orgId).lease(leaseRequest(t.keyId, { isolateId: "iso-6-days", reports: [spent(1, 1, t.instance.id, TODAY)] }));
     expect((await usage(t)).total.requests).toBe(1);
   });
 
