@@ -77,9 +77,12 @@ export const replyTooLargeText = (limit: "bytes" | "elements", max: number) =>
 /** The text when replies within the limit would pass twice it once written as JSON (see capForJson in ./redis/upstash-json). */
 export const replyTooLargeAsJsonText = (max: number) =>
   `${REPLY_TOO_LARGE}${max} bytes per request once written as JSON, which may take twice that (JSON escapes control and invalid bytes, up to six characters each); ask for it with Upstash-Encoding: base64, or for less at a time`;
-/** The error item of each command of a pipeline or transaction that ran but whose replies passed the limit (`tooLarge`). */
-export const ranTooLargeText = (tooLarge: string, kind: "pipeline" | "transaction") =>
-  `${tooLarge}; the ${kind} ran, and its replies were dropped`;
+/**
+ * The error of a command that ran but whose reply passed the limit, or the item of each command of
+ * a pipeline or transaction that did (`tooLarge`): a GETDEL too big to answer has still deleted.
+ */
+export const ranTooLargeText = (tooLarge: string, kind: "command" | "pipeline" | "transaction") =>
+  `${tooLarge}; the ${kind} ran, and its ${kind === "command" ? "reply was" : "replies were"} dropped`;
 /** Whether an error reply's text is the edge's own stand-in for a reply past the budget (it survives the pool's RPC as text only). */
 export const isReplyTooLargeText = (message: string) => message.startsWith(REPLY_TOO_LARGE);
 

@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createInstance, tenant, upstashUpstream } from "../helpers/api";
 import { liftedTenant } from "../helpers/operator";
+import { saidRan, tooLarge } from "../helpers/reply-limits";
 
 // Tenants on the enterprise plan (liftedTenant): these tests are about work caps, not rate limits.
 
@@ -16,8 +17,6 @@ const call = <const P extends string>(who: Tenant, path: P, body: unknown) =>
 const raw = <const P extends string>(who: Tenant, path: P, rawBody: string) =>
   api("POST", `/redis/${who.instance.id}${path}`, { token: who.key, rawBody });
 const pings = (n: number) => Array.from({ length: n }, () => ["PING"]);
-const tooLarge = (max: number, unit: "bytes" | "elements") =>
-  `ERR the reply is larger than this instance's limit of ${max} ${unit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
 const tooLargeAsJson = (max: number) =>
   `ERR the reply is larger than this instance's limit of ${max} bytes per request once written as JSON, which may take twice that (JSON escapes control and invalid bytes, up to six characters each); ask for it with Upstash-Encoding: base64, or for less at a time`;
 
@@ -139,9 +138,14 @@ describe("reply size", () => {
     const key = k("huge");
     // An 11 MiB value from a 60-byte request.
     expect((await call(t, "", ["SETRANGE", key, String(11 * 1024 * 1024), "x"])).status).toBe(200);
-    expect(await call(t, "", ["GET", key])).toMatchObject({ status: 400, body: { error: tooLarge(10 * 1024 * 1024, "bytes") } });
+    expect(await call(t, "", ["GET", key])).toMatchObject({ status: 400, body: { error: saidRan(tooLarge(10 * 1024 * 1024, "bytes")) } });
     expect((await call(t, "", ["STRLEN", key])).body).toEqual({ result: 11 * 1024 * 1024 + 1 });
-    await call(t, "", ["DEL", key]);
+    // The 400 says the command ran: one that deletes has deleted, though its reply could not be sent.
+    expect(await call(t, "", ["GETDEL", key])).toMatchObject({
+      status: 400,
+      body: { error: saidRan(tooLarge(10 * 1024 * 1024, "bytes")) },
+    });
+    expect((await call(t, "", ["EXISTS", key])).body).toEqual({ result: 0 });
   });
 
   it("answers a reply past the default 100,000 elements with 400 (SRANDMEMBER k -1000000)", async () => {
@@ -149,7 +153,7 @@ describe("reply size", () => {
     await call(t, "", ["SADD", key, "a", "b", "c"]);
     expect(await call(t, "", ["SRANDMEMBER", key, "-1000000"])).toMatchObject({
       status: 400,
-      body: { error: tooLarge(100_000, "elements") },
+      body: { error: saidRan(tooLarge(100_000, "elements")) },
     });
     expect((await call(t, "", ["SCARD", key])).body).toEqual({ result: 3 });
   });
@@ -169,14 +173,17 @@ describe("reply size", () => {
     // Each command of a pipeline stands alone: the one that passed the limit gets an error item.
     expect(await call(small, "/pipeline", twice)).toMatchObject({
       status: 200,
-      body: [{ result: "x".repeat(3000) }, { error: tooLarge(4096, "bytes") }],
+      body: [{ result: "x".repeat(3000) }, { error: saidRan(tooLarge(4096, "bytes")) }],
     });
     // A transaction that ran is not answered as discarded (a non-2xx): every item says it ran.
     const counter = k("n");
     const ran = { error: `${tooLarge(4096, "bytes")}; the transaction ran, and its replies were dropped` };
     expect(await call(small, "/multi-exec", [["INCR", counter], ...twice])).toMatchObject({ status: 200, body: [ran, ran, ran] });
     expect((await call(small, "", ["GET", counter])).body).toEqual({ result: "1" });
-    expect(await call(small, "", ["LRANGE", list, "0", "-1"])).toMatchObject({ status: 400, body: { error: tooLarge(10, "elements") } });
+    expect(await call(small, "", ["LRANGE", list, "0", "-1"])).toMatchObject({
+      status: 400,
+      body: { error: saidRan(tooLarge(10, "elements")) },
+    });
     expect((await call(small, "", ["LRANGE", list, "0", "9"])).body.result).toHaveLength(10);
     const resp2 = await api("POST", `/redis/${small.instance.id}`, {
       token: small.key,
@@ -184,7 +191,7 @@ describe("reply size", () => {
       headers: { "upstash-response-format": "resp2" },
     });
     // In RESP, like any other error reply in that format.
-    expect(resp2).toMatchObject({ status: 400, body: `-${tooLarge(10, "elements")}\r\n` });
+    expect(resp2).toMatchObject({ status: 400, body: `-${saidRan(tooLarge(10, "elements"))}\r\n` });
   });
 
   it("holds the JSON it writes to twice the limit: control bytes asked for without base64 are refused before they are written", async () => {
@@ -193,7 +200,7 @@ describe("reply size", () => {
     await call(small, "", ["SET", plain, "x".repeat(600)]);
     // 2,000 bytes on the wire, 12,002 as a JSON string (each \u0001 is six characters): past 2 × 4,096.
     await call(small, "", ["SET", control, "\u0001".repeat(2000)]);
-    expect(await call(small, "", ["GET", control])).toMatchObject({ status: 400, body: { error: tooLargeAsJson(4096) } });
+    expect(await call(small, "", ["GET", control])).toMatchObject({ status: 400, body: { error: saidRan(tooLargeAsJson(4096)) } });
     const base64 = await api("POST", `/redis/${small.instance.id}`, {
       token: small.key,
       body: ["GET", control],
@@ -207,7 +214,10 @@ describe("reply size", () => {
         ["GET", control],
         ["GET", plain],
       ]),
-    ).toMatchObject({ status: 200, body: [{ result: "x".repeat(600) }, { error: tooLargeAsJson(4096) }, { error: tooLargeAsJson(4096) }] });
+    ).toMatchObject({
+      status: 200,
+      body: [{ result: "x".repeat(600) }, { error: saidRan(tooLargeAsJson(4096)) }, { error: saidRan(tooLargeAsJson(4096)) }],
+    });
     const ran = { error: `${tooLargeAsJson(4096)}; the transaction ran, and its replies were dropped` };
     expect(
       await call(small, "/multi-exec", [
@@ -222,7 +232,7 @@ describe("reply size", () => {
     const via = await viaUpstash({ max_reply_bytes: 2048 });
     const key = k("ups");
     await call(via, "", ["SET", key, "y".repeat(4000)]);
-    expect(await call(via, "", ["GET", key])).toMatchObject({ status: 400, body: { error: tooLarge(2048, "bytes") } });
+    expect(await call(via, "", ["GET", key])).toMatchObject({ status: 400, body: { error: saidRan(tooLarge(2048, "bytes")) } });
     expect(await call(via, "", ["STRLEN", key])).toMatchObject({ status: 200, body: { result: 4000 } });
     // The upstream ran the batch (it answered 2xx): each item says so, and a transaction is not answered as discarded.
     const counter = k("n");
@@ -244,7 +254,10 @@ describe("reply size", () => {
     const [list, counter] = [k("ups-list"), k("ups-n")];
     await call(via, "", ["RPUSH", list, ...Array.from({ length: 11 }, (_, i) => String(i))]);
     // The upstream (its own limit is 100,000) sends all 11; this instance allows 10.
-    expect(await call(via, "", ["LRANGE", list, "0", "-1"])).toMatchObject({ status: 400, body: { error: tooLarge(10, "elements") } });
+    expect(await call(via, "", ["LRANGE", list, "0", "-1"])).toMatchObject({
+      status: 400,
+      body: { error: saidRan(tooLarge(10, "elements")) },
+    });
     expect((await call(via, "", ["LRANGE", list, "0", "9"])).body.result).toHaveLength(10);
     const ran = { error: `${tooLarge(10, "elements")}; the pipeline ran, and its replies were dropped` };
     expect(
@@ -259,7 +272,7 @@ describe("reply size", () => {
       body: ["LRANGE", list, "0", "-1"],
       headers: { "upstash-response-format": "resp2" },
     });
-    expect(resp2).toMatchObject({ status: 400, body: `-${tooLarge(10, "elements")}\r\n` });
+    expect(resp2).toMatchObject({ status: 400, body: `-${saidRan(tooLarge(10, "elements"))}\r\n` });
   });
 });
 

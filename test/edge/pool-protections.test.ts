@@ -11,9 +11,7 @@ import { clockedApp } from "../helpers/clocked-app";
 import { unreachableObjects } from "../helpers/counting-bindings";
 import { faultProxy } from "../helpers/fault-proxy";
 import { liftedTenant } from "../helpers/operator";
-
-const tooLarge = (max: number, unit: "bytes" | "elements") =>
-  `ERR the reply is larger than this instance's limit of ${max} ${unit} per request; ask for less at a time (a range, a SCAN cursor, a COUNT)`;
+import { saidRan, tooLarge } from "../helpers/reply-limits";
 
 async function capped(transport: "pooled" | "direct") {
   const proxy = await faultProxy();
@@ -32,15 +30,18 @@ describe("reply caps on a shared connection", () => {
     const key = `cap:${crypto.randomUUID()}`;
     expect((await t.call(["SET", `${key}:big`, "x".repeat(5000)])).status).toBe(200);
     expect((await t.call(["RPUSH", `${key}:list`, ...Array.from({ length: 11 }, (_, i) => String(i))])).status).toBe(200);
-    expect(await t.call(["GET", `${key}:big`])).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
-    expect(await t.call(["LRANGE", `${key}:list`, "0", "-1"])).toMatchObject({ status: 400, body: { error: tooLarge(10, "elements") } });
+    expect(await t.call(["GET", `${key}:big`])).toMatchObject({ status: 400, body: { error: saidRan(tooLarge(4096, "bytes")) } });
+    expect(await t.call(["LRANGE", `${key}:list`, "0", "-1"])).toMatchObject({
+      status: 400,
+      body: { error: saidRan(tooLarge(10, "elements")) },
+    });
     const twice = [
       ["GETRANGE", `${key}:big`, "0", "2999"],
       ["GETRANGE", `${key}:big`, "0", "2999"],
     ];
     expect(await t.call(twice, "/pipeline")).toMatchObject({
       status: 200,
-      body: [{ result: "x".repeat(3000) }, { error: tooLarge(4096, "bytes") }],
+      body: [{ result: "x".repeat(3000) }, { error: saidRan(tooLarge(4096, "bytes")) }],
     });
     const ran = { error: `${tooLarge(4096, "bytes")}; the transaction ran, and its replies were dropped` };
     expect(await t.call(twice, "/multi-exec")).toMatchObject({ status: 200, body: [ran, ran] });
@@ -56,12 +57,12 @@ describe("reply caps on a shared connection", () => {
       t.call(["GET", `${key}:big`]),
       ...Array.from({ length: 20 }, (_, i) => t.call(["GET", `${key}:${i}`])),
     ]);
-    expect(big).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+    expect(big).toMatchObject({ status: 400, body: { error: saidRan(tooLarge(4096, "bytes")) } });
     expect(small.map((r) => r.body)).toEqual(Array.from({ length: 20 }, (_, i) => ({ result: String(i) })));
     for (let i = 0; i < 24; i++) expect((await t.call(["PING"])).status).toBe(200); // both shards warm
     const before = await t.proxy.stats();
     for (let i = 0; i < 4; i++)
-      expect(await t.call(["GET", `${key}:big`])).toMatchObject({ status: 400, body: { error: tooLarge(4096, "bytes") } });
+      expect(await t.call(["GET", `${key}:big`])).toMatchObject({ status: 400, body: { error: saidRan(tooLarge(4096, "bytes")) } });
     for (let i = 0; i < 10; i++) expect(await t.call(["GET", `${key}:${i}`])).toMatchObject({ status: 200, body: { result: String(i) } });
     // No connection was dropped for the oversized replies: one at a time, the pool opened none.
     expect(await t.proxy.stats()).toMatchObject({ accepted: before.accepted });

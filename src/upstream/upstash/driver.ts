@@ -173,7 +173,10 @@ export class UpstashDriver implements UpstreamDriver {
    * item saying so (a non-2xx would tell the client a transaction was discarded); else 400.
    */
   private tooLarge(upstream: Response, text: string, resp: boolean, batch?: Batch): Response {
-    if (!batch || !upstream.ok) return resp ? respResponse([new RespError(text)], 400) : errorResponse(400, text);
+    if (!batch || !upstream.ok) {
+      const said = upstream.ok ? ranTooLargeText(text, "command") : text;
+      return resp ? respResponse([new RespError(said)], 400) : errorResponse(400, said);
+    }
     const ran = batch.items.map(() => ({ error: ranTooLargeText(text, batch.kind) }));
     return jsonTextResponse(200, JSON.stringify(splice(batch.items, ran)), upstream.headers.get("upstash-sync-token") ?? undefined);
   }
