@@ -208,10 +208,13 @@ const displayName = (p: { username: string; firstName: string | null; lastName: 
 /**
  * What a link would do, for the signed-in account: the organization, role, inviter and expiry, and
  * whether the account's email is the invited one. The invited email itself is not shown.
- * @throws not_found for an unknown, used, revoked or expired token (one answer).
+ * @throws not_found for an unknown, used, revoked or expired token (one answer); conflict when its
+ *   inviter may no longer offer it (a pending row an earlier version left when removing or demoting
+ *   them), as accepting would answer: a link that cannot join anyone is never shown as valid.
  */
 export async function previewInvitation(ctx: ServiceContext, user: Invitee, token: string) {
   const found = await findByToken(ctx, token, new Date());
+  if (!(await inviterMayOffer(ctx, found.invitation))) throw inviterLostAuthority();
   return {
     organization_name: found.organization.name,
     role: found.invitation.role,

@@ -282,6 +282,10 @@ describe("the inviter's authority", { timeout: 60_000 }, () => {
     expectOk(await api("DELETE", `/api/organizations/${orgId}/members/${inviter.userId}`, { token: owner.token }));
     // Before invitations were revoked with their inviter, this row stayed pending: deployments still hold such rows.
     await env.DB.prepare("UPDATE invitations SET revoked_at = NULL WHERE id = ?").bind(invitation.id).run();
+    // The preview says so too, rather than showing a link that cannot join anyone as valid.
+    const previewed = await preview(alt, token);
+    expectFailure(previewed, 409, "conflict");
+    expect(previewed.body.message).toBe(INVITER_GONE);
     const res = await accept(alt, token);
     expectFailure(res, 409, "conflict");
     expect(res.body.message).toBe(INVITER_GONE);
