@@ -70,6 +70,13 @@ const REFUSED: Record<string, string> = {
   REPLCONF: "replication is not offered over REST",
 };
 
+/**
+ * `SCRIPT DEBUG YES|SYNC` turns the connection's next EVAL into a Lua debugger session that answers
+ * every later command on it (with SYNC, blocking the whole server meanwhile): on a pooled connection
+ * that is every other key's request.
+ */
+const SCRIPT_DEBUG = "the Lua debugger would take over the upstream connection (and, with SYNC, the whole server)";
+
 /** Subcommands that only read, for commands whose class depends on their first argument. */
 const READ_SUBCOMMANDS: Record<string, Set<string>> = {
   XGROUP: new Set(["HELP"]),
@@ -108,6 +115,7 @@ export function classifyCommand(command: readonly Arg[]): Classification {
     return { name, class: "refused", reason: `${HOLDS_CONNECTION}; drop BLOCK and poll with ${name} instead` };
   }
   if (ADMIN.has(name)) return { name, class: "admin" };
+  if (name === "SCRIPT" && argText(command[1]) === "DEBUG") return { name, class: "refused", reason: SCRIPT_DEBUG };
   if (SCRIPT.has(name)) return { name, class: "script" };
   if (name === "COPY" && command.some((a, i) => i > 2 && argText(a) === "DB")) return { name, class: "admin" };
   if (POWERFUL_READ.has(name)) return { name, class: "powerful-read" };

@@ -100,6 +100,14 @@ describe("classifyCommand", () => {
     expect(classifyCommand([name.toLowerCase()])).toEqual({ name, class: "refused", reason });
   });
 
+  it("refuses SCRIPT DEBUG in any case (the Lua debugger would take over a shared connection), and classes other SCRIPT subcommands as scripts", () => {
+    const reason = "the Lua debugger would take over the upstream connection (and, with SYNC, the whole server)";
+    expect(classifyCommand(["SCRIPT", "DEBUG", "YES"])).toEqual({ name: "SCRIPT", class: "refused", reason });
+    expect(classifyCommand(["script", new TextEncoder().encode("debug"), "sync"])).toEqual({ name: "SCRIPT", class: "refused", reason });
+    expect(cls("SCRIPT", "EXISTS", "debug")).toBe("script");
+    expect(cls("SCRIPT", "FLUSH")).toBe("script");
+  });
+
   it.each(["BLPOP", "BRPOP", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZMPOP", "BRPOPLPUSH", "WAIT"])("refuses the blocking command %s", (name) => {
     expect(cls(name, "k", "0")).toBe("refused");
   });

@@ -37,6 +37,17 @@ describe("script commands need the write scope", () => {
     expect(res).toMatchObject({ status: 200, body: [{ result: "PONG" }, { error: noperm("eval_ro", NEEDS_WRITE) }] });
   });
 
+  it("refuses SCRIPT DEBUG even to a write key, so a shared pooled connection never turns into a Lua debugger for other requests", async () => {
+    const refused =
+      "ERR command 'script' is not supported by RedisGate: the Lua debugger would take over the upstream connection (and, with SYNC, the whole server)";
+    for (const mode of ["YES", "SYNC"]) {
+      expect(await call(t.instance.id, t.key, ["SCRIPT", "DEBUG", mode])).toMatchObject({ status: 400, body: { error: refused } });
+    }
+    // Had it reached the connection, the next EVAL would start a debugger session answering the GETs after it.
+    expect((await call(t.instance.id, t.key, ["EVAL", "return 7", "0"])).body).toEqual({ result: 7 });
+    expect((await call(t.instance.id, readKey, ["GET", `debug:${crypto.randomUUID()}`])).body).toEqual({ result: null });
+  });
+
   it("runs a write key's scripts (control)", async () => {
     expect((await call(t.instance.id, t.key, ["EVAL", "return 7", "0"])).body).toEqual({ result: 7 });
     expect((await call(t.instance.id, t.key, ["EVAL_RO", "return 8", "0"])).body).toEqual({ result: 8 });
