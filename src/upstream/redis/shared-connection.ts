@@ -14,7 +14,10 @@ type Waiter = {
   replies: RespValue[];
   budget: ReplyBudget | null;
   sentAt: number;
-  /** Set when the caller stopped waiting (deadline): replies are still read, then dropped. */
+  /**
+   * Set when the caller stopped waiting (deadline): replies are still read, then dropped. It is still
+   * settled, which the caller no longer hears but the pool's in-flight counters do.
+   */
   abandoned: boolean;
   /** The connection's own AUTH went out ahead of this exchange's commands: its reply comes first. */
   authPending?: boolean;
@@ -115,7 +118,8 @@ export class SharedConnection {
         if (head.replies.length === head.expected) {
           this.waiters.shift();
           this.connection.setReplyBudget(this.waiters[0]?.budget ?? null);
-          if (!head.abandoned) head.settle({ replies: head.replies });
+          // Settled even when abandoned: the caller already has its 504, and this releases its slot.
+          head.settle({ replies: head.replies });
           this.closeIfDrained();
         }
       }
@@ -130,7 +134,7 @@ export class SharedConnection {
     this.dead = true;
     this.connection.close();
     const failure = keepText ? error : new UpstreamFailure(error.kind, lostText(this.target));
-    for (const w of this.waiters.splice(0)) if (!w.abandoned) w.settle({ error: failure });
+    for (const w of this.waiters.splice(0)) w.settle({ error: failure });
     this.onDead(this);
   }
 

