@@ -52,4 +52,20 @@ describe("pool object requests in flight", () => {
     const next = await t.stub.exchange(t.target, [["PING"]]);
     expect(next.ok && text(next.replies)).toBe("+PONG\r\n");
   });
+
+  it("keeps a connection that was idle before a slow request: the request pipelined behind it gets its reply", async () => {
+    const t = await pooledShard();
+    const key = `idle:${crypto.randomUUID()}`;
+    expect(await t.stub.exchange(t.target, [["SET", key, "v"]])).toMatchObject({ ok: true });
+    await sleep(t.target.timeoutMs + 500); // idle for longer than the deadline
+    await t.proxy.stall();
+    const first = t.stub.exchange(t.target, [["GET", key]]);
+    await sleep(800);
+    const second = t.stub.exchange(t.target, [["GET", key]]);
+    expect(await first).toMatchObject({ ok: false, kind: "timeout" });
+    await t.proxy.resume();
+    // Both replies were coming: the connection had been silent for one deadline since the first was sent, not two.
+    const answered = await second;
+    expect(answered.ok && text(answered.replies)).toBe("$1\r\nv\r\n");
+  });
 });

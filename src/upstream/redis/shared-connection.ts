@@ -86,9 +86,11 @@ export class SharedConnection {
 
   private abandon(waiter: Waiter): void {
     waiter.abandoned = true;
-    // Silent: nothing read for twice the deadline while this exchange waited. Closing fails the
-    // exchanges still waiting here (never replayed); new ones get a fresh connection.
-    if (!this.dead && this.lastRead <= waiter.sentAt && Date.now() - this.lastRead >= 2 * this.target.timeoutMs) {
+    // Silent: a reply has been owed for twice the deadline and nothing came. Measured from the later
+    // of the last read and the oldest exchange's write: a connection idle before it was not silent.
+    // Closing fails the exchanges still waiting here (never replayed); new ones get a fresh connection.
+    const owedSince = Math.max(this.lastRead, this.waiters[0]?.sentAt ?? waiter.sentAt);
+    if (!this.dead && Date.now() - owedSince >= 2 * this.target.timeoutMs) {
       this.fail(new UpstreamFailure("unreachable", silentText(this.target)), true);
     }
     this.closeIfDrained();
