@@ -68,4 +68,24 @@ describe("pool object requests in flight", () => {
     const answered = await second;
     expect(answered.ok && text(answered.replies)).toBe("$1\r\nv\r\n");
   });
+
+  it("fails nothing it did not send when the credentials change while a connection opens, and releases the slot", async () => {
+    const t = await pooledShard();
+    // The first request's new connection waits for its AUTH reply, held by the proxy.
+    await t.proxy.stallNext();
+    const first = t.stub.exchange(t.target, [["PING"]]);
+    await until(async () => (await t.stub.stats()).requests === 1);
+    // The deadline is part of the fingerprint: the second request retires what the first is opening.
+    const second = await t.stub.exchange({ ...t.target, timeoutMs: 2001 }, [["PING"]]);
+    expect(second.ok && text(second.replies)).toBe("+PONG\r\n");
+    await t.proxy.resume();
+    // Opened for credentials no longer in force, the connection is closed before the PING goes out.
+    expect(await first).toEqual({
+      ok: false,
+      kind: "unreachable",
+      message: `ERR the connection to the upstream of instance ${t.instance.id} was closed before the command was sent (the instance's endpoint or credentials changed); the command did not run`,
+    });
+    await until(async () => (await t.stub.stats()).requests === 0);
+    expect(await t.stub.stats()).toMatchObject({ requests: 0, bytes: 0 });
+  });
 });

@@ -106,9 +106,11 @@ export class ConnectionPool {
     }
     if (!this.opening) {
       const fingerprint = this.fingerprint;
-      this.opening = this.open(target, fingerprint).finally(() => {
-        this.opening = null;
+      // Cleared only if still the current one: a fingerprint change may have started another since.
+      const opening = this.open(target, fingerprint).finally(() => {
+        if (this.opening === opening) this.opening = null;
       });
+      this.opening = opening;
     }
     if (best) {
       this.opening.catch(() => {}); // a warm-up that fails is reported to the next caller that needs it

@@ -57,8 +57,15 @@ export class SharedConnection {
     return this.waiters[0]?.abandoned === true;
   }
 
-  /** Queues the exchange and writes it; settles once with its replies or a failure. */
+  /**
+   * Queues the exchange and writes it; settles once with its replies or a failure. A connection
+   * already closed or retired (e.g. its instance's endpoint or credentials changed while it opened)
+   * takes nothing: the exchange fails at once, unsent, saying it did not run.
+   */
   send(commands: readonly (readonly Arg[])[], budget: ReplyBudget | null = null): { done: Promise<RespValue[]>; abandon(): void } {
+    if (this.dead || this.retired) {
+      return { done: Promise.reject(new UpstreamFailure("unreachable", unsentText(this.target, this.retired))), abandon: () => {} };
+    }
     let waiter: Waiter | undefined;
     const done = new Promise<RespValue[]>((resolve, reject) => {
       waiter = {
@@ -151,5 +158,7 @@ export class SharedConnection {
 
 const lostText = (t: UpstreamTarget) =>
   `ERR lost the connection to the upstream of instance ${t.instanceId}; the command may have run and was not retried`;
+const unsentText = (t: UpstreamTarget, retired: boolean) =>
+  `ERR the connection to the upstream of instance ${t.instanceId} was closed before the command was sent${retired ? " (the instance's endpoint or credentials changed)" : ""}; the command did not run`;
 const silentText = (t: UpstreamTarget) =>
   `ERR the upstream of instance ${t.instanceId} stopped answering; the connection was closed and the command was not retried`;
