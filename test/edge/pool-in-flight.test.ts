@@ -9,10 +9,12 @@ import { getConfig } from "../../src/env";
 import { getInstanceRecord } from "../../src/storage/directory";
 import type { SealedTarget } from "../../src/upstream/driver";
 import { poolName } from "../../src/upstream/redis/pooled-transport";
+import { api } from "../helpers/api";
 import { faultProxy } from "../helpers/fault-proxy";
 import { liftedTenant } from "../helpers/operator";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MiB = 1024 * 1024;
 
 /** An instance behind a fault proxy, and the stub of its shard 0 with the target the edge would send. */
 async function pooledShard() {
@@ -87,5 +89,30 @@ describe("pool object requests in flight", () => {
     });
     await until(async () => (await t.stub.stats()).requests === 0);
     expect(await t.stub.stats()).toMatchObject({ requests: 0, bytes: 0 });
+  });
+});
+
+describe("pool object request bytes", () => {
+  it("takes a request of 9 MiB (within the instance's 10 MiB limit) and hands the value back, as the direct transport does", async () => {
+    const t = await liftedTenant({ rate_limit: { requests: 1_000_000, window_seconds: 1 } });
+    expect(t.instance).toMatchObject({ transport: "pooled" });
+    const key = `big:${crypto.randomUUID()}`;
+    const value = "x".repeat(9 * MiB);
+    const call = (body: unknown) => api("POST", `/redis/${t.instance.id}`, { token: t.key, body });
+    expect(await call(["SET", key, value])).toMatchObject({ status: 200, body: { result: "OK" } });
+    const read = await call(["GET", key]);
+    expect(read.status).toBe(200);
+    expect(read.body.result === value).toBe(true);
+  });
+
+  it("runs one request larger than the object's byte cap (24 MiB) when nothing else is in flight", async () => {
+    const t = await pooledShard();
+    const key = `huge:${crypto.randomUUID()}`;
+    // Two bytes per character in UTF-8: 25 MiB on the wire.
+    const set = await t.stub.exchange(t.target, [["SET", key, "é".repeat(12.5 * MiB)]]);
+    expect(set.ok && text(set.replies)).toBe("+OK\r\n");
+    const length = await t.stub.exchange(t.target, [["STRLEN", key]]);
+    expect(length.ok && text(length.replies)).toBe(`:${25 * MiB}\r\n`);
+    await t.stub.exchange(t.target, [["DEL", key]]);
   });
 });

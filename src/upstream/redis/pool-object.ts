@@ -10,7 +10,7 @@ import type { SealedTarget, UpstreamTarget } from "../driver";
 import { type FailureKind, UpstreamFailure } from "./connection";
 import { ConnectionPool, POOL_LIMITS } from "./pool";
 import type { Arg } from "./resp";
-import { encodeReply } from "./resp-encode";
+import { encodeReply, utf8Length } from "./resp-encode";
 import { exchangeWithScripts } from "./script-exchange";
 import { ScriptShaMap } from "./script-flags";
 import { withScriptKill } from "./script-kill";
@@ -75,9 +75,10 @@ export class RedisPool extends DurableObject<Env> {
   }
 }
 
+/** The arguments' bytes as they go on the wire (UTF-8), as the pool's byte cap counts them. */
 function sizeOf(commands: Arg[][]): number {
   let n = 0;
-  for (const c of commands) for (const a of c) n += typeof a === "string" ? a.length * 3 : a.byteLength;
+  for (const c of commands) for (const a of c) n += typeof a === "string" ? utf8Length(a) : a.byteLength;
   return n;
 }
 

@@ -12,7 +12,7 @@ export type PoolLimits = {
   maxConnections: number;
   /** Exchanges in flight per object, abandoned ones included until their replies are read. */
   maxRequests: number;
-  /** Request bytes in flight per object. */
+  /** Request bytes in flight per object (a single larger request still runs when it is alone). */
   maxBytes: number;
   /** An unused connection is closed after this long. */
   idleMs: number;
@@ -42,7 +42,9 @@ export class ConnectionPool {
    * unreachable/auth/protocol (the connection failed; the exchange is never replayed).
    */
   async exchange(target: UpstreamTarget, fingerprint: string, commands: readonly (readonly Arg[])[], size: number): Promise<RespValue[]> {
-    if (this.requests >= this.limits.maxRequests || this.bytes + size > this.limits.maxBytes) {
+    // A request larger than the byte cap alone (it is within the instance's own request limit) runs
+    // when nothing else is in flight; refusing it would answer "retry shortly" to what never fits.
+    if (this.requests >= this.limits.maxRequests || (this.requests > 0 && this.bytes + size > this.limits.maxBytes)) {
       throw new UpstreamFailure(
         "busy",
         `ERR the connection pool of instance ${target.instanceId} is full (${this.requests} requests in flight); retry shortly`,
