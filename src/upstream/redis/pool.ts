@@ -38,7 +38,7 @@ export class ConnectionPool {
   /**
    * Runs one exchange on a shared connection under the target's deadline and reply budget.
    * @throws UpstreamFailure: busy (caps reached; nothing sent), timeout (the reply will be read and
-   * dropped), too_large (a reply went past the target's budget; it was skipped, the connection lives on),
+   * dropped; nothing is sent when no connection was ready before the deadline), too_large (a reply went past the target's budget; it was skipped, the connection lives on),
    * unreachable/auth/protocol (the connection failed; the exchange is never replayed).
    */
   async exchange(target: UpstreamTarget, fingerprint: string, commands: readonly (readonly Arg[])[], size: number): Promise<RespValue[]> {
@@ -54,15 +54,19 @@ export class ConnectionPool {
     this.requests += 1;
     this.bytes += size;
     let abandon = () => {};
+    let expired = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        expired = true;
         abandon();
         reject(new UpstreamFailure("timeout", upstreamFailureText.timeout(target)));
       }, target.timeoutMs);
     });
     const work = (async () => {
       const connection = await this.acquire(target);
+      // A connection found only after the deadline: the caller already has its 504, so nothing is sent.
+      if (expired) throw new UpstreamFailure("timeout", upstreamFailureText.timeout(target));
       const budget: ReplyBudget = { bytes: target.maxReplyBytes, elements: target.maxReplyElements };
       const sent = connection.send(commands, budget);
       abandon = sent.abandon;
