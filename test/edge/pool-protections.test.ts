@@ -100,6 +100,17 @@ describe("an unreachable pool object", () => {
     expect((await clockedApp(Date.now()).redis(t.instance.id, t.key, ["GET", key])).body).toEqual({ result: null });
   });
 
+  it("answers 504 when the object never answers, saying the command may have run", async () => {
+    const t = await tenant();
+    const edge = clockedApp(Date.now(), { ...env, REDIS_POOL: unreachableObjects(env.REDIS_POOL, { silent: true }) });
+    expect(await edge.redis(t.instance.id, t.key, ["PING"])).toMatchObject({
+      status: 504,
+      body: {
+        error: `ERR the connection pool of instance ${t.instance.id} did not answer in time; the command may have run and was not retried`,
+      },
+    });
+  });
+
   it("answers 503 with Retry-After when the object sheds load", async () => {
     const t = await tenant();
     const edge = clockedApp(Date.now(), { ...env, REDIS_POOL: unreachableObjects(env.REDIS_POOL, { overloaded: true }) });

@@ -64,7 +64,7 @@ export function sameKeyWriteLimit(kv: KVNamespace) {
  * rejects, as a call to an object that is down (or, with `overloaded`, one shedding load) does.
  * The namespace itself is real.
  */
-export function unreachableObjects<T extends object>(namespace: T, options: { overloaded?: boolean } = {}): T {
+export function unreachableObjects<T extends object>(namespace: T, options: { overloaded?: boolean; silent?: boolean } = {}): T {
   // workerd marks the error of an object that refused work for load with `overloaded: true`.
   const fault = () => Object.assign(new Error("Durable Object unreachable (test fault)"), options.overloaded ? { overloaded: true } : {});
   return intercepting(namespace, ["get"], (_method, call, args) => {
@@ -73,6 +73,8 @@ export function unreachableObjects<T extends object>(namespace: T, options: { ov
       get(target, property) {
         const value = Reflect.get(target, property);
         if (typeof value !== "function") return value;
+        // silent: a call that never answers (an object stuck, or a message lost on the way).
+        if (options.silent) return () => new Promise(() => {});
         return async () => {
           throw fault();
         };

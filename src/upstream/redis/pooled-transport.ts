@@ -53,7 +53,12 @@ export class PooledTransport implements RedisTransport {
     const backstop = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
-          reject(new UpstreamFailure("timeout", `ERR the connection pool of instance ${this.target.instanceId} did not answer in time`)),
+          reject(
+            new UpstreamFailure(
+              "timeout",
+              `ERR the connection pool of instance ${this.target.instanceId} did not answer in time; the command may have run and was not retried`,
+            ),
+          ),
         backstopMs(this.target.timeoutMs, commands),
       );
     });
