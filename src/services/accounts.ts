@@ -8,10 +8,20 @@ import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId, randomToken } from "../lib/ids";
 import { type Db, isUniqueViolation } from "../storage/db";
-import { findUserByEmail, insertSessionStatements, insertUser, type UserRow, upgradePasswordHash } from "../storage/users";
+import {
+  assertPasswordUnchangedStatement,
+  findUserByEmail,
+  insertSessionStatements,
+  insertUser,
+  isPasswordChanged,
+  type UserRow,
+  upgradePasswordHash,
+} from "../storage/users";
 import { accountAuditStatement } from "./account-audit";
 
 export const DEVICE_PREFIX = "rgd_";
+/** The one answer to every failed sign-in: unknown email, wrong password, closed account, a password changed meanwhile. */
+const INVALID_CREDENTIALS = "Invalid email or password.";
 
 export function presentUser(user: UserRow) {
   return {
@@ -37,7 +47,7 @@ export type Registration = {
  * Creates an account. Email is compared case-insensitively (stored lower-cased).
  * @throws AppError conflict when the email or username is taken.
  */
-async function registerUser(db: Db, input: Registration): Promise<PublicUser> {
+async function registerUser(db: Db, input: Registration): Promise<UserRow> {
   const now = new Date();
   const user: UserRow = {
     id: newId("usr"),
@@ -60,7 +70,7 @@ async function registerUser(db: Db, input: Registration): Promise<PublicUser> {
       { path: field, message: "already in use" },
     ]);
   }
-  return presentUser(user);
+  return user;
 }
 
 export type LoginClient = { ip: string | null; userAgent: string | null; deviceToken: string | null; requestId?: string | null };
@@ -75,7 +85,8 @@ export type SignedIn = { token: string; user: PublicUser; expiresAt: Date; devic
  */
 export async function register(db: Db, guard: LimiterNamespace, input: Registration, client: LoginClient): Promise<SignedIn> {
   const user = await registerUser(db, input);
-  return { ...(await openSession(db, guard, user.id, await identify(user.email, client), client, "account.register")), user };
+  const opened = await openSession(db, guard, user, await identify(user.email, client), client, "account.register");
+  return { ...opened, user: presentUser(user) };
 }
 
 /**
@@ -97,10 +108,10 @@ export async function login(
   const check = await admitPasswordCheckOrRefuse(guard, who, now, "Too many failed sign-ins.");
   const user = await findUserByEmail(db, email);
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !valid || user.disabledAt) throw new AppError("unauthorized", "Invalid email or password.");
-  await check.passed();
+  if (!user || !valid || user.disabledAt) throw new AppError("unauthorized", INVALID_CREDENTIALS);
+  const opened = await openSession(db, guard, user, who, client, "account.sign_in", now, check.passed);
   if (isWeakerHash(user.passwordHash)) await upgradePasswordHash(db, user.id, user.passwordHash, await hashPassword(input.password));
-  return { ...(await openSession(db, guard, user.id, who, client, "account.sign_in", now)), user: presentUser(user) };
+  return { ...opened, user: presentUser(user) };
 }
 
 /**
@@ -125,16 +136,23 @@ export async function identify(email: string, client: LoginClient) {
 /**
  * Opens a session for an account whose password was just proven (sign-in) or set (registration),
  * clears this address's failures on the account and trusts the browser's device token (a new one
- * when it brought none).
+ * when it brought none). The session and its audit row are written only if the account still has
+ * the password hash that was checked and is open, checked in the same D1 batch: a sign-in that
+ * read the old hash while the password changed (or was reset, or the account closed) would
+ * otherwise outlive the change that ended every session. Such a sign-in writes nothing, trusts no
+ * device, leaves its check counted as a failure (`passed` is called only once the session exists)
+ * and gets the answer of a wrong password.
+ * @throws AppError unauthorized when the password hash changed, or the account closed, since it was read.
  */
 async function openSession(
   db: Db,
   guard: LimiterNamespace,
-  userId: string,
+  user: Pick<UserRow, "id" | "passwordHash">,
   who: Awaited<ReturnType<typeof identify>>,
   client: LoginClient,
   action: "account.register" | "account.sign_in",
   now = Date.now(),
+  passed: () => Promise<void> = async () => {},
 ): Promise<Omit<SignedIn, "user">> {
   const token = `${SESSION_PREFIX}${randomToken(32)}`;
   const created = new Date(now);
@@ -142,7 +160,7 @@ async function openSession(
   const sessionId = newId("ses");
   const session = {
     id: sessionId,
-    userId,
+    userId: user.id,
     tokenHash: await sha256Hex(token),
     ip: client.ip,
     userAgent: client.userAgent?.slice(0, 512) ?? null,
@@ -150,10 +168,17 @@ async function openSession(
     expiresAt,
     lastSeenAt: created,
   };
-  await db.batch([
-    ...insertSessionStatements(db, session, new Date(now - SESSION_IDLE_MS)),
-    accountAuditStatement(db, userId, action, client, { session_id: sessionId }),
-  ]);
+  await db
+    .batch([
+      ...insertSessionStatements(db, session, new Date(now - SESSION_IDLE_MS)),
+      accountAuditStatement(db, user.id, action, client, { session_id: sessionId }),
+      assertPasswordUnchangedStatement(db, user.id, user.passwordHash),
+    ])
+    .catch((error: unknown) => {
+      if (isPasswordChanged(error)) throw new AppError("unauthorized", INVALID_CREDENTIALS);
+      throw error;
+    });
+  await passed();
   const device = who.deviceToken ?? `${DEVICE_PREFIX}${randomToken(32)}`;
   await recordLoginSuccess(guard, who, await sha256Hex(device), now);
   return { token, expiresAt, deviceToken: device };

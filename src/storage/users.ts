@@ -112,6 +112,27 @@ export function assertAccountOpenStatement(db: Db, userId: string) {
 export const isAccountClosed = isBatchGuardFailure;
 
 /**
+ * A batch statement that fails (isPasswordChanged) unless the account `userId` is open and still has
+ * `passwordHash`. Appended to a new session, it makes "the password checked is still the password"
+ * and the insert one atomic step: a password change or reset either commits first (and the session
+ * is never written) or after (and its deletion of every session takes this one too).
+ */
+export function assertPasswordUnchangedStatement(db: Db, userId: string, passwordHash: string) {
+  return failDeploymentBatchIf(
+    db,
+    notExists(
+      db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.id, userId), eq(users.passwordHash, passwordHash), isNull(users.disabledAt))),
+    ),
+  );
+}
+
+/** True when a batch failed on assertPasswordUnchangedStatement: the password changed or the account closed. */
+export const isPasswordChanged = isBatchGuardFailure;
+
+/**
  * Makes `userId` the first operator, in one statement that changes nothing once any operator
  * exists (two bootstraps at once cannot both win). Resolves to the number of rows changed.
  */

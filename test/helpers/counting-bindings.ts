@@ -100,3 +100,19 @@ export function onFirstWrite(
     return first(method, async () => call(...args));
   });
 }
+
+/**
+ * D1 whose first batch runs only after `first` has: another request landing between a writer's read
+ * of D1 (and the checks it made on what it read) and its batch. Later batches, and every other
+ * query, reach the binding as they are.
+ */
+export function beforeFirstBatch(db: D1Database, first: () => Promise<unknown>): D1Database {
+  let seen = false;
+  return intercepting(db, ["batch"], async (_method, call, args) => {
+    if (!seen) {
+      seen = true;
+      await first();
+    }
+    return call(...args);
+  });
+}

@@ -5,6 +5,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/encoding";
 import { type Account, api, freshIp, signUp } from "../helpers/api";
+import { clockedApp } from "../helpers/clocked-app";
+import { beforeFirstBatch } from "../helpers/counting-bindings";
 import { operator } from "../helpers/operator";
 import { expectFailure, expectInvalid, expectOk } from "./envelope";
 
@@ -212,5 +214,62 @@ describe("password reset through an operator's link", () => {
       .all<{ h: string }>();
     expect(rows.results.map((r) => r.h).sort()).toEqual([await sha256Hex(usable), await sha256Hex(latest)].sort());
     expectOk(await api("POST", "/auth/password-reset", { body: { token: usable, new_password: "reset password 2" } }));
+  });
+});
+
+describe("a sign-in racing a password change or reset", () => {
+  /**
+   * Signs in with `password` through an app whose D1 runs `meanwhile` after the sign-in has read the
+   * account and checked the password, just before it writes its session.
+   */
+  async function signInAround(account: Account, password: string, meanwhile: () => Promise<unknown>) {
+    const app = clockedApp(Date.now(), { ...env, DB: beforeFirstBatch(env.DB, meanwhile) });
+    const res = await app.fetch("/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json", "cf-connecting-ip": freshIp() },
+      body: JSON.stringify({ email: account.email, password }),
+    });
+    return { status: res.status, body: (await res.json()) as { data?: { token: string }; error?: { code: string }; message?: string } };
+  }
+  const signIns = async (userId: string) =>
+    (
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM account_audit_logs WHERE user_id = ? AND action = 'account.sign_in'")
+        .bind(userId)
+        .first<{ n: number }>()
+    )?.n;
+  const wrongPassword = async (account: Account) => (await login(account.email, "wrong password")).body;
+
+  it("a sign-in that checked the old password while it was changed gets no session: 401 as a wrong password, no sign-in row", async () => {
+    const account = await signUp();
+    const raced = await signInAround(account, account.password, async () =>
+      expectOk(
+        await api("PUT", "/auth/password", {
+          token: account.token,
+          body: { current_password: account.password, new_password: "a new password" },
+        }),
+      ),
+    );
+    const token = raced.body.data?.token; // a session it got anyway must not sign anyone in
+    if (token) expectFailure(await api("GET", "/auth/me", { token }), 401, "unauthorized");
+    expect(raced.status).toBe(401);
+    expect(raced.body.error?.code).toBe("unauthorized");
+    expect(raced.body.message).toBe((await wrongPassword(account)).message);
+    expect(await signIns(account.userId)).toBe(0);
+    expectOk(await login(account.email, "a new password"));
+  });
+
+  it("a sign-in that checked the old password while it was reset gets no session: 401 as a wrong password, no sign-in row", async () => {
+    const op = await operator();
+    const account = await signUp();
+    const issued = expectOk(await api("POST", `/api/admin/users/${account.userId}/password-reset`, { token: op.token }), 201);
+    const raced = await signInAround(account, account.password, async () =>
+      expectOk(await api("POST", "/auth/password-reset", { body: { token: issued.token, new_password: "reset password 1" } })),
+    );
+    const token = raced.body.data?.token; // a session it got anyway must not sign anyone in
+    if (token) expectFailure(await api("GET", "/auth/me", { token }), 401, "unauthorized");
+    expect(raced.status).toBe(401);
+    expect(raced.body.message).toBe((await wrongPassword(account)).message);
+    expect(await signIns(account.userId)).toBe(0);
+    expectOk(await login(account.email, "reset password 1"));
   });
 });
