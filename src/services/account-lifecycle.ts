@@ -6,7 +6,7 @@ import { SESSION_IDLE_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import type { Db } from "../storage/db";
-import { findLivePasswordReset, markPasswordResetUsedStatement } from "../storage/password-resets";
+import { findLivePasswordReset, markUserPasswordResetsUsedStatement } from "../storage/password-resets";
 import {
   deleteUserSessionStatement,
   deleteUserSessionsStatement,
@@ -56,8 +56,8 @@ export async function endAllSessions(ctx: ServiceContext): Promise<void> {
 
 /**
  * Changes the password after checking the current one, within the sign-in limits (a stolen session
- * gets no more guesses at the password than a sign-in form); every other session ends and no device
- * stays trusted for sign-in limits.
+ * gets no more guesses at the password than a sign-in form); every other session ends, every reset
+ * link issued before stops working, and no device stays trusted for sign-in limits.
  * @throws invalid_request when the current password is wrong (not a 401: the session is fine);
  *   rate_limited (429 with Retry-After) while the limits are full.
  */
@@ -80,6 +80,7 @@ export async function changePassword(
   await ctx.db.batch([
     updatePasswordStatement(ctx.db, user.id, hash),
     deleteUserSessionsStatement(ctx.db, user.id, currentSessionId),
+    markUserPasswordResetsUsedStatement(ctx.db, user.id, new Date()),
     accountAuditStatement(ctx.db, user.id, "account.password_change", ctx.actor),
   ]);
   await forgetTrustedDevices(guard, user.email);
@@ -88,7 +89,7 @@ export async function changePassword(
 /**
  * Sets a new password through an operator-issued reset token: valid for an hour, used once
  * (the use is claimed before the password changes, so two uses at once cannot both win); every
- * session of the account ends.
+ * session of the account ends, and so does every other link of the account.
  * @throws unauthorized for an unknown, used or expired token (one answer for all).
  */
 export async function resetPassword(
@@ -103,8 +104,10 @@ export async function resetPassword(
   const reset = await findLivePasswordReset(db, await sha256Hex(input.token), now);
   const user = reset && (await findUserById(db, reset.userId));
   if (!reset || !user || user.disabledAt) throw refused;
-  const claimed = await markPasswordResetUsedStatement(db, reset.id, now).run();
-  if ((claimed.meta.changes ?? 0) === 0) throw refused;
+  // Claims every live link of the account at once: this one must be among them, and no other link
+  // outlives the reset (nor can another one be used at the same moment).
+  const claimed = await markUserPasswordResetsUsedStatement(db, user.id, now).all();
+  if (!claimed.some((row) => row.id === reset.id)) throw refused;
   const hash = await hashPassword(input.new_password);
   await db.batch([
     updatePasswordStatement(db, user.id, hash),

@@ -13,6 +13,13 @@ import { expectFailure, expectInvalid, expectOk } from "./envelope";
 const login = (email: string, password: string, ip = freshIp()) =>
   api("POST", "/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": ip, "user-agent": "second-browser/2" } });
 
+/** A reset link that no longer works: refused with the one answer of every unknown, used or expired link, and nothing set. */
+async function expectSpent(token: string): Promise<void> {
+  const res = await api("POST", "/auth/password-reset", { body: { token, new_password: "an attacker's password" } });
+  expectFailure(res, 401, "unauthorized");
+  expect(res.body.message).toBe("This reset link is invalid, used or expired. Ask the operator for a new one.");
+}
+
 async function secondSession(account: Account): Promise<string> {
   return expectOk(await login(account.email, account.password)).token;
 }
@@ -198,13 +205,15 @@ describe("password reset through an operator's link", () => {
     expectOk(await login(account.email, account.password));
   });
 
-  it("issuing a link deletes the account's used and expired ones, and keeps one still usable", async () => {
+  it("issuing a link deletes every earlier one of the account, used, expired or still usable: only the newest works", async () => {
     const op = await operator();
     const account = await signUp();
     const issue = async () =>
       expectOk(await api("POST", `/api/admin/users/${account.userId}/password-reset`, { token: op.token }), 201).token;
-    const [used, expired, usable] = [await issue(), await issue(), await issue()];
-    expectOk(await api("POST", "/auth/password-reset", { body: { token: used, new_password: "reset password 1" } }));
+    const [used, expired, older] = [await issue(), await issue(), await issue()];
+    await env.DB.prepare("UPDATE password_resets SET used_at = ? WHERE token_hash = ?")
+      .bind(Date.now(), await sha256Hex(used))
+      .run();
     await env.DB.prepare("UPDATE password_resets SET expires_at = ? WHERE token_hash = ?")
       .bind(Date.now() - 1, await sha256Hex(expired))
       .run();
@@ -212,8 +221,36 @@ describe("password reset through an operator's link", () => {
     const rows = await env.DB.prepare("SELECT token_hash AS h FROM password_resets WHERE user_id = ?")
       .bind(account.userId)
       .all<{ h: string }>();
-    expect(rows.results.map((r) => r.h).sort()).toEqual([await sha256Hex(usable), await sha256Hex(latest)].sort());
-    expectOk(await api("POST", "/auth/password-reset", { body: { token: usable, new_password: "reset password 2" } }));
+    expect(rows.results.map((r) => r.h)).toEqual([await sha256Hex(latest)]);
+    await expectSpent(older);
+    expectOk(await api("POST", "/auth/password-reset", { body: { token: latest, new_password: "reset password 2" } }));
+  });
+
+  it("a reset with the newer of two links ends the older: it is refused as any spent link is", async () => {
+    const op = await operator();
+    const account = await signUp();
+    const issue = async () =>
+      expectOk(await api("POST", `/api/admin/users/${account.userId}/password-reset`, { token: op.token }), 201).token;
+    const first = await issue();
+    const second = await issue();
+    expectOk(await api("POST", "/auth/password-reset", { body: { token: second, new_password: "reset password 1" } }));
+    await expectSpent(first);
+    await expectSpent(second);
+    expectOk(await login(account.email, "reset password 1"));
+  });
+
+  it("a password change ends every reset link issued before it", async () => {
+    const op = await operator();
+    const account = await signUp();
+    const link = expectOk(await api("POST", `/api/admin/users/${account.userId}/password-reset`, { token: op.token }), 201).token;
+    expectOk(
+      await api("PUT", "/auth/password", {
+        token: account.token,
+        body: { current_password: account.password, new_password: "a new password" },
+      }),
+    );
+    await expectSpent(link);
+    expectOk(await login(account.email, "a new password"));
   });
 });
 
