@@ -3,6 +3,9 @@
 // against or get stopped by). Only failures count, so the right password from a fresh address is
 // never stopped by someone else guessing from theirs; a check in progress counts as a failure
 // until it passes.
+// An address is counted as its block (src/lib/address-block.ts): an IPv6 client can send from any
+// of the 2^64 addresses of its /64, so counting each one apart would limit nothing.
+import { addressBlock } from "../lib/address-block";
 import type { LoginLimiter, WindowRule } from "./login-limiter";
 
 export type LimiterNamespace = DurableObjectNamespace<LoginLimiter>;
@@ -15,14 +18,15 @@ export const LOGIN_LIMITS = {
   account: { limit: 100, windowMs: 60 * MINUTE },
 } as const;
 
-/** A client as the sign-in limits count it: the account's email, its address and its trusted-device token's hash. */
+/** A client as the sign-in limits count it: the account's email, its address (counted as its block) and its trusted-device token's hash. */
 export type LimitedClient = { email: string; ip: string; deviceHash: string | null };
 
 const accountObject = (ns: LimiterNamespace, email: string) => ns.get(ns.idFromName(`account:${email}`));
-const addressObject = (ns: LimiterNamespace, ip: string) => ns.get(ns.idFromName(`address:${ip}`));
+const addressObject = (ns: LimiterNamespace, ip: string) => ns.get(ns.idFromName(`address:${addressBlock(ip)}`));
+const pairScope = (client: LimitedClient) => `pair:${addressBlock(client.ip)}`;
 
 function accountRules(client: LimitedClient, trusted: boolean): WindowRule[] {
-  const rules: WindowRule[] = [{ scope: `pair:${client.ip}`, ...LOGIN_LIMITS.pair }];
+  const rules: WindowRule[] = [{ scope: pairScope(client), ...LOGIN_LIMITS.pair }];
   if (!trusted) rules.push({ scope: "account", ...LOGIN_LIMITS.account });
   return rules;
 }
@@ -55,7 +59,7 @@ export async function admitPasswordCheck(ns: LimiterNamespace, client: LimitedCl
 /** After a sign-in: the (account, address) failures are forgotten and the device is trusted for the account. */
 export async function recordLoginSuccess(ns: LimiterNamespace, client: LimitedClient, deviceHash: string, now: number) {
   const account = accountObject(ns, client.email);
-  await Promise.all([account.clear(`pair:${client.ip}`), account.trust(deviceHash, now)]);
+  await Promise.all([account.clear(pairScope(client)), account.trust(deviceHash, now)]);
 }
 
 /** A new password: no device stays trusted for the account. */

@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEVICE_COOKIE, SESSION_COOKIE, sessionToken } from "../auth/middleware";
 import { logout, SESSION_TTL_MS } from "../auth/sessions";
 import { AppError } from "../errors";
+import { addressBlock } from "../lib/address-block";
 import { closeAccount } from "../services/account-closure";
 import { login, presentUser, register, type SignedIn } from "../services/accounts";
 import { openDb } from "../services/context";
@@ -28,8 +29,9 @@ defineRoute(
   async (c, { body }) => {
     // Each registration costs a scrypt hash: the login limiter, per client IP, keeps sign-ups from
     // burning CPU. Cloudflare always sets the IP; without one (local tools) there is nothing to key on.
+    // An IPv6 client holds a whole /64, so its block is the key (src/lib/address-block.ts).
     const ip = clientIp(c);
-    if (ip && !(await c.env.LOGIN_LIMITER.limit({ key: `register-ip:${ip}` })).success) {
+    if (ip && !(await c.env.LOGIN_LIMITER.limit({ key: `register-ip:${addressBlock(ip)}` })).success) {
       throw new AppError("rate_limited", "Too many sign-ups from this address. Try again in a minute.", undefined, { "Retry-After": "60" });
     }
     const session = await register(openDb(c.env), c.env.LOGIN_GUARD, body, loginClient(c));

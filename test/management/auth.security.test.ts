@@ -225,6 +225,29 @@ describe("sign-in limits", { timeout: 180_000 }, () => {
     expectOk(await attempt(email, password, freshIp()));
   });
 
+  /** A random /64 of the documentation prefix: its addresses are one client's. */
+  const ipv6Block = () => `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
+
+  it("counts an IPv6 client's /64 as one address: 30 failures from 30 of its addresses, and the 31st is refused (429)", async () => {
+    const block = ipv6Block();
+    const { email, password } = await register();
+    for (let i = 1; i <= 30; i++) {
+      expectFailure(await attempt(`${unique("nobody")}@example.test`, "whatever1", `${block}::${i.toString(16)}`), 401, "unauthorized");
+    }
+    // Another address of the same /64, written out in full and in capitals: the same client.
+    const [a, b, c, d] = block.split(":");
+    const spelled = `${a}:0${b}:${c?.toUpperCase()}:${d?.toUpperCase()}:FFFF:0:0:1`;
+    expectFailure(await attempt(email, password, spelled), 429, "rate_limited");
+    expectOk(await attempt(email, password, `${ipv6Block()}::1`)); // another /64 is another client
+  });
+
+  it("counts an IPv6 client's /64 as one address for an account: the 6th failure from its addresses is refused (429)", async () => {
+    const block = ipv6Block();
+    const { email, password } = await register();
+    for (let i = 1; i <= 5; i++) expectFailure(await attempt(email, "wrong password", `${block}::${i}`), 401, "unauthorized");
+    expectFailure(await attempt(email, password, `${block}::99`), 429, "rate_limited");
+  });
+
   it("stops wide guessing at 100 failures an hour per account, except for a browser trusted for it", async () => {
     const { email, password } = await register();
     const first = await attempt(email, password, freshIp());
@@ -361,5 +384,20 @@ describe("sign-up rate limit", { timeout: 45_000 }, () => {
       headers: { "cf-connecting-ip": freshIp() },
     });
     expect(elsewhere.status).toBe(201);
+  });
+
+  it("counts an IPv6 client's /64 as one address: the 11th registration a minute from its addresses is refused (429)", async () => {
+    await startEarlyInWindow();
+    const block = `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
+    const statuses: number[] = [];
+    for (let i = 1; i <= 11; i++) {
+      const username = unique("s").replace("-", "_");
+      const res = await api("POST", "/auth/register", {
+        body: { email: `${username}@example.test`, username, password: "correct horse battery" },
+        headers: { "cf-connecting-ip": `${block}::${i}` },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([...Array(10).fill(201), 429]);
   });
 });
