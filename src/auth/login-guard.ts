@@ -62,7 +62,11 @@ export async function recordLoginSuccess(ns: LimiterNamespace, client: LimitedCl
   await Promise.all([account.clear(pairScope(client)), account.trust(deviceHash, now)]);
 }
 
-/** A new password: no device stays trusted for the account. */
-export async function forgetTrustedDevices(ns: LimiterNamespace, email: string) {
-  await accountObject(ns, email).forgetDevices();
+/**
+ * A new password: no device stays trusted for the account but the one that set it (`keepHash`, the
+ * hash of its device token, when it sent one), so the person who just proved the password (or held
+ * the reset link) is not locked out by someone keeping the account-wide limit full.
+ */
+export async function forgetTrustedDevices(ns: LimiterNamespace, email: string, keepHash: string | null, now: number) {
+  await accountObject(ns, email).forgetDevices(keepHash, now);
 }

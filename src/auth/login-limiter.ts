@@ -74,8 +74,13 @@ export class LoginLimiter extends DurableObject<AppBindings> {
     return this.ctx.storage.sql.exec("SELECT 1 FROM trusted WHERE hash = ? AND until > ?", hash, now).toArray().length > 0;
   }
 
-  /** Forgets every trusted device (the password changed or was reset). */
-  forgetDevices(): void {
+  /**
+   * Forgets every trusted device (the password changed or was reset) but `keep` (the hash of the
+   * device that set the new password, or null), which is then trusted afresh for 90 days: in one
+   * call, so no check sees the account with neither.
+   */
+  forgetDevices(keep: string | null, now: number): void {
     this.ctx.storage.sql.exec("DELETE FROM trusted");
+    if (keep !== null) this.trust(keep, now);
   }
 }

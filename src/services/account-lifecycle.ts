@@ -15,7 +15,7 @@ import {
   updatePasswordStatement,
 } from "../storage/sessions";
 import { findUserById } from "../storage/users";
-import { type AccountClient, accountAuditStatement } from "./account-audit";
+import { accountAuditStatement } from "./account-audit";
 import { admitPasswordCheckOrRefuse, identify, type LoginClient } from "./accounts";
 import type { ServiceContext } from "./context";
 import { RESET_PREFIX } from "./operators";
@@ -57,7 +57,8 @@ export async function endAllSessions(ctx: ServiceContext): Promise<void> {
 /**
  * Changes the password after checking the current one, within the sign-in limits (a stolen session
  * gets no more guesses at the password than a sign-in form); every other session ends, every reset
- * link issued before stops working, and no device stays trusted for sign-in limits.
+ * link issued before stops working, and no device stays trusted for sign-in limits but this
+ * request's (its rg_device token, when it sent one).
  * @throws invalid_request when the current password is wrong (not a 401: the session is fine);
  *   rate_limited (429 with Retry-After) while the limits are full.
  */
@@ -73,7 +74,8 @@ export async function changePassword(
   ]);
   const user = await findUserById(ctx.db, ctx.actor.userId);
   if (!user) throw notCorrect;
-  const check = await admitPasswordCheckOrRefuse(guard, await identify(user.email, client), Date.now(), "Too many wrong passwords.");
+  const who = await identify(user.email, client);
+  const check = await admitPasswordCheckOrRefuse(guard, who, Date.now(), "Too many wrong passwords.");
   if (!(await verifyPassword(input.current_password, user.passwordHash))) throw notCorrect;
   await check.passed();
   const hash = await hashPassword(input.new_password);
@@ -83,20 +85,21 @@ export async function changePassword(
     markUserPasswordResetsUsedStatement(ctx.db, user.id, new Date()),
     accountAuditStatement(ctx.db, user.id, "account.password_change", ctx.actor),
   ]);
-  await forgetTrustedDevices(guard, user.email);
+  await forgetTrustedDevices(guard, user.email, who.deviceHash, Date.now());
 }
 
 /**
  * Sets a new password through an operator-issued reset token: valid for an hour, used once
  * (the use is claimed before the password changes, so two uses at once cannot both win); every
- * session of the account ends, and so does every other link of the account.
+ * session of the account ends, and so does every other link of the account; no device stays trusted
+ * for sign-in limits but this request's (its rg_device token, when it sent one).
  * @throws unauthorized for an unknown, used or expired token (one answer for all).
  */
 export async function resetPassword(
   db: Db,
   guard: LimiterNamespace,
   input: { token: string; new_password: string },
-  client: AccountClient,
+  client: LoginClient,
 ): Promise<void> {
   const refused = new AppError("unauthorized", "This reset link is invalid, used or expired. Ask the operator for a new one.");
   if (!input.token.startsWith(RESET_PREFIX)) throw refused;
@@ -114,5 +117,5 @@ export async function resetPassword(
     deleteUserSessionsStatement(db, user.id),
     accountAuditStatement(db, user.id, "account.password_reset", client, { reset_id: reset.id }),
   ]);
-  await forgetTrustedDevices(guard, user.email);
+  await forgetTrustedDevices(guard, user.email, (await identify(user.email, client)).deviceHash, Date.now());
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { hashPassword } from "../../src/auth/password";
 import { type Account, api, createOrg, freshIp, ORIGIN, signUp, unique } from "../helpers/api";
 import { addMember } from "../helpers/invitations";
+import { operator } from "../helpers/operator";
 import { expectFailure, expectOk } from "./envelope";
 
 async function sha256Hex(text: string): Promise<string> {
@@ -258,6 +259,46 @@ describe("sign-in limits", { timeout: 180_000 }, () => {
     expectFailure(await attempt(email, password, freshIp()), 429, "rate_limited");
     expectFailure(await attempt(email, password, freshIp(), "rg_device=rgd_forged"), 429, "rate_limited");
     expectOk(await attempt(email, password, freshIp(), `rg_device=${device}`));
+  });
+
+  /** Signs in once (its session and trusted device), then makes the account-wide window full: 100 failures from 100 addresses. */
+  async function underWideGuessing() {
+    const { email, password } = await register();
+    const first = await attempt(email, password, freshIp());
+    const token = expectOk(first).token;
+    const device = first.headers.get("set-cookie")?.match(/rg_device=(rgd_[A-Za-z0-9_-]+)/)?.[1] as string;
+    expect(device).toMatch(/^rgd_/);
+    await hashWithOldParams(email, password); // cheap to check: the limits, not scrypt, are under test
+    for (let i = 0; i < 100; i++) expectFailure(await attempt(email, "wrong password", freshIp()), 401, "unauthorized");
+    expectFailure(await attempt(email, password, freshIp()), 429, "rate_limited");
+    return { email, password, token, device };
+  }
+
+  it("a password change keeps the browser that made it trusted: it signs in with the new password while the account-wide limit is full", async () => {
+    const { email, password, token, device } = await underWideGuessing();
+    const changed = await api("PUT", "/auth/password", {
+      token,
+      headers: { "cf-connecting-ip": freshIp(), cookie: `rg_device=${device}` },
+      body: { current_password: password, new_password: "a new password" },
+    });
+    expectOk(changed);
+    expectOk(await attempt(email, "a new password", freshIp(), `rg_device=${device}`));
+    expectFailure(await attempt(email, "a new password", freshIp()), 429, "rate_limited"); // any other browser is still stopped
+  });
+
+  it("a reset keeps the browser that made it trusted: it signs in with the new password while the account-wide limit is full", async () => {
+    const { email } = await underWideGuessing();
+    const user = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>())?.id;
+    const op = await operator();
+    const link = expectOk(await api("POST", `/api/admin/users/${user}/password-reset`, { token: op.token }), 201).token;
+    const resetter = `rgd_${crypto.randomUUID().replaceAll("-", "")}`; // a browser never trusted before
+    const reset = await api("POST", "/auth/password-reset", {
+      headers: { "cf-connecting-ip": freshIp(), cookie: `rg_device=${resetter}` },
+      body: { token: link, new_password: "reset password 1" },
+    });
+    expectOk(reset);
+    expectOk(await attempt(email, "reset password 1", freshIp(), `rg_device=${resetter}`));
+    expectFailure(await attempt(email, "reset password 1", freshIp()), 429, "rate_limited");
   });
 
   it("hashes a password stored with weaker parameters again with today's at the next sign-in, and only then; a stronger one is kept", async () => {
