@@ -5,7 +5,7 @@ import { deleteCookie } from "hono/cookie";
 import { SESSION_COOKIE } from "../auth/middleware";
 import { listAccountActivity } from "../services/account-audit";
 import { changePassword, endAllSessions, endSession, listSessions, resetPassword } from "../services/account-lifecycle";
-import { openDb } from "../services/context";
+import { createStorageContext } from "../services/context";
 import { loginClient, type ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute, PageQuerySchema } from "./route";
@@ -84,7 +84,7 @@ defineRoute(
     body: ResetPasswordSchema,
   },
   async (c, { body }) => {
-    await resetPassword(openDb(c.env), c.env.LOGIN_GUARD, body, loginClient(c));
+    await resetPassword(createStorageContext(c.env), c.env.LOGIN_GUARD, body, loginClient(c));
     c.header("Cache-Control", "no-store");
     return c.json(ok(null, { message: "Password set. Sign in with the new one." }));
   },

@@ -5,7 +5,7 @@ import { hashPassword, verifyPassword } from "../auth/password";
 import { SESSION_IDLE_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
-import type { Db } from "../storage/db";
+import { revokeConsoleKeysCreatedByStatement } from "../storage/api-keys";
 import { findLivePasswordReset, markUserPasswordResetsUsedStatement } from "../storage/password-resets";
 import {
   deleteUserSessionStatement,
@@ -17,7 +17,8 @@ import {
 import { findUserById } from "../storage/users";
 import { accountAuditStatement } from "./account-audit";
 import { admitPasswordCheckOrRefuse, identify, type LoginClient } from "./accounts";
-import type { ServiceContext } from "./context";
+import type { ServiceContext, StorageContext } from "./context";
+import { revocations, writeMarkers } from "./directory-writes";
 import { RESET_PREFIX } from "./operators";
 
 /** The acting user's live sessions, newest first; `current` marks the one making this request. */
@@ -46,18 +47,25 @@ export async function endSession(ctx: ServiceContext, sessionId: string): Promis
   ]);
 }
 
-/** Signs the acting user out everywhere, this session included. */
+/**
+ * Signs the acting user out everywhere, this session included, and revokes the console keys their
+ * sessions minted (D1 and the edge's markers): a five-minute admin key must not outlive the sign-out.
+ */
 export async function endAllSessions(ctx: ServiceContext): Promise<void> {
-  await ctx.db.batch([
+  const now = new Date();
+  const [, revoked] = await ctx.db.batch([
     deleteUserSessionsStatement(ctx.db, ctx.actor.userId),
+    revokeConsoleKeysCreatedByStatement(ctx.db, ctx.actor.userId, now),
     accountAuditStatement(ctx.db, ctx.actor.userId, "account.sessions_end", ctx.actor),
   ]);
+  await writeMarkers(ctx, revocations(revoked, now));
 }
 
 /**
  * Changes the password after checking the current one, within the sign-in limits (a stolen session
- * gets no more guesses at the password than a sign-in form); every other session ends, every reset
- * link issued before stops working, and no device stays trusted for sign-in limits but this
+ * gets no more guesses at the password than a sign-in form); every other session ends, so do the
+ * console keys of every session (this one's too: the console mints another), every reset link
+ * issued before stops working, and no device stays trusted for sign-in limits but this
  * request's (its rg_device token, when it sent one).
  * @throws invalid_request when the current password is wrong (not a 401: the session is fine);
  *   rate_limited (429 with Retry-After) while the limits are full.
@@ -79,28 +87,32 @@ export async function changePassword(
   if (!(await verifyPassword(input.current_password, user.passwordHash))) throw notCorrect;
   await check.passed();
   const hash = await hashPassword(input.new_password);
-  await ctx.db.batch([
+  const now = new Date();
+  const [, , revoked] = await ctx.db.batch([
     updatePasswordStatement(ctx.db, user.id, hash),
     deleteUserSessionsStatement(ctx.db, user.id, currentSessionId),
-    markUserPasswordResetsUsedStatement(ctx.db, user.id, new Date()),
+    revokeConsoleKeysCreatedByStatement(ctx.db, user.id, now),
+    markUserPasswordResetsUsedStatement(ctx.db, user.id, now),
     accountAuditStatement(ctx.db, user.id, "account.password_change", ctx.actor),
   ]);
+  await writeMarkers(ctx, revocations(revoked, now));
   await forgetTrustedDevices(guard, user.email, who.deviceHash, Date.now());
 }
 
 /**
  * Sets a new password through an operator-issued reset token: valid for an hour, used once
  * (the use is claimed before the password changes, so two uses at once cannot both win); every
- * session of the account ends, and so does every other link of the account; no device stays trusted
+ * session of the account ends, and so do its console keys and every other link of the account; no device stays trusted
  * for sign-in limits but this request's (its rg_device token, when it sent one).
  * @throws unauthorized for an unknown, used or expired token (one answer for all).
  */
 export async function resetPassword(
-  db: Db,
+  storage: StorageContext,
   guard: LimiterNamespace,
   input: { token: string; new_password: string },
   client: LoginClient,
 ): Promise<void> {
+  const db = storage.db;
   const refused = new AppError("unauthorized", "This reset link is invalid, used or expired. Ask the operator for a new one.");
   if (!input.token.startsWith(RESET_PREFIX)) throw refused;
   const now = new Date();
@@ -112,10 +124,12 @@ export async function resetPassword(
   const claimed = await markUserPasswordResetsUsedStatement(db, user.id, now).all();
   if (!claimed.some((row) => row.id === reset.id)) throw refused;
   const hash = await hashPassword(input.new_password);
-  await db.batch([
+  const [, , revoked] = await db.batch([
     updatePasswordStatement(db, user.id, hash),
     deleteUserSessionsStatement(db, user.id),
+    revokeConsoleKeysCreatedByStatement(db, user.id, now),
     accountAuditStatement(db, user.id, "account.password_reset", client, { reset_id: reset.id }),
   ]);
+  await writeMarkers(storage, revocations(revoked, now));
   await forgetTrustedDevices(guard, user.email, (await identify(user.email, client)).deviceHash, Date.now());
 }

@@ -25,9 +25,17 @@ export function openDb(env: Pick<AppBindings, "DB">): Db {
   return createDb(env.DB);
 }
 
+/** What a use-case needs before anyone is signed in (a reset link): the storage handles and config. */
+export type StorageContext = Omit<ServiceContext, "actor">;
+
+/** The storage handles and config for the Worker's bindings. */
+export function createStorageContext(env: AppBindings): StorageContext {
+  return { db: openDb(env), kv: env.DIRECTORY, outbox: env.DIRECTORY_OUTBOX, meter: env.USAGE_METER, config: getConfig(env) };
+}
+
 /** Everything a use-case needs, for the Worker's bindings and the acting user. */
 export function createServiceContext(env: AppBindings, actor: Actor): ServiceContext {
-  return { db: openDb(env), kv: env.DIRECTORY, outbox: env.DIRECTORY_OUTBOX, meter: env.USAGE_METER, config: getConfig(env), actor };
+  return { ...createStorageContext(env), actor };
 }
 
 export type Page<T> = { items: T[]; nextCursor: string | null };

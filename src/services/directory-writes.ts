@@ -8,7 +8,7 @@ import {
   revocationWrite,
   writeDirectory,
 } from "../storage/directory-outbox";
-import type { ServiceContext } from "./context";
+import type { StorageContext } from "./context";
 
 export type RevokedKey = { id: string; organizationId: string; expiresAt: Date };
 
@@ -16,7 +16,7 @@ export type RevokedKey = { id: string; organizationId: string; expiresAt: Date }
  * Makes `writes` grouped per organization, spending the request's inline budget in order: earlier
  * writes (and organizations) first. Returns how many were handed to an outbox.
  */
-export async function writeMarkers(ctx: ServiceContext, writes: ReadonlyMap<string, readonly DirectoryWrite[]>): Promise<number> {
+export async function writeMarkers(ctx: StorageContext, writes: ReadonlyMap<string, readonly DirectoryWrite[]>): Promise<number> {
   let budget = ctx.config.DIRECTORY_INLINE_WRITES;
   let queued = 0;
   for (const [orgId, list] of writes) {
@@ -42,7 +42,7 @@ export function revocations(keys: readonly RevokedKey[], at: Date): Map<string, 
  * suspension; no record for a row that is gone), within the request's budget: the one way an
  * instance record is written.
  */
-export function publishInstances(ctx: ServiceContext, orgId: string, ids: readonly string[]): Promise<number> {
+export function publishInstances(ctx: StorageContext, orgId: string, ids: readonly string[]): Promise<number> {
   return writeMarkers(ctx, new Map([[orgId, ids.map(instanceSyncWrite)]]));
 }
 
@@ -50,6 +50,6 @@ export function publishInstances(ctx: ServiceContext, orgId: string, ids: readon
  * Deletes the edge's records of the organization's instances `ids`, once their rows are gone from
  * D1: within the request's budget, and through the outbox for any KV fails to delete now.
  */
-export function unpublishInstances(ctx: ServiceContext, orgId: string, ids: readonly string[]): Promise<number> {
+export function unpublishInstances(ctx: StorageContext, orgId: string, ids: readonly string[]): Promise<number> {
   return writeMarkers(ctx, new Map([[orgId, ids.map(instanceDeletionWrite)]]));
 }

@@ -153,6 +153,20 @@ export function revokeApiKeysCreatedByStatement(db: Db, createdBy: string, orgId
     .returning({ id: apiKeys.id, organizationId: apiKeys.organizationId, expiresAt: apiKeys.expiresAt });
 }
 
+/**
+ * Revokes at `at`, in one statement, the console keys (kind "console") `createdBy` minted that still
+ * work, in every organization, and returns them (id, organization, expiry) for their markers: the
+ * keys the dashboard's console ran on the person's sessions, which end with them. A condition, not a
+ * list read before the batch, so a console key minted meanwhile is revoked too.
+ */
+export function revokeConsoleKeysCreatedByStatement(db: Db, createdBy: string, at: Date) {
+  return db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.createdBy, createdBy), eq(apiKeys.kind, "console"), unrevokedAt(at), gt(apiKeys.expiresAt, at)))
+    .returning({ id: apiKeys.id, organizationId: apiKeys.organizationId, expiresAt: apiKeys.expiresAt });
+}
+
 export function revokeAllApiKeysStatement(db: Db, orgId: string, at: Date) {
   return revokeStatement(db, orgId, undefined, at);
 }

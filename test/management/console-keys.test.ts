@@ -1,8 +1,14 @@
 // POST /api/organizations/:orgId/redis-instances/:instanceId/console-key: the dashboard console's
 // five-minute key, limited to one instance and to the caller's role; audited, never listed.
+
+import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Account, api, createInstance, unique } from "../helpers/api";
+import { REVOCATION_WINDOW_MS } from "../../src/edge/gate";
+import { revokedKey } from "../../src/storage/directory";
+import { type Account, api, createInstance, createOrg, signUp, unique } from "../helpers/api";
+import { clockedApp } from "../helpers/clocked-app";
+import { operator } from "../helpers/operator";
 import { expectFailure, expectOk } from "./envelope";
 import { type Team, team } from "./team";
 
@@ -101,6 +107,52 @@ describe("console keys", () => {
       metadata: { key_id, scope: "write" },
     });
     expect(log.every((row) => row.action === "console.session" && row.actor_user_id === t.member.userId)).toBe(true);
+  });
+});
+
+describe("console keys end with the sessions they ran on", () => {
+  /** An owner with an instance and a console key on it that works at the edge, and that edge. */
+  async function ownerWithConsole() {
+    const owner = await signUp();
+    const orgId = await createOrg(owner);
+    const instance = await createInstance(owner, orgId);
+    const minted = expectOk(await mint(owner, orgId, instance.id), 201);
+    expect(minted.scope).toBe("admin");
+    const edge = clockedApp();
+    expect((await edge.redis(instance.id, minted.key, ["PING"])).status).toBe(200);
+    /** Asserts the edge refuses the key as revoked once its revocation window has passed, by the marker written for it. */
+    const expectRefusedAfterWindow = async () => {
+      edge.advance(REVOCATION_WINDOW_MS + 1);
+      const answer = await edge.redis(instance.id, minted.key, ["PING"]);
+      expect(answer).toMatchObject({ status: 401, body: { error: "WRONGPASS this API key has been revoked" } });
+      expect(await env.DIRECTORY.get(revokedKey(minted.key_id))).not.toBeNull();
+    };
+    return { owner, expectRefusedAfterWindow };
+  }
+
+  it("signing out everywhere revokes the console keys: refused at the edge", async () => {
+    const { owner, expectRefusedAfterWindow } = await ownerWithConsole();
+    expectOk(await api("DELETE", "/auth/sessions", { token: owner.token }));
+    await expectRefusedAfterWindow();
+  });
+
+  it("a password change revokes the console keys: refused at the edge", async () => {
+    const { owner, expectRefusedAfterWindow } = await ownerWithConsole();
+    expectOk(
+      await api("PUT", "/auth/password", {
+        token: owner.token,
+        body: { current_password: owner.password, new_password: "a new password" },
+      }),
+    );
+    await expectRefusedAfterWindow();
+  });
+
+  it("a reset revokes the console keys: refused at the edge", async () => {
+    const { owner, expectRefusedAfterWindow } = await ownerWithConsole();
+    const op = await operator();
+    const link = expectOk(await api("POST", `/api/admin/users/${owner.userId}/password-reset`, { token: op.token }), 201).token;
+    expectOk(await api("POST", "/auth/password-reset", { body: { token: link, new_password: "reset password 1" } }));
+    await expectRefusedAfterWindow();
   });
 });
 

@@ -27,12 +27,21 @@ export async function sessionScope(instanceId: string): Promise<Scope> {
   return (await consoleKey(instanceId)).scope;
 }
 
-async function post(
-  instanceId: string,
-  path: string,
-  body: string | Uint8Array<ArrayBuffer>,
-  contentType: string,
-): Promise<{ status: number; json: unknown }> {
+type Posted = { status: number; json: unknown };
+
+/**
+ * Posts with the console key, and once more with a new one when the edge refused the key (401): a
+ * password change or "sign out everywhere" revokes the console keys of every session, this one's
+ * too. A 401 is answered before any command runs, so nothing runs twice.
+ */
+async function post(instanceId: string, path: string, body: string | Uint8Array<ArrayBuffer>, contentType: string): Promise<Posted> {
+  const first = await postWithKey(instanceId, path, body, contentType);
+  if (first.status !== 401) return first;
+  keys.delete(instanceId);
+  return postWithKey(instanceId, path, body, contentType);
+}
+
+async function postWithKey(instanceId: string, path: string, body: string | Uint8Array<ArrayBuffer>, contentType: string): Promise<Posted> {
   const { key } = await consoleKey(instanceId);
   let res: Response;
   try {
