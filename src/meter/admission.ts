@@ -36,6 +36,11 @@ const MAX_KEYS = 10_000;
 const BUSY_REQUESTS_PER_SECOND = 8;
 /** How often a request looks for keys whose leases ended with spend or returns unsynced. */
 const SWEEP_EVERY_MS = 1_000;
+/**
+ * The most keys one sweep syncs (each a call to its meter in the request's waitUntil, which counts
+ * against the request's subrequests); the rest wait for the next sweep.
+ */
+const SWEEP_MAX_SYNCS = 32;
 const emptyPending = (): Pending => ({ day: "", requests: 0, instances: new Map() });
 
 export class Admission {
@@ -98,11 +103,14 @@ export class Admission {
   private sweep(meterOf: MeterOf, now: number, background: (work: Promise<unknown>) => void): void {
     if (now < this.nextSweep) return;
     this.nextSweep = now + SWEEP_EVERY_MS;
+    let syncs = 0;
     for (const state of this.keys.values()) {
+      if (syncs >= SWEEP_MAX_SYNCS) break;
       if (state.renewing) continue;
       this.expire(state, now);
       if (state.leases.length > 0) continue;
-      if (state.pending.requests === 0 && state.returns.length === 0 && state.unacked.length === 0) continue;
+      // Nothing to tell: a lease spent in full is only deleted by the meter, so it waits for the key's next sync.
+      if (state.pending.requests === 0 && state.unacked.length === 0 && state.returns.every((r) => r.unspent === 0)) continue;
       const sync = this.syncOf(state, now);
       let call: Promise<void> | null = null;
       call = (async () => {
@@ -117,6 +125,7 @@ export class Admission {
       })();
       state.renewing = call;
       background(call);
+      syncs += 1;
     }
   }
 

@@ -4,6 +4,7 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DAY_MS, dayOf } from "../../src/lib/time";
+import { Admission } from "../../src/meter/admission";
 import type { LeaseRequest, SpendReport } from "../../src/meter/leases";
 import { api, mintKey, tenant } from "../helpers/api";
 import { clockedApp } from "../helpers/clocked-app";
@@ -83,6 +84,32 @@ describe("admission by lease", () => {
     expect((await edge.redis(t.instance.id, other.key, ["PING"])).status).toBe(200);
     expect(await ofKey()).toMatchObject({ requests: 30, commands: 30 });
     expect((await usage(t)).instances).toEqual([expect.objectContaining({ instance_id: t.instance.id, requests: 31, commands: 31 })]);
+  });
+
+  it("syncs at most 32 quiet keys per sweep, and the rest a second later", async () => {
+    const t = await liftedTenant({ rate_limit: { requests: 10_000, window_seconds: 1 } });
+    const admission = new Admission();
+    const meterOf = (orgId: string) => meter(orgId);
+    const work: Promise<unknown>[] = [];
+    const background = (p: Promise<unknown>) => void work.push(p);
+    const settle = async () => {
+      while (work.length > 0) await Promise.all(work.splice(0));
+    };
+    const admit = async (keyId: string, now: number) => {
+      const outcome = await admission.admit(meterOf, { orgId: t.orgId, keyId, instanceId: t.instance.id, commands: 1, now }, background);
+      expect(outcome.ok).toBe(true);
+      await settle();
+    };
+    // 33 keys, each busy for a moment (10 requests in one second): each ends with spend unreported.
+    const keys = Array.from({ length: 33 }, (_, i) => `key_sweep_${i}_${crypto.randomUUID()}`);
+    for (const keyId of keys) for (let i = 0; i < 10; i++) await admit(keyId, NOON);
+    const reported = async () =>
+      (await usage(t)).keys.filter((k: { key_id: string; requests: number }) => keys.includes(k.key_id) && k.requests === 10).length;
+    expect(await reported()).toBe(0);
+    await admit("key_sweep_other", NOON + 10_000); // every lease has ended: one sweep, at most 32 syncs
+    expect(await reported()).toBe(32);
+    await admit("key_sweep_other", NOON + 11_000); // the next sweep takes the rest
+    expect(await reported()).toBe(33);
   });
 
   it("counts requests on the day they were spent when the sync that reports them comes the next day", async () => {
