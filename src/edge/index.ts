@@ -200,6 +200,17 @@ export function createEdge(options: EdgeOptions = {}) {
       keyId: claims.sub,
       limits: instance.limits,
       renewEveryMs: slotRenewalMs(config.SSE_HEARTBEAT_MS),
+      // What opening it checked, checked again while it runs (through the same caches and windows).
+      refusal: async () => {
+        if (claims.exp * 1000 <= now()) return "WRONGPASS this API key has expired";
+        if (await gate.isRevoked(c.env.DIRECTORY, claims.sub)) return "WRONGPASS this API key has been revoked";
+        const current = await gate.instance(c.env.DIRECTORY, config, c.env.REDIS_POOL, instanceId);
+        if (!current || current.record.organization_id !== claims.org) return `ERR instance ${instanceId} not found`;
+        if (current.record.suspended) return `ERR organization ${claims.org} is suspended; contact the operator`;
+        if (current.record.disabled) return `ERR instance ${instanceId} is disabled`;
+        return null;
+      },
+      background: (work: Promise<unknown>) => c.executionCtx.waitUntil(work),
       // Only a stream refused for want of a slot pays this call.
       countRefusal: () =>
         meterFor(c.env.USAGE_METER, claims.org)

@@ -1,6 +1,7 @@
 // Bounds a streaming response (/subscribe, /psubscribe, /monitor): it holds a slot of the
-// instance's StreamSlots object for its whole life (renewing the lease), and ends after the
-// instance's maximum lifetime with an SSE error event, so the client's error handler runs.
+// instance's StreamSlots object for its whole life (renewing the lease), and ends with an SSE error
+// event, so the client's error handler runs, after the instance's maximum lifetime, when its key or
+// instance stops allowing it (checked at each renewal), or when its upstream breaks.
 import type { WorkLimits } from "../env";
 import { utf8 } from "../lib/encoding";
 import { type StreamSlotsNamespace, streamSlotsFor } from "../meter/client";
@@ -18,8 +19,15 @@ export type StreamBounds = {
   label: string;
   /** Counts a refusal (no free slot) with the key's usage; never throws. */
   countRefusal: () => Promise<void>;
-  /** How often the slot's lease is renewed (slotRenewalMs). */
+  /** How often the slot's lease is renewed (slotRenewalMs), and the access below checked again. */
   renewEveryMs: number;
+  /**
+   * Why the stream may no longer run (its key revoked or expired, its instance disabled, suspended
+   * or gone), or null; asked at each renewal. A failure to find out is not a reason to end it.
+   */
+  refusal: () => Promise<string | null>;
+  /** Keeps work running past the response (waitUntil): the stream's life, so a hang-up still releases its slot. */
+  background: (work: Promise<unknown>) => void;
 };
 
 /**
@@ -37,6 +45,17 @@ function lostSlotEvent(bounds: StreamBounds): Uint8Array {
 /** The closing event of a stream that reached its maximum lifetime. */
 function lifetimeEvent(bounds: StreamBounds): Uint8Array {
   const text = `ERR this stream reached its maximum lifetime of ${bounds.limits.max_stream_seconds} s on this instance; subscribe again to continue`;
+  return utf8.encode(streamErrorEvent(bounds.label, text));
+}
+
+/** The closing event of a stream its key or instance no longer allows. */
+function refusedEvent(bounds: StreamBounds, reason: string): Uint8Array {
+  return utf8.encode(streamErrorEvent(bounds.label, `${reason}; this stream was closed`));
+}
+
+/** The closing event of a stream whose upstream broke (the connection failed mid-stream). */
+function brokenEvent(bounds: StreamBounds): Uint8Array {
+  const text = `ERR the upstream of instance ${bounds.instanceId} broke off this stream; subscribe again to continue`;
   return utf8.encode(streamErrorEvent(bounds.label, text));
 }
 
@@ -61,10 +80,17 @@ export async function openBoundedStream(bounds: StreamBounds, open: () => Promis
     return refusal;
   }
   let released = false;
+  // The stream's whole life is held open with waitUntil: when a client hangs up, the runtime ends
+  // the request, and without it tears the stream down at once, with no callback, so the slot
+  // stayed taken until its lease lapsed (a minute). Held, the hang-up cancels the stream, which
+  // releases the slot.
+  let settle = () => {};
+  bounds.background(new Promise<void>((resolve) => (settle = resolve)));
   const release = async () => {
     if (released) return;
     released = true;
     await slots.release(leaseId).catch(() => {});
+    settle();
   };
   let response: Response;
   try {
@@ -115,8 +141,9 @@ function bound(
       // A renewal that fails is tried again at the next tick, until the lease would have lapsed.
       let renewed = Date.now();
       renewal = setInterval(async () => {
-        const held = await renew().catch(() => null);
-        if (held) renewed = Date.now();
+        const [held, refused] = await Promise.all([renew().catch(() => null), bounds.refusal().catch(() => null)]);
+        if (refused) await close(refusedEvent(bounds, refused));
+        else if (held) renewed = Date.now();
         else if (held === false || Date.now() - renewed >= STREAM_LEASE_MS) await close(lostSlotEvent(bounds));
       }, bounds.renewEveryMs);
       lifetime = setTimeout(() => void close(lifetimeEvent(bounds)), bounds.limits.max_stream_seconds * 1000);
@@ -130,9 +157,15 @@ function bound(
           controller.close();
         } else controller.enqueue(value);
       } catch {
+        // The upstream's body broke: said as an error event, so the client's handler runs.
         if (ended) return;
         await end();
-        controller.close();
+        try {
+          controller.enqueue(brokenEvent(bounds));
+          controller.close();
+        } catch {
+          // the client went away meanwhile
+        }
       }
     },
     async cancel() {

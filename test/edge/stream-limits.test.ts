@@ -23,8 +23,8 @@ const cancelAll = (streams: Stream[]) => Promise.all(streams.map((s) => s.cancel
 
 /**
  * Ends the one stream of `user` that holds a pattern subscription by closing its Redis connection:
- * the server ends that stream as it would any whose Redis went away. (A client's cancel frees its
- * slot only when the lease runs out, so it cannot show a slot coming back.)
+ * the server ends that stream as it would any whose Redis went away (a client's cancel is the
+ * other way, tested below).
  */
 async function endPatternStream(user: string): Promise<void> {
   const clients = String(await redisValue(["CLIENT", "LIST"])).split("\n");
@@ -146,6 +146,60 @@ describe("a stream whose slot lapsed", () => {
     await stream.until((e) => e.some((event) => event.startsWith("error,")), 10_000);
     expect(stream.events.at(-1)).toBe(
       `error,${channel},ERR this stream lost its slot among the instance's concurrent streams (the slot could not be renewed); subscribe again to continue`,
+    );
+  });
+});
+
+describe("a stream's access, checked while it runs", () => {
+  it("frees a stream's slot when its client hangs up, so the key can subscribe again at once", async () => {
+    const t = await tenant({}, { max_streams_per_key: 1, ...LONG_LIVED });
+    const channel = `hangup:${crypto.randomUUID()}`;
+    const first = await subscribe(t.instance.id, channel, t.key);
+    await first.until((events) => events.includes(`subscribe,${channel},1`));
+    await first.cancel();
+    // The slot's lease lasts a minute: only a release that outlives the hung-up request frees it sooner.
+    const deadline = Date.now() + 10_000;
+    let again: Stream | undefined;
+    while (!again && Date.now() < deadline) {
+      const next = await subscribe(t.instance.id, channel, t.key);
+      if (next.res.status === 200) again = next;
+      else {
+        await next.cancel();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    expect(again?.res.status).toBe(200);
+    await again?.cancel();
+  });
+
+  it("ends a stream whose key was revoked, and one whose instance was disabled, each with an error event", async () => {
+    const t = await tenant({}, LONG_LIVED);
+    const reader = await mintKey(t.account, t.orgId, { scopes: ["read"] });
+    const [revokedChannel, disabledChannel] = [`revoked:${crypto.randomUUID()}`, `disabled:${crypto.randomUUID()}`];
+    const other = await tenant({}, LONG_LIVED);
+    const [onRevokedKey, onDisabledInstance] = await Promise.all([
+      subscribe(t.instance.id, revokedChannel, reader.key),
+      subscribe(other.instance.id, disabledChannel, other.key),
+    ]);
+    await onRevokedKey.until((events) => events.includes(`subscribe,${revokedChannel},1`));
+    await onDisabledInstance.until((events) => events.includes(`subscribe,${disabledChannel},1`));
+    expect((await api("DELETE", `/api/organizations/${t.orgId}/api-keys/${reader.api_key.id}`, { token: t.account.token })).status).toBe(
+      200,
+    );
+    const disabled = await api("PUT", `/api/organizations/${other.orgId}/redis-instances/${other.instance.id}`, {
+      token: other.account.token,
+      body: { disabled: true },
+    });
+    expect(disabled.status).toBe(200);
+    // Seen at a renewal once the isolate's caches (10 s) let the change through; before, each ran to its lifetime.
+    const [revokedText, disabledText] = await Promise.all([onRevokedKey.untilEnd(), onDisabledInstance.untilEnd()]);
+    expect(revokedText).toMatch(
+      new RegExp(`event: error\\ndata: error,${revokedChannel},WRONGPASS this API key has been revoked; this stream was closed\\n\\n$`),
+    );
+    expect(disabledText).toMatch(
+      new RegExp(
+        `event: error\\ndata: error,${disabledChannel},ERR instance ${other.instance.id} is disabled; this stream was closed\\n\\n$`,
+      ),
     );
   });
 });
