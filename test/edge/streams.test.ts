@@ -1,5 +1,6 @@
 // Server-sent-event endpoints: /subscribe, /psubscribe and /monitor over a dedicated Redis connection,
 // cleaned up when the client goes away.
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createInstance, mintKey, tenant } from "../helpers/api";
 import { openStream } from "../helpers/streams";
@@ -102,6 +103,22 @@ describe("monitor", () => {
     const marker = `mon:${crypto.randomUUID()}`;
     await redis(admin.key, ["GET", marker], open.id);
     await stream.until((e) => e.some((line) => line.includes(`"GET" "${marker}"`)));
+    await stream.cancel();
+  });
+
+  it("shows only the commands of the instance's own database: the server's other databases are other instances'", async () => {
+    const endpoint = new URL(env.TEST_REDIS_URL);
+    endpoint.pathname = "/3";
+    const onThree = await createInstance(t.account, t.orgId, { allow_admin: true, endpoint: endpoint.toString() });
+    const admin = await mintKey(t.account, t.orgId, { scopes: ["admin"] });
+    const stream = await openStream(`/redis/${onThree.id}/monitor`, admin.key);
+    await stream.until((e) => e.includes('"OK"'));
+    const [elsewhere, own] = [`mon-other:${crypto.randomUUID()}`, `mon-own:${crypto.randomUUID()}`];
+    await redis(t.key, ["GET", elsewhere]); // database 0, through another instance
+    await redis(admin.key, ["GET", own], onThree.id);
+    // MONITOR sends lines in the order the server ran them: once this one is in, the other would be too.
+    await stream.until((e) => e.some((line) => line.includes(`"GET" "${own}"`)));
+    expect(stream.events.filter((line) => line.includes(elsewhere))).toEqual([]);
     await stream.cancel();
   });
 });

@@ -17,6 +17,7 @@ import {
 } from "../driver";
 import { errorResponse, jsonTextResponse, respResponse } from "../upstash-response";
 import { UpstreamFailure } from "./connection";
+import { redisAddress } from "./endpoint";
 import { eventStream } from "./event-stream";
 import { type Arg, RespError, type RespValue } from "./resp";
 import type { RedisTransport } from "./transport";
@@ -98,7 +99,10 @@ export class RedisDriver implements UpstreamDriver {
     const command: Arg[] = kind === "monitor" ? ["MONITOR"] : [kind.toUpperCase(), ...targets];
     try {
       const label = streamLabel(targets);
-      return await eventStream(await this.streamTarget(), command, label, describeEvent(label));
+      const target = await this.streamTarget();
+      const describe = describeEvent(label);
+      const db = redisAddress(target.endpoint).db;
+      return await eventStream(target, command, label, kind === "monitor" ? (reply) => ofDatabase(reply, db, describe) : describe);
     } catch (error) {
       return failureResponse(error);
     }
@@ -129,6 +133,20 @@ function text(value: RespValue | undefined): string {
   if (value === null || value === undefined) return "";
   if (Array.isArray(value)) return value.map(text).join(",");
   return "text" in value ? value.text : "value" in value ? value.value : value.message;
+}
+
+/** A MONITOR line's database: `1701234567.123456 [<db> <client>] "GET" "k"`. */
+const MONITOR_DB = /^\d+\.\d+ \[(\d+) /;
+
+/**
+ * A MONITOR reply as an event only when it is a command on the instance's own database: MONITOR
+ * shows every command of the server, and the other databases are other instances'. Anything that
+ * is not such a line (an error, the OK) is described as it is.
+ */
+function ofDatabase(reply: RespValue, db: number, describe: (reply: RespValue) => string | null): string | null {
+  const line = !(reply instanceof RespError) && !Array.isArray(reply) ? text(reply) : "";
+  const seen = MONITOR_DB.exec(line)?.[1];
+  return seen !== undefined && Number(seen) !== db ? null : describe(reply);
 }
 
 /**
