@@ -63,12 +63,20 @@ function brokenEvent(bounds: StreamBounds): Uint8Array {
 export async function openBoundedStream(bounds: StreamBounds, open: () => Promise<Response>): Promise<Response> {
   const slots = streamSlotsFor(bounds.namespace, bounds.instanceId);
   const leaseId = crypto.randomUUID();
-  const slot = await slots.acquire({
-    leaseId,
-    keyId: bounds.keyId,
-    perKey: bounds.limits.max_streams_per_key,
-    perInstance: bounds.limits.max_streams_per_instance,
-  });
+  let slot: Awaited<ReturnType<typeof slots.acquire>>;
+  try {
+    slot = await slots.acquire({
+      leaseId,
+      keyId: bounds.keyId,
+      perKey: bounds.limits.max_streams_per_key,
+      perInstance: bounds.limits.max_streams_per_instance,
+    });
+  } catch {
+    // Nothing was opened: like an unreachable usage meter, a 503 the client may retry.
+    const unavailable = errorResponse(503, `ERR the stream slots of instance ${bounds.instanceId} are unavailable; retry shortly`);
+    unavailable.headers.set("retry-after", "1");
+    return unavailable;
+  }
   if (!slot.ok) {
     const who = slot.scope === "key" ? "for this key on" : "on";
     const refusal = errorResponse(

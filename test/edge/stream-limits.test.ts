@@ -8,6 +8,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, mintKey, tenant } from "../helpers/api";
+import { clockedApp } from "../helpers/clocked-app";
+import { unreachableObjects } from "../helpers/counting-bindings";
 import { aclUser, redisValue } from "../helpers/redis-server";
 import { sdkClient } from "../helpers/sdk";
 import { openStream } from "../helpers/streams";
@@ -147,6 +149,17 @@ describe("a stream whose slot lapsed", () => {
     expect(stream.events.at(-1)).toBe(
       `error,${channel},ERR this stream lost its slot among the instance's concurrent streams (the slot could not be renewed); subscribe again to continue`,
     );
+  });
+});
+
+describe("unreachable stream slots", () => {
+  it("answer 503 with Retry-After, opening nothing", async () => {
+    const t = await tenant();
+    const edge = clockedApp(Date.now(), { ...env, STREAM_SLOTS: unreachableObjects(env.STREAM_SLOTS) });
+    const res = await edge.fetch(`/redis/${t.instance.id}/subscribe/slots-down`, { method: "POST", token: t.key });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(await res.json()).toEqual({ error: `ERR the stream slots of instance ${t.instance.id} are unavailable; retry shortly` });
   });
 });
 
