@@ -11,7 +11,7 @@ import { openDb } from "../services/context";
 import { clientIp, loginClient, type ManagementEnv } from "./context";
 import { ok } from "./envelope";
 import { defineRoute } from "./route";
-import { LoginSchema, RegisterSchema } from "./schemas";
+import { CloseAccountSchema, LoginSchema, RegisterSchema } from "./schemas";
 
 export const authRoutes = new Hono<ManagementEnv>();
 
@@ -105,12 +105,13 @@ defineRoute(
   {
     method: "delete",
     path: "/auth/me",
-    summary: "Close your account: sign out everywhere and revoke every key you created",
+    summary: "Close your account (the current password is required): sign out everywhere and revoke every key you created",
     tag: "auth",
     auth: true,
+    body: CloseAccountSchema,
   },
-  async (c, { ctx }) => {
-    const { revokedKeys } = await closeAccount(ctx);
+  async (c, { ctx, body }) => {
+    const { revokedKeys } = await closeAccount(ctx, c.env.LOGIN_GUARD, body.current_password, loginClient(c));
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
     return c.json(ok({ revoked_keys: revokedKeys }, { message: "Account closed." }));
   },

@@ -34,6 +34,7 @@ export const RegisterSchema = z.strictObject({
 const newPassword = z.string().min(8, "must be at least 8 characters").max(256);
 
 export const ChangePasswordSchema = z.strictObject({ current_password: z.string().min(1).max(256), new_password: newPassword });
+export const CloseAccountSchema = z.strictObject({ current_password: z.string().min(1).max(256) });
 export const ResetPasswordSchema = z.strictObject({ token: z.string().min(1).max(200), new_password: newPassword });
 
 export const LoginSchema = z.strictObject({

@@ -1,11 +1,14 @@
-// Closing an account: the user is disabled, signed out everywhere, removed from every organization,
-// and every live key they created is revoked (D1 and the KV markers the edge reads), as is every
-// pending invitation they made.
+// Closing an account, once its current password is confirmed: the user is disabled, signed out
+// everywhere, removed from every organization, and every live key they created is revoked (D1 and
+// the KV markers the edge reads), as is every pending invitation they made.
+import type { LimiterNamespace } from "../auth/login-guard";
 import { AppError } from "../errors";
 import { listLiveApiKeysCreatedBy } from "../storage/api-keys";
 import { assertOwnerRemainsStatement, isNoOwnerLeft, listMembershipsOfUser } from "../storage/organizations";
-import { assertOperatorRemainsStatement, countOperators, disableUserStatements, findUserById, isNoOperatorLeft } from "../storage/users";
+import { assertOperatorRemainsStatement, countOperators, disableUserStatements, isNoOperatorLeft } from "../storage/users";
 import { accountAuditStatement } from "./account-audit";
+import { confirmCurrentPassword } from "./account-lifecycle";
+import type { LoginClient } from "./accounts";
 import { auditStatement } from "./audit";
 import type { ServiceContext } from "./context";
 import { revocations, writeMarkers } from "./directory-writes";
@@ -15,13 +18,22 @@ import { revokeKeysBeyondRoleStatement } from "./key-authority";
 const LAST_OPERATOR = "You are the deployment's last operator. Promote another operator before closing your account.";
 
 /**
- * Disables the acting user's account; an operator's stops being one.
- * @throws AppError conflict when the user is the last owner of an organization (listed), or the
+ * Disables the acting user's account; an operator's stops being one. The current password is
+ * checked first, within the sign-in limits (confirmCurrentPassword): closing cannot be undone and
+ * revokes every key the person made, so a stolen session alone must not do it.
+ * @throws AppError invalid_request when the password is wrong; rate_limited while the sign-in
+ *   limits are full; conflict when the user is the last owner of an organization (listed), or the
  *   deployment's last operator (also when another operator steps down at the same moment).
  */
-export async function closeAccount(ctx: ServiceContext): Promise<{ revokedKeys: number }> {
-  const userId = ctx.actor.userId;
-  const operator = (await findUserById(ctx.db, userId))?.isOperator === true;
+export async function closeAccount(
+  ctx: ServiceContext,
+  guard: LimiterNamespace,
+  currentPassword: string,
+  client: LoginClient,
+): Promise<{ revokedKeys: number }> {
+  const { user } = await confirmCurrentPassword(ctx, guard, currentPassword, client);
+  const userId = user.id;
+  const operator = user.isOperator;
   if (operator && (await countOperators(ctx.db)) <= 1) throw new AppError("conflict", LAST_OPERATOR);
   const owned = await listMembershipsOfUser(ctx.db, userId);
   const stranded = owned.filter((m) => m.role === "owner" && m.owners <= 1).map((m) => m.organizationId);

@@ -62,6 +62,26 @@ export async function endAllSessions(ctx: ServiceContext): Promise<void> {
 }
 
 /**
+ * Checks the acting user's current password before a change only the password may make (changing
+ * it, closing the account), within the sign-in limits: a stolen session gets no more guesses at the
+ * password than a sign-in form. A wrong one counts as a failed sign-in; a right one is taken back.
+ * @throws invalid_request (field `current_password`) when it is wrong (not a 401: the session is
+ *   fine); rate_limited (429 with Retry-After) while the limits are full, even for the right one.
+ */
+export async function confirmCurrentPassword(ctx: ServiceContext, guard: LimiterNamespace, password: string, client: LoginClient) {
+  const notCorrect = new AppError("invalid_request", "The current password is not correct.", [
+    { path: "current_password", message: "is not correct" },
+  ]);
+  const user = await findUserById(ctx.db, ctx.actor.userId);
+  if (!user) throw notCorrect;
+  const who = await identify(user.email, client);
+  const check = await admitPasswordCheckOrRefuse(guard, who, Date.now(), "Too many wrong passwords.");
+  if (!(await verifyPassword(password, user.passwordHash))) throw notCorrect;
+  await check.passed();
+  return { user, who };
+}
+
+/**
  * Changes the password after checking the current one, within the sign-in limits (a stolen session
  * gets no more guesses at the password than a sign-in form); every other session ends, so do the
  * console keys of every session (this one's too: the console mints another), every reset link
@@ -77,15 +97,7 @@ export async function changePassword(
   input: { current_password: string; new_password: string },
   client: LoginClient,
 ): Promise<void> {
-  const notCorrect = new AppError("invalid_request", "The current password is not correct.", [
-    { path: "current_password", message: "is not correct" },
-  ]);
-  const user = await findUserById(ctx.db, ctx.actor.userId);
-  if (!user) throw notCorrect;
-  const who = await identify(user.email, client);
-  const check = await admitPasswordCheckOrRefuse(guard, who, Date.now(), "Too many wrong passwords.");
-  if (!(await verifyPassword(input.current_password, user.passwordHash))) throw notCorrect;
-  await check.passed();
+  const { user, who } = await confirmCurrentPassword(ctx, guard, input.current_password, client);
   const hash = await hashPassword(input.new_password);
   const now = new Date();
   const [, , revoked] = await ctx.db.batch([

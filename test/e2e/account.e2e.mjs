@@ -1,8 +1,8 @@
 // @ts-check
 // Operators, accounts and organization settings in the browser: an operator raises a plan and
 // suspends (the owner's settings page shows both), a reset link sets a new password, a password
-// change signs the other browser out, and the settings page lowers a limit and deletes with the
-// slug typed, showing each role only the forms it may use.
+// change signs the other browser out, closing the account takes its password, and the settings
+// page lowers a limit and deletes with the slug typed, showing each role only the forms it may use.
 import { DEV_ACCOUNT } from "../../scripts/bootstrap.mjs";
 import { check, newContext, open, ready, screenshot, until, waitForText } from "./browser.mjs";
 import { addMember, call, newAccount, newOrg, signedInPage, visit } from "./world.mjs";
@@ -179,6 +179,27 @@ export const accountScenarios = [
       check(stale.status === 401, `the old password still works: ${stale.status}`);
       await first.context.close();
       await other.context.close();
+    },
+  ],
+  [
+    "closing the account from its page needs the email and the current password",
+    async (env) => {
+      const account = await newAccount(env, "closing");
+      const credentials = { email: account.email, password: account.password };
+      const { context, page } = await signedInPage(env, account);
+      await visit(page, env, "/account");
+      const form = page.locator("#close-form");
+      await form.getByLabel("Type your email to confirm").fill(account.email);
+      await form.getByLabel("Your current password").fill("not the password");
+      await form.getByRole("button", { name: "Close my account" }).click();
+      await waitForText(form.locator("[data-status]"), /current password is not correct/);
+      check((await call(env, "GET", "/auth/me", undefined, account.token)).status === 200, "a wrong password closed the account");
+      await form.getByLabel("Your current password").fill(account.password);
+      await form.getByRole("button", { name: "Close my account" }).click();
+      await page.waitForURL(/\/login$/);
+      const after = await call(env, "POST", "/auth/login", credentials);
+      check(after.status === 401, `the closed account still signs in: ${after.status}`);
+      await context.close();
     },
   ],
   [

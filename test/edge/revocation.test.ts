@@ -87,7 +87,7 @@ describe("revocation by cascade", () => {
     const theirs = await mintKey(member, t.orgId);
     expect((await edge.redis(t.instance.id, theirs.key, ["PING"])).status).toBe(200);
 
-    const closed = await api("DELETE", "/auth/me", { token: member.token });
+    const closed = await api("DELETE", "/auth/me", { token: member.token, body: { current_password: member.password } });
     expect(closed).toMatchObject({ status: 200, body: { data: { revoked_keys: 1 } } });
     expect((await api("GET", "/auth/me", { token: member.token })).status).toBe(401);
     edge.advance(REVOCATION_WINDOW_MS + 1);
@@ -96,7 +96,7 @@ describe("revocation by cascade", () => {
   });
 
   it("refuses to close the account of an organization's last owner", async () => {
-    const res = await api("DELETE", "/auth/me", { token: t.account.token });
+    const res = await api("DELETE", "/auth/me", { token: t.account.token, body: { current_password: t.account.password } });
     expect(res.status).toBe(409);
     expect(res.body.message).toContain(t.orgId);
   });

@@ -47,9 +47,9 @@ describe("GET /auth/activity", () => {
         headers: { "user-agent": "phone/3" },
       }),
     );
-    const back = { ...account, token: expectOk(await login(account.email, "reset password 1")).token };
+    const back = { ...account, token: expectOk(await login(account.email, "reset password 1")).token, password: "reset password 1" };
     expect((await activity(back))[1]).toMatchObject({ action: "account.password_reset", user_agent: "phone/3" });
-    expectOk(await api("DELETE", "/auth/me", { token: back.token }));
+    expectOk(await api("DELETE", "/auth/me", { token: back.token, body: { current_password: back.password } }));
     const { action } = (await env.DB.prepare("SELECT action FROM account_audit_logs WHERE user_id = ? ORDER BY created_at DESC, id DESC")
       .bind(account.userId)
       .first<{ action: string }>()) as { action: string };

@@ -216,7 +216,7 @@ describe("every mutation writes an audit row", () => {
       await addMember(t.owner, orgId, leaver, "member");
     }
     const key = await mintKey(leaver, a);
-    const res = await api("DELETE", "/auth/me", { token: leaver.token, headers: CLIENT });
+    const res = await api("DELETE", "/auth/me", { token: leaver.token, headers: CLIENT, body: { current_password: leaver.password } });
     expectOk(res);
     const rows = (await rowsForRequest(res.headers.get("x-request-id"))) as { organization_id: string; metadata: string }[];
     expect(rows.map((r) => r.organization_id).sort()).toEqual([a, b].sort());

@@ -3,10 +3,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hashPassword } from "../../src/auth/password";
-import { type Account, api, createOrg, freshIp, ORIGIN, signUp, unique } from "../helpers/api";
+import { type Account, api, createOrg, freshIp, mintKey, ORIGIN, signUp, tenant, unique } from "../helpers/api";
 import { addMember } from "../helpers/invitations";
 import { operator } from "../helpers/operator";
-import { expectFailure, expectOk } from "./envelope";
+import { expectFailure, expectInvalid, expectOk } from "./envelope";
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
@@ -374,13 +374,85 @@ describe("secrets at rest and in responses", () => {
   });
 });
 
+/**
+ * A member of another's organization who minted a key there: an account that may close (it owns no
+ * organization alone), with `open()` checking that it, its session and its key all still work.
+ */
+async function closableMember() {
+  const t = await tenant();
+  const member = await signUp();
+  await addMember(t.account, t.orgId, member, "member");
+  const minted = await mintKey(member, t.orgId);
+  const open = async () => {
+    expectOk(await api("GET", "/auth/me", { token: member.token }));
+    expectOk(
+      await api("POST", "/auth/login", {
+        body: { email: member.email, password: member.password },
+        headers: { "cf-connecting-ip": freshIp() },
+      }),
+    );
+    expect((await api("POST", `/redis/${t.instance.id}`, { token: minted.key, body: ["PING"] })).body).toEqual({ result: "PONG" });
+    expect(await env.DIRECTORY.get(`v1:revoked:${minted.api_key.id}`)).toBeNull();
+  };
+  await open();
+  return { member, keyId: minted.api_key.id, open };
+}
+
 describe("closing an account", { timeout: 60_000 }, () => {
+  it("a stolen session alone cannot close the account: without the current password it is a 400 naming the field, and nothing changes", async () => {
+    const { member, open } = await closableMember();
+    for (const body of [undefined, {}, { current_password: "" }]) {
+      const res = await api("DELETE", "/auth/me", { token: member.token, body });
+      expect(expectFailure(res, 400, "invalid_request").map((issue) => issue.path)).toEqual(["current_password"]);
+    }
+    await open();
+  });
+
+  it("refuses a wrong current password as the password change does and changes nothing; the right one closes the account", async () => {
+    const { member, keyId, open } = await closableMember();
+    const wrong = await api("DELETE", "/auth/me", {
+      token: member.token,
+      headers: { "cf-connecting-ip": freshIp() },
+      body: { current_password: "not the password" },
+    });
+    expect(expectFailure(wrong, 400, "invalid_request")).toEqual([{ path: "current_password", message: "is not correct" }]);
+    expect(wrong.body.message).toBe("The current password is not correct.");
+    await open();
+    const closed = await api("DELETE", "/auth/me", { token: member.token, body: { current_password: member.password } });
+    expect(expectOk(closed)).toEqual({ revoked_keys: 1 });
+    expectFailure(await api("GET", "/auth/me", { token: member.token }), 401, "unauthorized");
+    expectFailure(await api("POST", "/auth/login", { body: { email: member.email, password: member.password } }), 401, "unauthorized");
+    expect(await env.DIRECTORY.get(`v1:revoked:${keyId}`)).not.toBeNull();
+  });
+
+  it("counts a wrong current password as a failed sign-in: the 6th check from one address is refused (429), even the right one", async () => {
+    const account = await signUp();
+    const ip = freshIp();
+    const close = (current_password: string) =>
+      api("DELETE", "/auth/me", { token: account.token, headers: { "cf-connecting-ip": ip }, body: { current_password } });
+    for (let i = 0; i < 5; i++) expectInvalid(await close("wrong password"), "current_password");
+    const limited = await close(account.password);
+    expectFailure(limited, 429, "rate_limited");
+    expect(limited.body.message).toMatch(/^Too many wrong passwords\. Try again in \d+ s\.$/);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(800);
+    const login = (ip: string) =>
+      api("POST", "/auth/login", { body: { email: account.email, password: account.password }, headers: { "cf-connecting-ip": ip } });
+    expectFailure(await login(ip), 429, "rate_limited"); // one limit for both
+    expectOk(await api("GET", "/auth/me", { token: account.token })); // still open
+    expectOk(await login(freshIp())); // and another address signs in
+  });
+
   it("refuses a cookie-authenticated closure without the same Origin (403) and keeps the account", async () => {
     const account = await signUp();
-    expectFailure(await api("DELETE", "/auth/me", { headers: cookie(account) }), 403, "forbidden");
-    expectFailure(await api("DELETE", "/auth/me", { headers: { ...cookie(account), origin: "https://evil.example" } }), 403, "forbidden");
+    const body = { current_password: account.password };
+    expectFailure(await api("DELETE", "/auth/me", { headers: cookie(account), body }), 403, "forbidden");
+    expectFailure(
+      await api("DELETE", "/auth/me", { headers: { ...cookie(account), origin: "https://evil.example" }, body }),
+      403,
+      "forbidden",
+    );
     expectOk(await api("GET", "/auth/me", { token: account.token }));
-    expectOk(await api("DELETE", "/auth/me", { headers: { ...cookie(account), origin: ORIGIN } }));
+    expectOk(await api("DELETE", "/auth/me", { headers: { ...cookie(account), origin: ORIGIN }, body }));
     expectFailure(await api("GET", "/auth/me", { token: account.token }), 401, "unauthorized");
   });
 
@@ -395,7 +467,9 @@ describe("closing an account", { timeout: 60_000 }, () => {
     );
     await Promise.all(
       pairs.map(async ({ orgId, first, second }) => {
-        const results = await Promise.all([first, second].map((a) => api("DELETE", "/auth/me", { token: a.token })));
+        const results = await Promise.all(
+          [first, second].map((a) => api("DELETE", "/auth/me", { token: a.token, body: { current_password: a.password } })),
+        );
         expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
         const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM memberships WHERE organization_id = ? AND role = 'owner'")
           .bind(orgId)

@@ -282,7 +282,7 @@ describe("DELETE /auth/me (close the account)", () => {
     const theirs = await mintKey(owner, orgId);
     const second = expectOk(await login(leaver.email, leaver.password));
 
-    const res = await api("DELETE", "/auth/me", { token: leaver.token });
+    const res = await api("DELETE", "/auth/me", { token: leaver.token, body: { current_password: leaver.password } });
     expect(expectOk(res)).toEqual({ revoked_keys: 1 });
     expect(res.body.message).toBe("Account closed.");
     expect(res.headers.get("set-cookie")).toMatch(/^rg_session=; Max-Age=0/);
@@ -305,7 +305,7 @@ describe("DELETE /auth/me (close the account)", () => {
     const owner = await signUp();
     const orgId = await createOrg(owner);
     const key = await mintKey(owner, orgId);
-    const res = await api("DELETE", "/auth/me", { token: owner.token });
+    const res = await api("DELETE", "/auth/me", { token: owner.token, body: { current_password: owner.password } });
     expectFailure(res, 409, "conflict");
     expect(res.body.message).toContain(orgId);
     expectOk(await api("GET", "/auth/me", { token: owner.token }));
@@ -313,6 +313,6 @@ describe("DELETE /auth/me (close the account)", () => {
   });
 
   it("without a session is 401", async () => {
-    expectFailure(await api("DELETE", "/auth/me"), 401, "unauthorized");
+    expectFailure(await api("DELETE", "/auth/me", { body: { current_password: "anything" } }), 401, "unauthorized");
   });
 });

@@ -46,7 +46,7 @@ describe("forced membership", () => {
       "conflict",
     );
     expect(await roleIn(orgId, victim)).toBeNull();
-    expectOk(await api("DELETE", "/auth/me", { token: victim.token }));
+    expectOk(await api("DELETE", "/auth/me", { token: victim.token, body: { current_password: victim.password } }));
   });
 
   it("there is no route that adds a member directly any more", async () => {
@@ -64,7 +64,7 @@ describe("enumeration", () => {
   it("answers the same status and shape for an email with an account, a closed account and no account", async () => {
     const existing = await signUp();
     const closed = await signUp();
-    expectOk(await api("DELETE", "/auth/me", { token: closed.token }));
+    expectOk(await api("DELETE", "/auth/me", { token: closed.token, body: { current_password: closed.password } }));
     const results = [];
     for (const email of [existing.email, closed.email, `nobody-${crypto.randomUUID().slice(0, 8)}@example.test`]) {
       const res = await api("POST", base(t.orgId), { token: t.admin.token, body: { email, role: "member" } });
@@ -268,7 +268,7 @@ describe("the inviter's authority", { timeout: 60_000 }, () => {
     const invitee = await signUp();
     const one = await invite(first.inviter, first.orgId, invitee.email, "admin");
     const two = await invite(first.inviter, secondOrg, invitee.email, "member");
-    expectOk(await api("DELETE", "/auth/me", { token: first.inviter.token }));
+    expectOk(await api("DELETE", "/auth/me", { token: first.inviter.token, body: { current_password: first.inviter.password } }));
     expect(await statusOf(first.orgId, first.owner, one.invitation.id)).toBe("revoked");
     expect(await statusOf(secondOrg, first.owner, two.invitation.id)).toBe("revoked");
     expectFailure(await accept(invitee, one.token), 404, "not_found");

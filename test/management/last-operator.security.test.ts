@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 const promote = (by: Account, who: Account) => api("PUT", `/api/admin/operators/${who.userId}`, { token: by.token });
 const demote = (by: Account, who: Account) => api("DELETE", `/api/admin/operators/${who.userId}`, { token: by.token });
-const close = (who: Account) => api("DELETE", "/auth/me", { token: who.token });
+const close = (who: Account) => api("DELETE", "/auth/me", { token: who.token, body: { current_password: who.password } });
 const isOperator = async (who: Account) => expectOk(await api("GET", "/auth/me", { token: who.token })).is_operator;
 /** The account as the operators' list shows it (closed accounts too). */
 const listed = async (by: Account, who: Account) => {

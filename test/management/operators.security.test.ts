@@ -345,7 +345,7 @@ describe("operators find accounts", () => {
 
   it("a closed account gets no reset link (409): it could never be used", async () => {
     const closed = await signUp();
-    expectOk(await api("DELETE", "/auth/me", { token: closed.token }));
+    expectOk(await api("DELETE", "/auth/me", { token: closed.token, body: { current_password: closed.password } }));
     const res = await api("POST", `/api/admin/users/${closed.userId}/password-reset`, { token: op.token });
     expectFailure(res, 409, "conflict");
     expect(res.body.message).toBe("This account is closed: it cannot be sent a reset link (it could never be used).");

@@ -92,7 +92,11 @@ describe("D1 queries per request do not grow with the items", () => {
     const attempt = async (owned: number) => {
       const account = await signUp();
       for (let i = 0; i < owned; i++) await createOrg(account);
-      const res = await counted("/auth/me", { method: "DELETE", token: account.token });
+      const res = await counted("/auth/me", {
+        method: "DELETE",
+        token: account.token,
+        body: JSON.stringify({ current_password: account.password }),
+      });
       expect(res.status).toBe(409); // the last owner of each: nothing is closed
       return res.statements;
     };

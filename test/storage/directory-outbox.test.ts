@@ -20,9 +20,10 @@ const app = clockedApp(Date.now(), bindings);
 const outbox = (orgId: string) => env.DIRECTORY_OUTBOX.get(env.DIRECTORY_OUTBOX.idFromName(orgId));
 
 /** KV writes one management request made itself. */
-async function kvWritesOf(path: string, method: string, token: string): Promise<number> {
+async function kvWritesOf(path: string, method: string, token: string, body?: unknown): Promise<number> {
   kv.counter.calls = 0;
-  const res = await app.fetch(path, { method, token, headers: { origin: ORIGIN } });
+  const headers = { origin: ORIGIN, ...(body === undefined ? {} : { "content-type": "application/json" }) };
+  const res = await app.fetch(path, { method, token, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   expect(res.status).toBe(200);
   return kv.counter.calls;
 }
@@ -71,7 +72,7 @@ describe("the directory's outbox", () => {
       await addMember(owners[i] as Account, orgId, leaver, "admin");
       for (let k = 0; k < 2 + i; k++) ids.push((await mintKey(leaver, orgId)).api_key.id); // 2 and 3
     }
-    expect(await kvWritesOf("/auth/me", "DELETE", leaver.token)).toBe(INLINE);
+    expect(await kvWritesOf("/auth/me", "DELETE", leaver.token, { current_password: leaver.password })).toBe(INLINE);
     for (const orgId of orgIds) await drain(orgId);
     for (const id of ids) expect(await revokedFrom(env.DIRECTORY, id)).not.toBeNull();
   });

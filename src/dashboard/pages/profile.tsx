@@ -70,10 +70,18 @@ export const AccountPage: FC = () => (
       <h2 id="close-title">Close your account</h2>
       <p>
         You are signed out everywhere, leave every organization, and every API key you created is revoked. An organization whose only owner
-        you are must get another owner, or be deleted, first. This cannot be undone.
+        you are must get another owner, or be deleted, first. Your current password is required. This cannot be undone.
       </p>
       <form id="close-form" method="post">
         <Field id="close-email" label="Type your email to confirm" name="email" type="email" autocomplete="off" required />
+        <Field
+          id="close-password"
+          label="Your current password"
+          name="current_password"
+          type="password"
+          autocomplete="current-password"
+          required
+        />
         <Status />
         <button type="submit" class="button danger">
           Close my account

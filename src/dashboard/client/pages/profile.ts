@@ -123,7 +123,7 @@ export async function accountPage() {
   onSubmit(closeForm, async () => {
     const email = me.ok ? me.data.user.email : "";
     if (field(closeForm, "email").trim().toLowerCase() !== email) throw new Error("Type this account's email exactly to confirm.");
-    await must("DELETE", "/auth/me");
+    await must("DELETE", "/auth/me", { current_password: field(closeForm, "current_password") });
     localStorage.removeItem("rg.org");
     location.assign("/login");
   });
