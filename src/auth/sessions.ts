@@ -1,11 +1,11 @@
 // Sessions: random `rgs_` tokens of which D1 keeps only the SHA-256, their absolute and idle
-// lifetimes, resolving a token to its user, and ending one. The management face's session check
-// (./middleware.ts) and the account services both use it.
+// lifetimes, and resolving a token to its user. The management face's session check
+// (./middleware.ts) and the account services both use it; signing out is a service (it is audited).
 import { sha256Hex } from "../lib/encoding";
 import { DAY_MS, MINUTE_MS } from "../lib/time";
 import type { Db } from "../storage/db";
 import { touchSession } from "../storage/sessions";
-import { deleteSession, findLiveSession, type UserRow } from "../storage/users";
+import { findLiveSession, type UserRow } from "../storage/users";
 
 export const SESSION_PREFIX = "rgs_";
 export const SESSION_TTL_MS = 7 * DAY_MS;
@@ -25,9 +25,4 @@ export async function resolveSession(db: Db, token: string, now = new Date()): P
   const seen = row.session.lastSeenAt ?? row.session.createdAt;
   if (now.getTime() - seen.getTime() > TOUCH_EVERY_MS) await touchSession(db, row.session.id, now);
   return { user: row.user, sessionId: row.session.id };
-}
-
-/** Ends a session; unknown tokens are ignored (logout is idempotent). */
-export async function logout(db: Db, token: string): Promise<void> {
-  await deleteSession(db, await sha256Hex(token));
 }

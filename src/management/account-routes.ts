@@ -43,7 +43,7 @@ defineRoute(
   {
     method: "get",
     path: "/auth/activity",
-    summary: "Your account's security activity, newest first: sign-ins, password changes and resets, sessions ended",
+    summary: "Your account's security activity, newest first: sign-ins and sign-outs, password changes and resets, sessions ended",
     tag,
     auth: true,
     query: PageQuerySchema,

@@ -2,10 +2,11 @@
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEVICE_COOKIE, SESSION_COOKIE, sessionToken } from "../auth/middleware";
-import { logout, SESSION_TTL_MS } from "../auth/sessions";
+import { SESSION_TTL_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { addressBlock } from "../lib/address-block";
 import { closeAccount } from "../services/account-closure";
+import { signOut } from "../services/account-lifecycle";
 import { login, presentUser, register, type SignedIn } from "../services/accounts";
 import { openDb } from "../services/context";
 import { clientIp, loginClient, type ManagementEnv } from "./context";
@@ -82,10 +83,10 @@ const signedIn = (session: SignedIn) => ({ token: session.token, user: session.u
 
 defineRoute(
   authRoutes,
-  { method: "post", path: "/auth/logout", summary: "End the current session", tag: "auth", auth: false },
+  { method: "post", path: "/auth/logout", summary: "End the current session (recorded in your activity)", tag: "auth", auth: false },
   async (c) => {
     const found = sessionToken(c.req.header("authorization"), getCookie(c, SESSION_COOKIE));
-    if (found) await logout(openDb(c.env), found.token);
+    if (found) await signOut(openDb(c.env), found.token, loginClient(c));
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
     return c.json(ok(null, { message: "Signed out." }));
   },

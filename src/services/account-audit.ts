@@ -1,14 +1,21 @@
 // An account's own security activity (DESIGN §6: every mutation writes an audit row): built as
 // statements so each row commits in the same D1 batch as what it records. Organization audit logs
 // name an organization; these name only the account, and only the account lists them.
+import { SESSION_IDLE_MS } from "../auth/sessions";
 import { newId } from "../lib/ids";
-import { type AccountAuditLogRow, insertAccountAuditLogStatement, listAccountAuditLogs } from "../storage/account-audit-logs";
+import {
+  type AccountAuditLogRow,
+  insertAccountAuditLogStatement,
+  insertSessionAccountAuditLogStatement,
+  listAccountAuditLogs,
+} from "../storage/account-audit-logs";
 import type { Db } from "../storage/db";
 import { type Page, parseCursor, type ServiceContext, toPage } from "./context";
 
 export type AccountAction =
   | "account.register"
   | "account.sign_in"
+  | "account.sign_out"
   | "account.password_change"
   | "account.password_reset"
   | "account.sessions_end"
@@ -35,6 +42,22 @@ export function accountAuditStatement(
     requestId: client.requestId ?? null,
     metadata,
     createdAt: new Date(),
+  });
+}
+
+/**
+ * A statement inserting one row of activity for the account of the session with `tokenHash`, only
+ * if that session is live at `at` (`metadata.session_id` names it); ahead of the statement that ends
+ * the session, in one batch, so the row is there exactly when a session ended.
+ */
+export function sessionAccountAuditStatement(db: Db, tokenHash: string, at: Date, action: AccountAction, client: AccountClient) {
+  return insertSessionAccountAuditLogStatement(db, tokenHash, new Date(at.getTime() - SESSION_IDLE_MS), {
+    id: newId("aud"),
+    action,
+    ip: client.ip,
+    userAgent: client.userAgent?.slice(0, 512) ?? null,
+    requestId: client.requestId ?? null,
+    createdAt: at,
   });
 }
 

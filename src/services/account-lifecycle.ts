@@ -1,13 +1,15 @@
-// An account's lifecycle after sign-up: change the password (ends every other session), list and
-// end sessions, and reset the password through an operator-issued one-time link (ends them all).
+// An account's lifecycle after sign-up: change the password (ends every other session), sign out,
+// list and end sessions, and reset the password through an operator-issued one-time link (ends them all).
 import { forgetTrustedDevices, type LimiterNamespace } from "../auth/login-guard";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { SESSION_IDLE_MS } from "../auth/sessions";
 import { AppError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { revokeConsoleKeysCreatedByStatement } from "../storage/api-keys";
+import type { Db } from "../storage/db";
 import { findLivePasswordReset, markUserPasswordResetsUsedStatement } from "../storage/password-resets";
 import {
+  deleteSessionStatement,
   deleteUserSessionStatement,
   deleteUserSessionsStatement,
   hasUserSession,
@@ -15,7 +17,7 @@ import {
   updatePasswordStatement,
 } from "../storage/sessions";
 import { findUserById } from "../storage/users";
-import { accountAuditStatement } from "./account-audit";
+import { type AccountClient, accountAuditStatement, sessionAccountAuditStatement } from "./account-audit";
 import { admitPasswordCheckOrRefuse, identify, type LoginClient } from "./accounts";
 import type { ServiceContext, StorageContext } from "./context";
 import { revocations, writeMarkers } from "./directory-writes";
@@ -37,6 +39,19 @@ export async function listSessions(ctx: ServiceContext, currentSessionId: string
 }
 
 export type PublicSession = Awaited<ReturnType<typeof listSessions>>[number];
+
+/**
+ * Signs out the session with `token`: deleted, and the sign-out recorded in its account's activity
+ * in the same batch, only if the session was live (an unknown, expired or already ended token
+ * changes nothing and writes nothing: signing out is idempotent).
+ */
+export async function signOut(db: Db, token: string, client: AccountClient): Promise<void> {
+  const tokenHash = await sha256Hex(token);
+  await db.batch([
+    sessionAccountAuditStatement(db, tokenHash, new Date(), "account.sign_out", client),
+    deleteSessionStatement(db, tokenHash),
+  ]);
+}
 
 /** Ends one of the acting user's sessions. @throws not_found for any other id (someone else's too). */
 export async function endSession(ctx: ServiceContext, sessionId: string): Promise<void> {

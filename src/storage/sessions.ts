@@ -27,6 +27,11 @@ export async function hasUserSession(db: Db, userId: string, sessionId: string):
   return row !== undefined;
 }
 
+/** Deletes the session with this token hash, whoever's it is (signing out; an unknown hash deletes nothing). */
+export function deleteSessionStatement(db: Db, tokenHash: string) {
+  return db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+}
+
 export function deleteUserSessionStatement(db: Db, userId: string, sessionId: string) {
   return db.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)));
 }

@@ -64,10 +64,6 @@ export async function findLiveSession(db: Db, tokenHash: string, now: Date, idle
   return row;
 }
 
-export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
-}
-
 /**
  * An operator is an account marked so and not closed: the one definition the count, the guard and
  * the bootstrap share. (Closing an account clears the mark; accounts closed before it did keep it.)

@@ -182,12 +182,16 @@ export const accountScenarios = [
     },
   ],
   [
-    "closing the account from its page needs the email and the current password",
+    "closing the account from its page needs the email and the current password; the activity lists a sign-out",
     async (env) => {
       const account = await newAccount(env, "closing");
       const credentials = { email: account.email, password: account.password };
+      const second = await call(env, "POST", "/auth/login", credentials);
+      check(second.status === 200, `second login: ${second.status}`);
+      check((await call(env, "POST", "/auth/logout", undefined, second.json.data.token)).status === 200, "the sign-out failed");
       const { context, page } = await signedInPage(env, account);
       await visit(page, env, "/account");
+      await waitForText(page.locator("#activity-list tbody tr").first(), /Signed out/);
       const form = page.locator("#close-form");
       await form.getByLabel("Type your email to confirm").fill(account.email);
       await form.getByLabel("Your current password").fill("not the password");

@@ -56,6 +56,25 @@ describe("GET /auth/activity", () => {
     expect(action).toBe("account.close");
   });
 
+  it("records a sign-out with its session, address and user agent; signing out an ended session again writes nothing", async () => {
+    const account = await signUp();
+    const ip = freshIp();
+    const laptop = expectOk(await login(account.email, account.password, ip, "laptop/1"));
+    const session = expectOk(await api("GET", "/auth/sessions", { token: laptop.token })).find((s) => s.current);
+    const out = await api("POST", "/auth/logout", { token: laptop.token, headers: { "cf-connecting-ip": ip, "user-agent": "laptop/1" } });
+    expectOk(out);
+    expectOk(await api("POST", "/auth/logout", { token: laptop.token }));
+    const next = { ...account, token: expectOk(await login(account.email, account.password)).token };
+    const rows = await activity(next);
+    expect(rows.map((row) => row.action)).toEqual(["account.sign_in", "account.sign_out", "account.sign_in", "account.register"]);
+    expect(rows[1]).toMatchObject({
+      ip,
+      user_agent: "laptop/1",
+      request_id: out.headers.get("x-request-id"),
+      metadata: { session_id: session?.id },
+    });
+  });
+
   it("writes no row for a session that is not the account's (404), and none for a failed sign-in", async () => {
     const [account, stranger] = [await signUp(), await signUp()];
     const sessions = expectOk(await api("GET", "/auth/sessions", { token: stranger.token }));

@@ -57,7 +57,7 @@ export const AccountPage: FC = () => (
     </div>
     <section class="card" aria-labelledby="activity-title">
       <h2 id="activity-title">Security activity</h2>
-      <p class="hint">Sign-ins, password changes and resets, and sessions ended on this account, newest first.</p>
+      <p class="hint">Sign-ins and sign-outs, password changes and resets, and sessions ended on this account, newest first.</p>
       <Status id="activity-status" />
       <div id="activity-list" />
       <div class="actions">

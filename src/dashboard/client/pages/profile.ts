@@ -17,6 +17,7 @@ const ACTIVITY_WORDS: Record<string, string> = {
   "account.password_change": "Password changed; other sessions ended",
   "account.password_reset": "Password set through a reset link; every session ended",
   "account.session_end": "A session was ended",
+  "account.sign_out": "Signed out",
   "account.sessions_end": "Signed out everywhere",
   "account.close": "Account closed",
 };
