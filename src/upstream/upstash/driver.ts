@@ -18,6 +18,7 @@ import {
 import { RespError, RespParser, RespTooLarge, type RespValue } from "../redis/resp";
 import { errorResponse, jsonTextResponse, respResponse } from "../upstash-response";
 import { jsonArrayElements } from "./reply-shape";
+import { argsToJson, toQuery } from "./request-shape";
 
 const PASSED_BACK = ["content-type", "upstash-sync-token"];
 
@@ -35,34 +36,6 @@ function splice(items: (Arg[] | RefusedItem)[], replies: unknown[]): unknown[] {
 function parseKeepingNumbers(text: string): unknown {
   const raw = (JSON as unknown as RawJson).rawJSON;
   return JSON.parse(text, (_k, v, ctx?: { source?: string }) => (typeof v === "number" && ctx?.source ? raw(ctx.source) : v));
-}
-
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/** The command as a JSON array, or null when an argument is not valid UTF-8 (it must travel raw). */
-function argsToJson(command: Arg[]): string | null {
-  const out: string[] = [];
-  for (const arg of command) {
-    if (typeof arg === "string") out.push(arg);
-    else {
-      try {
-        out.push(strictUtf8.decode(arg));
-      } catch {
-        return null;
-      }
-    }
-  }
-  return JSON.stringify(out);
-}
-
-/** Arguments after the body as Upstash's path form reads them: `?a=b&c` means a, b, c. */
-function toQuery(args: string[]): string {
-  const pairs: string[] = [];
-  for (let i = 0; i < args.length; i += 2) {
-    const [k, v] = [args[i] as string, args[i + 1]];
-    pairs.push(v === undefined ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
-  }
-  return pairs.length ? `?${pairs.join("&")}` : "";
 }
 
 export class UpstashDriver implements UpstreamDriver {
