@@ -4,6 +4,7 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Account, api, createInstance, createOrg, mintKey, ORIGIN, signUp, unique, upstashUpstream } from "../helpers/api";
+import { openStream } from "../helpers/streams";
 
 let account: Account;
 let orgId: string;
@@ -294,6 +295,16 @@ describe("redirects are never followed", () => {
 });
 
 describe("streams through the hop", () => {
+  it("outlives the upstream deadline, which covers only the stream's opening", async () => {
+    const channel = `ups:${crypto.randomUUID()}`;
+    const stream = await openStream(`/redis/${instanceId}/subscribe/${encodeURIComponent(channel)}`, key);
+    await stream.until((events) => events.includes(`subscribe,${channel},1`));
+    await new Promise((r) => setTimeout(r, 3000)); // past UPSTREAM_TIMEOUT_MS (2000 in the tests)
+    expect((await call(["PUBLISH", channel, "after the deadline"])).body).toEqual({ result: 1 });
+    await stream.until((events) => events.includes(`message,${channel},after the deadline`));
+    await stream.cancel();
+  }, 15_000);
+
   it("relays subscribe events and releases the upstream subscription when the client leaves", async () => {
     const channel = `ups:${crypto.randomUUID()}`;
     const res = await exports.default.fetch(

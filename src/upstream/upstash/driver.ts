@@ -23,7 +23,8 @@ import { argsToJson, toQuery } from "./request-shape";
 const PASSED_BACK = ["content-type", "upstash-sync-token"];
 
 type RawJson = { rawJSON(text: string): unknown };
-type Sent = { upstream: Response } | { failed: Response };
+/** The upstream's answer while its deadline still runs (it aborts the body's read too); `settle` stops it. */
+type Sent = { upstream: Response; settle: () => void } | { failed: Response };
 type Batch = { kind: "pipeline" | "transaction"; items: (Arg[] | RefusedItem)[] };
 
 /** The upstream's replies to the forwarded commands, with the edge's refusals put back in their places. */
@@ -55,10 +56,15 @@ export class UpstashDriver implements UpstreamDriver {
   }
 
   /**
-   * One upstream request with the deadline. Transport failures come back as `failed`: a finished
-   * 502/504 `{ error }` for the client that must not be relayed as if the upstream had sent it.
+   * One upstream request under the deadline, which goes on over its body until `settle` stops it:
+   * workerd's fetch signal aborts the body too, so a stream settles once its headers are in. Transport
+   * failures come back as `failed`: a finished 502/504 `{ error }` that must not be relayed as if the
+   * upstream had sent it.
    */
   private async send(path: string, body: BodyInit, options: CallOptions, extra?: Record<string, string>): Promise<Sent> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.target.timeoutMs);
+    const settle = () => clearTimeout(timer);
     let upstream: Response;
     try {
       upstream = await fetch(`${this.target.endpoint}${path}`, {
@@ -67,17 +73,18 @@ export class UpstashDriver implements UpstreamDriver {
         body,
         // A redirect could lead anywhere, hosts outside ALLOWED_UPSTREAM_HOSTS included: never follow one.
         redirect: "manual",
-        signal: AbortSignal.timeout(this.target.timeoutMs),
+        signal: deadline.signal,
       });
-    } catch (error) {
-      const timedOut = (error as Error).name === "TimeoutError" || (error as Error).name === "AbortError";
+    } catch {
+      settle();
       return {
-        failed: timedOut
+        failed: deadline.signal.aborted
           ? errorResponse(504, upstreamFailureText.timeout(this.target))
           : errorResponse(502, upstreamFailureText.unreachable(this.target)),
       };
     }
     if (upstream.status >= 300 && upstream.status < 400) {
+      settle();
       await upstream.body?.cancel();
       return {
         failed: errorResponse(
@@ -87,10 +94,11 @@ export class UpstashDriver implements UpstreamDriver {
       };
     }
     if (upstream.status === 401 || upstream.status === 403) {
+      settle();
       await upstream.body?.cancel();
       return { failed: errorResponse(502, `${upstreamFailureText.rejected(this.target)} (HTTP ${upstream.status})`) };
     }
-    return { upstream };
+    return { upstream, settle };
   }
 
   /**
@@ -113,6 +121,7 @@ export class UpstashDriver implements UpstreamDriver {
     const { maxReplyBytes, maxReplyElements } = this.target;
     const bytes =
       Number(upstream.headers.get("content-length") ?? 0) > maxReplyBytes ? null : await readAtMost(upstream.body, maxReplyBytes);
+    sent.settle();
     if (!bytes) {
       await upstream.body?.cancel().catch(() => {});
       return this.tooLarge(upstream, replyTooLargeText("bytes", maxReplyBytes), options.format === "resp2", batch);
@@ -230,6 +239,8 @@ export class UpstashDriver implements UpstreamDriver {
     if ("failed" in sent) return sent.failed;
     const upstream = sent.upstream;
     if (!upstream.ok || !upstream.headers.get("content-type")?.includes("event-stream")) return this.relay(sent, options);
+    // The deadline covered the opening: a stream lives until the client leaves (or the edge ends it).
+    sent.settle();
     return new Response(upstream.body, {
       status: 200,
       headers: {
