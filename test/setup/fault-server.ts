@@ -1,16 +1,22 @@
 // A scripted HTTP server for the upstash driver's failure tests (Node side). An endpoint
 // `<url>/<mode>/<id>` answers its first request like a healthy Upstash (`PONG`, so instance
 // creation's credential check passes), then fails in its mode: slow, garbage, down, unauthorized,
-// redirect (a 307 to `/leak` on 0.0.0.0, a loopback address no allow-list names, which answers JSON);
-// or, in mode sync, answers with the sync token it was sent.
+// redirect (a 307 to `/leak` on 0.0.0.0, a loopback address no allow-list names, which answers JSON),
+// sse and sse-failing (an event stream, HTTP 200 or 503, setting headers that must not reach a
+// client); or, in mode sync, answers with the sync token it was sent.
 import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { listenOnLoopback } from "../../scripts/loopback.mjs";
 
 const LEAK = '{"result":"leaked from a host that is not allowed"}';
 
+// An event stream whose headers a client must never see: a cookie for RedisGate's own origin, and more.
+const SSE_HEADERS = { "content-type": "text/event-stream", "set-cookie": "rg_session=forged; Path=/", "x-upstream-secret": "leak" };
+
 const MODES: Record<string, (res: ServerResponse, port: number) => void> = {
   slow: () => {},
+  sse: (res) => res.writeHead(200, SSE_HEADERS).end("data: message,chan,from the upstream\n\n"),
+  "sse-failing": (res) => res.writeHead(503, SSE_HEADERS).end("data: message,chan,from the upstream\n\n"),
   garbage: (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>Bad gateway</html>"),
   down: (res) => res.socket?.destroy(),
   unauthorized: (res) => res.writeHead(401, { "content-type": "application/json" }).end('{"error":"Unauthorized"}'),

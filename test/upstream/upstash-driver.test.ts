@@ -256,6 +256,17 @@ describe("transport failures", () => {
     });
   });
 
+  it("answers 502 to a command answered with an event stream, and passes none of its headers", async () => {
+    const id = await faulty("sse");
+    const res = await api("POST", `/redis/${id}`, { token: key, body: ["GET", "k"] });
+    expect(res).toMatchObject({
+      status: 502,
+      body: { error: `ERR the upstream of instance ${id} answered a command with an event stream (HTTP 200)` },
+    });
+    expect(res.headers.get("set-cookie")).toBeNull();
+    expect(res.headers.get("x-upstream-secret")).toBeNull();
+  });
+
   it("answers 502 when the upstream returns something that is not JSON", async () => {
     const id = await faulty("garbage");
     expect(await api("POST", `/redis/${id}`, { token: key, body: ["PING"] })).toMatchObject({
@@ -304,6 +315,29 @@ describe("streams through the hop", () => {
     await stream.until((events) => events.includes(`message,${channel},after the deadline`));
     await stream.cancel();
   }, 15_000);
+
+  it("passes none of the upstream's own headers, from an event stream or a failure", async () => {
+    const stream = async (mode: string) => {
+      const created = await upstashInstance({
+        endpoint: `${env.TEST_FAULT_URL}/${mode}/${crypto.randomUUID()}`,
+        token: "fault-token-1234567890",
+      });
+      expect(created.status).toBe(201);
+      return openStream(`/redis/${created.body.data.id}/subscribe/chan`, key);
+    };
+    const ok = await stream("sse");
+    expect(ok.res.status).toBe(200);
+    expect(ok.res.headers.get("content-type")).toBe("text/event-stream");
+    expect(ok.res.headers.get("set-cookie")).toBeNull();
+    expect(ok.res.headers.get("x-upstream-secret")).toBeNull();
+    await ok.until((events) => events.includes("message,chan,from the upstream"));
+    await ok.cancel();
+    const failing = await stream("sse-failing");
+    expect(failing.res.status).toBe(502);
+    expect(failing.res.headers.get("set-cookie")).toBeNull();
+    expect(failing.res.headers.get("x-upstream-secret")).toBeNull();
+    expect(await failing.untilEnd()).toMatch(/answered a command with an event stream \(HTTP 503\)/);
+  });
 
   it("relays subscribe events and releases the upstream subscription when the client leaves", async () => {
     const channel = `ups:${crypto.randomUUID()}`;

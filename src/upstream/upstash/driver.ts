@@ -20,12 +20,25 @@ import { errorResponse, jsonTextResponse, respResponse } from "../upstash-respon
 import { jsonArrayElements } from "./reply-shape";
 import { argsToJson, toQuery } from "./request-shape";
 
+// The only upstream headers a client sees: any other (a set-cookie for RedisGate's own origin) stays here.
 const PASSED_BACK = ["content-type", "upstash-sync-token"];
 
 type RawJson = { rawJSON(text: string): unknown };
 /** The upstream's answer while its deadline still runs (it aborts the body's read too); `settle` stops it. */
 type Sent = { upstream: Response; settle: () => void } | { failed: Response };
 type Batch = { kind: "pipeline" | "transaction"; items: (Arg[] | RefusedItem)[] };
+
+const isEventStream = (response: Response) => response.headers.get("content-type")?.includes("event-stream") === true;
+
+/** The headers of the upstream's answer that may reach the client. */
+function passedBack(upstream: Response): Headers {
+  const headers = new Headers();
+  for (const name of PASSED_BACK) {
+    const value = upstream.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return headers;
+}
 
 /** The upstream's replies to the forwarded commands, with the edge's refusals put back in their places. */
 function splice(items: (Arg[] | RefusedItem)[], replies: unknown[]): unknown[] {
@@ -110,12 +123,16 @@ export class UpstashDriver implements UpstreamDriver {
   private async relay(sent: Sent, options: CallOptions, batch?: Batch): Promise<Response> {
     if ("failed" in sent) return sent.failed;
     const upstream = sent.upstream;
-    if (upstream.headers.get("content-type")?.includes("event-stream")) return upstream;
-    const headers = new Headers();
-    for (const name of PASSED_BACK) {
-      const value = upstream.headers.get(name);
-      if (value !== null) headers.set(name, value);
+    // Only /subscribe, /psubscribe and /monitor may stream, and only once stream() accepted it.
+    if (isEventStream(upstream)) {
+      sent.settle();
+      await upstream.body?.cancel().catch(() => {});
+      return errorResponse(
+        502,
+        `ERR the upstream of instance ${this.target.instanceId} answered a command with an event stream (HTTP ${upstream.status})`,
+      );
     }
+    const headers = passedBack(upstream);
     // A declared length past the byte limit is refused unread, a streamed one is cut off at the
     // limit; either way nothing past it is held.
     const { maxReplyBytes, maxReplyElements } = this.target;
@@ -238,16 +255,13 @@ export class UpstashDriver implements UpstreamDriver {
     const sent = await this.send(path, "[]", options, { accept: "text/event-stream" });
     if ("failed" in sent) return sent.failed;
     const upstream = sent.upstream;
-    if (!upstream.ok || !upstream.headers.get("content-type")?.includes("event-stream")) return this.relay(sent, options);
+    if (!upstream.ok || !isEventStream(upstream)) return this.relay(sent, options);
     // The deadline covered the opening: a stream lives until the client leaves (or the edge ends it).
     sent.settle();
-    return new Response(upstream.body, {
-      status: 200,
-      headers: {
-        "content-type": "text/event-stream",
-        "cache-control": "no-cache",
-        "upstash-sync-token": upstream.headers.get("upstash-sync-token") ?? "",
-      },
-    });
+    const headers = passedBack(upstream);
+    headers.set("content-type", "text/event-stream");
+    headers.set("cache-control", "no-cache");
+    if (!headers.has("upstash-sync-token")) headers.set("upstash-sync-token", "");
+    return new Response(upstream.body, { status: 200, headers });
   }
 }
