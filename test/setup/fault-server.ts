@@ -2,8 +2,9 @@
 // `<url>/<mode>/<id>` answers its first request like a healthy Upstash (`PONG`, so instance
 // creation's credential check passes), then fails in its mode: slow, garbage, down, unauthorized,
 // redirect (a 307 to `/leak` on 0.0.0.0, a loopback address no allow-list names, which answers JSON),
-// sse and sse-failing (an event stream, HTTP 200 or 503, setting headers that must not reach a
-// client); or, in mode sync, answers with the sync token it was sent.
+// trickle (headers and the start of a body, then silence), cut (the same, then a reset), sse and
+// sse-failing (an event stream, HTTP 200 or 503, setting headers that must not reach a client);
+// or, in mode sync, answers with the sync token it was sent.
 import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { listenOnLoopback } from "../../scripts/loopback.mjs";
@@ -15,6 +16,10 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "set-cookie": "rg_ses
 
 const MODES: Record<string, (res: ServerResponse, port: number) => void> = {
   slow: () => {},
+  trickle: (res) => res.writeHead(200, { "content-type": "application/json" }).write('{"result":"'),
+  cut: (res) => {
+    res.writeHead(200, { "content-type": "application/json" }).write('{"result":"', () => res.socket?.resetAndDestroy());
+  },
   sse: (res) => res.writeHead(200, SSE_HEADERS).end("data: message,chan,from the upstream\n\n"),
   "sse-failing": (res) => res.writeHead(503, SSE_HEADERS).end("data: message,chan,from the upstream\n\n"),
   garbage: (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>Bad gateway</html>"),

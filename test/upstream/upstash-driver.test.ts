@@ -256,6 +256,26 @@ describe("transport failures", () => {
     });
   });
 
+  it("answers 504 when the upstream's reply stalls past the deadline, and says a batch may have run", async () => {
+    const id = await faulty("trickle");
+    expect(await api("POST", `/redis/${id}`, { token: key, body: ["GET", "k"] })).toMatchObject({
+      status: 504,
+      body: { error: `ERR the upstream of instance ${id} did not answer within 2000 ms` },
+    });
+    expect(await api("POST", `/redis/${id}/multi-exec`, { token: key, body: [["INCR", "k"]] })).toMatchObject({
+      status: 504,
+      body: { error: `ERR the upstream of instance ${id} did not answer within 2000 ms; the transaction may have run and was not retried` },
+    });
+  });
+
+  it("answers 502 when the upstream breaks off its reply, and says the commands may have run", async () => {
+    const id = await faulty("cut");
+    expect(await api("POST", `/redis/${id}/pipeline`, { token: key, body: [["INCR", "k"]] })).toMatchObject({
+      status: 502,
+      body: { error: `ERR the upstream of instance ${id} broke off its reply; the pipeline may have run and was not retried` },
+    });
+  });
+
   it("answers 502 to a command answered with an event stream, and passes none of its headers", async () => {
     const id = await faulty("sse");
     const res = await api("POST", `/redis/${id}`, { token: key, body: ["GET", "k"] });

@@ -24,8 +24,8 @@ import { argsToJson, toQuery } from "./request-shape";
 const PASSED_BACK = ["content-type", "upstash-sync-token"];
 
 type RawJson = { rawJSON(text: string): unknown };
-/** The upstream's answer while its deadline still runs (it aborts the body's read too); `settle` stops it. */
-type Sent = { upstream: Response; settle: () => void } | { failed: Response };
+/** The upstream's answer while its deadline still runs: `signal` aborts the body's read at it; `settle` stops it. */
+type Sent = { upstream: Response; signal: AbortSignal; settle: () => void } | { failed: Response };
 type Batch = { kind: "pipeline" | "transaction"; items: (Arg[] | RefusedItem)[] };
 
 const isEventStream = (response: Response) => response.headers.get("content-type")?.includes("event-stream") === true;
@@ -111,7 +111,28 @@ export class UpstashDriver implements UpstreamDriver {
       await upstream.body?.cancel();
       return { failed: errorResponse(502, `${upstreamFailureText.rejected(this.target)} (HTTP ${upstream.status})`) };
     }
-    return { upstream, settle };
+    return { upstream, signal: deadline.signal, settle };
+  }
+
+  /**
+   * The reply's bytes under the deadline and the byte limit (null past it), or the answer when the
+   * body stalls or breaks off: the upstream has answered, so the commands may well have run.
+   */
+  private async readReply(sent: Extract<Sent, { upstream: Response }>, batch?: Batch): Promise<Uint8Array | null | Response> {
+    const { upstream, signal, settle } = sent;
+    const { maxReplyBytes } = this.target;
+    try {
+      // A declared length past the limit is refused unread, a streamed one is cut off at the limit;
+      // either way nothing past it is held.
+      if (Number(upstream.headers.get("content-length") ?? 0) > maxReplyBytes) return null;
+      return await readAtMost(upstream.body, maxReplyBytes);
+    } catch {
+      const ran = `; the ${batch?.kind ?? "command"} may have run and was not retried`;
+      if (signal.aborted) return errorResponse(504, `${upstreamFailureText.timeout(this.target)}${batch ? ran : ""}`);
+      return errorResponse(502, `ERR the upstream of instance ${this.target.instanceId} broke off its reply${ran}`);
+    } finally {
+      settle();
+    }
   }
 
   /**
@@ -133,12 +154,9 @@ export class UpstashDriver implements UpstreamDriver {
       );
     }
     const headers = passedBack(upstream);
-    // A declared length past the byte limit is refused unread, a streamed one is cut off at the
-    // limit; either way nothing past it is held.
     const { maxReplyBytes, maxReplyElements } = this.target;
-    const bytes =
-      Number(upstream.headers.get("content-length") ?? 0) > maxReplyBytes ? null : await readAtMost(upstream.body, maxReplyBytes);
-    sent.settle();
+    const bytes = await this.readReply(sent, batch);
+    if (bytes instanceof Response) return bytes;
     if (!bytes) {
       await upstream.body?.cancel().catch(() => {});
       return this.tooLarge(upstream, replyTooLargeText("bytes", maxReplyBytes), options.format === "resp2", batch);
