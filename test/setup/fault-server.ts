@@ -3,8 +3,8 @@
 // creation's credential check passes), then fails in its mode: slow, garbage, down, unauthorized,
 // redirect (a 307 to `/leak` on 0.0.0.0, a loopback address no allow-list names, which answers JSON),
 // trickle (headers and the start of a body, then silence), cut (the same, then a reset), sse and
-// sse-failing (an event stream, HTTP 200 or 503, setting headers that must not reach a client);
-// or, in mode sync, answers with the sync token it was sent.
+// sse-failing (an event stream, HTTP 200 or 503, setting headers that must not reach a client),
+// limited (a 429 with Retry-After); or, in mode sync, answers with the sync token it was sent.
 import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { listenOnLoopback } from "../../scripts/loopback.mjs";
@@ -22,6 +22,8 @@ const MODES: Record<string, (res: ServerResponse, port: number) => void> = {
   },
   sse: (res) => res.writeHead(200, SSE_HEADERS).end("data: message,chan,from the upstream\n\n"),
   "sse-failing": (res) => res.writeHead(503, SSE_HEADERS).end("data: message,chan,from the upstream\n\n"),
+  limited: (res) =>
+    res.writeHead(429, { "content-type": "application/json", "retry-after": "7" }).end('{"error":"ERR max requests limit exceeded"}'),
   garbage: (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>Bad gateway</html>"),
   down: (res) => res.socket?.destroy(),
   unauthorized: (res) => res.writeHead(401, { "content-type": "application/json" }).end('{"error":"Unauthorized"}'),

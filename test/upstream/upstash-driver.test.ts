@@ -287,6 +287,13 @@ describe("transport failures", () => {
     expect(res.headers.get("x-upstream-secret")).toBeNull();
   });
 
+  it("passes an upstream 429's Retry-After back", async () => {
+    const id = await faulty("limited");
+    const res = await api("POST", `/redis/${id}`, { token: key, body: ["GET", "k"] });
+    expect(res).toMatchObject({ status: 429, body: { error: "ERR max requests limit exceeded" } });
+    expect(res.headers.get("retry-after")).toBe("7");
+  });
+
   it("answers 502 when the upstream returns something that is not JSON", async () => {
     const id = await faulty("garbage");
     expect(await api("POST", `/redis/${id}`, { token: key, body: ["PING"] })).toMatchObject({

@@ -21,7 +21,7 @@ import { jsonArrayElements } from "./reply-shape";
 import { argsToJson, toQuery } from "./request-shape";
 
 // The only upstream headers a client sees: any other (a set-cookie for RedisGate's own origin) stays here.
-const PASSED_BACK = ["content-type", "upstash-sync-token"];
+const PASSED_BACK = ["content-type", "upstash-sync-token", "retry-after"];
 
 type RawJson = { rawJSON(text: string): unknown };
 /** The upstream's answer while its deadline still runs: `signal` aborts the body's read at it; `settle` stops it. */
