@@ -4,6 +4,7 @@
 // redirect (a 307 to `/leak` on 0.0.0.0, a loopback address no allow-list names, which answers JSON),
 // trickle (headers and the start of a body, then silence), cut (the same, then a reset), sse and
 // sse-failing (an event stream, HTTP 200 or 503, setting headers that must not reach a client),
+// sse-cut (an event stream that sends one event, then a reset),
 // limited (a 429 with Retry-After); or, in mode sync, answers with the sync token it was sent.
 import { createServer, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -22,6 +23,9 @@ const MODES: Record<string, (res: ServerResponse, port: number) => void> = {
   },
   sse: (res) => res.writeHead(200, SSE_HEADERS).end("data: message,chan,from the upstream\n\n"),
   "sse-failing": (res) => res.writeHead(503, SSE_HEADERS).end("data: message,chan,from the upstream\n\n"),
+  "sse-cut": (res) => {
+    res.writeHead(200, SSE_HEADERS).write("data: message,chan,from the upstream\n\n", () => res.socket?.resetAndDestroy());
+  },
   limited: (res) =>
     res.writeHead(429, { "content-type": "application/json", "retry-after": "7" }).end('{"error":"ERR max requests limit exceeded"}'),
   garbage: (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>Bad gateway</html>"),

@@ -366,6 +366,21 @@ describe("streams through the hop", () => {
     expect(await failing.untilEnd()).toMatch(/answered a command with an event stream \(HTTP 503\)/);
   });
 
+  it("ends a stream whose upstream breaks off with an error event, so the client's error handler runs", async () => {
+    const created = await upstashInstance({
+      endpoint: `${env.TEST_FAULT_URL}/sse-cut/${crypto.randomUUID()}`,
+      token: "fault-token-1234567890",
+    });
+    expect(created.status).toBe(201);
+    const stream = await openStream(`/redis/${created.body.data.id}/subscribe/chan`, key);
+    expect(stream.res.status).toBe(200);
+    expect(await stream.untilEnd()).toMatch(
+      new RegExp(
+        `data: message,chan,from the upstream\\n\\n(: ping\\n\\n)*event: error\\ndata: error,chan,ERR the upstream of instance ${created.body.data.id} broke off this stream; subscribe again to continue\\n\\n$`,
+      ),
+    );
+  });
+
   it("relays subscribe events and releases the upstream subscription when the client leaves", async () => {
     const channel = `ups:${crypto.randomUUID()}`;
     const res = await exports.default.fetch(
