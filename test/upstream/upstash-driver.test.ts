@@ -240,11 +240,15 @@ describe("transport failures", () => {
     });
   });
 
-  it("answers 504 when the upstream is too slow", async () => {
+  it("answers 504 when the upstream is too slow, and says a batch may have run", async () => {
     const id = await faulty("slow");
     expect(await api("POST", `/redis/${id}`, { token: key, body: ["PING"] })).toMatchObject({
       status: 504,
       body: { error: `ERR the upstream of instance ${id} did not answer within 2000 ms` },
+    });
+    expect(await api("POST", `/redis/${id}/pipeline`, { token: key, body: [["INCR", "k"]] })).toMatchObject({
+      status: 504,
+      body: { error: `ERR the upstream of instance ${id} did not answer within 2000 ms; the pipeline may have run and was not retried` },
     });
   });
 

@@ -25,7 +25,7 @@ const PASSED_BACK = ["content-type", "upstash-sync-token", "retry-after"];
 
 type RawJson = { rawJSON(text: string): unknown };
 /** The upstream's answer while its deadline still runs: `signal` aborts the body's read at it; `settle` stops it. */
-type Sent = { upstream: Response; signal: AbortSignal; settle: () => void } | { failed: Response };
+type Sent = { upstream: Response; signal: AbortSignal; settle: () => void } | { failed: Response; timedOut?: boolean };
 type Batch = { kind: "pipeline" | "transaction"; items: (Arg[] | RefusedItem)[] };
 
 const isEventStream = (response: Response) => response.headers.get("content-type")?.includes("event-stream") === true;
@@ -94,6 +94,7 @@ export class UpstashDriver implements UpstreamDriver {
         failed: deadline.signal.aborted
           ? errorResponse(504, upstreamFailureText.timeout(this.target))
           : errorResponse(502, upstreamFailureText.unreachable(this.target)),
+        timedOut: deadline.signal.aborted,
       };
     }
     if (upstream.status >= 300 && upstream.status < 400) {
@@ -142,7 +143,11 @@ export class UpstashDriver implements UpstreamDriver {
    * answers itself (refusals keep their place).
    */
   private async relay(sent: Sent, options: CallOptions, batch?: Batch): Promise<Response> {
-    if ("failed" in sent) return sent.failed;
+    if ("failed" in sent) {
+      // Sent, and no answer in time: a batch says it may have run, as when its reply stalls (readReply).
+      if (!(sent.timedOut && batch)) return sent.failed;
+      return errorResponse(504, `${upstreamFailureText.timeout(this.target)}; the ${batch.kind} may have run and was not retried`);
+    }
     const upstream = sent.upstream;
     // Only /subscribe, /psubscribe and /monitor may stream, and only once stream() accepted it.
     if (isEventStream(upstream)) {
