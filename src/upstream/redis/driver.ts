@@ -46,8 +46,8 @@ export class RedisDriver implements UpstreamDriver {
 
   async command(command: Arg[], options: CallOptions): Promise<Response> {
     try {
-      const [reply] = (await this.transport.exchange([command])).map(saidRan) as [RespValue];
-      if (options.format === "resp2") return respResponse([reply], reply instanceof RespError ? 400 : 200);
+      const [reply] = (await this.transport.exchange([command])) as [RespValue];
+      if (options.format === "resp2") return respResponse([saidRan(reply)], reply instanceof RespError ? 400 : 200);
       const base64 = options.format === "base64";
       const [value] = capForJson([reply], base64, this.maxReplyBytes).map(saidRan) as [RespValue];
       return jsonTextResponse(value instanceof RespError ? 400 : 200, replyItemJson(value, base64));
@@ -61,8 +61,8 @@ export class RedisDriver implements UpstreamDriver {
     try {
       const replies = commands.length ? await this.transport.exchange(commands) : [];
       let next = 0;
-      const merged = items.map((item) => (isRefused(item) ? new RespError(item.refused) : saidRan(replies[next++] as RespValue)));
-      if (options.format === "resp2") return respResponse(merged, 200);
+      const merged = items.map((item) => (isRefused(item) ? new RespError(item.refused) : (replies[next++] as RespValue)));
+      if (options.format === "resp2") return respResponse(merged.map(saidRan), 200);
       const base64 = options.format === "base64";
       const rendered = capForJson(merged, base64, this.maxReplyBytes).map((r) => replyItemJson(saidRan(r), base64));
       return jsonTextResponse(200, `[${rendered.join(",")}]`);
@@ -109,12 +109,14 @@ export class RedisDriver implements UpstreamDriver {
   }
 }
 
-/** A reply the request's budget dropped says that its command ran; any other reply is itself. */
+/**
+ * A reply the request's budget dropped (in the parser, or by capForJson, which keeps other errors
+ * as they are) says that its command ran; any other reply is itself. Applied once, last.
+ */
 function saidRan(reply: RespValue): RespValue {
-  if (!(reply instanceof RespError) || !isReplyTooLargeText(reply.message) || reply.message.endsWith(RAN_SUFFIX)) return reply;
+  if (!(reply instanceof RespError) || !isReplyTooLargeText(reply.message)) return reply;
   return new RespError(ranTooLargeText(reply.message, "command"));
 }
-const RAN_SUFFIX = ranTooLargeText("", "command");
 
 /**
  * The reply-limit text when a transaction's EXEC reply went past the request's budget while every
