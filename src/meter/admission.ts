@@ -112,19 +112,7 @@ export class Admission {
       // Nothing to tell: a lease spent in full is only deleted by the meter, so it waits for the key's next sync.
       if (state.pending.requests === 0 && state.unacked.length === 0 && state.returns.every((r) => r.unspent === 0)) continue;
       const sync = this.syncOf(state, now);
-      let call: Promise<void> | null = null;
-      call = (async () => {
-        try {
-          await meterOf(state.orgId).sync(sync);
-          this.acknowledge(state, sync);
-        } catch {
-          state.returns.unshift(...sync.returns); // sent again with the next sync
-        } finally {
-          if (state.renewing === call) state.renewing = null;
-        }
-      })();
-      state.renewing = call;
-      background(call);
+      background(this.inFlight(state, sync, () => meterOf(state.orgId).sync(sync)).catch(() => {}));
       syncs += 1;
     }
   }
@@ -215,25 +203,37 @@ export class Admission {
       want: Math.max(need, want),
       first: first ? { instanceId: input.instanceId, commands: input.commands } : null,
     };
-    let call: Promise<LeaseGrant> | null = null;
-    call = (async () => {
+    return this.inFlight(state, request, async () => {
+      const grant = await meter().lease(request);
+      if (grant.ok) {
+        // The meter counted the first request already; it is spent here without a report.
+        state.leases.push({ id: grant.leaseId, budget: grant.budget, spent: first ? input.commands : 0, expiresAt: grant.expiresAt });
+        state.lastGrant = grant.budget;
+      }
+      return grant;
+    });
+  }
+
+  /**
+   * Runs `call`, one sync of the key with the meter, as the key's sync in flight (`renewing`): its
+   * reports are acknowledged once it lands, and its returns go back for the next sync if it fails.
+   */
+  private inFlight<T>(state: KeyState, sync: SpendSync, call: () => Promise<T>): Promise<T> {
+    // Declared before it runs: a call that fails at once reaches `finally` before the assignment.
+    let running: Promise<T> | null = null;
+    running = (async () => {
       try {
-        const grant = await meter().lease(request);
-        this.acknowledge(state, request);
-        if (grant.ok) {
-          // The meter counted the first request already; it is spent here without a report.
-          state.leases.push({ id: grant.leaseId, budget: grant.budget, spent: first ? input.commands : 0, expiresAt: grant.expiresAt });
-          state.lastGrant = grant.budget;
-        }
-        return grant;
+        const answer = await call();
+        this.acknowledge(state, sync);
+        return answer;
       } catch (error) {
-        state.returns.unshift(...request.returns);
+        state.returns.unshift(...sync.returns);
         throw error;
       } finally {
-        if (state.renewing === call) state.renewing = null;
+        if (state.renewing === running) state.renewing = null;
       }
     })();
-    state.renewing = call;
-    return call;
+    state.renewing = running;
+    return running;
   }
 }
